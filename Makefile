@@ -1,0 +1,38 @@
+# Lodestone: the two commands a newcomer types, and a few more for developers.
+#   make run   installs what is missing, builds release, serves the bundled replay at http://127.0.0.1:8080
+#   make test  installs what is missing, builds the dev preset (ASan+UBSan), runs every test
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+LODESTONE := build/release/daemon/lodestone
+RUN_ARGS ?=
+
+.PHONY: setup run build build-dev test bench soak format tidy clean
+
+setup:
+	@bash deploy/setup.sh
+
+build: setup
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release
+
+build-dev: setup
+	@cmake --preset dev >/dev/null
+	@cmake --build --preset dev
+
+run: build
+	$(LODESTONE) serve --config deploy/lodestone.yaml $(RUN_ARGS)
+
+test: build-dev
+	@ctest --preset dev
+
+bench: build
+	@bash bench/run.sh
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+tidy: build-dev
+	@git ls-files 'daemon/*.cpp' 'feeds/*.cpp' 'rules/*.cpp' 'web/*.cpp' | xargs clang-tidy -p build/dev --quiet
+
+clean:
+	rm -rf build

@@ -1,0 +1,27 @@
+# lodestone_fuzzer(NAME SOURCES ... LIBS ... CORPUS dir [SECONDS n])
+# Every parser of outside bytes has one. With LODESTONE_FUZZ (clang) it is a libFuzzer binary and
+# ctest runs it for a fixed budget, seeded by the committed corpus (new inputs go to a scratch
+# directory, never into the source tree). Without it, a replay main runs the corpus once.
+function(lodestone_fuzzer name)
+  cmake_parse_arguments(F "" "CORPUS;SECONDS" "SOURCES;LIBS" ${ARGN})
+  if(NOT F_SECONDS)
+    set(F_SECONDS 5)
+  endif()
+  add_executable(${name} ${F_SOURCES})
+  target_link_libraries(${name} PRIVATE ${F_LIBS} lodestone::options)
+  if(LODESTONE_FUZZ AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    set(scratch "${CMAKE_CURRENT_BINARY_DIR}/${name}-scratch")
+    add_test(NAME fuzz.${name}
+             COMMAND ${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=1
+                     $<TARGET_FILE:${name}> -max_total_time=${F_SECONDS} -timeout=10 -rss_limit_mb=2048
+                     -print_final_stats=0 ${scratch} ${F_CORPUS})
+    set_tests_properties(fuzz.${name} PROPERTIES TIMEOUT 120 LABELS fuzz)
+    file(MAKE_DIRECTORY ${scratch})
+  else()
+    target_sources(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support/fuzz_replay_main.cpp)
+    add_test(NAME fuzz.${name} COMMAND $<TARGET_FILE:${name}> ${F_CORPUS})
+    set_tests_properties(fuzz.${name} PROPERTIES TIMEOUT 120 LABELS fuzz)
+  endif()
+endfunction()

@@ -1,0 +1,78 @@
+#pragma once
+// The three canonical events that flow feeds -> bus -> rules -> alerts -> store/web.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lodestone/core/price.hpp"
+#include "lodestone/core/symbol.hpp"
+#include "lodestone/core/time.hpp"
+
+namespace lodestone {
+
+struct Quote {
+  Symbol symbol;
+  Timestamp ts;
+  Price last;
+  std::optional<Price> prev_close;
+  std::optional<Price> open;
+  std::optional<Price> high;
+  std::optional<Price> low;
+  std::optional<Price> bid;
+  std::optional<Price> ask;
+  std::optional<std::int64_t> volume;  // cumulative shares today
+  std::optional<Price> turnover;       // cumulative CNY today
+};
+
+struct Headline {
+  std::string id;      // source's id, unique per source
+  Timestamp ts;        // publication time
+  std::string source;  // "每日经济新闻"
+  std::string title;
+  std::string body;
+  std::string url;
+  std::vector<Symbol> symbols;  // instruments the headline names
+  std::string lang;             // "zh", "en"
+  std::vector<std::string> tags;  // policy taxonomy tags, filled by the rules' classifier
+};
+
+enum class Severity : std::uint8_t { Info, Warning, Critical };
+enum class AlertState : std::uint8_t { Firing, Resolved };
+std::string_view to_string(Severity s);
+std::string_view to_string(AlertState s);
+Result<Severity> parse_severity(std::string_view text);
+
+struct HeadlineRef {
+  std::string id;
+  std::string title;
+  std::string source;
+  Timestamp ts;
+};
+
+struct MoveEvidence {
+  Price from;
+  Price to;
+  std::int64_t change_centipct = 0;  // 210 = 2.10%
+  std::string window;                // "15m", "prev_close"
+  std::optional<std::int64_t> abnormal_centipct;  // beyond the benchmark's move
+  int price_decimals = 2;                          // the instrument's tick precision
+};
+
+struct Alert {
+  std::string id;      // stable, unique per notification
+  std::uint64_t seq = 0;  // strictly increasing per stream; assigned by the alert store
+  std::string rule;
+  Severity severity = Severity::Warning;
+  AlertState state = AlertState::Firing;
+  std::optional<Symbol> symbol;
+  Timestamp ts;
+  std::string message;
+  std::vector<HeadlineRef> headlines;
+  std::optional<MoveEvidence> move;
+  std::optional<bool> explained;  // move alerts: was a matching headline within the window
+  std::map<std::string, std::string> labels;
+};
+
+}  // namespace lodestone

@@ -1,0 +1,26 @@
+#pragma once
+// Daily price limits (涨跌停): limit = round_half_up(prev_close × (1 ± pct), tick), computed
+// in integers as the exchanges' rules prescribe (SSE 3.3.17, SZSE 3.3.19).
+#include <optional>
+
+#include "lodestone/core/instrument.hpp"
+#include "lodestone/core/price.hpp"
+#include "lodestone/core/time.hpp"
+
+namespace lodestone {
+
+// Percent band for the instrument on that day; none for indexes.
+// Main-board ST was ±5% until 2026-07-05 and is ±10% from 2026-07-06 (上证发〔2026〕41号).
+std::optional<int> limit_pct(const Instrument& instrument, Date day);
+
+struct PriceLimits {
+  Price up;
+  Price down;
+};
+std::optional<PriceLimits> price_limits(const Instrument& instrument, Price prev_close, Date day);
+
+enum class LimitState : std::uint8_t { None, LimitUp, LimitDown };
+LimitState limit_state(const PriceLimits& limits, Price last);
+std::string_view to_string(LimitState s);
+
+}  // namespace lodestone

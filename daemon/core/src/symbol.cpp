@@ -1,0 +1,186 @@
+#include "lodestone/core/symbol.hpp"
+
+#include <cctype>
+
+namespace lodestone {
+namespace {
+
+bool is_six_digits(std::string_view s) {
+  if (s.size() != 6) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+bool starts(std::string_view code, std::string_view prefix) { return code.substr(0, prefix.size()) == prefix; }
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+Result<Exchange> exchange_from_suffix(std::string_view suffix) {
+  const std::string s = upper(suffix);
+  if (s == "SH" || s == "SS" || s == "XSHG") return Exchange::SH;
+  if (s == "SZ" || s == "XSHE") return Exchange::SZ;
+  if (s == "BJ" || s == "BSE") return Exchange::BJ;
+  if (s == "CSI") return Exchange::CSI;
+  return make_error("unknown exchange '" + std::string(suffix) + "'");
+}
+
+}  // namespace
+
+std::string_view to_string(Exchange e) {
+  switch (e) {
+    case Exchange::SH: return "SH";
+    case Exchange::SZ: return "SZ";
+    case Exchange::BJ: return "BJ";
+    case Exchange::CSI: return "CSI";
+  }
+  return "?";
+}
+
+std::string_view to_string(Board b) {
+  switch (b) {
+    case Board::Main: return "main";
+    case Board::ChiNext: return "chinext";
+    case Board::Star: return "star";
+    case Board::Bse: return "bse";
+    case Board::Fund: return "fund";
+    case Board::Index: return "index";
+  }
+  return "?";
+}
+
+std::string_view to_string(InstrumentType t) {
+  switch (t) {
+    case InstrumentType::Stock: return "stock";
+    case InstrumentType::Etf: return "etf";
+    case InstrumentType::Lof: return "lof";
+    case InstrumentType::Index: return "index";
+  }
+  return "?";
+}
+
+Result<Board> parse_board(std::string_view text) {
+  for (Board b : {Board::Main, Board::ChiNext, Board::Star, Board::Bse, Board::Fund, Board::Index})
+    if (to_string(b) == text) return b;
+  return make_error("unknown board '" + std::string(text) + "' (main, chinext, star, bse, fund, index)");
+}
+
+Result<InstrumentType> parse_instrument_type(std::string_view text) {
+  for (InstrumentType t : {InstrumentType::Stock, InstrumentType::Etf, InstrumentType::Lof, InstrumentType::Index})
+    if (to_string(t) == text) return t;
+  return make_error("unknown instrument type '" + std::string(text) + "' (stock, etf, lof, index)");
+}
+
+Result<Exchange> infer_exchange(std::string_view code) {
+  if (!is_six_digits(code)) return make_error("'" + std::string(code) + "' is not a six-digit code");
+  // SSE: 6xxxxx stocks (600-605 main, 688/689 STAR), 5xxxxx funds, 9xxxxx B shares.
+  if (code[0] == '6' || code[0] == '5' || code[0] == '9') return Exchange::SH;
+  // BSE: 43, 83, 87, 88, 92.
+  if (starts(code, "43") || starts(code, "83") || starts(code, "87") || starts(code, "88") || starts(code, "92"))
+    return Exchange::BJ;
+  // SZSE: 000-003 main, 300/301 ChiNext, 15/16 funds, 399 indexes.
+  if (code[0] == '0' || code[0] == '1' || code[0] == '2' || code[0] == '3') return Exchange::SZ;
+  return make_error("cannot tell the exchange of code '" + std::string(code) + "'");
+}
+
+Result<Symbol> Symbol::make(std::string_view code, Exchange exchange) {
+  if (!is_six_digits(code)) return make_error("'" + std::string(code) + "' is not a six-digit code");
+  Symbol s;
+  for (std::size_t i = 0; i < 6; ++i) s.code_[i] = code[i];
+  s.exchange_ = exchange;
+  return s;
+}
+
+Result<Symbol> Symbol::parse(std::string_view text) {
+  auto bad = [&](std::string_view why) {
+    return make_error("bad symbol '" + std::string(text.substr(0, 40)) + "': " + std::string(why));
+  };
+  if (text.empty()) return bad("empty");
+  // 159713.SZ, 600111.XSHG, and Eastmoney secids 0.159713 / 1.516150 / 2.930598
+  if (auto dot = text.find('.'); dot != std::string_view::npos) {
+    auto left = text.substr(0, dot);
+    auto right = text.substr(dot + 1);
+    if (is_six_digits(left)) {
+      auto ex = exchange_from_suffix(right);
+      if (!ex) return bad(ex.error().message);
+      return make(left, *ex);
+    }
+    if (is_six_digits(right) && left.size() == 1) {
+      if (left == "1") return make(right, Exchange::SH);
+      if (left == "2") return make(right, Exchange::CSI);
+      if (left == "0") {
+        auto ex = infer_exchange(right);
+        return make(right, ex && *ex == Exchange::BJ ? Exchange::BJ : Exchange::SZ);
+      }
+      return bad("unknown Eastmoney market '" + std::string(left) + "'");
+    }
+    return bad("expected CODE.EXCHANGE or an Eastmoney secid");
+  }
+  // sz159713, SH600111, bj430047
+  if (text.size() == 8 && is_six_digits(text.substr(2))) {
+    auto ex = exchange_from_suffix(text.substr(0, 2));
+    if (!ex) return bad(ex.error().message);
+    return make(text.substr(2), *ex);
+  }
+  if (is_six_digits(text)) {
+    auto ex = infer_exchange(text);
+    if (!ex) return bad(ex.error().message);
+    return make(text, *ex);
+  }
+  return bad("expected a six-digit code with an exchange");
+}
+
+std::string Symbol::str() const {
+  std::string out(code());
+  out.push_back('.');
+  out += to_string(exchange_);
+  return out;
+}
+
+std::string Symbol::sina_code() const {
+  std::string prefix = exchange_ == Exchange::SZ ? "sz" : exchange_ == Exchange::BJ ? "bj" : "sh";
+  return prefix + std::string(code());
+}
+
+std::string Symbol::eastmoney_secid() const {
+  std::string_view market = exchange_ == Exchange::SH ? "1." : exchange_ == Exchange::CSI ? "2." : "0.";
+  return std::string(market) + std::string(code());
+}
+
+InstrumentType Symbol::type() const {
+  const auto c = code();
+  switch (exchange_) {
+    case Exchange::CSI: return InstrumentType::Index;
+    case Exchange::SH:
+      if (starts(c, "000")) return InstrumentType::Index;
+      if (c[0] == '5') return InstrumentType::Etf;
+      return InstrumentType::Stock;
+    case Exchange::SZ:
+      if (starts(c, "399")) return InstrumentType::Index;
+      if (starts(c, "15")) return InstrumentType::Etf;
+      if (starts(c, "16")) return InstrumentType::Lof;
+      return InstrumentType::Stock;
+    case Exchange::BJ: return InstrumentType::Stock;
+  }
+  return InstrumentType::Stock;
+}
+
+Board Symbol::board() const {
+  switch (type()) {
+    case InstrumentType::Index: return Board::Index;
+    case InstrumentType::Etf:
+    case InstrumentType::Lof: return Board::Fund;
+    case InstrumentType::Stock: break;
+  }
+  const auto c = code();
+  if (exchange_ == Exchange::BJ) return Board::Bse;
+  if (exchange_ == Exchange::SH && (starts(c, "688") || starts(c, "689"))) return Board::Star;
+  if (exchange_ == Exchange::SZ && (starts(c, "300") || starts(c, "301"))) return Board::ChiNext;
+  return Board::Main;
+}
+
+}  // namespace lodestone
