@@ -1,0 +1,51 @@
+#pragma once
+// Replays a tape of canonical events (NDJSON) into the bus, paced by event time: the gap between
+// two events is the trading time between them divided by `speed`, so nights, weekends and the
+// lunch break pass instantly and 60x plays a trading day in four minutes.
+#include <cstdint>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "lodestone/core/calendar.hpp"
+#include "lodestone/core/event_sink.hpp"
+#include "lodestone/feeds/canonical.hpp"
+#include "lodestone/feeds/feed_status.hpp"
+#include "lodestone/net/net.hpp"
+
+namespace lodestone::feeds {
+
+struct ReplayOptions {
+  std::string name = "replay";
+  std::string path;
+  double speed = 60.0;            // <= 0: as fast as possible
+  bool loop = false;              // start over at the end of the tape
+  std::int64_t max_gap_ms = 5000;  // never wait longer than this between two events
+};
+
+class ReplayFeed : public std::enable_shared_from_this<ReplayFeed> {
+ public:
+  ReplayFeed(net::any_io_executor executor, ReplayOptions options, EventSink& sink,
+             std::shared_ptr<FeedStatus> status);
+  void start();
+  void stop();
+
+ private:
+  void open();
+  void next();
+
+  net::strand<net::any_io_executor> strand_;
+  net::steady_timer timer_;
+  ReplayOptions options_;
+  EventSink& sink_;
+  std::shared_ptr<FeedStatus> status_;
+  CanonicalParser parser_;
+  std::ifstream in_;
+  std::string line_;
+  std::uint64_t line_no_ = 0;
+  std::optional<Timestamp> previous_ts_;
+  bool stopped_ = false;
+};
+
+}  // namespace lodestone::feeds

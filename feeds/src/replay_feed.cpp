@@ -1,0 +1,98 @@
+#include "lodestone/feeds/replay_feed.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace lodestone::feeds {
+
+ReplayFeed::ReplayFeed(net::any_io_executor executor, ReplayOptions options, EventSink& sink,
+                       std::shared_ptr<FeedStatus> status)
+    : strand_(net::make_strand(executor)),
+      timer_(strand_),
+      options_(std::move(options)),
+      sink_(sink),
+      status_(std::move(status)) {}
+
+void ReplayFeed::start() {
+  net::dispatch(strand_, [self = shared_from_this()] {
+    self->open();
+    self->next();
+  });
+}
+
+void ReplayFeed::stop() {
+  net::dispatch(strand_, [self = shared_from_this()] {
+    self->stopped_ = true;
+    self->timer_.cancel();
+  });
+}
+
+void ReplayFeed::open() {
+  in_.close();
+  in_.clear();
+  in_.open(options_.path, std::ios::binary);
+  line_no_ = 0;
+  previous_ts_.reset();
+  if (!in_) {
+    spdlog::error("feed {}: cannot open tape {}", options_.name, options_.path);
+    status_->set_state(FeedState::Down);
+    stopped_ = true;
+    return;
+  }
+  status_->set_state(FeedState::Live);
+}
+
+void ReplayFeed::next() {
+  while (!stopped_) {
+    if (!std::getline(in_, line_)) {
+      if (options_.loop && line_no_ > 0) {
+        spdlog::info("feed {}: end of tape, starting over", options_.name);
+        open();
+        continue;
+      }
+      spdlog::info("feed {}: end of tape after {} lines", options_.name, line_no_);
+      status_->set_state(FeedState::Finished);
+      return;
+    }
+    ++line_no_;
+    if (line_.empty() || line_.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto event = parser_.parse(line_);
+    if (!event) {
+      status_->on_error("bad_event");
+      spdlog::warn("feed {}: {}:{}: {}", options_.name, options_.path, line_no_, event.error().message);
+      continue;
+    }
+    const Timestamp ts = std::visit([](const auto& e) { return e.ts; }, *event);
+    std::int64_t delay_ms = 0;
+    if (previous_ts_ && options_.speed > 0) {
+      const auto trading = TradingCalendar::shanghai().trading_ms_between(*previous_ts_, ts);
+      delay_ms = std::clamp<std::int64_t>(std::llround(static_cast<double>(trading) / options_.speed), 0,
+                                          options_.max_gap_ms);
+    }
+    previous_ts_ = ts;
+    auto deliver = [this, bytes = line_.size(), ts, e = std::move(*event)] {
+      status_->on_message(bytes, ts);
+      if (const auto* q = std::get_if<Quote>(&e)) {
+        sink_.on_quote(*q);
+      } else {
+        sink_.on_headline(std::get<Headline>(e));
+      }
+    };
+    if (delay_ms == 0) {
+      deliver();
+      continue;
+    }
+    timer_.expires_after(std::chrono::milliseconds(delay_ms));
+    timer_.async_wait([self = shared_from_this(), deliver = std::move(deliver)](boost::system::error_code ec) {
+      if (ec || self->stopped_) return;
+      deliver();
+      self->next();
+    });
+    return;
+  }
+}
+
+}  // namespace lodestone::feeds
