@@ -1,0 +1,65 @@
+// REST calls under /api/v1, with the bearer token when the trader has set one.
+import { settings } from './settings.js';
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+function headers(extra = {}) {
+  const h = { Accept: 'application/json', ...extra };
+  const { token } = settings();
+  if (token) h.Authorization = `Bearer ${token}`;
+  return h;
+}
+
+async function request(method, path, body) {
+  const init = { method, headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }) };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  init.signal = AbortSignal.timeout(10000);
+  const res = await fetch(path, init);
+  const text = await res.text();
+  if (!res.ok) {
+    let reason = text.trim().slice(0, 200);
+    try {
+      const parsed = JSON.parse(text);
+      if (parsed && typeof parsed.error === 'string') reason = parsed.error;
+    } catch {
+      // A plain-text error body is shown as it is.
+    }
+    throw new ApiError(res.status, `${method} ${path}: ${res.status} ${reason || res.statusText}`);
+  }
+  return text === '' ? null : JSON.parse(text);
+}
+
+export function getSnapshot() {
+  return request('GET', '/api/v1/snapshot');
+}
+
+/** One page of alerts with seq greater than `after`, oldest first. */
+export async function getAlerts(after, limit) {
+  const body = await request('GET', `/api/v1/alerts?after=${encodeURIComponent(after)}&limit=${limit}`);
+  if (Array.isArray(body)) return body;
+  return body && Array.isArray(body.alerts) ? body.alerts : [];
+}
+
+export async function getNews(limit) {
+  const body = await request('GET', `/api/v1/news?limit=${limit}`);
+  if (Array.isArray(body)) return body;
+  return body && Array.isArray(body.news) ? body.news : [];
+}
+
+export function ackAlert(id, comment) {
+  return request('POST', `/api/v1/alerts/${encodeURIComponent(id)}/ack`, { comment });
+}
+
+/** The WebSocket URL on this origin; the token rides as a query parameter since browsers cannot set headers. */
+export function wsUrl() {
+  const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const url = new URL(`${scheme}//${window.location.host}/ws`);
+  const { token } = settings();
+  if (token) url.searchParams.set('token', token);
+  return url.href;
+}

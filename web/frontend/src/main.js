@@ -1,0 +1,287 @@
+// Wires the page: one WebSocket feeding the market, board, chart, alerts and news.
+import { AlertsPanel } from './alerts.js';
+import { getNews, getSnapshot, wsUrl } from './api.js';
+import { Board } from './board.js';
+import { PriceChart } from './chart.js';
+import { Connection } from './connection.js';
+import { byId, setText } from './dom.js';
+import {
+  changePct,
+  direction,
+  formatAge,
+  formatDateTime,
+  formatPct,
+  formatPrice,
+  formatTime,
+} from './format.js';
+import { Market } from './market.js';
+import { NewsPanel } from './news.js';
+import { enableDesktop, enableSound } from './notify.js';
+import { onSettings, settings, updateSettings } from './settings.js';
+
+const NEWS_ON_CONNECT = 200;
+
+const market = new Market();
+let selected = settings().selected;
+
+const board = new Board(byId('board'), market, {
+  sortKey: settings().sortKey,
+  sortDir: settings().sortDir,
+  selected,
+  onSelect: (symbol) => select(symbol),
+  onSort: (sortKey, sortDir) => updateSettings({ sortKey, sortDir }),
+});
+
+const chart = new PriceChart(byId('chart'));
+
+const alerts = new AlertsPanel(
+  {
+    list: byId('alert-list'),
+    search: byId('alert-search'),
+    rule: byId('alert-rule'),
+    day: byId('alert-day'),
+    severity: byId('alert-severity'),
+    historyButton: byId('alert-history'),
+    status: byId('alert-status'),
+    count: byId('alert-count'),
+  },
+  market,
+  { onSelect: (s) => select(s), onChange: () => scheduleMarkers() },
+);
+
+const news = new NewsPanel(
+  { list: byId('news-list'), count: byId('news-count'), onlySelected: byId('news-only-selected') },
+  market,
+  { onSelect: (s) => select(s), onChange: () => scheduleMarkers(), selected: () => selected },
+);
+
+// ---- selection and chart -------------------------------------------------------------------
+
+function select(symbol) {
+  if (!symbol) return;
+  if (board.selected !== symbol) board.select(symbol);
+  if (selected === symbol) return;
+  selected = symbol;
+  updateSettings({ selected });
+  news.filter();
+  scheduleMarkers();
+}
+
+let chartFrame = 0;
+let markerBars = -1;
+function scheduleChart() {
+  if (!chartFrame) chartFrame = window.requestAnimationFrame(drawChart);
+}
+
+function drawChart() {
+  chartFrame = 0;
+  if (!selected) return;
+  const inst = market.instrument(selected);
+  const q = market.quotes.get(selected);
+  const path = market.path(selected);
+  chart.show({
+    symbol: selected,
+    decimals: inst.decimals,
+    prevClose: q?.prev_close,
+    limitUp: inst.limitUp,
+    limitDown: inst.limitDown,
+    path,
+  });
+  setText(byId('chart-symbol'), selected);
+  setText(byId('chart-name'), inst.name);
+  const last = byId('chart-last');
+  const pct = byId('chart-pct');
+  setText(last, formatPrice(q?.last, inst.decimals));
+  setText(pct, formatPct(changePct(q?.last, q?.prev_close)));
+  const dir = direction(q?.last, q?.prev_close, inst.decimals);
+  for (const node of [last, pct]) node.className = dir > 0 ? 'up' : dir < 0 ? 'down' : 'flat';
+  const limits = [];
+  if (Number.isFinite(inst.limitUp)) limits.push(`涨停 ${formatPrice(inst.limitUp, inst.decimals)}`);
+  if (Number.isFinite(inst.limitDown)) limits.push(`跌停 ${formatPrice(inst.limitDown, inst.decimals)}`);
+  setText(byId('chart-limits'), limits.join('  '));
+  // Markers snap to the chart's minute bars, so a new bar can move them too.
+  if (markersPending || chart.count !== markerBars) {
+    markerBars = chart.count;
+    drawMarkers();
+  }
+}
+
+let markersPending = false;
+function scheduleMarkers() {
+  markersPending = true;
+  scheduleChart();
+}
+
+function drawMarkers() {
+  markersPending = false;
+  chart.setMarkers([...news.forSymbol(selected), ...alerts.forSymbol(selected)]);
+}
+
+market.onChange((symbols) => {
+  if (!selected && symbols.length) select(board.order()[0] ?? symbols[0]);
+  if (symbols.includes(selected)) scheduleChart();
+});
+
+// ---- connection ----------------------------------------------------------------------------
+
+const connNode = byId('conn');
+const connLabel = byId('conn-label');
+const connDetail = byId('conn-detail');
+const banner = byId('banner');
+const STATE_LABEL = { live: 'LIVE', stale: 'STALE', reconnecting: 'RECONNECTING', connecting: 'CONNECTING' };
+
+function showStatus(st) {
+  connNode.dataset.state = st.state;
+  setText(connLabel, STATE_LABEL[st.state] ?? st.state);
+  let detail = '';
+  if (st.state === 'reconnecting') detail = `retry in ${formatAge(st.retryIn)}`;
+  else if (st.state === 'stale') detail = `silent ${formatAge(st.age)}`;
+  else if (st.state === 'live' && Number.isFinite(st.age)) detail = `${formatAge(st.age)} ago`;
+  setText(connDetail, detail);
+  document.title = st.state === 'live' ? 'Lodestone' : `Lodestone · ${STATE_LABEL[st.state] ?? st.state}`;
+}
+
+function showBanner(text) {
+  setText(banner, text);
+  banner.hidden = !text;
+}
+
+let serverInstance = null;
+
+async function refreshSnapshot() {
+  try {
+    market.applySnapshot(await getSnapshot());
+    showBanner('');
+  } catch (err) {
+    if (err.status === 401 || err.status === 403) {
+      showBanner('需要 API 令牌 — API token required: open ⚙ settings');
+    } else showBanner(`快照不可用 snapshot unavailable: ${err.message ?? err}`);
+  }
+}
+
+async function refreshNews() {
+  try {
+    for (const n of await getNews(NEWS_ON_CONNECT)) news.add(n);
+  } catch {
+    // The live stream still brings headlines; the history is a convenience.
+  }
+}
+
+// Alerts already in the store when the page opened are shown but not sounded. The server's
+// `last_seq` in hello says which those are; without it, what arrives in the first moments is backlog.
+const BACKLOG_GRACE_MS = 1500;
+let liveAfterSeq = NaN;
+let firstHelloAt = 0;
+
+function isLive(alert) {
+  if (!firstHelloAt) return false;
+  if (Number.isFinite(liveAfterSeq) && typeof alert.seq === 'number') return alert.seq > liveAfterSeq;
+  return Date.now() - firstHelloAt > BACKLOG_GRACE_MS;
+}
+
+const conn = new Connection(wsUrl, {
+  onOpen(send, hello) {
+    // A restarted server without a persistent store numbers alerts from 1 again; resume from its
+    // start then, and the panel drops what it already has by alert id.
+    const restarted =
+      typeof hello.last_seq === 'number'
+        ? hello.last_seq < alerts.lastSeq
+        : serverInstance !== null && hello.instance !== undefined && hello.instance !== serverInstance;
+    if (restarted) alerts.resetSeq();
+    serverInstance = hello.instance ?? serverInstance;
+    if (!firstHelloAt) {
+      firstHelloAt = Date.now();
+      liveAfterSeq = typeof hello.last_seq === 'number' ? hello.last_seq : NaN;
+    }
+    send({ type: 'subscribe', symbols: ['*'] });
+    send({ type: 'resume', after: alerts.lastSeq });
+    refreshSnapshot();
+    refreshNews();
+  },
+  onMessage(msg) {
+    switch (msg.type) {
+      case 'quote':
+        market.applyQuote(msg);
+        break;
+      case 'snapshot':
+        market.applyQuotes(msg.quotes);
+        break;
+      case 'alert':
+        alerts.add(msg, isLive(msg));
+        break;
+      case 'ack':
+        alerts.applyAck(msg.alert_id ?? msg.id, msg.ack ?? msg);
+        break;
+      case 'news':
+        news.add(msg);
+        break;
+      default:
+        break;
+    }
+  },
+  onStatus: showStatus,
+});
+
+// ---- clocks --------------------------------------------------------------------------------
+
+const wallClock = byId('clock-wall');
+const marketClock = byId('clock-market');
+let lastMarketDay = '';
+window.setInterval(() => {
+  setText(wallClock, formatTime(Date.now()));
+  setText(marketClock, formatDateTime(market.lastEventMs));
+  const day = formatDateTime(market.lastEventMs).slice(0, 10);
+  if (day !== lastMarketDay) {
+    lastMarketDay = day;
+    alerts.retime();
+  }
+}, 1000);
+setText(wallClock, formatTime(Date.now()));
+
+// ---- settings ------------------------------------------------------------------------------
+
+const dialog = byId('settings');
+const tokenInput = byId('set-token');
+const soundBox = byId('set-sound');
+const desktopBox = byId('set-desktop');
+const schemeInputs = [...document.querySelectorAll('input[name="scheme"]')];
+
+function applyScheme(scheme) {
+  document.body.dataset.scheme = scheme === 'green-up' ? 'green-up' : 'red-up';
+  chart.applyTheme();
+}
+
+byId('open-settings').addEventListener('click', () => {
+  const s = settings();
+  tokenInput.value = s.token;
+  soundBox.checked = s.sound;
+  desktopBox.checked = s.desktop;
+  for (const input of schemeInputs) input.checked = input.value === s.scheme;
+  dialog.showModal();
+});
+
+// The checkbox click is the user gesture that unlocks audio and the permission prompt.
+soundBox.addEventListener('change', () => {
+  if (soundBox.checked && !enableSound()) soundBox.checked = false;
+});
+desktopBox.addEventListener('change', async () => {
+  if (desktopBox.checked && !(await enableDesktop())) desktopBox.checked = false;
+});
+
+byId('settings-form').addEventListener('submit', (ev) => {
+  if (ev.submitter?.value !== 'save') return;
+  const scheme = schemeInputs.find((i) => i.checked)?.value ?? 'red-up';
+  const token = tokenInput.value.trim();
+  const tokenChanged = token !== settings().token;
+  updateSettings({ token, sound: soundBox.checked, desktop: desktopBox.checked, scheme });
+  if (tokenChanged) conn.reconnectNow();
+});
+
+onSettings((s, patch) => {
+  if ('scheme' in patch) applyScheme(s.scheme);
+});
+
+// Browsers only start audio after a gesture on the page, so a remembered opt-in waits for the first click.
+if (settings().sound) window.addEventListener('pointerdown', () => enableSound(), { once: true });
+applyScheme(settings().scheme);
+conn.start();

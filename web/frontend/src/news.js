@@ -1,0 +1,105 @@
+// The news list: newest first, tags as chips, matched keywords marked, symbols clickable.
+import { el, setText } from './dom.js';
+import { formatStamp, keywordRuns, parseTs, safeUrl } from './format.js';
+
+const MAX_NEWS = 500;
+
+export class NewsPanel {
+  /**
+   * @param {{list, count, onlySelected}} nodes
+   * @param {import('./market.js').Market} market
+   * @param {{onSelect: (symbol) => void, onChange: () => void, selected: () => string}} hooks
+   */
+  constructor(nodes, market, hooks) {
+    this.nodes = nodes;
+    this.market = market;
+    this.hooks = hooks;
+    this.items = new Map(); // id -> {news, ms, root}
+    this.empty = el('li', { class: 'empty' }, '暂无资讯 No headlines yet');
+    nodes.list.append(this.empty);
+    nodes.onlySelected.addEventListener('change', () => this.filter());
+  }
+
+  add(news) {
+    if (!news || typeof news.id !== 'string' || news.id === '' || this.items.has(news.id)) return;
+    const ms = parseTs(news.ts);
+    const entry = { news, ms, root: this.render(news, ms) };
+    this.items.set(news.id, entry);
+    if (this.empty.parentNode) this.empty.remove();
+    let before = null;
+    for (const node of this.nodes.list.children) {
+      const other = this.items.get(node.dataset.id);
+      if (other && !(other.ms > ms)) {
+        before = node;
+        break;
+      }
+    }
+    this.nodes.list.insertBefore(entry.root, before);
+    while (this.items.size > MAX_NEWS && this.nodes.list.lastElementChild) {
+      const last = this.nodes.list.lastElementChild;
+      this.items.delete(last.dataset.id);
+      last.remove();
+    }
+    this.applyFilter(entry);
+    setText(this.nodes.count, String(this.items.size));
+    this.hooks.onChange();
+  }
+
+  render(n, ms) {
+    const title = el('span', { class: 'title' });
+    for (const run of keywordRuns(n.title, n.keywords)) {
+      title.append(run.mark ? el('mark', {}, run.text) : document.createTextNode(run.text));
+    }
+    const href = safeUrl(n.url);
+    const heading = href
+      ? el('a', { href, target: '_blank', rel: 'noopener noreferrer', class: 'headline' }, title)
+      : el('span', { class: 'headline' }, title);
+    if (typeof n.body === 'string' && n.body) heading.title = n.body.slice(0, 600);
+    const symbols = (Array.isArray(n.symbols) ? n.symbols : []).filter((s) => typeof s === 'string');
+    const tags = (Array.isArray(n.tags) ? n.tags : []).filter((t) => typeof t === 'string');
+    const keywords = (Array.isArray(n.keywords) ? n.keywords : []).filter((k) => typeof k === 'string');
+    return el(
+      'li',
+      { class: 'news', data: { id: n.id } },
+      el(
+        'div',
+        { class: 'news-meta' },
+        el('time', { datetime: typeof n.ts === 'string' ? n.ts : '' }, formatStamp(ms, this.market.lastEventMs)),
+        el('span', { class: 'source' }, typeof n.source === 'string' ? n.source : ''),
+        symbols.map((s) =>
+          el('button', { type: 'button', class: 'chip sym-chip', on: { click: () => this.hooks.onSelect(s) } }, s),
+        ),
+      ),
+      heading,
+      tags.length || keywords.length
+        ? el(
+            'div',
+            { class: 'news-tags' },
+            tags.map((t) => el('span', { class: 'chip tag' }, t)),
+            keywords.map((k) => el('span', { class: 'chip keyword' }, k)),
+          )
+        : null,
+    );
+  }
+
+  filter() {
+    for (const entry of this.items.values()) this.applyFilter(entry);
+  }
+
+  applyFilter(entry) {
+    const only = this.nodes.onlySelected.checked;
+    const selected = this.hooks.selected();
+    entry.root.hidden = only && !(Array.isArray(entry.news.symbols) && entry.news.symbols.includes(selected));
+  }
+
+  /** Headlines naming `symbol`, for the chart's markers. */
+  forSymbol(symbol) {
+    const out = [];
+    for (const e of this.items.values()) {
+      if (Array.isArray(e.news.symbols) && e.news.symbols.includes(symbol) && Number.isFinite(e.ms)) {
+        out.push({ ms: e.ms, kind: 'news', text: String(e.news.title ?? '') });
+      }
+    }
+    return out;
+  }
+}
