@@ -153,7 +153,7 @@ export class AlertsPanel {
     });
     view.root = el(
       'li',
-      { class: `alert sev-${severity}`, data: { id: a.id } },
+      { class: `alert sev-${severity}`, data: { id: a.id, symbol: a.symbol ?? '', severity } },
       el(
         'div',
         { class: 'alert-head' },
@@ -197,6 +197,7 @@ export class AlertsPanel {
       v.explained.hidden = false;
     } else v.explained.hidden = true;
     v.root.dataset.state = resolved ? 'resolved' : 'firing';
+    v.root.dataset.seq = String(entry.seq);
     this.renderAck(entry);
     if (v.details.open) this.renderEvidence(entry);
   }

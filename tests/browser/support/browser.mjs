@@ -1,0 +1,99 @@
+// Debian's Chromium driven by playwright-core: headless, loopback only, a fresh profile per test.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+// playwright-core lives in web/node_modules (installed from web/package-lock.json by deploy/setup.sh).
+const webModules = path.join(process.env.LODESTONE_SOURCE_DIR ?? path.resolve(import.meta.dirname, '../../..'), 'web/node_modules');
+const { chromium } = await import(pathToFileURL(path.join(webModules, 'playwright-core/index.mjs')).href);
+
+export const CHROMIUM = process.env.LODESTONE_CHROMIUM || '/usr/bin/chromium';
+
+// What the page must live with; the tests add it to every document the daemon serves, so a page
+// that needs inline script or style fails here even if the server's own policy were looser.
+export const STRICT_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:";
+
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-features=Translate,OptimizationHints,MediaRouter',
+];
+
+export async function openBrowser({ width = 1600, height = 900 } = {}) {
+  const profile = mkdtempSync(path.join(tmpdir(), 'lodestone-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width, height },
+    timezoneId: 'America/New_York', // the page must show Shanghai time whatever the viewer's zone
+    locale: 'en-US',
+    timeout: 30000,
+  });
+  context.setDefaultTimeout(10000);
+  return {
+    context,
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Opens `url` with the strict CSP added to the document and records every console error, page
+ * error, CSP violation and dialog in `problems`. `beforeGoto(page)` may attach listeners first.
+ */
+export async function openPage(context, url, { beforeGoto } = {}) {
+  const page = await context.newPage();
+  if (beforeGoto) beforeGoto(page);
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog opened: ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
+  const origin = new URL(url).origin;
+  await page.route(`${origin}/**`, async (route) => {
+    if (route.request().resourceType() !== 'document') return route.continue();
+    const response = await route.fetch();
+    const headers = response.headers();
+    const served = headers['content-security-policy'];
+    headers['content-security-policy'] = served ? `${served}, ${STRICT_CSP}` : STRICT_CSP;
+    return route.fulfill({ response, headers });
+  });
+  const response = await page.goto(url, { waitUntil: 'load' });
+  return { page, problems, response };
+}
+
+export async function cspViolations(page) {
+  return page.evaluate(() => window.__cspViolations ?? []);
+}
+
+/** Text of the board cell, or null while the row is not there. */
+export async function cellText(page, symbol, col) {
+  return page.evaluate(
+    ([s, c]) => document.querySelector(`#board-table tr[data-symbol="${s}"] td[data-col="${c}"]`)?.textContent ?? null,
+    [symbol, col],
+  );
+}
+
+export async function waitForState(page, state, timeout) {
+  await page.waitForSelector(`#conn[data-state="${state}"]`, { timeout });
+}
