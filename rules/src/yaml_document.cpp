@@ -1,0 +1,153 @@
+#include "yaml_document.hpp"
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
+
+#include <sstream>
+#include <utility>
+
+namespace lodestone::rules::yaml {
+namespace {
+
+Position position(const YAML::Mark& m) {
+  if (m.is_null()) return {};
+  return {m.line + 1, m.column + 1};
+}
+
+// Builds the tree from parser events. Containers under construction live on a stack and are
+// moved into their parent when they end.
+class TreeBuilder final : public YAML::EventHandler {
+ public:
+  TreeBuilder(Document& doc, std::string_view file) : doc_(doc), file_(file) {}
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents_ > 1) error(mark, "a rules file holds one YAML document; remove the '---' separator");
+  }
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    check_anchor(mark, anchor);
+    Node n;
+    n.kind = Node::Kind::Null;
+    n.pos = position(mark);
+    attach(std::move(n));
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+    error(mark, "aliases (*name) are not supported in rules files; write the value out");
+    Node n;
+    n.pos = position(mark);
+    attach(std::move(n));
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    check_anchor(mark, anchor);
+    Node n;
+    n.kind = Node::Kind::Scalar;
+    n.pos = position(mark);
+    n.text = value;
+    n.quoted = tag != "?";
+    attach(std::move(n));
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(mark, anchor, Node::Kind::Sequence);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(mark, anchor, Node::Kind::Map);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  void error(const YAML::Mark& mark, std::string message) {
+    const auto p = position(mark);
+    doc_.errors.push_back({std::string(file_), p.line, p.column, std::move(message)});
+  }
+  void check_anchor(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (anchor != YAML::NullAnchor) error(mark, "anchors (&name) are not supported in rules files");
+  }
+  void open(const YAML::Mark& mark, YAML::anchor_t anchor, Node::Kind kind) {
+    check_anchor(mark, anchor);
+    Node n;
+    n.kind = kind;
+    n.pos = position(mark);
+    stack_.push_back(std::move(n));
+  }
+  void close() {
+    Node n = std::move(stack_.back());
+    stack_.pop_back();
+    attach(std::move(n));
+  }
+  void attach(Node n) {
+    if (documents_ > 1) return;
+    if (stack_.empty()) {
+      doc_.root = std::move(n);
+      return;
+    }
+    Node& parent = stack_.back();
+    if (parent.is_map() && parent.items.size() % 2 == 0 && !n.is_scalar()) {
+      error_at(n.pos, "keys must be plain text, not " + std::string(describe(n.kind)));
+    }
+    parent.items.push_back(std::move(n));
+  }
+  void error_at(Position p, std::string message) {
+    doc_.errors.push_back({std::string(file_), p.line, p.column, std::move(message)});
+  }
+
+  Document& doc_;
+  std::string_view file_;
+  std::vector<Node> stack_;
+  int documents_ = 0;
+};
+
+}  // namespace
+
+const Node* Node::find(std::string_view k) const {
+  if (!is_map()) return nullptr;
+  for (std::size_t i = 0; i < map_size(); ++i)
+    if (key(i).is_scalar() && key(i).text == k) return &value(i);
+  return nullptr;
+}
+
+std::string_view describe(Node::Kind kind) {
+  switch (kind) {
+    case Node::Kind::Null:
+      return "nothing";
+    case Node::Kind::Scalar:
+      return "text";
+    case Node::Kind::Sequence:
+      return "a list";
+    case Node::Kind::Map:
+      return "a mapping";
+  }
+  return "?";
+}
+
+Document parse_document(std::string_view text, std::string_view file_name) {
+  Document doc;
+  if (text.size() > kMaxDocumentBytes) {
+    doc.errors.push_back({std::string(file_name), 0, 0,
+                          "file is " + std::to_string(text.size()) + " bytes; rules files are limited to " +
+                              std::to_string(kMaxDocumentBytes) + " bytes"});
+    return doc;
+  }
+  // yaml-cpp throws on malformed input: this is the boundary where that becomes a diagnostic.
+  try {
+    std::istringstream in{std::string(text)};
+    YAML::Parser parser(in);
+    TreeBuilder builder(doc, file_name);
+    while (parser.HandleNextDocument(builder)) {
+    }
+  } catch (const YAML::Exception& e) {
+    const auto p = position(e.mark);
+    doc.errors.push_back({std::string(file_name), p.line, p.column, "YAML syntax: " + e.msg});
+  } catch (const std::exception& e) {
+    doc.errors.push_back({std::string(file_name), 0, 0, std::string("YAML syntax: ") + e.what()});
+  }
+  return doc;
+}
+
+}  // namespace lodestone::rules::yaml
