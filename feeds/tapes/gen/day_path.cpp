@@ -41,6 +41,14 @@ std::int64_t total_volume_weight() {
   return sum;
 }
 
+// A walk that crosses a bound is mirrored back inside it rather than pinned to it, so a capped
+// day keeps moving instead of printing the same price for half an hour.
+std::int64_t fold_into(std::int64_t units, std::int64_t lo, std::int64_t hi) {
+  if (units > hi) units = hi - (units - hi);
+  if (units < lo) units = lo + (lo - units);
+  return std::clamp(units, lo, hi);
+}
+
 [[noreturn]] void inconsistent(const DayPlan& plan, const std::string& what) {
   throw std::logic_error(plan.instrument.symbol.str() + " " + format_date(plan.day) + ": " + what);
 }
@@ -145,7 +153,7 @@ std::vector<Quote> synthesize_day(const DayPlan& plan) {
     const std::int64_t t = i - a.index;
     const std::int64_t line = a.units + (b.units - a.units) * t / span;
     const std::int64_t bridge_ppm = (walk[i] - walk[a.index]) - (walk[b.index] - walk[a.index]) * t / span;
-    path[i] = std::clamp(round_to_tick(line + prev * bridge_ppm / kPpm, tick), lo, hi);
+    path[i] = fold_into(round_to_tick(line + prev * bridge_ppm / kPpm, tick), lo, hi);
     if (i == b.index) path[i] = b.units;
   }
   for (int i = sealed_from; i < kGridPoints; ++i) path[i] = limits->up.units();
