@@ -13,13 +13,13 @@ namespace {
 
 Instrument instrument(std::string_view symbol) { return instrument_from_code(*Symbol::parse(symbol)); }
 
-TEST(SplitMix64, MatchesTheReferenceSequence) {
+TEST(TapegenSplitMix64, MatchesTheReferenceSequence) {
   SplitMix64 rng(0);
   EXPECT_EQ(rng.next(), 0xE220A8397B1DCDAFULL);
   EXPECT_EQ(rng.next(), 0x6E789E6AA1B965F4ULL);
 }
 
-TEST(Grid, MinuteMarksOfBothSessions) {
+TEST(TapegenGrid, MinuteMarksOfBothSessions) {
   EXPECT_EQ(grid_index("09:25"), 0);
   EXPECT_EQ(grid_index("09:30"), 1);
   EXPECT_EQ(grid_index("11:30"), 121);
@@ -34,7 +34,7 @@ TEST(Grid, MinuteMarksOfBothSessions) {
   EXPECT_FALSE(in_closing_auction(grid_index("14:57")));
 }
 
-TEST(PriceForChange, FindsTheTickThatShowsTheFigure) {
+TEST(TapegenPriceForChange, FindsTheTickThatShowsTheFigure) {
   const Instrument etf = instrument("159713.SZ");
   EXPECT_EQ(price_for_change(etf, *Price::parse("1.190"), 361, true), Price::parse("1.233").value());
   EXPECT_EQ(price_for_change(etf, *Price::parse("1.441"), 361, true), Price::parse("1.493").value());
@@ -57,7 +57,7 @@ DayPlan quiet_plan() {
   return plan;
 }
 
-TEST(SynthesizeDay, HitsItsAnchorsAndIsRepeatable) {
+TEST(TapegenSynthesizeDay, HitsItsAnchorsAndIsRepeatable) {
   const auto first = synthesize_day(quiet_plan());
   const auto second = synthesize_day(quiet_plan());
   ASSERT_EQ(first.size(), static_cast<std::size_t>(kGridPoints));
@@ -72,7 +72,7 @@ TEST(SynthesizeDay, HitsItsAnchorsAndIsRepeatable) {
   EXPECT_EQ(first[kLastMatchedIndex + 2].volume, first[kLastMatchedIndex].volume);
 }
 
-TEST(SynthesizeDay, SealedLimitUpHoldsToTheClose) {
+TEST(TapegenSynthesizeDay, SealedLimitUpHoldsToTheClose) {
   DayPlan plan = quiet_plan();
   plan.anchors = {Anchor{"09:25", AnchorKind::Change, 150, {}, false},
                   Anchor{"10:42", AnchorKind::LimitUp, 0, {}, true}};
@@ -85,7 +85,7 @@ TEST(SynthesizeDay, SealedLimitUpHoldsToTheClose) {
   for (int i = 0; i < grid_index("10:42"); ++i) EXPECT_LT(quotes[static_cast<std::size_t>(i)].last, limits.up);
 }
 
-TEST(SynthesizeDay, RejectsAnAnchorBeyondTheBand) {
+TEST(TapegenSynthesizeDay, RejectsAnAnchorBeyondTheBand) {
   DayPlan plan = quiet_plan();
   plan.band_centipct = 140;
   plan.anchors.back().value = 200;
@@ -98,7 +98,7 @@ TEST(SynthesizeDay, RejectsAnAnchorBeyondTheBand) {
   EXPECT_THROW(synthesize_day(plan), std::logic_error);
 }
 
-TEST(BuildTape, IsTheSameEveryTime) {
+TEST(TapegenBuildTape, IsTheSameEveryTime) {
   const auto a = build_tape({});
   const auto b = build_tape({});
   ASSERT_EQ(a.size(), b.size());

@@ -14,12 +14,12 @@ const InstrumentRegistry& registry() {
   return u ? *u : empty;
 }
 
-TEST(Universe, Loads) {
+TEST(UniverseYaml, Loads) {
   ASSERT_TRUE(universe().ok()) << universe().error().message;
   EXPECT_GE(registry().size(), 28U);
 }
 
-TEST(Universe, HoldsTheIssuesInstruments) {
+TEST(UniverseYaml, HoldsTheIssuesInstruments) {
   for (std::string_view s : {"159713.SZ", "516150.SH", "516780.SH", "159715.SZ",  "600111.SH", "000831.SZ", "600392.SH",
                              "300748.SZ", "600549.SH", "002202.SZ", "601600.SH",  "002340.SZ", "600010.SH", "600580.SH",
                              "002600.SZ", "688190.SH", "000970.SZ", "600366.SH",  "300224.SZ", "600259.SH", "300263.SZ",
@@ -27,7 +27,7 @@ TEST(Universe, HoldsTheIssuesInstruments) {
     EXPECT_NE(registry().find(sym(s)), nullptr) << s;
 }
 
-TEST(Universe, NamesAndAliasesAsTheSeedsWriteThem) {
+TEST(UniverseYaml, NamesAndAliasesAsTheSeedsWriteThem) {
   auto name = [](std::string_view s) { return registry().find(sym(s)) ? registry().find(sym(s))->name : ""; };
   EXPECT_EQ(name("600111.SH"), "北方稀土");
   EXPECT_EQ(name("000831.SZ"), "中国稀土");
@@ -45,7 +45,7 @@ TEST(Universe, NamesAndAliasesAsTheSeedsWriteThem) {
   EXPECT_TRUE(has_alias("600259.SH", "广晟有色"));
 }
 
-TEST(Universe, EveryEntryIsCanonicalAndAgreesWithItsCode) {
+TEST(UniverseYaml, EveryEntryIsCanonicalAndAgreesWithItsCode) {
   for (const Instrument& i : registry().all()) {
     SCOPED_TRACE(i.symbol.str());
     EXPECT_FALSE(i.name.empty());
@@ -55,7 +55,7 @@ TEST(Universe, EveryEntryIsCanonicalAndAgreesWithItsCode) {
   }
 }
 
-TEST(Universe, BenchmarksPointInsideTheUniverse) {
+TEST(UniverseYaml, BenchmarksPointInsideTheUniverse) {
   const Symbol rare_earth = sym("930598.CSI");
   for (const Instrument& i : registry().all()) {
     SCOPED_TRACE(i.symbol.str());
@@ -69,7 +69,7 @@ TEST(Universe, BenchmarksPointInsideTheUniverse) {
   }
 }
 
-TEST(Universe, IndexWeightsAreTheJuly2025TopTen) {
+TEST(UniverseYaml, IndexWeightsAreTheJuly2025TopTen) {
   double sum = 0;
   int weighted = 0;
   for (const Instrument& i : registry().all()) {
