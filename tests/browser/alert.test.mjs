@@ -72,7 +72,7 @@ test('a headline plus a move shows an alert in the panel within one second', { t
 test('the evidence opens with the headline and the move', { timeout: 15000 }, async () => {
   const { page } = session;
   const item = await page.waitForSelector('#alert-list li.alert[data-symbol="159713.SZ"]', { timeout: 5000 });
-  await item.$eval('details.evidence summary', (s) => s.click());
+  await item.$eval('.evidence-toggle', (b) => b.click());
   const evidence = await item.waitForSelector('.evidence-body', { state: 'visible', timeout: 2000 });
   const text = await evidence.textContent();
   assert.ok(text.includes(HEADLINE.title), `evidence: ${text}`);

@@ -146,11 +146,13 @@ export class AlertsPanel {
     view.rule = el('span', { class: 'rule' });
     view.message = el('p', { class: 'message' });
     view.ack = el('div', { class: 'ack' });
-    view.evidenceBody = el('div', { class: 'evidence-body' });
-    view.details = el('details', { class: 'evidence' }, el('summary', {}, '证据 Evidence'), view.evidenceBody);
-    view.details.addEventListener('toggle', () => {
-      if (view.details.open) this.renderEvidence(entry);
-    });
+    view.evidenceBody = el('div', { class: 'evidence-body', hidden: true });
+    // A button rather than <details>, so the acknowledgement can share the row with it.
+    view.toggle = el(
+      'button',
+      { type: 'button', class: 'evidence-toggle', 'aria-expanded': 'false', on: { click: () => this.toggleEvidence(entry) } },
+      '证据 Evidence',
+    );
     view.root = el(
       'li',
       { class: `alert sev-${severity}`, data: { id: a.id, symbol: a.symbol ?? '', severity } },
@@ -166,8 +168,8 @@ export class AlertsPanel {
         view.state,
       ),
       view.message,
-      view.details,
-      view.ack,
+      el('div', { class: 'alert-foot' }, view.toggle, view.ack),
+      view.evidenceBody,
     );
     entry.view = view;
     this.refresh(entry);
@@ -199,7 +201,7 @@ export class AlertsPanel {
     v.root.dataset.state = resolved ? 'resolved' : 'firing';
     v.root.dataset.seq = String(entry.seq);
     this.renderAck(entry);
-    if (v.details.open) this.renderEvidence(entry);
+    if (!v.evidenceBody.hidden) this.renderEvidence(entry);
   }
 
   renderAck(entry) {
@@ -251,6 +253,15 @@ export class AlertsPanel {
       }
     });
     box.append(form);
+  }
+
+  toggleEvidence(entry) {
+    const v = entry.view;
+    const open = v.evidenceBody.hidden;
+    v.evidenceBody.hidden = !open;
+    v.toggle.setAttribute('aria-expanded', String(open));
+    v.root.classList.toggle('expanded', open);
+    if (open) this.renderEvidence(entry);
   }
 
   /** The evidence: the move and its window, the headlines, and the price path through the window. */

@@ -60,7 +60,8 @@ export class PriceChart {
     this.baseLines = [];
     this.chart = createChart(host, {
       autoSize: true,
-      layout: { attributionLogo: false, background: { color: 'transparent' }, fontSize: 12 },
+      // The logo injects a <style> element, which the page's CSP forbids; the footer credits TradingView.
+      layout: { attributionLogo: false, background: { color: 'transparent' } },
       localization: { timeFormatter: (t) => formatDateTime(t * 1000), locale: 'zh-CN' },
       timeScale: { timeVisible: true, secondsVisible: false, tickMarkFormatter: tickMark, rightOffset: 4 },
       rightPriceScale: { scaleMargins: { top: 0.12, bottom: 0.08 } },
@@ -79,14 +80,20 @@ export class PriceChart {
     });
     this.markers = createSeriesMarkers(this.series, []);
     this.applyTheme();
+    let frame = 0;
+    window.addEventListener('resize', () => {
+      if (!frame) frame = window.requestAnimationFrame(() => ((frame = 0), this.applyTheme()));
+    });
   }
 
   /** Re-reads colours from CSS so the red-up / green-up switch reaches the canvas. */
   applyTheme() {
     const up = cssVar('--up');
     const down = cssVar('--down');
+    // The canvas does not follow CSS sizes: take the page's root size so a 4K wall reads too.
+    const fontSize = Math.round(Number.parseFloat(getComputedStyle(document.documentElement).fontSize) * 0.9) || 12;
     this.chart.applyOptions({
-      layout: { textColor: cssVar('--muted'), fontFamily: cssVar('--font-num') },
+      layout: { textColor: cssVar('--muted'), fontFamily: cssVar('--font-num'), fontSize },
       grid: { vertLines: { color: cssVar('--grid') }, horzLines: { color: cssVar('--grid') } },
       rightPriceScale: { borderColor: cssVar('--line') },
       timeScale: { borderColor: cssVar('--line') },
