@@ -1,0 +1,48 @@
+#pragma once
+// What one parse of a source's answer yields: the events, and what was skipped and why.
+#include <string>
+#include <vector>
+
+#include "lodestone/core/events.hpp"
+
+namespace lodestone::feeds {
+
+// One skipped record. `reason` is a short stable key for counters ("bad_price", "short_line");
+// `detail` says what was wrong, `sample` is the offending text (bounded) for the log.
+struct Problem {
+  std::string reason;
+  std::string detail;
+  std::string sample;
+};
+
+struct QuoteBatch {
+  std::vector<Quote> quotes;
+  // Codes the source answered for without data (unknown or delisted codes): nothing to show.
+  std::vector<std::string> unknown;
+  // Instruments with no trade yet today or suspended: their quote carries last = prev_close
+  // and volume 0 so a board can show them, and this list lets the caller flag them.
+  std::vector<Symbol> no_trade;
+  std::vector<Problem> problems;
+
+  void clear() {
+    quotes.clear();
+    unknown.clear();
+    no_trade.clear();
+    problems.clear();
+  }
+};
+
+struct HeadlineBatch {
+  std::vector<Headline> headlines;
+  std::vector<Problem> problems;
+
+  void clear() {
+    headlines.clear();
+    problems.clear();
+  }
+};
+
+// Keeps a sample short enough for one log line, cut on a UTF-8 boundary.
+std::string bounded_sample(std::string_view text, std::size_t max_bytes = 160);
+
+}  // namespace lodestone::feeds

@@ -1,0 +1,82 @@
+#pragma once
+// The text of one quote's fields as a source sent them, and the one place that turns them into
+// a Quote: the same zero / missing / no-trade rules for every text and JSON source.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "lodestone/core/events.hpp"
+#include "lodestone/feeds/batch.hpp"
+
+namespace lodestone::feeds::detail {
+
+struct QuoteText {
+  Symbol symbol;
+  Timestamp ts;
+  std::string_view last;
+  std::string_view prev_close;
+  std::string_view open;
+  std::string_view high;
+  std::string_view low;
+  std::string_view bid;
+  std::string_view ask;
+  std::string_view volume;
+  std::int64_t volume_multiplier = 1;  // 100 where the source counts lots
+  std::string_view turnover;
+  bool turnover_in_wan = false;  // 10 000 CNY units
+  // Eastmoney with fltt=1 sends prices as integers scaled by 10^decimals; 0 = plain decimals.
+  int scaled_decimals = 0;
+};
+
+// Appends the quote (or a no-trade quote, or a Problem) to `out`; `sample` is logged on problems.
+void emit(const QuoteText& q, std::string_view sample, QuoteBatch& out);
+
+// Splits on `sep` into `fields` (the first fields.size() of them); returns how many there were.
+template <std::size_t N>
+std::size_t split(std::string_view s, char sep, std::array<std::string_view, N>& fields) {
+  std::size_t n = 0;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t pos = s.find(sep, start);
+    const std::string_view piece =
+        s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start);
+    if (n < N) fields[n] = piece;
+    ++n;
+    if (pos == std::string_view::npos) return n;
+    start = pos + 1;
+  }
+}
+
+// "sz159713" / "sh600111" / "bj430047" -> Symbol.
+Result<Symbol> symbol_from_prefixed(std::string_view code);
+
+// Calls fn for each `name="value"` statement of a Sina/Tencent answer (up to the closing quote;
+// a statement cut short runs to the end of the text, so the caller reports it).
+template <class Fn>
+void for_each_statement(std::string_view text, Fn&& fn) {
+  std::size_t p = 0;
+  while (p < text.size()) {
+    while (p < text.size() &&
+           (text[p] == ' ' || text[p] == '\t' || text[p] == '\r' || text[p] == '\n' || text[p] == ';'))
+      ++p;
+    if (p >= text.size()) return;
+    const std::size_t eq = text.find("=\"", p);
+    const std::size_t nl = text.find('\n', p);
+    if (eq == std::string_view::npos || (nl != std::string_view::npos && nl < eq)) {
+      fn(text.substr(p, nl == std::string_view::npos ? std::string_view::npos : nl - p));
+      if (nl == std::string_view::npos) return;
+      p = nl + 1;
+      continue;
+    }
+    const std::size_t close = text.find('"', eq + 2);
+    if (close == std::string_view::npos) {
+      fn(text.substr(p));
+      return;
+    }
+    fn(text.substr(p, close + 1 - p));
+    p = close + 1;
+  }
+}
+
+}  // namespace lodestone::feeds::detail

@@ -1,0 +1,81 @@
+#include "lodestone/feeds/sina.hpp"
+
+#include <array>
+
+#include "parse_util.hpp"
+#include "quote_fields.hpp"
+
+namespace lodestone::feeds {
+namespace {
+
+using detail::make_problem;
+
+constexpr std::string_view kPrefix = "var hq_str_";
+constexpr std::size_t kDate = 30;
+constexpr std::size_t kTime = 31;
+
+void parse_statement(std::string_view stmt, QuoteBatch& out) {
+  if (stmt.substr(0, kPrefix.size()) != kPrefix) {
+    out.problems.push_back(make_problem("bad_line", "not a hq_str_ statement", stmt));
+    return;
+  }
+  const std::size_t eq = stmt.find('=');
+  if (eq == std::string_view::npos || eq + 1 >= stmt.size() || stmt[eq + 1] != '"') {
+    out.problems.push_back(make_problem("bad_line", "no quoted value", stmt));
+    return;
+  }
+  const std::string_view code = stmt.substr(kPrefix.size(), eq - kPrefix.size());
+  const std::string_view rest = stmt.substr(eq + 2);
+  const std::size_t close = rest.find('"');
+  if (close == std::string_view::npos) {
+    out.problems.push_back(make_problem("truncated", "value of " + std::string(code) + " is not closed", stmt));
+    return;
+  }
+  const std::string_view value = rest.substr(0, close);
+  if (value.empty()) {
+    out.unknown.emplace_back(code);
+    return;
+  }
+  auto symbol = detail::symbol_from_prefixed(code);
+  if (!symbol) {
+    out.problems.push_back(make_problem("bad_code", symbol.error().message, stmt));
+    return;
+  }
+  std::array<std::string_view, 34> f{};
+  const std::size_t n = detail::split(value, ',', f);
+  if (n <= kTime) {
+    out.problems.push_back(
+        make_problem("short_line", std::string(code) + " has " + std::to_string(n) + " fields, expected 32+", stmt));
+    return;
+  }
+  detail::QuoteText q;
+  q.symbol = *symbol;
+  q.open = f[1];
+  q.prev_close = f[2];
+  q.last = f[3];
+  q.high = f[4];
+  q.low = f[5];
+  q.bid = f[6];
+  q.ask = f[7];
+  q.volume = f[8];
+  q.volume_multiplier = 1;  // shares
+  q.turnover = f[9];
+  auto date = parse_date(f[kDate]);
+  auto ms = detail::parse_hms(f[kTime]);
+  if (!date || !ms) {
+    out.problems.push_back(make_problem(
+        "bad_time", std::string(code) + ": date/time '" + std::string(f[kDate]) + " " + std::string(f[kTime]) + "'",
+        stmt));
+    return;
+  }
+  q.ts = Timestamp{exchange_time(*date, 0, 0).ms + *ms};
+  detail::emit(q, stmt, out);
+}
+
+}  // namespace
+
+void parse_sina(std::string_view text, QuoteBatch& out) {
+  detail::for_each_statement(text, [&](std::string_view stmt) { parse_statement(stmt, out); });
+}
+
+}  // namespace lodestone::feeds

@@ -1,0 +1,95 @@
+#include "lodestone/feeds/tencent.hpp"
+
+#include <array>
+
+#include "parse_util.hpp"
+#include "quote_fields.hpp"
+
+namespace lodestone::feeds {
+namespace {
+
+using detail::make_problem;
+
+constexpr std::size_t kTime = 30;
+constexpr std::size_t kLow = 34;
+constexpr std::size_t kPriceVolAmount = 35;
+constexpr std::size_t kAmountWan = 37;
+
+void parse_statement(std::string_view stmt, QuoteBatch& out) {
+  if (stmt.substr(0, 2) != "v_") {
+    out.problems.push_back(make_problem("bad_line", "not a v_ statement", stmt));
+    return;
+  }
+  const std::size_t eq = stmt.find('=');
+  if (eq == std::string_view::npos || eq + 1 >= stmt.size() || stmt[eq + 1] != '"') {
+    out.problems.push_back(make_problem("bad_line", "no quoted value", stmt));
+    return;
+  }
+  const std::string_view code = stmt.substr(2, eq - 2);
+  const std::string_view rest = stmt.substr(eq + 2);
+  const std::size_t close = rest.find('"');
+  if (close == std::string_view::npos) {
+    out.problems.push_back(make_problem("truncated", "value of " + std::string(code) + " is not closed", stmt));
+    return;
+  }
+  const std::string_view value = rest.substr(0, close);
+  if (code == "pv_none_match" || value.empty()) {
+    out.unknown.emplace_back(code);
+    return;
+  }
+  auto symbol = detail::symbol_from_prefixed(code);
+  if (!symbol) {
+    out.problems.push_back(make_problem("bad_code", symbol.error().message, stmt));
+    return;
+  }
+  std::array<std::string_view, 40> f{};
+  const std::size_t n = detail::split(value, '~', f);
+  // Some funds answer with about 50 fields, old captures with fewer: the quote needs up to the low.
+  if (n <= kLow) {
+    out.problems.push_back(
+        make_problem("short_line", std::string(code) + " has " + std::to_string(n) + " fields, expected 35+", stmt));
+    return;
+  }
+  if (f[2] != symbol->code()) {
+    out.problems.push_back(
+        make_problem("bad_code", "field 2 '" + std::string(f[2]) + "' is not " + std::string(code), stmt));
+    return;
+  }
+  detail::QuoteText q;
+  q.symbol = *symbol;
+  q.last = f[3];
+  q.prev_close = f[4];
+  q.open = f[5];
+  q.volume = f[6];
+  q.volume_multiplier = 100;  // lots
+  q.bid = f[9];
+  q.ask = f[19];
+  q.high = f[33];
+  q.low = f[kLow];
+  // Field 35 "price/volume/amount" carries the amount in CNY exactly; field 37 is 10k CNY.
+  if (n > kPriceVolAmount) {
+    const std::string_view pva = f[kPriceVolAmount];
+    const std::size_t s2 = pva.rfind('/');
+    if (s2 != std::string_view::npos && pva.find('/') != s2) q.turnover = pva.substr(s2 + 1);
+  }
+  if (q.turnover.empty() && n > kAmountWan) {
+    q.turnover = f[kAmountWan];
+    q.turnover_in_wan = true;
+  }
+  auto ts = detail::parse_compact_datetime(f[kTime]);
+  if (!ts) {
+    out.problems.push_back(
+        make_problem("bad_time", std::string(code) + ": time '" + std::string(f[kTime]) + "'", stmt));
+    return;
+  }
+  q.ts = *ts;
+  detail::emit(q, stmt, out);
+}
+
+}  // namespace
+
+void parse_tencent(std::string_view text, QuoteBatch& out) {
+  detail::for_each_statement(text, [&](std::string_view stmt) { parse_statement(stmt, out); });
+}
+
+}  // namespace lodestone::feeds

@@ -1,0 +1,19 @@
+// Any bytes as an Eastmoney answer; the first byte picks the scaling mode.
+#include <cstdint>
+#include <string_view>
+
+#include "lodestone/feeds/eastmoney.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace lodestone::feeds;
+  if (size == 0) return 0;
+  static EastmoneyParser parsers[3] = {EastmoneyParser(EastmoneyScaling::Auto),
+                                       EastmoneyParser(EastmoneyScaling::Decimal),
+                                       EastmoneyParser(EastmoneyScaling::Scaled)};
+  QuoteBatch batch;
+  parsers[data[0] % 3].parse(std::string_view(reinterpret_cast<const char*>(data + 1), size - 1), batch);
+  for (const auto& q : batch.quotes) {
+    if (!q.last.positive()) __builtin_trap();
+  }
+  return 0;
+}

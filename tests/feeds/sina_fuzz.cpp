@@ -1,0 +1,18 @@
+// Any bytes as a Sina answer: decoded as GBK, parsed; every quote that comes out has a price.
+#include <cstdint>
+#include <string_view>
+
+#include "lodestone/feeds/charset.hpp"
+#include "lodestone/feeds/sina.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace lodestone::feeds;
+  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  QuoteBatch batch;
+  parse_sina(to_utf8(bytes, Charset::Gb18030).text, batch);
+  parse_sina(bytes, batch);
+  for (const auto& q : batch.quotes) {
+    if (!q.last.positive()) __builtin_trap();
+  }
+  return 0;
+}
