@@ -250,6 +250,22 @@ export class Board {
     ev.preventDefault();
   }
 
+  /**
+   * Marks rows whose last quote lags the newest on the board by more than `lagMs` of event time:
+   * a suspended stock or a feed that stopped for one symbol must not pass for a quiet price.
+   */
+  markLagging(lagMs) {
+    const newest = this.market.lastEventMs;
+    for (const [symbol, row] of this.rows) {
+      const q = this.market.quotes.get(symbol);
+      const lagging = Boolean(q) && Number.isFinite(newest) && newest - q._ms > lagMs;
+      if (row.tr.classList.contains('lagging') !== lagging) {
+        row.tr.classList.toggle('lagging', lagging);
+        row.cells.time.title = lagging ? 'No quote for this symbol for a while (event time)' : '';
+      }
+    }
+  }
+
   /** Symbols in display order. */
   order() {
     return [...this.tbody.children].map((tr) => tr.dataset.symbol).filter(Boolean);

@@ -132,6 +132,7 @@ const STATE_LABEL = { live: 'LIVE', stale: 'STALE', reconnecting: 'RECONNECTING'
 
 function showStatus(st) {
   connNode.dataset.state = st.state;
+  document.body.dataset.conn = st.state;
   setText(connLabel, STATE_LABEL[st.state] ?? st.state);
   let detail = '';
   if (st.state === 'reconnecting') detail = `retry in ${formatAge(st.retryIn)}`;
@@ -227,7 +228,9 @@ const conn = new Connection(wsUrl, {
 const wallClock = byId('clock-wall');
 const marketClock = byId('clock-market');
 let lastMarketDay = '';
+const LAGGING_AFTER_MS = 5 * 60 * 1000; // event time; quotes come every few seconds in continuous trading
 window.setInterval(() => {
+  board.markLagging(LAGGING_AFTER_MS);
   setText(wallClock, formatTime(Date.now()));
   setText(marketClock, formatDateTime(market.lastEventMs));
   const day = formatDateTime(market.lastEventMs).slice(0, 10);
