@@ -450,7 +450,10 @@ std::optional<Rule> parse_rule(ParseContext& ctx, const Node& node) {
   }
 
   if (const Node* n = node.find("headline")) {
-    if (auto f = parse_filter(ctx, *n, what + " headline", trigger_node == nullptr)) r.headline = std::move(*f);
+    if (trigger_key == "breadth")
+      ctx.error(*n, what + ": a breadth rule takes no headline filter (use explain to say which headlines explain it)");
+    else if (auto f = parse_filter(ctx, *n, what + " headline", trigger_node == nullptr))
+      r.headline = std::move(*f);
   }
   if (!trigger_node && !node.find("headline"))
     ctx.error(node, what + ": needs a trigger (move, speed, price, volume or breadth) or a headline filter");

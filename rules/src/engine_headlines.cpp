@@ -1,0 +1,211 @@
+// Headlines: classification, correlation with moves (both orders), explaining moves after the
+// fact, headline rules, and news that is edited or withdrawn.
+#include <algorithm>
+
+#include "engine_state.hpp"
+#include "lodestone/rules/alert_identity.hpp"
+
+namespace lodestone::rules {
+
+using detail::Firing;
+using detail::LiveAlert;
+using detail::StoredHeadline;
+using detail::Track;
+
+namespace {
+
+bool retracted(const Headline& h) { return std::find(h.tags.begin(), h.tags.end(), "retracted") != h.tags.end(); }
+
+bool same_content(const Headline& a, const Headline& b) {
+  return a.title == b.title && a.body == b.body && a.url == b.url && a.symbols == b.symbols && a.tags == b.tags &&
+         a.ts == b.ts;
+}
+
+std::int64_t distance(std::int64_t clock, std::int64_t start, std::int64_t end) {
+  if (clock < start) return start - clock;
+  if (clock > end) return clock - end;
+  return 0;
+}
+
+}  // namespace
+
+void Engine::State::on_headline(const Headline& h) {
+  ++stats.headlines;
+  advance_to(h.ts);
+  if (!rules) return;
+  if (h.ts.ms < watermark.ms - rules->settings.allowed_lateness_ms - max_within_ms) {
+    // Too late to be related to anything still remembered: counted, not evaluated.
+    ++stats.headlines_late;
+    return;
+  }
+  const std::string key = headline_key(h);
+  StoredHeadline* stored = nullptr;
+  if (auto it = headline_by_key.find(key); it != headline_by_key.end()) {
+    stored = it->second;
+    if (same_content(stored->headline, h)) return;  // a duplicate delivery
+    ++stats.headline_updates;
+    stored->headline = h;
+    stored->match = rules->classify(h);
+    stored->clock = clock.at(h.ts);
+    stored->retracted = retracted(h);
+    if (stored->retracted) ++stats.headline_retractions;
+    headline_changed(*stored);
+    if (stored->retracted) return;
+  } else {
+    headlines.push_back({h, rules->classify(h), clock.at(h.ts), key, retracted(h)});
+    stored = &headlines.back();
+    headline_by_key.emplace(key, stored);
+    schedule(Timestamp{watermark.ms + kMsPerMinute});  // housekeeping will prune it eventually
+    if (stored->retracted) return;
+  }
+  for (std::uint32_t i = 0; i < rules->rules.size(); ++i) {
+    const Rule& r = rules->rules[i];
+    if (!r.headline || !rules->accepts(*r.headline, stored->headline, stored->match, nullptr)) continue;
+    if (r.headline_only())
+      fire_headline_rule(i, *stored);
+    else
+      correlate_headline(i, *stored);
+  }
+  explain_pending(*stored);
+}
+
+bool Engine::State::explains(const Rule& r, const StoredHeadline& h, const std::optional<Symbol>& symbol) const {
+  if (h.retracted) return false;
+  if (r.explain) return rules->accepts(*r.explain, h.headline, h.match, symbol ? &*symbol : nullptr);
+  // By default, news the rules file cares about (any keyword set or tag), or news naming the
+  // symbol (for group alerts: any of the group's symbols).
+  if (!h.match.keyword_sets.empty() || !h.match.tag_indexes.empty()) return true;
+  if (symbol) return h.match.mentions(*symbol);
+  return std::any_of(r.symbols.begin(), r.symbols.end(), [&](const Symbol& s) { return h.match.mentions(s); });
+}
+
+void Engine::State::correlate_onset(std::uint32_t rule, std::uint32_t track, const Firing& f) {
+  const Rule& r = rules->rules[rule];
+  const Track& t = rule_states[rule].tracks[track];
+  std::vector<const StoredHeadline*> near;
+  for (const auto& h : headlines) {
+    if (h.retracted || distance(h.clock, f.clock, f.clock) > r.within_ms) continue;
+    if (!rules->accepts(*r.headline, h.headline, h.match, t.symbol ? &*t.symbol : nullptr)) continue;
+    near.push_back(&h);
+  }
+  if (near.empty()) return;  // a headline arriving within `within` will find this episode
+  // The nearest headline names the alert; the others ride along as evidence.
+  std::stable_sort(near.begin(), near.end(), [&](const StoredHeadline* a, const StoredHeadline* b) {
+    const auto da = distance(a->clock, f.clock, f.clock);
+    const auto db = distance(b->clock, f.clock, f.clock);
+    if (da != db) return da < db;
+    return a->headline.ts > b->headline.ts;
+  });
+  Firing g = f;
+  g.ts = std::max(f.ts, near.front()->headline.ts);
+  fire(rule, track, near.front()->key, f.ts.ms, g, near);
+}
+
+void Engine::State::correlate_headline(std::uint32_t rule, const StoredHeadline& h) {
+  const Rule& r = rules->rules[rule];
+  auto& tracks = rule_states[rule].tracks;
+  for (std::uint32_t k = 0; k < tracks.size(); ++k) {
+    Track& t = tracks[k];
+    if (!t.symbol || !rules->accepts(*r.headline, h.headline, h.match, &*t.symbol)) continue;
+    const detail::Episode* best = nullptr;
+    std::int64_t best_distance = 0;
+    for (const auto& e : t.episodes) {
+      const std::int64_t d = distance(h.clock, e.start_clock, e.end_clock);
+      if (d > r.within_ms) continue;
+      if (!best || d < best_distance) {
+        best = &e;
+        best_distance = d;
+      }
+    }
+    if (!best) continue;
+    Firing f;
+    f.ts = std::max(h.headline.ts, best->start_ts);
+    f.clock = std::max(h.clock, best->start_clock);
+    const bool ongoing = best->end_clock == detail::kOngoing;
+    f.evidence = ongoing ? t.evidence : best->evidence;
+    f.facts = ongoing ? t.facts : best->facts;
+    // An episode that is over (or a one-off event) resolves by time, like a headline rule.
+    f.one_off = !ongoing;
+    fire(rule, k, h.key, best->start_ts.ms, f, {&h});
+  }
+}
+
+void Engine::State::fire_headline_rule(std::uint32_t rule, const StoredHeadline& h) {
+  auto& tracks = rule_states[rule].tracks;
+  Firing f;
+  f.ts = h.headline.ts;
+  f.clock = h.clock;
+  f.one_off = true;
+  f.day_bound = false;
+  for (std::uint32_t k = 0; k < tracks.size(); ++k) {
+    if (tracks[k].symbol && !h.match.mentions(*tracks[k].symbol)) continue;
+    fire(rule, k, h.key, 0, f, {&h});
+  }
+}
+
+void Engine::State::explain_pending(const StoredHeadline& h) {
+  std::vector<std::string> fps;
+  for (const auto& [fp, a] : live)
+    if (a.explanation_pending) fps.push_back(fp);
+  for (const auto& fp : fps) {
+    auto it = live.find(fp);
+    if (it == live.end()) continue;
+    LiveAlert& a = it->second;
+    const Rule& r = rules->rules[a.rule];
+    if (distance(h.clock, a.move_clock, a.move_clock) > r.within_ms || !explains(r, h, a.alert.symbol)) continue;
+    a.explanation_pending = false;
+    attach_headline(a, h);
+    a.alert.explained = true;
+    if (a.hold == detail::Hold::AwaitingExplanation) {
+      discard(fp);  // explained after all: not an unexplained move
+    } else if (a.notified && a.hold == detail::Hold::None) {
+      notify(a, NotificationKind::Update, std::max(watermark, h.headline.ts));
+    }
+  }
+}
+
+void Engine::State::headline_changed(StoredHeadline& h) {
+  std::vector<std::string> fps;
+  for (const auto& [fp, a] : live)
+    if (std::find(a.headline_keys.begin(), a.headline_keys.end(), h.key) != a.headline_keys.end()) fps.push_back(fp);
+  const Timestamp now = std::max(watermark, h.headline.ts);
+  for (const auto& fp : fps) {
+    auto it = live.find(fp);
+    if (it == live.end()) continue;
+    LiveAlert& a = it->second;
+    const Rule& r = rules->rules[a.rule];
+    const bool rests_on_it = r.headline && !a.headline_keys.empty() && a.headline_keys.front() == h.key;
+    const Symbol* symbol = a.alert.symbol ? &*a.alert.symbol : nullptr;
+    const bool still_matches =
+        !h.retracted && (!r.headline || rules->accepts(*r.headline, h.headline, h.match, symbol));
+    if (rests_on_it && !still_matches) {
+      resolve(fp, "retracted", now);
+      continue;
+    }
+    // Replace the headline in the evidence (or drop it, if withdrawn).
+    const auto pos = static_cast<std::size_t>(std::find(a.headline_keys.begin(), a.headline_keys.end(), h.key) -
+                                              a.headline_keys.begin());
+    if (h.retracted || (!r.headline && !explains(r, h, a.alert.symbol))) {
+      a.headline_keys.erase(a.headline_keys.begin() + static_cast<std::ptrdiff_t>(pos));
+      a.alert.headlines.erase(a.alert.headlines.begin() + static_cast<std::ptrdiff_t>(pos));
+      if (!r.headline && a.headline_keys.empty()) a.alert.explained = false;
+    } else {
+      a.alert.headlines[pos] = HeadlineRef{h.headline.id, h.headline.title, h.headline.source, h.headline.ts};
+      if (pos == 0) a.match = h.match;
+    }
+    if (a.notified && a.hold == detail::Hold::None) notify(a, NotificationKind::Update, now);
+  }
+}
+
+void Engine::State::prune_headlines() {
+  if (!rules) return;
+  const std::int64_t horizon =
+      clock.at(Timestamp{watermark.ms - rules->settings.allowed_lateness_ms}) - max_within_ms - kMsPerMinute;
+  while (!headlines.empty() && headlines.front().clock < horizon &&
+         headlines.front().headline.ts.ms < watermark.ms - rules->settings.allowed_lateness_ms - max_within_ms) {
+    headline_by_key.erase(headlines.front().key);
+    headlines.pop_front();
+  }
+}
+
+}  // namespace lodestone::rules

@@ -1,0 +1,253 @@
+#pragma once
+// The engine's state, shared by the files that implement it:
+//   engine.cpp             construction, reloads, quotes, the watermark and timers
+//   engine_conditions.cpp  evaluating triggers on a quote
+//   engine_headlines.cpp   classification, correlation, explanation, updates and retractions
+//   engine_lifecycle.cpp   firing, holding back, grouping, notifying and resolving alerts
+#include <cstdint>
+#include <deque>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "lodestone/core/limits.hpp"
+#include "lodestone/rules/alert_identity.hpp"
+#include "lodestone/rules/engine.hpp"
+#include "lodestone/rules/trading_clock.hpp"
+#include "price_series.hpp"
+
+namespace lodestone::rules {
+namespace detail {
+
+inline constexpr std::int64_t kOngoing = std::numeric_limits<std::int64_t>::max();
+inline constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+
+// A rule watching a symbol: which track holds its state and which window cursors it reads.
+struct Watch {
+  std::uint32_t rule = 0;
+  std::uint32_t track = 0;
+  std::uint32_t cursor = kNone;        // the window's start (move, volume)
+  std::uint32_t cursor2 = kNone;       // the volume baseline's start
+  std::uint32_t bench = kNone;         // benchmark symbol (abnormal moves)
+  std::uint32_t bench_cursor = kNone;  // the same window on the benchmark
+};
+
+struct Cursor {
+  std::int64_t lookback_ms = 0;
+  std::uint64_t position = 0;
+};
+
+struct SymbolState {
+  Symbol symbol;
+  const Instrument* instrument = nullptr;
+  PriceSeries series;
+  std::vector<Cursor> cursors;
+  std::vector<Watch> watches;
+  bool is_benchmark = false;
+  bool has_quote = false;
+  Timestamp last_ts;
+  std::int64_t last_clock = 0;
+  Price last;
+  Date day{-1};  // trading day of the last quote
+  std::optional<Price> prev_close;
+  std::optional<Price> open;
+  std::optional<Price> bid;
+  std::optional<Price> ask;
+  std::optional<PriceLimits> limits;
+  std::int64_t volume_before_today = 0;  // the series' volume is cumulative across days
+  std::int64_t volume_today = 0;
+
+  std::uint32_t cursor_for(std::int64_t lookback_ms);
+};
+
+// What an alert's message and labels are made of, beyond the Alert itself.
+struct AlertFacts {
+  std::optional<Price> limit;
+  std::optional<Price> level;
+  std::optional<Price> level_high;           // bands
+  std::optional<std::int64_t> volume_ratio;  // hundredths
+  std::optional<Symbol> benchmark;
+  std::size_t count = 0;  // breadth
+  std::size_t total = 0;
+  std::vector<Symbol> symbols;  // breadth members beyond the threshold, a group's symbols
+};
+
+// A stretch of time during which a trigger held (correlation looks for headlines near it).
+struct Episode {
+  std::int64_t start_clock = 0;
+  std::int64_t end_clock = kOngoing;
+  Timestamp start_ts;
+  std::optional<MoveEvidence> evidence;
+  AlertFacts facts;
+};
+
+// One rule watching one symbol (breadth: one member; headline rules: one named symbol, or a
+// single track without a symbol).
+struct Track {
+  std::optional<Symbol> symbol;
+  bool active = false;
+  Timestamp since;
+  std::int64_t since_clock = 0;
+  std::optional<MoveEvidence> evidence;  // while active: the latest
+  AlertFacts facts;
+  std::deque<Episode> episodes;  // correlation rules
+  std::optional<Timestamp> last_fired;
+  Date last_fired_day{-1};
+  bool fired_ever = false;
+  std::optional<Price> prev_price;  // crossings
+  // Limit stages.
+  bool at_limit = false;
+  bool limit_up_side = true;
+  bool sealed = false;
+  std::int64_t limit_since_clock = 0;
+  std::vector<std::string> live;  // fingerprints of this track's live alerts
+};
+
+struct RuleState {
+  // One per symbol of the rule; breadth rules add one more, without a symbol, for the group.
+  std::vector<Track> tracks;
+  std::size_t breadth_count = 0;  // members whose move holds
+  std::string open_group;         // fingerprint of the group still collecting (group_wait)
+};
+
+struct StoredHeadline {
+  Headline headline;
+  HeadlineMatch match;
+  std::int64_t clock = 0;
+  std::string key;
+  bool retracted = false;
+};
+
+enum class Hold : std::uint8_t { None, Silenced, Inhibited, Grouped, AwaitingExplanation };
+
+struct LiveAlert {
+  std::string fingerprint;
+  std::uint32_t rule = 0;
+  std::uint32_t track = kNone;  // kNone: rule-level (breadth, group alerts)
+  Alert alert;
+  AlertFacts facts;
+  std::vector<std::string> headline_keys;
+  HeadlineMatch match;  // of the headline(s) it rests on: keywords, tags, direction
+  Hold hold = Hold::None;
+  bool notified = false;
+  int updates = 0;
+  int repeats = 0;
+  Timestamp last_notified;
+  // Resolution.
+  bool condition_bound = false;                 // resolves when its trigger stops holding
+  bool condition_ended = false;                 // it stopped while the alert was still held
+  std::optional<Timestamp> resolve_pending_at;  // keep_firing_for running
+  std::optional<Timestamp> resolve_at;          // headline-only and one-off alerts
+  std::optional<Timestamp> close_at;            // price alerts end with their trading day
+  // Explanation (trigger-only rules).
+  bool explanation_pending = false;
+  std::int64_t move_clock = 0;
+  std::int64_t explain_deadline_clock = 0;
+  Timestamp explain_due;  // earliest instant the deadline can have passed
+  // Grouping.
+  std::string group;                  // members: the group alert holding them
+  std::vector<std::string> members;   // group alerts: member fingerprints
+  std::optional<Timestamp> flush_at;  // group alerts still collecting
+  std::string reason;                 // why it resolved
+};
+
+// What a trigger reports when it starts to hold, or happens (one-off triggers).
+struct Firing {
+  Timestamp ts;
+  std::int64_t clock = 0;
+  std::optional<MoveEvidence> evidence;
+  AlertFacts facts;
+  bool one_off = false;   // a crossing or opening: resolves by time, not by condition
+  bool day_bound = true;  // price alerts resolve at the close
+};
+
+}  // namespace detail
+
+struct Engine::State {
+  State(const InstrumentRegistry& registry, const TradingCalendar& calendar);
+
+  // engine.cpp
+  std::vector<Alert> set_rules(std::shared_ptr<const RuleSet> next);
+  void on_quote(const Quote& q);
+  void advance_to(Timestamp t);
+  void run_timers();
+  std::uint32_t symbol_slot(const Symbol& s);
+  void rebuild_watches();
+  void new_day(detail::SymbolState& st, Date day, const Quote& q);
+
+  // engine_conditions.cpp
+  void evaluate(detail::SymbolState& st, const detail::Watch& w);
+  std::optional<std::int64_t> change_of(detail::SymbolState& st, const MoveCondition& m, std::uint32_t cursor,
+                                        Price* from);
+  void eval_move(detail::SymbolState& st, const detail::Watch& w, const MoveCondition& m);
+  void eval_level(detail::SymbolState& st, const detail::Watch& w, const LevelCondition& c);
+  void eval_limit(detail::SymbolState& st, const detail::Watch& w, const LimitCondition& c);
+  void eval_volume(detail::SymbolState& st, const detail::Watch& w, const VolumeCondition& c);
+  void eval_breadth(detail::SymbolState& st, const detail::Watch& w, const BreadthCondition& c);
+  void set_member(std::uint32_t rule, std::uint32_t track, bool holds, Timestamp ts, std::int64_t now_clock);
+  std::optional<MoveEvidence> day_evidence(const detail::SymbolState& st) const;
+  // A state-like trigger's truth on this quote.
+  void set_condition(std::uint32_t rule, std::uint32_t track, bool holds, detail::Firing f);
+  void trigger_event(std::uint32_t rule, std::uint32_t track, detail::Firing f);
+  void condition_started(std::uint32_t rule, std::uint32_t track, const detail::Firing& f);
+  void condition_ended(std::uint32_t rule, std::uint32_t track, Timestamp ts, std::int64_t clock);
+
+  // engine_headlines.cpp
+  void on_headline(const Headline& h);
+  bool explains(const Rule& r, const detail::StoredHeadline& h, const std::optional<Symbol>& symbol) const;
+  void correlate_onset(std::uint32_t rule, std::uint32_t track, const detail::Firing& f);
+  void correlate_headline(std::uint32_t rule, const detail::StoredHeadline& h);
+  void explain_pending(const detail::StoredHeadline& h);
+  void fire_headline_rule(std::uint32_t rule, const detail::StoredHeadline& h);
+  void headline_changed(detail::StoredHeadline& h);
+  void prune_headlines();
+
+  // engine_lifecycle.cpp
+  detail::LiveAlert* fire(std::uint32_t rule, std::uint32_t track, const std::string& headline_key,
+                          std::int64_t occurrence_ms, const detail::Firing& f,
+                          const std::vector<const detail::StoredHeadline*>& headlines);
+  void deliver(detail::LiveAlert& a, Timestamp now);
+  void notify(detail::LiveAlert& a, NotificationKind kind, Timestamp now);
+  void resolve(const std::string& fingerprint, std::string_view reason, Timestamp now);
+  void release_holds(Timestamp now);
+  void flush_group(const std::string& fingerprint, Timestamp now);
+  void finalize_explanation(detail::LiveAlert& a, Timestamp now);
+  void attach_headline(detail::LiveAlert& a, const detail::StoredHeadline& h);
+  bool inhibited(const detail::LiveAlert& a) const;
+  bool in_session(Session s, Timestamp t) const;
+  void render(detail::LiveAlert& a);
+  void set_labels(detail::LiveAlert& a);
+  void discard(const std::string& fingerprint);
+  void schedule(Timestamp due) {
+    if (due < next_due) next_due = due;
+  }
+  RuleCounters& counters_of(std::uint32_t rule) { return counters[rules->rules[rule].name]; }
+
+  const InstrumentRegistry& registry;
+  TradingClock clock;
+  std::shared_ptr<const RuleSet> rules;
+  SilenceBook silences;
+  EngineStats stats;
+  std::map<std::string, RuleCounters> counters;  // by rule name, across reloads
+
+  Timestamp watermark{std::numeric_limits<std::int64_t>::min()};
+  Timestamp next_due{std::numeric_limits<std::int64_t>::max()};
+
+  std::vector<detail::SymbolState> symbols;
+  std::unordered_map<Symbol, std::uint32_t> symbol_index;
+
+  std::vector<detail::RuleState> rule_states;          // parallel to rules->rules
+  std::vector<std::vector<std::uint32_t>> inhibitors;  // per rule: the rules that inhibit it
+  std::int64_t max_within_ms = 0;
+
+  std::deque<detail::StoredHeadline> headlines;  // arrival order; references stay valid
+  std::unordered_map<std::string, detail::StoredHeadline*> headline_by_key;
+
+  std::map<std::string, detail::LiveAlert> live;  // by fingerprint
+  std::vector<Alert>* out = nullptr;              // where notifications go during a call
+};
+
+}  // namespace lodestone::rules
