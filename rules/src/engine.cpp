@@ -237,21 +237,21 @@ void Engine::State::run_timers() {
     }
     if (a->resolve_pending_at) {
       if (*a->resolve_pending_at <= now) {
-        resolve(fp, "condition", now);
+        resolve(fp, "condition", *a->resolve_pending_at);
         continue;
       }
       schedule(*a->resolve_pending_at);
     }
     if (a->resolve_at) {
       if (*a->resolve_at <= now) {
-        resolve(fp, "expired", now);
+        resolve(fp, "expired", *a->resolve_at);
         continue;
       }
       schedule(*a->resolve_at);
     }
     if (a->close_at) {
       if (*a->close_at <= now) {
-        resolve(fp, "close", now);
+        resolve(fp, "close", *a->close_at);
         continue;
       }
       schedule(*a->close_at);
