@@ -49,7 +49,11 @@ void ReplayFeed::next() {
   while (!stopped_) {
     if (!std::getline(in_, line_)) {
       if (options_.loop && line_no_ > 0) {
-        spdlog::info("feed {}: end of tape, starting over", options_.name);
+        // Whole weeks keep weekdays and sessions where they were; enough of them to clear the tape.
+        constexpr std::int64_t kWeekMs = 7 * kMsPerDay;
+        ++pass_;
+        shift_ms_ = static_cast<std::int64_t>(pass_) * (span_ms_ / kWeekMs + 1) * kWeekMs;
+        spdlog::info("feed {}: end of tape, starting pass {}", options_.name, pass_);
         open();
         continue;
       }
@@ -65,7 +69,14 @@ void ReplayFeed::next() {
       spdlog::warn("feed {}: {}:{}: {}", options_.name, options_.path, line_no_, event.error().message);
       continue;
     }
-    const Timestamp ts = std::visit([](const auto& e) { return e.ts; }, *event);
+    const Timestamp tape_ts = std::visit([](const auto& e) { return e.ts; }, *event);
+    if (pass_ == 0) {
+      if (!first_ts_) first_ts_ = tape_ts;
+      span_ms_ = std::max(span_ms_, tape_ts.ms - first_ts_->ms);
+    }
+    std::visit([this](auto& e) { e.ts.ms += shift_ms_; }, *event);
+    if (auto* h = std::get_if<Headline>(&*event); h != nullptr && pass_ > 0) h->id += "~" + std::to_string(pass_);
+    const Timestamp ts{tape_ts.ms + shift_ms_};
     std::int64_t delay_ms = 0;
     if (previous_ts_ && options_.speed > 0) {
       const auto trading = TradingCalendar::shanghai().trading_ms_between(*previous_ts_, ts);

@@ -20,7 +20,10 @@ struct ReplayOptions {
   std::string name = "replay";
   std::string path;
   double speed = 60.0;            // <= 0: as fast as possible
-  bool loop = false;              // start over at the end of the tape
+  // Start over at the end of the tape. Each pass is shifted forward by whole weeks past the
+  // previous one (weekdays and sessions stay as they were) and ids get a "~pass" suffix, so
+  // the board keeps moving and the rules fire again instead of being deduplicated.
+  bool loop = false;
   std::int64_t max_gap_ms = 5000;  // never wait longer than this between two events
 };
 
@@ -45,6 +48,10 @@ class ReplayFeed : public std::enable_shared_from_this<ReplayFeed> {
   std::string line_;
   std::uint64_t line_no_ = 0;
   std::optional<Timestamp> previous_ts_;
+  std::optional<Timestamp> first_ts_;  // of the tape, to size the shift between passes
+  std::int64_t shift_ms_ = 0;          // added to every event time in this pass
+  std::int64_t span_ms_ = 0;           // first to last event of the tape
+  std::uint32_t pass_ = 0;
   bool stopped_ = false;
 };
 

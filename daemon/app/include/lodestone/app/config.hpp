@@ -1,0 +1,44 @@
+#pragma once
+// The daemon's YAML configuration. Defaults serve the bundled replay out of the box; a bad file
+// fails with file:line:column and what was expected.
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lodestone/core/result.hpp"
+#include "lodestone/web/server_options.hpp"
+
+namespace lodestone::app {
+
+struct TapeConfig {
+  std::string path;
+  double speed = 60.0;
+  bool loop = true;
+};
+
+struct Config {
+  std::string source;  // file the config came from ("" = built-in defaults)
+  web::ServerOptions server;
+  int threads = 2;
+  std::string log_level = "info";
+  std::string universe;  // reference data (YAML)
+  std::string rules;     // rules file; "" = no rules
+  std::string redis;     // redis://host:port/db; "" = in-memory store
+  std::optional<TapeConfig> tape;
+  std::vector<YAML::Node> feeds;  // each entry is handed to the feeds library as it is
+  std::size_t alert_retention = 100'000;  // alerts kept for resume and history
+  std::size_t news_retention = 5'000;
+  std::size_t max_pending_events = 100'000;  // per pipeline, before quotes are shed
+};
+
+// Paths in the defaults point into the source tree the binary was built from.
+Config default_config();
+Result<Config> parse_config(const std::string& text, const std::string& file_name);
+Result<Config> load_config(const std::string& path);
+// "127.0.0.1:8080", "[::1]:0", "0.0.0.0:8080"
+Status parse_listen(const std::string& text, web::ServerOptions& out);
+
+}  // namespace lodestone::app

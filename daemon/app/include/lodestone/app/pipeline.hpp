@@ -1,0 +1,79 @@
+#pragma once
+// The bus: feeds hand events to the pipeline from their own strands and return at once; the
+// pipeline validates them, updates the board, runs the rules and fans alerts and headlines out,
+// all on one strand, so the rule engine sees events in one order and needs no locks.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "lodestone/app/alert_store.hpp"
+#include "lodestone/core/event_sink.hpp"
+#include "lodestone/core/instrument.hpp"
+#include "lodestone/net/net.hpp"
+#include "lodestone/web/board.hpp"
+#include "lodestone/web/hub.hpp"
+
+namespace lodestone::app {
+
+// What turns events into alerts (the rule engine). Called on the pipeline strand only.
+class Evaluator {
+ public:
+  virtual ~Evaluator() = default;
+  virtual std::vector<Alert> on_quote(const Quote& quote) = 0;
+  virtual std::vector<Alert> on_headline(Headline& headline) = 0;  // may tag the headline
+  virtual std::vector<Alert> advance(Timestamp now) = 0;
+};
+
+struct PipelineCounters {
+  std::uint64_t quotes = 0;
+  std::uint64_t headlines = 0;
+  std::uint64_t duplicate_headlines = 0;
+  std::uint64_t shed_quotes = 0;  // dropped under overload (a newer quote supersedes them)
+  std::uint64_t alerts = 0;
+  std::map<std::string, std::uint64_t> rejected;  // by reason
+};
+
+class Pipeline final : public EventSink {
+ public:
+  Pipeline(net::any_io_executor executor, const InstrumentRegistry& registry, web::Board& board, web::Hub& hub,
+           AlertStore& alerts, NewsLog& news, std::size_t max_pending);
+
+  void set_evaluator(std::shared_ptr<Evaluator> evaluator);  // before start, or on the strand
+  // Validates on the caller's thread (so ingest can answer with the reason) and queues.
+  Status accept(const Quote& quote);
+  Status accept(Headline headline);
+  void on_quote(const Quote& quote) override { (void)accept(quote); }
+  void on_headline(const Headline& headline) override { (void)accept(headline); }
+  // Alerts from outside the rule engine (system alerts such as a stale feed).
+  void raise(Alert alert);
+
+  [[nodiscard]] PipelineCounters counters() const;
+  [[nodiscard]] std::size_t pending() const { return pending_.load(); }
+  // Runs `fn` on the pipeline strand (for reloads and tests).
+  void post(std::function<void()> fn);
+
+ private:
+  void process(const Quote& quote);
+  void process(Headline& headline);
+  void publish(std::vector<Alert> alerts);
+  void reject(const std::string& reason);
+
+  net::strand<net::any_io_executor> strand_;
+  const InstrumentRegistry& registry_;
+  web::Board& board_;
+  web::Hub& hub_;
+  AlertStore& alerts_;
+  NewsLog& news_;
+  std::size_t max_pending_;
+  std::shared_ptr<Evaluator> evaluator_;
+  std::atomic<std::size_t> pending_{0};
+  mutable std::mutex counters_mutex_;
+  PipelineCounters counters_;
+};
+
+}  // namespace lodestone::app

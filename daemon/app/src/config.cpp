@@ -1,0 +1,277 @@
+#include "lodestone/app/config.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "lodestone/core/time.hpp"
+
+#ifndef LODESTONE_DATA_DIR
+#error "LODESTONE_DATA_DIR must name the directory that holds deploy/ and feeds/tapes/"
+#endif
+
+namespace lodestone::app {
+namespace {
+
+std::string where(const std::string& file, const YAML::Node& node) {
+  const auto mark = node.Mark();
+  return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+}
+
+struct Reader {
+  const std::string& file;
+  std::filesystem::path base;  // relative paths resolve against the config file's folder
+
+  Error error(const YAML::Node& node, const std::string& what) const { return make_error(where(file, node) + ": " + what); }
+
+  Status keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& section) const {
+    if (!map.IsMap()) return error(map, section + " must be a mapping");
+    for (const auto& kv : map) {
+      const auto key = kv.first.as<std::string>();
+      if (!allowed.contains(key)) {
+        std::string list;
+        for (const auto& k : allowed) list += (list.empty() ? "" : ", ") + k;
+        return error(kv.first, "unknown key '" + key + "' in " + section + " (expected one of: " + list + ")");
+      }
+    }
+    return {};
+  }
+
+  Result<std::string> string(const YAML::Node& n, const std::string& key) const {
+    if (!n.IsScalar()) return error(n, key + " must be a string");
+    return n.as<std::string>();
+  }
+  Result<std::string> path(const YAML::Node& n, const std::string& key) const {
+    auto s = string(n, key);
+    if (!s || s->empty()) return s;
+    std::filesystem::path p(*s);
+    return p.is_absolute() ? *s : (base / p).lexically_normal().string();
+  }
+  Result<std::int64_t> integer(const YAML::Node& n, const std::string& key, std::int64_t min, std::int64_t max) const {
+    std::int64_t v = 0;
+    if (!n.IsScalar() || !YAML::convert<std::int64_t>::decode(n, v))
+      return error(n, key + " must be an integer");
+    if (v < min || v > max)
+      return error(n, key + " must be between " + std::to_string(min) + " and " + std::to_string(max));
+    return v;
+  }
+  Result<bool> boolean(const YAML::Node& n, const std::string& key) const {
+    bool v = false;
+    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v)) return error(n, key + " must be true or false");
+    return v;
+  }
+  Result<std::int64_t> duration(const YAML::Node& n, const std::string& key) const {
+    if (!n.IsScalar()) return error(n, key + " must be a duration such as 250ms, 30s, 15m");
+    auto d = parse_duration_ms(n.as<std::string>());
+    if (!d) return error(n, key + ": " + d.error().message);
+    return d;
+  }
+  Result<std::int64_t> size(const YAML::Node& n, const std::string& key) const {
+    if (!n.IsScalar()) return error(n, key + " must be a size such as 65536, 64KiB or 4MiB");
+    const auto text = n.as<std::string>();
+    std::size_t i = 0;
+    std::int64_t v = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && v < (1LL << 40)) v = v * 10 + (text[i++] - '0');
+    const auto unit = text.substr(i);
+    if (i == 0) return error(n, key + " must be a size such as 65536, 64KiB or 4MiB");
+    if (unit.empty() || unit == "B") return v;
+    if (unit == "KiB") return v * 1024;
+    if (unit == "MiB") return v * 1024 * 1024;
+    return error(n, key + ": unit must be B, KiB or MiB");
+  }
+};
+
+#define LODESTONE_TRY(var, expr) \
+  auto var = (expr);             \
+  if (!var) return var.error()
+
+Status read_websocket(const Reader& r, const YAML::Node& ws, web::ServerOptions& s) {
+  if (auto st = r.keys(ws, {"quote_interval", "max_queue", "max_message", "idle_timeout", "heartbeat",
+                            "max_connections", "request_timeout", "max_request_body"},
+                       "websocket");
+      !st)
+    return st;
+  if (ws["quote_interval"]) {
+    LODESTONE_TRY(v, r.duration(ws["quote_interval"], "quote_interval"));
+    s.quote_interval_ms = *v;
+  }
+  if (ws["max_queue"]) {
+    LODESTONE_TRY(v, r.integer(ws["max_queue"], "max_queue", 16, 10'000'000));
+    s.max_queue = static_cast<std::size_t>(*v);
+  }
+  if (ws["max_message"]) {
+    LODESTONE_TRY(v, r.size(ws["max_message"], "max_message"));
+    s.max_message_bytes = static_cast<std::size_t>(*v);
+  }
+  if (ws["max_request_body"]) {
+    LODESTONE_TRY(v, r.size(ws["max_request_body"], "max_request_body"));
+    s.max_request_body = static_cast<std::size_t>(*v);
+  }
+  if (ws["idle_timeout"]) {
+    LODESTONE_TRY(v, r.duration(ws["idle_timeout"], "idle_timeout"));
+    s.idle_timeout_ms = *v;
+  }
+  if (ws["heartbeat"]) {
+    LODESTONE_TRY(v, r.duration(ws["heartbeat"], "heartbeat"));
+    s.heartbeat_ms = std::max<std::int64_t>(*v, 100);
+  }
+  if (ws["request_timeout"]) {
+    LODESTONE_TRY(v, r.duration(ws["request_timeout"], "request_timeout"));
+    s.request_timeout_ms = *v;
+  }
+  if (ws["max_connections"]) {
+    LODESTONE_TRY(v, r.integer(ws["max_connections"], "max_connections", 1, 1'000'000));
+    s.max_connections = static_cast<std::size_t>(*v);
+  }
+  return {};
+}
+
+Result<Config> read(const YAML::Node& root, const std::string& file) {
+  Config c = default_config();
+  c.source = file;
+  if (!root || root.IsNull()) return c;
+  const Reader r{file, std::filesystem::path(file).parent_path()};
+  if (auto st = r.keys(root, {"listen", "threads", "log_level", "api_token", "token_for_read", "allowed_origins",
+                              "web_root", "universe", "rules", "redis", "tape", "feeds", "websocket", "alerts",
+                              "instance"},
+                       "the configuration");
+      !st)
+    return st.error();
+  if (root["listen"]) {
+    LODESTONE_TRY(v, r.string(root["listen"], "listen"));
+    if (auto st = parse_listen(*v, c.server); !st) return r.error(root["listen"], st.error().message);
+  }
+  if (root["threads"]) {
+    LODESTONE_TRY(v, r.integer(root["threads"], "threads", 1, 64));
+    c.threads = static_cast<int>(*v);
+  }
+  if (root["log_level"]) {
+    LODESTONE_TRY(v, r.string(root["log_level"], "log_level"));
+    static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "error", "critical", "off"};
+    if (!kLevels.contains(*v)) return r.error(root["log_level"], "log_level must be trace, debug, info, warn, error, critical or off");
+    c.log_level = *v;
+  }
+  if (root["api_token"]) {
+    LODESTONE_TRY(v, r.string(root["api_token"], "api_token"));
+    c.server.api_token = *v;
+  }
+  if (root["token_for_read"]) {
+    LODESTONE_TRY(v, r.boolean(root["token_for_read"], "token_for_read"));
+    c.server.token_for_read = *v;
+  }
+  if (const auto& origins = root["allowed_origins"]) {
+    if (!origins.IsSequence()) return r.error(origins, "allowed_origins must be a list of origins such as http://desk:8080");
+    for (const auto& o : origins) {
+      LODESTONE_TRY(v, r.string(o, "an allowed origin"));
+      c.server.allowed_origins.push_back(*v);
+    }
+  }
+  if (root["instance"]) {
+    LODESTONE_TRY(v, r.string(root["instance"], "instance"));
+    c.server.instance = *v;
+  }
+  for (auto [key, slot] : {std::pair{"web_root", &c.server.web_root}, std::pair{"universe", &c.universe},
+                           std::pair{"rules", &c.rules}}) {
+    if (root[key]) {
+      LODESTONE_TRY(v, r.path(root[key], key));
+      *slot = *v;
+    }
+  }
+  if (root["redis"]) {
+    LODESTONE_TRY(v, r.string(root["redis"], "redis"));
+    c.redis = *v;
+  }
+  if (const auto& tape = root["tape"]) {
+    if (tape.IsNull() || (tape.IsScalar() && tape.as<std::string>() == "off")) {
+      c.tape.reset();
+    } else {
+      if (auto st = r.keys(tape, {"path", "speed", "loop"}, "tape"); !st) return st.error();
+      TapeConfig t;
+      if (!tape["path"]) return r.error(tape, "tape needs a path");
+      LODESTONE_TRY(p, r.path(tape["path"], "path"));
+      t.path = *p;
+      if (tape["speed"]) {
+        double speed = 0;
+        if (!YAML::convert<double>::decode(tape["speed"], speed) || speed < 0 || speed > 1e6)
+          return r.error(tape["speed"], "speed must be a number from 0 (as fast as possible) to 1000000");
+        t.speed = speed;
+      }
+      if (tape["loop"]) {
+        LODESTONE_TRY(v, r.boolean(tape["loop"], "loop"));
+        t.loop = *v;
+      }
+      c.tape = t;
+    }
+  }
+  if (const auto& feeds = root["feeds"]) {
+    if (!feeds.IsSequence()) return r.error(feeds, "feeds must be a list of feed entries");
+    for (const auto& f : feeds) c.feeds.push_back(f);
+  }
+  if (const auto& ws = root["websocket"]) {
+    if (auto st = read_websocket(r, ws, c.server); !st) return st.error();
+  }
+  if (const auto& alerts = root["alerts"]) {
+    if (auto st = r.keys(alerts, {"retention", "news_retention"}, "alerts"); !st) return st.error();
+    if (alerts["retention"]) {
+      LODESTONE_TRY(v, r.integer(alerts["retention"], "retention", 100, 100'000'000));
+      c.alert_retention = static_cast<std::size_t>(*v);
+    }
+    if (alerts["news_retention"]) {
+      LODESTONE_TRY(v, r.integer(alerts["news_retention"], "news_retention", 10, 10'000'000));
+      c.news_retention = static_cast<std::size_t>(*v);
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+Config default_config() {
+  Config c;
+  const std::filesystem::path data(LODESTONE_DATA_DIR);
+  c.universe = (data / "deploy/universe.yaml").string();
+  c.rules = (data / "rules/packs/rare-earth.yaml").string();
+  c.tape = TapeConfig{(data / "feeds/tapes/rare-earth-2026-02.ndjson").string(), 60.0, true};
+#ifdef LODESTONE_WEB_DIST
+  c.server.web_root = LODESTONE_WEB_DIST;
+#endif
+  c.server.instance = "lodestone";
+  return c;
+}
+
+Status parse_listen(const std::string& text, web::ServerOptions& out) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon + 1 >= text.size())
+    return make_error("listen '" + text + "' must be HOST:PORT, e.g. 127.0.0.1:8080");
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = 0;
+  for (std::size_t i = colon + 1; i < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9' || port > 65535) return make_error("listen '" + text + "': bad port");
+    port = port * 10 + (text[i] - '0');
+  }
+  if (port > 65535 || host.empty()) return make_error("listen '" + text + "' must be HOST:PORT, e.g. 127.0.0.1:8080");
+  out.host = host;
+  out.port = static_cast<std::uint16_t>(port);
+  return {};
+}
+
+Result<Config> parse_config(const std::string& text, const std::string& file_name) {
+  try {
+    return read(YAML::Load(text), file_name);
+  } catch (const YAML::Exception& e) {
+    return make_error(file_name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                      ": " + e.msg);
+  }
+}
+
+Result<Config> load_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(path + ": cannot read the configuration file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_config(ss.str(), path);
+}
+
+}  // namespace lodestone::app

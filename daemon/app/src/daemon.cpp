@@ -1,0 +1,210 @@
+#include "lodestone/app/daemon.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "lodestone/app/alert_store.hpp"
+#include "lodestone/app/metrics.hpp"
+#include "lodestone/app/pipeline.hpp"
+#include "lodestone/app/universe.hpp"
+#include "lodestone/core/json_writer.hpp"
+#include "lodestone/feeds/canonical.hpp"
+#include "lodestone/feeds/replay_feed.hpp"
+#include "lodestone/web/server.hpp"
+
+#ifndef LODESTONE_VERSION
+#define LODESTONE_VERSION "0.0.0"
+#endif
+
+namespace lodestone::app {
+namespace {
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Everything one running daemon holds, in construction order.
+struct Runtime final : web::Api {
+  Runtime(const Config& c, InstrumentRegistry reg)
+      : config(c),
+        registry(std::move(reg)),
+        ioc(c.threads),
+        board(registry),
+        alerts(c.alert_retention),
+        news(c.news_retention),
+        metrics(LODESTONE_VERSION, c.server.instance),
+        server(ioc, c.server, board, *this),
+        pipeline(ioc.get_executor(), registry, board, server.hub(), alerts, news, c.max_pending_events) {}
+
+  // web::Api
+  std::string feeds_json() override {
+    std::string out = R"({"feeds":[)";
+    const auto now = now_ms();
+    bool first = true;
+    for (const auto& status : feed_statuses) {
+      const auto v = status->view();
+      if (!first) out.push_back(',');
+      first = false;
+      out += R"({"name":)";
+      append_json_string(out, v.name);
+      out += R"(,"kind":)";
+      append_json_string(out, v.kind);
+      out += R"(,"state":")" + std::string(feeds::to_string(v.state)) + R"(","messages":)" +
+             std::to_string(v.messages) + R"(,"bytes":)" + std::to_string(v.bytes) + R"(,"reconnects":)" +
+             std::to_string(v.reconnects) + R"(,"last_message_age_ms":)" +
+             (v.last_message_ms ? std::to_string(now - v.last_message_ms) : std::string("null")) + R"(,"errors":{)";
+      bool first_error = true;
+      for (const auto& [reason, n] : v.errors) {
+        if (!first_error) out.push_back(',');
+        first_error = false;
+        append_json_string(out, reason);
+        out += ":" + std::to_string(n);
+      }
+      out += "}}";
+    }
+    out += "]}";
+    return out;
+  }
+
+  web::AlertRange alerts_after(std::uint64_t after, std::size_t limit) override { return alerts.after(after, limit); }
+  std::string news_json(std::size_t limit) override { return news.json(limit); }
+
+  web::IngestReport ingest(std::string_view ndjson) override {
+    web::IngestReport report;
+    feeds::CanonicalParser parser;
+    std::size_t line_no = 0;
+    while (!ndjson.empty()) {
+      const auto nl = ndjson.find('\n');
+      const std::string_view line = ndjson.substr(0, nl);
+      ndjson = nl == std::string_view::npos ? std::string_view() : ndjson.substr(nl + 1);
+      ++line_no;
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      auto event = parser.parse(line);
+      Status st = event ? std::visit([this](auto& e) { return pipeline.accept(e); }, *event) : Status(event.error());
+      if (st) {
+        ++report.accepted;
+        ingest_status->on_message(line.size(), Timestamp{now_ms()});
+      } else {
+        ++report.rejected;
+        ingest_status->on_error(event ? "invalid_event" : "bad_event");
+        if (report.errors.size() < 20) report.errors.push_back("line " + std::to_string(line_no) + ": " + st.error().message);
+      }
+    }
+    return report;
+  }
+
+  bool ready(std::string& why) override {
+    if (!listening.load()) {
+      why = "not listening yet";
+      return false;
+    }
+    return true;
+  }
+
+  std::string metrics_text() override {
+    MetricsInputs in;
+    for (const auto& s : feed_statuses) in.feeds.push_back(s->view());
+    in.pipeline = pipeline.counters();
+    in.pipeline_pending = pipeline.pending();
+    in.ws_clients = server.hub().clients();
+    in.http_connections = server.connections();
+    in.ws_messages_sent = server.hub().messages_sent();
+    in.ws_slow_closed = server.hub().slow_clients_closed();
+    in.now_ms = now_ms();
+    return metrics.render(in);
+  }
+
+  web::HttpAnswer extra(std::string_view, std::string_view, std::string_view) override {
+    return {404, R"({"error":"not found"})"};
+  }
+
+  const Config& config;
+  InstrumentRegistry registry;
+  net::io_context ioc;
+  web::Board board;
+  MemoryAlertStore alerts;
+  NewsLog news;
+  Metrics metrics;
+  web::Server server;
+  Pipeline pipeline;
+  std::vector<std::shared_ptr<feeds::FeedStatus>> feed_statuses;
+  std::shared_ptr<feeds::FeedStatus> ingest_status = std::make_shared<feeds::FeedStatus>("ingest", "http");
+  std::vector<std::shared_ptr<feeds::ReplayFeed>> replays;
+  std::atomic<bool> listening{false};
+};
+
+}  // namespace
+
+int serve(const Config& config, const RunOptions& options) {
+  if (::geteuid() == 0)
+    spdlog::warn("running as root: Lodestone needs no privileges; run it as an unprivileged user (see deploy/lodestone.service)");
+  auto registry = load_universe(config.universe);
+  if (!registry) {
+    spdlog::critical("{}", registry.error().message);
+    return 2;
+  }
+  Runtime rt(config, std::move(*registry));
+  rt.ingest_status->set_state(feeds::FeedState::Live);
+  rt.feed_statuses.push_back(rt.ingest_status);
+
+  auto port = rt.server.start();
+  if (!port) {
+    spdlog::critical("{}", port.error().message);
+    return 2;
+  }
+  rt.listening = true;
+  if (!options.port_file.empty()) {
+    const std::string tmp = options.port_file + ".tmp";
+    std::ofstream(tmp) << *port << "\n";
+    std::rename(tmp.c_str(), options.port_file.c_str());  // readers never see a half-written file
+  }
+  const std::string shown_host = config.server.host.find(':') != std::string::npos ? "[" + config.server.host + "]" : config.server.host;
+  spdlog::info("lodestone {} serving http://{}:{} ({} instruments)", LODESTONE_VERSION, shown_host, *port,
+               rt.registry.size());
+  if (config.server.web_root.empty()) spdlog::warn("no web_root configured: the page is not served, the API is");
+
+  if (config.tape) {
+    auto status = std::make_shared<feeds::FeedStatus>("replay", "replay");
+    rt.feed_statuses.push_back(status);
+    feeds::ReplayOptions ro;
+    ro.path = config.tape->path;
+    ro.speed = config.tape->speed;
+    ro.loop = config.tape->loop;
+    auto feed = std::make_shared<feeds::ReplayFeed>(rt.ioc.get_executor(), ro, rt.pipeline, status);
+    rt.replays.push_back(feed);
+    feed->start();
+    spdlog::info("replaying {} at {}x{}", ro.path, ro.speed, ro.loop ? ", looping" : "");
+  }
+
+  net::signal_set signals(rt.ioc, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(beast::error_code, int)> on_signal = [&](beast::error_code ec, int sig) {
+    if (ec) return;
+    if (sig == SIGHUP) {
+      spdlog::info("SIGHUP: reloading");
+      signals.async_wait(on_signal);
+      return;
+    }
+    spdlog::info("{}: shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    for (auto& f : rt.replays) f->stop();
+    rt.server.stop();  // WebSockets close with 1001
+    // Give close frames a moment to leave, then stop the loop.
+    auto timer = std::make_shared<net::steady_timer>(rt.ioc, std::chrono::milliseconds(300));
+    timer->async_wait([&rt, timer](beast::error_code) { rt.ioc.stop(); });
+  };
+  signals.async_wait(on_signal);
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < config.threads; ++i) threads.emplace_back([&rt] { rt.ioc.run(); });
+  rt.ioc.run();
+  for (auto& t : threads) t.join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace lodestone::app

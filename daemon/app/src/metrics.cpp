@@ -1,0 +1,79 @@
+#include "lodestone/app/metrics.hpp"
+
+#include <prometheus/text_serializer.h>
+
+#include <sstream>
+
+namespace lodestone::app {
+
+namespace pm = prometheus;
+
+Metrics::Metrics(const std::string& version, const std::string& instance)
+    : registry_(std::make_shared<pm::Registry>()),
+      feed_messages_(pm::BuildCounter().Name("lodestone_feed_messages_total").Help("Messages received per feed").Register(*registry_)),
+      feed_bytes_(pm::BuildCounter().Name("lodestone_feed_bytes_total").Help("Bytes received per feed").Register(*registry_)),
+      feed_errors_(pm::BuildCounter().Name("lodestone_feed_parse_errors_total").Help("Malformed messages per feed and reason").Register(*registry_)),
+      feed_reconnects_(pm::BuildCounter().Name("lodestone_feed_reconnects_total").Help("Reconnects per feed").Register(*registry_)),
+      feed_state_(pm::BuildGauge().Name("lodestone_feed_state").Help("1 for the feed's current state").Register(*registry_)),
+      feed_last_message_age_(pm::BuildGauge().Name("lodestone_feed_last_message_age_seconds").Help("Seconds since the feed's last message").Register(*registry_)),
+      feed_lag_(pm::BuildHistogram().Name("lodestone_feed_lag_seconds").Help("Receive time minus event time").Register(*registry_)),
+      events_(pm::BuildCounter().Name("lodestone_events_total").Help("Events processed by the pipeline, by type").Register(*registry_)),
+      rejected_(pm::BuildCounter().Name("lodestone_events_rejected_total").Help("Events rejected by validation, by reason").Register(*registry_)),
+      pending_(pm::BuildGauge().Name("lodestone_pipeline_pending_events").Help("Events queued for the pipeline").Register(*registry_)),
+      alerts_(pm::BuildCounter().Name("lodestone_alerts_total").Help("Alerts notified").Register(*registry_)),
+      ws_clients_(pm::BuildGauge().Name("lodestone_websocket_clients").Help("Connected WebSocket clients").Register(*registry_)),
+      http_connections_(pm::BuildGauge().Name("lodestone_http_connections").Help("Open HTTP connections, WebSockets included").Register(*registry_)),
+      ws_sent_(pm::BuildCounter().Name("lodestone_websocket_messages_sent_total").Help("WebSocket messages written").Register(*registry_)),
+      ws_slow_closed_(pm::BuildCounter().Name("lodestone_websocket_slow_clients_closed_total").Help("Clients closed for falling behind").Register(*registry_)) {
+  pm::BuildGauge()
+      .Name("lodestone_build_info")
+      .Help("Build information")
+      .Register(*registry_)
+      .Add({{"version", version}, {"instance", instance}})
+      .Set(1);
+}
+
+void Metrics::set_counter(pm::Family<pm::Counter>& family, const pm::Labels& labels, double total) {
+  auto& c = family.Add(labels);
+  const double delta = total - c.Value();
+  if (delta > 0) c.Increment(delta);
+}
+
+void Metrics::observe_lag(const std::string& feed, double seconds) {
+  static const pm::Histogram::BucketBoundaries kBuckets{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+  feed_lag_.Add({{"feed", feed}}, kBuckets).Observe(seconds);
+}
+
+std::string Metrics::render(const MetricsInputs& in) {
+  std::lock_guard lock(mutex_);
+  for (const auto& f : in.feeds) {
+    const pm::Labels l{{"feed", f.name}, {"kind", f.kind}};
+    set_counter(feed_messages_, l, static_cast<double>(f.messages));
+    set_counter(feed_bytes_, l, static_cast<double>(f.bytes));
+    set_counter(feed_reconnects_, l, static_cast<double>(f.reconnects));
+    for (const auto& [reason, n] : f.errors)
+      set_counter(feed_errors_, {{"feed", f.name}, {"reason", reason}}, static_cast<double>(n));
+    for (auto s : {feeds::FeedState::Connecting, feeds::FeedState::Live, feeds::FeedState::Stale,
+                   feeds::FeedState::Down, feeds::FeedState::Finished})
+      feed_state_.Add({{"feed", f.name}, {"state", std::string(feeds::to_string(s))}}).Set(f.state == s ? 1 : 0);
+    if (f.last_message_ms > 0)
+      feed_last_message_age_.Add({{"feed", f.name}})
+          .Set(static_cast<double>(in.now_ms - f.last_message_ms) / 1000.0);
+  }
+  set_counter(events_, {{"type", "quote"}}, static_cast<double>(in.pipeline.quotes));
+  set_counter(events_, {{"type", "news"}}, static_cast<double>(in.pipeline.headlines));
+  set_counter(events_, {{"type", "duplicate_news"}}, static_cast<double>(in.pipeline.duplicate_headlines));
+  set_counter(events_, {{"type", "shed_quote"}}, static_cast<double>(in.pipeline.shed_quotes));
+  for (const auto& [reason, n] : in.pipeline.rejected) set_counter(rejected_, {{"reason", reason}}, static_cast<double>(n));
+  pending_.Add({}).Set(static_cast<double>(in.pipeline_pending));
+  set_counter(alerts_, {}, static_cast<double>(in.pipeline.alerts));
+  ws_clients_.Add({}).Set(static_cast<double>(in.ws_clients));
+  http_connections_.Add({}).Set(static_cast<double>(in.http_connections));
+  set_counter(ws_sent_, {}, static_cast<double>(in.ws_messages_sent));
+  set_counter(ws_slow_closed_, {}, static_cast<double>(in.ws_slow_closed));
+  std::ostringstream out;
+  pm::TextSerializer().Serialize(out, registry_->Collect());
+  return out.str();
+}
+
+}  // namespace lodestone::app

@@ -1,0 +1,133 @@
+#include "lodestone/app/pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "lodestone/core/json_writer.hpp"
+#include "lodestone/core/validate.hpp"
+
+namespace lodestone::app {
+namespace {
+
+Timestamp wall_clock() {
+  return Timestamp{std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count()};
+}
+
+// "last price 0.00 is not positive" -> "last_price_not_positive": a bounded label for metrics.
+std::string reason_label(const std::string& message) {
+  if (message.starts_with("unknown symbol")) return "unknown_symbol";
+  if (message.find("not positive") != std::string::npos) return "non_positive_price";
+  if (message.find("in the future") != std::string::npos) return "future_timestamp";
+  if (message.find("before 2000") != std::string::npos) return "bad_timestamp";
+  if (message.find("negative") != std::string::npos) return "negative_volume";
+  if (message.find("title") != std::string::npos || message.find("id") != std::string::npos) return "incomplete_headline";
+  return "invalid";
+}
+
+}  // namespace
+
+Pipeline::Pipeline(net::any_io_executor executor, const InstrumentRegistry& registry, web::Board& board,
+                   web::Hub& hub, AlertStore& alerts, NewsLog& news, std::size_t max_pending)
+    : strand_(net::make_strand(executor)),
+      registry_(registry),
+      board_(board),
+      hub_(hub),
+      alerts_(alerts),
+      news_(news),
+      max_pending_(max_pending) {}
+
+void Pipeline::set_evaluator(std::shared_ptr<Evaluator> evaluator) { evaluator_ = std::move(evaluator); }
+
+void Pipeline::reject(const std::string& reason) {
+  std::lock_guard lock(counters_mutex_);
+  ++counters_.rejected[reason_label(reason)];
+}
+
+Status Pipeline::accept(const Quote& quote) {
+  if (auto st = validate(quote, registry_, wall_clock()); !st) {
+    reject(st.error().message);
+    return st;
+  }
+  if (pending_.load(std::memory_order_relaxed) >= max_pending_) {
+    std::lock_guard lock(counters_mutex_);
+    ++counters_.shed_quotes;
+    return make_error("overloaded: quote shed");
+  }
+  pending_.fetch_add(1, std::memory_order_relaxed);
+  net::post(strand_, [this, quote] {
+    pending_.fetch_sub(1, std::memory_order_relaxed);
+    process(quote);
+  });
+  return {};
+}
+
+Status Pipeline::accept(Headline headline) {
+  if (auto st = validate(headline, wall_clock()); !st) {
+    reject(st.error().message);
+    return st;
+  }
+  // Headlines are never shed: each one may be the evidence an alert needs.
+  pending_.fetch_add(1, std::memory_order_relaxed);
+  net::post(strand_, [this, h = std::move(headline)]() mutable {
+    pending_.fetch_sub(1, std::memory_order_relaxed);
+    process(h);
+  });
+  return {};
+}
+
+void Pipeline::raise(Alert alert) {
+  net::post(strand_, [this, a = std::move(alert)]() mutable {
+    std::vector<Alert> v;
+    v.push_back(std::move(a));
+    publish(std::move(v));
+  });
+}
+
+void Pipeline::post(std::function<void()> fn) { net::post(strand_, std::move(fn)); }
+
+void Pipeline::process(const Quote& quote) {
+  {
+    std::lock_guard lock(counters_mutex_);
+    ++counters_.quotes;
+  }
+  if (board_.update(quote)) hub_.quotes_changed();
+  if (evaluator_) publish(evaluator_->on_quote(quote));
+}
+
+void Pipeline::process(Headline& headline) {
+  if (news_.contains(headline.id)) {
+    std::lock_guard lock(counters_mutex_);
+    ++counters_.duplicate_headlines;
+    return;
+  }
+  std::vector<Alert> alerts;
+  if (evaluator_) alerts = evaluator_->on_headline(headline);  // tags the headline too
+  news_.append(headline);
+  // The headline goes out before the alerts that cite it.
+  hub_.broadcast(std::make_shared<const std::string>(to_json(headline)));
+  publish(std::move(alerts));
+  std::lock_guard lock(counters_mutex_);
+  ++counters_.headlines;
+}
+
+void Pipeline::publish(std::vector<Alert> alerts) {
+  for (auto& alert : alerts) {
+    auto stored = alerts_.append(std::move(alert));
+    if (!stored) continue;  // already notified
+    {
+      std::lock_guard lock(counters_mutex_);
+      ++counters_.alerts;
+    }
+    hub_.broadcast(stored->json);
+  }
+}
+
+PipelineCounters Pipeline::counters() const {
+  std::lock_guard lock(counters_mutex_);
+  return counters_;
+}
+
+}  // namespace lodestone::app

@@ -1,0 +1,99 @@
+// lodestone: the rare-earth market board and alerting daemon.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "lodestone/app/config.hpp"
+#include "lodestone/app/daemon.hpp"
+#include "lodestone/app/universe.hpp"
+
+#ifndef LODESTONE_VERSION
+#define LODESTONE_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+  using namespace lodestone;
+  CLI::App cli{"Lodestone: real-time rare-earth market board and alerting daemon"};
+  cli.require_subcommand(1);
+
+  auto* serve = cli.add_subcommand("serve", "Run the daemon");
+  std::string config_path;
+  std::string listen;
+  std::string tape;
+  std::string rules;
+  std::string redis;
+  std::string log_level;
+  std::string port_file;
+  std::string web_root;
+  double speed = -1;
+  bool no_loop = false;
+  bool no_tape = false;
+  serve->add_option("--config", config_path, "YAML configuration file")->check(CLI::ExistingFile);
+  serve->add_option("--listen", listen, "HOST:PORT to serve on (default 127.0.0.1:8080)");
+  serve->add_option("--tape", tape, "Replay this NDJSON tape")->check(CLI::ExistingFile);
+  serve->add_option("--speed", speed, "Replay speed factor (0 = as fast as possible)")->check(CLI::Range(0.0, 1e6));
+  serve->add_flag("--no-loop", no_loop, "Stop at the end of the tape instead of starting over");
+  serve->add_flag("--no-tape", no_tape, "Do not replay a tape");
+  serve->add_option("--rules", rules, "Rules file");
+  serve->add_option("--redis", redis, "Redis URL, redis://host:port/db");
+  serve->add_option("--log-level", log_level, "trace, debug, info, warn, error");
+  serve->add_option("--port-file", port_file, "Write the bound port to this file once listening");
+  serve->add_option("--web-root", web_root, "Directory holding the built page");
+
+  auto* check = cli.add_subcommand("check-config", "Validate a configuration file and the reference data it names");
+  std::string check_path;
+  check->add_option("file", check_path, "Configuration file")->required();
+
+  cli.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  if (cli.got_subcommand("version")) {
+    std::cout << "lodestone " << LODESTONE_VERSION << "\n";
+    return 0;
+  }
+
+  if (cli.got_subcommand("check-config")) {
+    auto config = app::load_config(check_path);
+    if (!config) {
+      std::cerr << config.error().message << "\n";
+      return 1;
+    }
+    auto universe = app::load_universe(config->universe);
+    if (!universe) {
+      std::cerr << universe.error().message << "\n";
+      return 1;
+    }
+    std::cout << check_path << ": ok (" << universe->size() << " instruments)\n";
+    return 0;
+  }
+
+  auto config = config_path.empty() ? Result<app::Config>(app::default_config()) : app::load_config(config_path);
+  if (!config) {
+    std::cerr << config.error().message << "\n";
+    return 2;
+  }
+  // Flags override the file for the everyday cases.
+  if (!listen.empty()) {
+    if (auto st = app::parse_listen(listen, config->server); !st) {
+      std::cerr << "--listen: " << st.error().message << "\n";
+      return 2;
+    }
+  }
+  if (!tape.empty()) config->tape = app::TapeConfig{tape, 60.0, true};
+  if (no_tape) config->tape.reset();
+  if (config->tape && speed >= 0) config->tape->speed = speed;
+  if (config->tape && no_loop) config->tape->loop = false;
+  if (!rules.empty()) config->rules = rules;
+  if (!redis.empty()) config->redis = redis;
+  if (!log_level.empty()) config->log_level = log_level;
+  if (!web_root.empty()) config->server.web_root = web_root;
+  if (const char* token = std::getenv("LODESTONE_API_TOKEN"); token != nullptr && *token != '\0')
+    config->server.api_token = token;
+
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+  return app::serve(*config, app::RunOptions{port_file});
+}

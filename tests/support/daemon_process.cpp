@@ -1,0 +1,90 @@
+#include "lodestone/testing/daemon_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace lodestone::testing {
+
+std::string source_path(const std::string& relative) { return std::string(LODESTONE_SOURCE_DIR) + "/" + relative; }
+std::string lodestone_binary() { return std::string(LODESTONE_BINARY_DIR) + "/daemon/lodestone"; }
+
+DaemonProcess::DaemonProcess(std::vector<std::string> args, std::map<std::string, std::string> env) {
+  char tmpl[] = "/tmp/lodestone-test-XXXXXX";
+  if (::mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
+  dir_ = tmpl;
+  const std::string port_file = dir_ + "/port";
+  const std::string log_file = dir_ + "/log";
+  std::vector<std::string> argv{lodestone_binary(), "serve", "--listen", "127.0.0.1:0", "--port-file", port_file};
+  argv.insert(argv.end(), args.begin(), args.end());
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    const int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+    std::vector<char*> cargv;
+    for (auto& a : argv) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+    ::execv(cargv[0], cargv.data());
+    ::_exit(127);
+  }
+  // The daemon writes the port file (atomically) once it listens.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in(port_file);
+    unsigned port = 0;
+    if (in >> port && port > 0) {
+      port_ = static_cast<std::uint16_t>(port);
+      return;
+    }
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("lodestone exited before listening:\n" + log());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  throw std::runtime_error("lodestone did not listen within 30 s:\n" + log());
+}
+
+std::string DaemonProcess::log() const {
+  std::ifstream in(dir_ + "/log");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int DaemonProcess::stop(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return -1;
+}
+
+DaemonProcess::~DaemonProcess() {
+  if (pid_ > 0) stop();
+  std::error_code ec;
+  (void)std::system(("rm -rf '" + dir_ + "'").c_str());
+}
+
+}  // namespace lodestone::testing

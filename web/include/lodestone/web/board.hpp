@@ -1,0 +1,47 @@
+#pragma once
+// The board: every instrument's reference data and latest quote, with the quote's canonical JSON
+// rendered once and shared by every client. Written by the pipeline, read by sessions and REST.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "lodestone/core/events.hpp"
+#include "lodestone/core/instrument.hpp"
+#include "lodestone/core/limits.hpp"
+
+namespace lodestone::web {
+
+class Board {
+ public:
+  explicit Board(const InstrumentRegistry& registry);
+
+  struct Entry {
+    Quote quote;
+    std::shared_ptr<const std::string> json;  // {"type":"quote",...}
+    std::uint64_t version = 0;                // board version when this quote arrived
+  };
+
+  // Keeps the quote if it is not older than the one held; returns false for an older one.
+  bool update(const Quote& quote);
+  [[nodiscard]] std::optional<Entry> latest(const Symbol& symbol) const;
+  // Quotes that changed after `since_version` (for coalesced pushes), in registry order.
+  [[nodiscard]] std::vector<Entry> changed_since(std::uint64_t since_version) const;
+  [[nodiscard]] std::vector<Entry> all_quotes() const;
+  [[nodiscard]] std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
+  // GET /api/v1/snapshot
+  [[nodiscard]] std::string snapshot_json(Timestamp server_time) const;
+  [[nodiscard]] const InstrumentRegistry& registry() const { return registry_; }
+
+ private:
+  const InstrumentRegistry& registry_;
+  mutable std::shared_mutex mutex_;
+  std::unordered_map<Symbol, Entry> quotes_;
+  std::atomic<std::uint64_t> version_{0};
+};
+
+}  // namespace lodestone::web

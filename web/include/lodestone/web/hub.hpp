@@ -1,0 +1,39 @@
+#pragma once
+// The only state shared between WebSocket sessions: who is connected. Quotes are pulled from the
+// Board by each session at its own pace (coalesced); alerts and headlines are pushed to all.
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "lodestone/net/net.hpp"
+
+namespace lodestone::web {
+
+class WebSocketSession;
+
+class Hub {
+ public:
+  void join(const std::shared_ptr<WebSocketSession>& session);
+  void leave(const WebSocketSession* session);
+
+  void quotes_changed();                                  // wake sessions to flush coalesced quotes
+  void broadcast(std::shared_ptr<const std::string> message);  // alerts and headlines: never dropped
+  void close_all(websocket::close_code code);
+
+  [[nodiscard]] std::size_t clients() const;
+  [[nodiscard]] std::uint64_t slow_clients_closed() const { return slow_closed_.load(); }
+  void count_slow_close() { slow_closed_.fetch_add(1); }
+  [[nodiscard]] std::uint64_t messages_sent() const { return sent_.load(std::memory_order_relaxed); }
+  void count_sent(std::uint64_t n) { sent_.fetch_add(n, std::memory_order_relaxed); }
+
+ private:
+  [[nodiscard]] std::vector<std::shared_ptr<WebSocketSession>> snapshot() const;
+  mutable std::mutex mutex_;
+  std::vector<std::weak_ptr<WebSocketSession>> sessions_;
+  std::atomic<std::uint64_t> slow_closed_{0};
+  std::atomic<std::uint64_t> sent_{0};
+};
+
+}  // namespace lodestone::web

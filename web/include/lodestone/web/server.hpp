@@ -1,0 +1,41 @@
+#pragma once
+// The one port: the page, REST under /api/v1, /metrics, /healthz, /readyz and the WebSocket at /ws.
+#include <atomic>
+#include <memory>
+
+#include "lodestone/core/result.hpp"
+#include "lodestone/net/net.hpp"
+#include "lodestone/web/api.hpp"
+#include "lodestone/web/board.hpp"
+#include "lodestone/web/hub.hpp"
+#include "lodestone/web/server_options.hpp"
+
+namespace lodestone::web {
+
+class Server {
+ public:
+  Server(net::io_context& ioc, ServerOptions options, Board& board, Api& api);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts accepting; returns the bound port (useful with port 0).
+  Result<std::uint16_t> start();
+  // Stops accepting and closes every WebSocket with 1001 (going away).
+  void stop();
+
+  Hub& hub() { return *hub_; }
+  [[nodiscard]] std::size_t connections() const { return live_->load(); }
+  [[nodiscard]] const ServerOptions& options() const { return options_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  ServerOptions options_;
+  // Shared with the sessions: a session outliving the server (its handler still queued when
+  // the io_context is torn down) can still leave the hub safely.
+  std::shared_ptr<Hub> hub_ = std::make_shared<Hub>();
+  std::shared_ptr<std::atomic<std::size_t>> live_ = std::make_shared<std::atomic<std::size_t>>(0);
+};
+
+}  // namespace lodestone::web

@@ -1,0 +1,47 @@
+#include "lodestone/web/client_message.hpp"
+
+#include <simdjson.h>
+
+#include <string>
+
+namespace lodestone::web {
+
+Result<ClientMessage> parse_client_message(std::string_view text) {
+  namespace od = simdjson::ondemand;
+  constexpr std::size_t kMaxSymbols = 10'000;
+  simdjson::padded_string padded(text);
+  od::parser parser;
+  od::document doc;
+  if (parser.iterate(padded).get(doc)) return make_error("not JSON");
+  od::object obj;
+  if (doc.get_object().get(obj)) return make_error("expected a JSON object");
+  std::string_view type;
+  if (obj["type"].get_string().get(type)) return make_error("field 'type': missing");
+  if (type == "ping") return ClientMessage{Ping{}};
+  if (type == "resume") {
+    std::uint64_t after = 0;
+    if (obj["after"].get_uint64().get(after)) return make_error("field 'after': expected a non-negative integer");
+    return ClientMessage{Resume{after}};
+  }
+  if (type == "subscribe") {
+    od::array arr;
+    if (obj["symbols"].get_array().get(arr)) return make_error("field 'symbols': expected an array of symbols");
+    Subscribe sub;
+    for (auto item : arr) {
+      std::string_view s;
+      if (item.get_string().get(s)) return make_error("field 'symbols': expected strings");
+      if (s == "*") {
+        sub.all = true;
+        continue;
+      }
+      auto sym = Symbol::parse(s);
+      if (!sym) return make_error("field 'symbols': " + sym.error().message);
+      if (sub.symbols.size() >= kMaxSymbols) return make_error("field 'symbols': too many");
+      sub.symbols.push_back(*sym);
+    }
+    return ClientMessage{std::move(sub)};
+  }
+  return make_error("unknown message type '" + std::string(type.substr(0, 32)) + "'");
+}
+
+}  // namespace lodestone::web

@@ -1,0 +1,117 @@
+#include "http_util.hpp"
+
+#include <algorithm>
+
+namespace lodestone::web {
+
+void add_security_headers(http::fields& f) {
+  f.set("Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'none'; "
+        "frame-ancestors 'none'; form-action 'self'");
+  f.set("X-Content-Type-Options", "nosniff");
+  f.set("X-Frame-Options", "DENY");
+  f.set("Referrer-Policy", "no-referrer");
+  f.set("Cross-Origin-Opener-Policy", "same-origin");
+  f.set("Cross-Origin-Resource-Policy", "same-origin");
+  f.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+}
+
+http::response<http::string_body> make_response(const Request& req, http::status status, std::string body,
+                                                std::string_view content_type) {
+  http::response<http::string_body> res{status, req.version()};
+  res.set(http::field::server, "lodestone");
+  res.set(http::field::content_type, content_type);
+  res.set(http::field::cache_control, "no-store");
+  add_security_headers(res);
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+http::response<http::string_body> make_error_response(const Request& req, http::status status,
+                                                      std::string_view message) {
+  std::string body = R"({"error":")";
+  for (char c : message) {
+    if (c == '"' || c == '\\') body.push_back('\\');
+    if (static_cast<unsigned char>(c) >= 0x20) body.push_back(c);
+  }
+  body += "\"}";
+  return make_response(req, status, std::move(body));
+}
+
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+std::optional<std::string> percent_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%') {
+      if (i + 2 >= s.size()) return std::nullopt;
+      const int hi = hex(s[i + 1]);
+      const int lo = hex(s[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      const char c = static_cast<char>(hi * 16 + lo);
+      if (c == '\0') return std::nullopt;
+      out.push_back(c);
+      i += 2;
+    } else if (s[i] == '+') {
+      out.push_back(' ');
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> query_param(std::string_view target, std::string_view name) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name) return percent_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    rest.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> presented_token(const Request& req) {
+  const auto auth = req[http::field::authorization];
+  constexpr std::string_view kBearer = "Bearer ";
+  if (auth.size() > kBearer.size() && auth.substr(0, kBearer.size()) == kBearer)
+    return std::string(auth.substr(kBearer.size()));
+  return query_param(req.target(), "token");
+}
+
+bool token_matches(std::string_view presented, std::string_view expected) {
+  if (expected.empty()) return false;
+  unsigned diff = presented.size() == expected.size() ? 0U : 1U;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const char p = i < presented.size() ? presented[i] : '\0';
+    diff |= static_cast<unsigned>(static_cast<unsigned char>(p) ^ static_cast<unsigned char>(expected[i]));
+  }
+  return diff == 0;
+}
+
+bool origin_allowed(const Request& req, const ServerOptions& options) {
+  const auto origin = req[http::field::origin];
+  if (origin.empty()) return true;  // not a browser: tokens, not origins, protect those clients
+  if (!options.allowed_origins.empty())
+    return std::find(options.allowed_origins.begin(), options.allowed_origins.end(), origin) !=
+           options.allowed_origins.end();
+  const auto host = req[http::field::host];
+  return origin == "http://" + std::string(host) || origin == "https://" + std::string(host);
+}
+
+}  // namespace lodestone::web

@@ -1,0 +1,48 @@
+#include "lodestone/web/hub.hpp"
+
+#include <algorithm>
+
+#include "websocket_session.hpp"
+
+namespace lodestone::web {
+
+void Hub::join(const std::shared_ptr<WebSocketSession>& session) {
+  std::lock_guard lock(mutex_);
+  sessions_.push_back(session);
+}
+
+void Hub::leave(const WebSocketSession* session) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(sessions_, [&](const std::weak_ptr<WebSocketSession>& w) {
+    auto s = w.lock();
+    return !s || s.get() == session;
+  });
+}
+
+std::vector<std::shared_ptr<WebSocketSession>> Hub::snapshot() const {
+  std::vector<std::shared_ptr<WebSocketSession>> out;
+  std::lock_guard lock(mutex_);
+  out.reserve(sessions_.size());
+  for (const auto& w : sessions_)
+    if (auto s = w.lock()) out.push_back(std::move(s));
+  return out;
+}
+
+void Hub::quotes_changed() {
+  for (const auto& s : snapshot()) s->notify_quotes();
+}
+
+void Hub::broadcast(std::shared_ptr<const std::string> message) {
+  for (const auto& s : snapshot()) s->send(message);
+}
+
+void Hub::close_all(websocket::close_code code) {
+  for (const auto& s : snapshot()) s->close(code, "server shutting down");
+}
+
+std::size_t Hub::clients() const {
+  std::lock_guard lock(mutex_);
+  return sessions_.size();
+}
+
+}  // namespace lodestone::web

@@ -1,0 +1,137 @@
+#include "router.hpp"
+
+#include <charconv>
+#include <chrono>
+
+#include "lodestone/core/json_writer.hpp"
+#include "lodestone/core/time.hpp"
+
+namespace lodestone::web {
+namespace {
+
+Timestamp wall_clock() {
+  return Timestamp{std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count()};
+}
+
+std::uint64_t number_param(std::string_view target, std::string_view name, std::uint64_t fallback,
+                           std::uint64_t max) {
+  auto v = query_param(target, name);
+  if (!v) return fallback;
+  std::uint64_t n = 0;
+  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc() || ptr != v->data() + v->size()) return fallback;
+  return std::min(n, max);
+}
+
+void allow_listed_origin(const Request& req, const ServerOptions& options, http::fields& f) {
+  const auto origin = req[http::field::origin];
+  if (origin.empty() || options.allowed_origins.empty()) return;
+  for (const auto& o : options.allowed_origins) {
+    if (o == origin) {
+      f.set(http::field::access_control_allow_origin, origin);
+      f.set(http::field::vary, "Origin");
+      return;
+    }
+  }
+}
+
+std::string alerts_body(const AlertRange& range) {
+  std::string out = R"({"alerts":[)";
+  for (std::size_t i = 0; i < range.alerts.size(); ++i) {
+    if (i) out.push_back(',');
+    out += *range.alerts[i];
+  }
+  out += R"(],"last_seq":)" + std::to_string(range.last_seq) + R"(,"gap":)" + (range.gap ? "true" : "false") + "}";
+  return out;
+}
+
+}  // namespace
+
+bool read_allowed(const Request& req, const ServerOptions& options) {
+  if (!options.token_for_read) return true;
+  auto token = presented_token(req);
+  return token && token_matches(*token, options.api_token);
+}
+
+http::message_generator route(Request&& req, RouterContext& ctx) {
+  const auto& options = ctx.options;
+  const std::string target(req.target());
+  const std::string_view path = path_of(target);
+  const bool is_read = req.method() == http::verb::get || req.method() == http::verb::head;
+
+  if (path == "/healthz") return make_response(req, http::status::ok, "ok\n", "text/plain; charset=utf-8");
+  if (path == "/readyz") {
+    std::string why;
+    const bool ok = ctx.api.ready(why);
+    std::string body = R"({"status":)";
+    body += ok ? R"("ok")" : R"("degraded","reason":)";
+    if (!ok) append_json_string(body, why);
+    body.push_back('}');
+    return make_response(req, ok ? http::status::ok : http::status::service_unavailable, std::move(body));
+  }
+
+  if (req.method() == http::verb::options) {
+    const auto origin = req[http::field::origin];
+    bool listed = false;
+    for (const auto& o : options.allowed_origins) listed = listed || o == origin;
+    if (!listed) return make_error_response(req, http::status::forbidden, "origin not allowed");
+    auto res = make_response(req, http::status::no_content, "");
+    allow_listed_origin(req, options, res);
+    res.set(http::field::access_control_allow_methods, "GET, POST, DELETE");
+    res.set(http::field::access_control_allow_headers, "Authorization, Content-Type");
+    res.set(http::field::access_control_max_age, "600");
+    return res;
+  }
+
+  const bool api = path.starts_with("/api/") || path == "/metrics";
+  if (!is_read && !api) return StaticFiles(std::filesystem::path()).serve(req);  // 405 with Allow
+  if (is_read && !read_allowed(req, options))
+    return make_error_response(req, http::status::unauthorized, "a bearer token is required");
+  if (!is_read) {
+    if (options.api_token.empty())
+      return make_error_response(req, http::status::forbidden, "writes are disabled: no API token is configured");
+    auto token = presented_token(req);
+    if (!token || !token_matches(*token, options.api_token))
+      return make_error_response(req, http::status::unauthorized, "a valid bearer token is required");
+  }
+
+  auto answer = [&](http::status status, std::string body, std::string_view type = "application/json") {
+    auto res = make_response(req, status, std::move(body), type);
+    allow_listed_origin(req, options, res);
+    return res;
+  };
+
+  if (path == "/metrics" && is_read)
+    return answer(http::status::ok, ctx.api.metrics_text(), "text/plain; version=0.0.4; charset=utf-8");
+  if (path == "/api/v1/snapshot" && is_read) return answer(http::status::ok, ctx.board.snapshot_json(wall_clock()));
+  if (path == "/api/v1/feeds" && is_read) return answer(http::status::ok, ctx.api.feeds_json());
+  if (path == "/api/v1/news" && is_read)
+    return answer(http::status::ok, ctx.api.news_json(number_param(target, "limit", 100, 1000)));
+  if (path == "/api/v1/alerts" && is_read) {
+    auto range = ctx.api.alerts_after(number_param(target, "after", 0, UINT64_MAX),
+                                      number_param(target, "limit", 200, 1000));
+    return answer(http::status::ok, alerts_body(range));
+  }
+  if (path == "/api/v1/ingest") {
+    if (req.method() != http::verb::post) return make_error_response(req, http::status::method_not_allowed, "POST only");
+    auto report = ctx.api.ingest(req.body());
+    std::string body = R"({"accepted":)" + std::to_string(report.accepted) + R"(,"rejected":)" +
+                       std::to_string(report.rejected) + R"(,"errors":[)";
+    for (std::size_t i = 0; i < report.errors.size(); ++i) {
+      if (i) body.push_back(',');
+      append_json_string(body, report.errors[i]);
+    }
+    body += "]}";
+    return answer(report.rejected && !report.accepted ? http::status::bad_request : http::status::ok, std::move(body));
+  }
+  if (api) {
+    auto extra = ctx.api.extra(req.method_string(), target, req.body());
+    return answer(static_cast<http::status>(extra.status), std::move(extra.body), extra.content_type);
+  }
+  if (!ctx.files.available()) return make_error_response(req, http::status::not_found, "no web root configured");
+  return ctx.files.serve(req);
+}
+
+}  // namespace lodestone::web

@@ -1,0 +1,66 @@
+#pragma once
+// One browser's WebSocket: a strand, one write in flight, a bounded queue of alerts/headlines,
+// and quotes pulled from the Board when the queue is empty (so a slow client never gets stale prices).
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <string>
+#include <unordered_set>
+
+#include "lodestone/core/symbol.hpp"
+#include "lodestone/net/net.hpp"
+#include "lodestone/web/api.hpp"
+#include "lodestone/web/board.hpp"
+#include "lodestone/web/hub.hpp"
+#include "lodestone/web/server_options.hpp"
+
+namespace lodestone::web {
+
+class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  WebSocketSession(tcp::socket&& socket, Board& board, std::shared_ptr<Hub> hub, Api& api, const ServerOptions& options);
+  ~WebSocketSession();
+  WebSocketSession(const WebSocketSession&) = delete;
+  WebSocketSession& operator=(const WebSocketSession&) = delete;
+
+  void run(http::request<http::string_body> request);
+  // Thread-safe entry points (post onto the strand).
+  void notify_quotes();
+  void send(std::shared_ptr<const std::string> message);
+  void close(websocket::close_code code, std::string reason);
+
+ private:
+  void on_accept(beast::error_code ec);
+  void do_read();
+  void on_read(beast::error_code ec, std::size_t bytes);
+  void handle(std::string_view text);
+  void enqueue(std::shared_ptr<const std::string> message);
+  void flush_quotes();
+  void write_next();
+  void on_write(beast::error_code ec, std::size_t bytes);
+  void arm_heartbeat();
+  void fail(std::uint16_t code, std::string reason);
+
+  websocket::stream<beast::tcp_stream> ws_;
+  Board& board_;
+  std::shared_ptr<Hub> hub_;
+  Api& api_;
+  const ServerOptions& options_;
+  beast::flat_buffer buffer_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool subscribed_all_ = false;
+  std::unordered_set<Symbol> symbols_;
+  std::uint64_t quotes_sent_version_ = 0;
+  std::atomic<bool> quotes_pending_{false};
+  bool quotes_dirty_ = false;
+  std::chrono::steady_clock::time_point last_quote_flush_{};
+  net::steady_timer quote_timer_;
+  net::steady_timer heartbeat_timer_;
+  bool quote_timer_armed_ = false;
+  std::chrono::steady_clock::time_point last_send_{};
+};
+
+}  // namespace lodestone::web
