@@ -170,8 +170,13 @@ void EastmoneyParser::parse(std::string_view json, QuoteBatch& out) {
   const bool list = json.find("\"diff\"") != std::string_view::npos;
   detail::JsonScanSummary summary;
   detail::JsonScanner& scanner = list ? impl_->ulist : impl_->stock_get;
+  const std::size_t quotes_before = out.quotes.size();
+  const std::size_t no_trade_before = out.no_trade.size();
   Status s = scanner.scan(json, &Impl::on_row, impl_.get(), summary);
   if (!s) {
+    // A malformed answer is dropped whole, even the rows read before the fault.
+    out.quotes.resize(quotes_before);
+    out.no_trade.resize(no_trade_before);
     out.problems.push_back(make_problem("bad_json", s.error().message, json));
     return;
   }

@@ -1,0 +1,82 @@
+#include "lodestone/feeds/quote_sanity.hpp"
+
+#include "lodestone/core/limits.hpp"
+
+namespace lodestone::feeds {
+namespace {
+
+SanityResult reject(std::string reason, std::string detail) {
+  return SanityResult{Verdict::Reject, std::move(reason), std::move(detail)};
+}
+
+}  // namespace
+
+QuoteSanity::QuoteSanity(const InstrumentRegistry* registry, SanityOptions options)
+    : registry_(registry), options_(options) {}
+
+SanityResult QuoteSanity::check(const Quote& q, Timestamp now) {
+  // Prices are fixed-point integers, so NaN and infinities cannot reach here: the parsers
+  // reject them as text.
+  if (!q.last.positive()) return reject("non_positive_price", "last " + q.last.format() + " is not positive");
+  for (const auto* p : {&q.prev_close, &q.open, &q.high, &q.low, &q.bid, &q.ask}) {
+    if (p->has_value() && !(*p)->positive()) return reject("non_positive_price", "a price is not positive");
+  }
+  if (q.ts.ms > now.ms + options_.max_future_ms) {
+    return reject("future_timestamp", format_timestamp(q.ts) + " is after " + format_timestamp(now));
+  }
+  // Fresh means dated today or the trading day whose prices are current (before the open,
+  // yesterday's close).
+  const auto& calendar = TradingCalendar::shanghai();
+  const Date day = exchange_date(q.ts);
+  if (day != exchange_date(now) && day != calendar.current_trading_day(now)) {
+    return reject("stale", "dated " + format_date(day) + ", current trading day is " +
+                               format_date(calendar.current_trading_day(now)));
+  }
+
+  auto it = last_.find(q.symbol);
+  if (it != last_.end()) {
+    const Last& prev = it->second;
+    if (q.ts < prev.ts) {
+      return reject("out_of_order", format_timestamp(q.ts) + " after " + format_timestamp(prev.ts));
+    }
+    const std::int64_t volume = q.volume.value_or(-1);
+    if (exchange_date(prev.ts) == day && volume >= 0 && prev.volume > volume) {
+      return reject("out_of_order",
+                    "volume went back from " + std::to_string(prev.volume) + " to " + std::to_string(volume));
+    }
+    if (q.ts == prev.ts && q.last == prev.last && volume == prev.volume) {
+      return reject("duplicate", "same snapshot as before");
+    }
+  }
+
+  SanityResult result;
+  const Instrument* inst = registry_ != nullptr ? registry_->find(q.symbol) : nullptr;
+  std::optional<Price> prev_close = q.prev_close;
+  if (!prev_close && it != last_.end() && exchange_date(it->second.ts) == day) prev_close = it->second.prev_close;
+  if (inst != nullptr && prev_close) {
+    if (auto band = price_limits(*inst, *prev_close, day)) {
+      if (q.last > band->up || q.last < band->down) {
+        return reject("outside_limit_band",
+                      "last " + q.last.format() + " outside " + band->down.format() + "–" + band->up.format());
+      }
+    }
+  } else if (registry_ != nullptr && inst == nullptr) {
+    result = SanityResult{Verdict::Flag, "unknown_symbol", q.symbol.str() + " is not in the reference data"};
+  }
+
+  // In the call auctions both sides show the indicative price, so a locked or crossed book
+  // is normal there; in continuous trading it means a bad snapshot.
+  if (q.bid && q.ask && *q.bid > *q.ask && calendar.is_continuous(q.ts)) {
+    if (options_.reject_crossed) return reject("crossed_book", "bid " + q.bid->format() + " > ask " + q.ask->format());
+    result = SanityResult{Verdict::Flag, "crossed_book", "bid " + q.bid->format() + " > ask " + q.ask->format()};
+  }
+
+  Last& slot = last_[q.symbol];
+  slot.ts = q.ts;
+  slot.last = q.last;
+  slot.volume = q.volume.value_or(-1);
+  if (q.prev_close) slot.prev_close = q.prev_close;
+  return result;
+}
+
+}  // namespace lodestone::feeds

@@ -1,0 +1,94 @@
+#include <gtest/gtest.h>
+
+#include "lodestone/feeds/quote_sanity.hpp"
+#include "test_util.hpp"
+
+namespace lodestone::feeds {
+namespace {
+
+using test::px;
+using test::sym;
+
+Quote quote(std::string_view s, Timestamp ts, std::string_view last, std::int64_t volume = 100) {
+  Quote q;
+  q.symbol = sym(s);
+  q.ts = ts;
+  q.last = px(last);
+  q.prev_close = px("1.190");
+  q.volume = volume;
+  return q;
+}
+
+class Sanity : public ::testing::Test {
+ protected:
+  Sanity() { reg_.add(instrument_from_code(sym("159713.SZ"), "稀土ETF")); }
+  InstrumentRegistry reg_;
+  const Date mon_ = make_date(2026, 2, 9);  // a trading Monday
+  const Timestamp at_1015_ = exchange_time(mon_, 10, 15);
+};
+
+TEST_F(Sanity, AcceptsAFreshQuoteInsideTheBand) {
+  QuoteSanity s(&reg_);
+  EXPECT_EQ(s.check(quote("159713.SZ", at_1015_, "1.233"), at_1015_).verdict, Verdict::Accept);
+}
+
+TEST_F(Sanity, RejectsEachKindOfBadQuoteWithItsReason) {
+  QuoteSanity s(&reg_);
+  const Timestamp now = at_1015_;
+  EXPECT_EQ(s.check(quote("159713.SZ", now, "0"), now).reason, "non_positive_price");
+  EXPECT_EQ(s.check(quote("159713.SZ", now, "-1.2"), now).reason, "non_positive_price");
+  EXPECT_EQ(s.check(quote("159713.SZ", now, "1.310"), now).reason, "outside_limit_band");  // limit-up is 1.309
+  EXPECT_EQ(s.check(quote("159713.SZ", now, "1.070"), now).reason, "outside_limit_band");
+  EXPECT_EQ(s.check(quote("159713.SZ", Timestamp{now.ms + 3600'000}, "1.2"), now).reason, "future_timestamp");
+  EXPECT_EQ(s.check(quote("159713.SZ", exchange_time(make_date(2026, 2, 5), 15, 0), "1.2"), now).reason, "stale");
+  ASSERT_EQ(s.check(quote("159713.SZ", now, "1.233", 500), now).verdict, Verdict::Accept);
+  EXPECT_EQ(s.check(quote("159713.SZ", now, "1.233", 500), now).reason, "duplicate");
+  EXPECT_EQ(s.check(quote("159713.SZ", Timestamp{now.ms - 3000}, "1.232", 400), now).reason, "out_of_order");
+  EXPECT_EQ(s.check(quote("159713.SZ", Timestamp{now.ms + 3000}, "1.232", 400), now).reason, "out_of_order");
+  EXPECT_EQ(s.check(quote("159713.SZ", Timestamp{now.ms + 3000}, "1.234", 600), now).verdict, Verdict::Accept);
+}
+
+TEST_F(Sanity, BeforeTheOpenTheLastCloseIsCurrent) {
+  QuoteSanity s(&reg_);
+  const Timestamp tue_0900 = exchange_time(make_date(2026, 2, 10), 9, 0);
+  EXPECT_EQ(s.check(quote("159713.SZ", exchange_time(mon_, 15, 0), "1.2"), tue_0900).verdict, Verdict::Accept);
+  // After the Spring Festival closure (Feb 16-23), Tuesday Feb 24 09:00 still shows Friday Feb 13's close.
+  const Timestamp feb24_0900 = exchange_time(make_date(2026, 2, 24), 9, 0);
+  QuoteSanity s2(&reg_);
+  EXPECT_EQ(s2.check(quote("159713.SZ", exchange_time(make_date(2026, 2, 13), 15, 0), "1.2"), feb24_0900).verdict,
+            Verdict::Accept);
+  EXPECT_EQ(s2.check(quote("159713.SZ", exchange_time(make_date(2026, 2, 13), 14, 59), "1.2"), feb24_0900).reason,
+            "out_of_order");
+  QuoteSanity s3(&reg_);
+  EXPECT_EQ(s3.check(quote("159713.SZ", exchange_time(make_date(2026, 2, 12), 15, 0), "1.2"), feb24_0900).reason,
+            "stale");
+}
+
+TEST_F(Sanity, CrossedBookIsFlaggedInContinuousTradingOnly) {
+  QuoteSanity s(&reg_);
+  Quote q = quote("159713.SZ", at_1015_, "1.233");
+  q.bid = px("1.234");
+  q.ask = px("1.233");
+  auto r = s.check(q, at_1015_);
+  EXPECT_EQ(r.verdict, Verdict::Flag);
+  EXPECT_EQ(r.reason, "crossed_book");
+  Quote auction = quote("159713.SZ", exchange_time(mon_, 9, 20), "1.233");
+  auction.bid = px("1.234");
+  auction.ask = px("1.233");
+  QuoteSanity s2(&reg_);
+  EXPECT_EQ(s2.check(auction, at_1015_).verdict, Verdict::Accept);
+  QuoteSanity strict(&reg_, SanityOptions{60'000, true});
+  EXPECT_EQ(strict.check(q, at_1015_).verdict, Verdict::Reject);
+}
+
+TEST_F(Sanity, UnknownSymbolsAreFlaggedNotRejected) {
+  QuoteSanity s(&reg_);
+  auto r = s.check(quote("600111.SH", at_1015_, "40.00"), at_1015_);
+  EXPECT_EQ(r.verdict, Verdict::Flag);
+  EXPECT_EQ(r.reason, "unknown_symbol");
+  QuoteSanity no_registry(nullptr);
+  EXPECT_EQ(no_registry.check(quote("600111.SH", at_1015_, "40.00"), at_1015_).verdict, Verdict::Accept);
+}
+
+}  // namespace
+}  // namespace lodestone::feeds
