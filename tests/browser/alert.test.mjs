@@ -11,7 +11,12 @@ const TOKEN = 'browser-test-token-alert';
 const tape = readTape(tinyTape());
 const rules = path.join(sourceDir(), 'tests/browser/fixtures/probe-rules.yaml');
 // The tape plays out in about a second; the injected events then continue its day.
-const daemon = new Daemon({ tape: tinyTape(), speed: speedFor(tape, 1), token: TOKEN, args: ['--rules', rules] });
+const daemon = new Daemon({
+  tape: tinyTape(),
+  speed: speedFor(tape, 1),
+  token: TOKEN,
+  args: ['--rules', rules, '--no-loop'],
+});
 let browser;
 let session;
 

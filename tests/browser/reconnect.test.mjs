@@ -45,7 +45,11 @@ test('the page reconnects after the daemon restarts and follows the board again'
   await page.waitForFunction(() => document.querySelectorAll('#board-table tr[data-symbol]').length > 0, null, {
     timeout: 10000,
   });
-  const symbol = await page.$eval('#board-table tr[data-symbol]', (tr) => tr.dataset.symbol);
+  // The symbol quoted most often on the tape: its update time moves with every quote.
+  const counts = new Map();
+  for (const e of tape) if (e.type === 'quote') counts.set(e.symbol, (counts.get(e.symbol) ?? 0) + 1);
+  const symbol = [...counts].sort((a, b) => b[1] - a[1])[0][0];
+  await page.waitForSelector(`#board-table tr[data-symbol="${symbol}"]`, { timeout: 10000 });
 
   const port = daemon.port;
   await daemon.kill();
@@ -62,10 +66,10 @@ test('the page reconnects after the daemon restarts and follows the board again'
   // Backoff is capped at 8 s (with 20% jitter), so the page is back well within 15 s.
   await waitForState(page, 'live', 15000);
 
-  // The restarted replay begins its tape again: the board shows its prices once more.
-  const before = await cellText(page, symbol, 'last');
+  // The restarted replay plays its tape again: quotes reach the board once more.
+  const before = await cellText(page, symbol, 'time');
   await page.waitForFunction(
-    ([s, was]) => document.querySelector(`#board-table tr[data-symbol="${s}"] td[data-col="last"]`)?.textContent !== was,
+    ([s, was]) => document.querySelector(`#board-table tr[data-symbol="${s}"] td[data-col="time"]`)?.textContent !== was,
     [symbol, before],
     { timeout: 30000 },
   );

@@ -39,6 +39,7 @@ export class AlertsPanel {
     this.hooks = hooks;
     this.alerts = new Map(); // id -> {alert, seq, ms, view}
     this.lastSeq = 0;
+    this.lastSeqId = '';
     this.rules = new Set();
     this.notifyTimes = [];
     this.empty = el('li', { class: 'empty' }, '暂无预警 No alerts yet');
@@ -52,13 +53,17 @@ export class AlertsPanel {
   /** Forgets the seq high-water mark when the server's seq space started again (store not persistent). */
   resetSeq() {
     this.lastSeq = 0;
+    this.lastSeqId = '';
   }
 
   /** An alert from the WebSocket (live or resumed) or from history; `live` ones may notify. */
   add(alert, live) {
     if (!alert || typeof alert.id !== 'string' || alert.id === '') return;
     const seq = seqOf(alert);
-    if (seq > this.lastSeq) this.lastSeq = seq;
+    if (seq > this.lastSeq) {
+      this.lastSeq = seq;
+      this.lastSeqId = alert.id;
+    }
     const existing = this.alerts.get(alert.id);
     if (existing) {
       // The same notification again (resume overlap) or its resolution: newest seq wins, ack is kept.

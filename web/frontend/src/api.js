@@ -38,11 +38,15 @@ export function getSnapshot() {
   return request('GET', '/api/v1/snapshot');
 }
 
-/** One page of alerts with seq greater than `after`, oldest first. */
-export async function getAlerts(after, limit) {
+/** One page of alerts with seq greater than `after`, oldest first: {alerts, gap}. */
+export async function getAlertPage(after, limit) {
   const body = await request('GET', `/api/v1/alerts?after=${encodeURIComponent(after)}&limit=${limit}`);
-  if (Array.isArray(body)) return body;
-  return body && Array.isArray(body.alerts) ? body.alerts : [];
+  if (Array.isArray(body)) return { alerts: body, gap: false };
+  return { alerts: body && Array.isArray(body.alerts) ? body.alerts : [], gap: Boolean(body?.gap) };
+}
+
+export async function getAlerts(after, limit) {
+  return (await getAlertPage(after, limit)).alerts;
 }
 
 export async function getNews(limit) {

@@ -24,6 +24,7 @@ export class Connection {
     this.connectTimer = 0;
     this.lastMessageAt = 0;
     this.state = 'connecting';
+    this.generation = 0; // bumps on every dial, so late async work can tell its socket is gone
     this.watchdog = window.setInterval(() => this.check(), 1000);
     window.addEventListener('online', () => this.reconnectNow());
   }
@@ -59,6 +60,7 @@ export class Connection {
   }
 
   dial() {
+    this.generation += 1;
     window.clearTimeout(this.retryTimer);
     this.retryTimer = 0;
     this.setState('connecting');

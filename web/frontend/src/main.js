@@ -1,6 +1,6 @@
 // Wires the page: one WebSocket feeding the market, board, chart, alerts and news.
 import { AlertsPanel } from './alerts.js';
-import { getNews, getSnapshot, wsUrl } from './api.js';
+import { getAlertPage, getNews, getSnapshot, wsUrl } from './api.js';
 import { Board } from './board.js';
 import { PriceChart } from './chart.js';
 import { Connection } from './connection.js';
@@ -149,6 +149,25 @@ function showBanner(text) {
 
 let serverInstance = null;
 
+/**
+ * Whether the server still numbers alerts as it did when the page last heard from it. Asked
+ * directly: the alert the page saw last must still have its seq there.
+ */
+async function sameAlertStream(hello) {
+  if (typeof hello.last_seq === 'number') return hello.last_seq >= alerts.lastSeq;
+  if (serverInstance !== null && hello.instance !== undefined && hello.instance !== serverInstance) return false;
+  if (alerts.lastSeq === 0) return true;
+  try {
+    const page = await getAlertPage(alerts.lastSeq - 1, 1);
+    if (page.gap) return true; // older than the store keeps: the seq space is the same, just trimmed
+    const first = page.alerts[0];
+    return Boolean(first) && first.seq === alerts.lastSeq && first.id === alerts.lastSeqId;
+  } catch {
+    // Cannot tell; keeping the seq loses nothing when the store survived the restart.
+    return true;
+  }
+}
+
 async function refreshSnapshot() {
   try {
     market.applySnapshot(await getSnapshot());
@@ -181,23 +200,28 @@ function isLive(alert) {
 }
 
 const conn = new Connection(wsUrl, {
-  onOpen(send, hello) {
-    // A restarted server without a persistent store numbers alerts from 1 again; resume from its
-    // start then, and the panel drops what it already has by alert id.
-    const restarted =
-      typeof hello.last_seq === 'number'
-        ? hello.last_seq < alerts.lastSeq
-        : serverInstance !== null && hello.instance !== undefined && hello.instance !== serverInstance;
-    if (restarted) alerts.resetSeq();
-    serverInstance = hello.instance ?? serverInstance;
+  async onOpen(send, hello) {
+    const generation = conn.generation;
     if (!firstHelloAt) {
       firstHelloAt = Date.now();
       liveAfterSeq = typeof hello.last_seq === 'number' ? hello.last_seq : NaN;
     }
     send({ type: 'subscribe', symbols: ['*'] });
-    send({ type: 'resume', after: alerts.lastSeq });
     refreshSnapshot();
     refreshNews();
+    // Taken now: live alerts that arrive during the check below must not move the resume point.
+    const after = alerts.lastSeq;
+    const same = await sameAlertStream(hello);
+    if (conn.generation !== generation) return; // this socket is gone; the next hello resumes
+    serverInstance = hello.instance ?? serverInstance;
+    if (same) {
+      send({ type: 'resume', after });
+      return;
+    }
+    // A restarted server without a persistent store numbers alerts from 1 again: resume from its
+    // start; the panel drops what it already has by alert id.
+    alerts.resetSeq();
+    send({ type: 'resume', after: 0 });
   },
   onMessage(msg) {
     switch (msg.type) {
