@@ -27,7 +27,7 @@ BacktestResult backtest(std::span<const Event> events, std::shared_ptr<const Rul
   engine.set_rules(std::move(rules));
   // A silence that does not validate is left out, as the API would refuse it.
   for (const auto& s : options.silences)
-    if (auto added = engine.silences().add(s, s.starts_at); !added) continue;
+    if (auto added = engine.add_silence(s, s.starts_at); !added) continue;
   auto keep = [&](std::vector<Alert>&& alerts) {
     result.alerts.insert(result.alerts.end(), std::make_move_iterator(alerts.begin()),
                          std::make_move_iterator(alerts.end()));

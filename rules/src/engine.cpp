@@ -316,7 +316,16 @@ HeadlineMatch Engine::classify(Headline& headline) const {
   return m;
 }
 
-SilenceBook& Engine::silences() { return state_->silences; }
+Result<std::string> Engine::add_silence(Silence silence, Timestamp now) {
+  return state_->silences.add(std::move(silence), now);
+}
+
+Status Engine::expire_silence(std::string_view id, Timestamp now) {
+  auto status = state_->silences.expire(id, now);
+  if (status) state_->schedule(now);  // held alerts may go out at the next advance
+  return status;
+}
+
 const SilenceBook& Engine::silences() const { return state_->silences; }
 
 std::vector<Alert> Engine::firing() const {

@@ -98,6 +98,7 @@ void Engine::State::eval_level(SymbolState& st, const Watch& w, const LevelCondi
     f.ts = st.last_ts;
     f.clock = st.last_clock;
     f.evidence = day_evidence(st);
+    f.facts.last = last;
     if (c.kind == LevelKind::Above || c.kind == LevelKind::Below || c.kind == LevelKind::Cross) {
       f.facts.level = c.level;
     } else {
@@ -150,6 +151,7 @@ void Engine::State::eval_limit(SymbolState& st, const Watch& w, const LimitCondi
     f.ts = st.last_ts;
     f.clock = st.last_clock;
     f.evidence = day_evidence(st);
+    f.facts.last = st.last;
     f.facts.limit = up_side ? lim.up : lim.down;
     return f;
   };

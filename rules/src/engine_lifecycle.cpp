@@ -56,6 +56,8 @@ LiveAlert* Engine::State::fire(std::uint32_t rule, std::uint32_t track, const st
   const Rule& r = rules->rules[rule];
   Track& t = rule_states[rule].tracks[track];
   RuleCounters& c = counters_of(rule);
+  const std::string fp = alert_fingerprint(r.name, t.symbol ? t.symbol->str() : "", headline_key, occurrence_ms);
+  if (live.count(fp)) return nullptr;  // already firing: the same alert again is not news
   if (r.expires && f.ts >= *r.expires) {
     ++c.frequency;
     return nullptr;
@@ -74,9 +76,6 @@ LiveAlert* Engine::State::fire(std::uint32_t rule, std::uint32_t track, const st
     ++c.cooldown;
     return nullptr;
   }
-  const std::string fp = alert_fingerprint(r.name, t.symbol ? t.symbol->str() : "", headline_key, occurrence_ms);
-  if (live.count(fp)) return nullptr;  // already firing: the same alert again is not news
-
   LiveAlert a;
   a.fingerprint = fp;
   a.rule = rule;
@@ -268,7 +267,7 @@ void Engine::State::render(LiveAlert& a) {
       case Placeholder::From:
         return move ? move->from.format(decimals) : std::string();
       case Placeholder::To:
-        return move ? move->to.format(decimals) : std::string();
+        return move ? move->to.format(decimals) : a.facts.last ? a.facts.last->format(decimals) : std::string();
       case Placeholder::AbnormalPct:
         return move && move->abnormal_centipct ? format_centipct(*move->abnormal_centipct) : std::string();
       case Placeholder::Benchmark:
@@ -397,9 +396,19 @@ void Engine::State::flush_group(const std::string& fp, Timestamp now) {
   g.flush_at.reset();
   detail::RuleState& rs = rule_states[g.rule];
   if (rs.open_group == fp) rs.open_group.clear();
+  // group_wait also gives a sector-level alert time to arrive and mute the burst it explains.
   std::vector<std::string> alive;
-  for (const auto& m : g.members)
-    if (live.count(m)) alive.push_back(m);
+  for (const auto& m : g.members) {
+    auto mi = live.find(m);
+    if (mi == live.end()) continue;
+    if (inhibited(mi->second)) {
+      mi->second.group.clear();
+      mi->second.hold = Hold::Inhibited;
+      ++counters_of(mi->second.rule).inhibited;
+      continue;
+    }
+    alive.push_back(m);
+  }
   if (alive.empty()) {  // a burst that was over before anyone was told: nothing to say
     discard(fp);
     return;

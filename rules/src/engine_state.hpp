@@ -65,6 +65,7 @@ struct SymbolState {
 
 // What an alert's message and labels are made of, beyond the Alert itself.
 struct AlertFacts {
+  std::optional<Price> last;  // the price when it fired (level and limit alerts)
   std::optional<Price> limit;
   std::optional<Price> level;
   std::optional<Price> level_high;           // bands

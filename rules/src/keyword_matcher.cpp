@@ -5,15 +5,10 @@
 #include <deque>
 
 namespace lodestone::rules {
-namespace {
-
-unsigned char fold(unsigned char c) { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c - 'A' + 'a') : c; }
-
-}  // namespace
-
 std::uint32_t KeywordMatcher::add(std::string_view pattern) {
   assert(!compiled_);
   const auto id = static_cast<std::uint32_t>(pattern_count_++);
+  lengths_.push_back(pattern.size());
   if (pattern.empty()) return id;  // never matches
   std::uint32_t s = 0;
   for (char ch : pattern) {

@@ -273,7 +273,7 @@ std::string default_message(const Rule& r) {
               m = "{symbol} {name} at {to}, at or below {level}";
               break;
             case LevelKind::Cross:
-              m = "{symbol} {name} crossed {level} ({from} -> {to})";
+              m = "{symbol} {name} crossed {level}, now {to}";
               break;
             case LevelKind::BandEnter:
               m = "{symbol} {name} entered {level} at {to}";

@@ -100,7 +100,10 @@ class Engine {
   // headline.symbols, as the board shows it. Returns the full match.
   HeadlineMatch classify(Headline& headline) const;
 
-  [[nodiscard]] SilenceBook& silences();
+  // Silences (the daemon's API). Changes take effect for alerts that fire from now on; alerts
+  // held by a silence that ends or is expired are notified at the next event or advance().
+  Result<std::string> add_silence(Silence silence, Timestamp now);
+  Status expire_silence(std::string_view id, Timestamp now);
   [[nodiscard]] const SilenceBook& silences() const;
 
   // The last notification of every alert currently firing and notified, by fingerprint.
