@@ -86,6 +86,7 @@ std::vector<Alert> Engine::State::set_rules(std::shared_ptr<const RuleSet> next)
   }
   rebuild_watches();
   next_due = Timestamp{std::numeric_limits<std::int64_t>::min()};  // re-plan every timer
+  release_due = false;
   out = nullptr;
   return notes;
 }
@@ -285,6 +286,7 @@ std::vector<Alert> Engine::on_quote(const Quote& quote) {
   std::vector<Alert> notes;
   state_->out = &notes;
   state_->on_quote(quote);
+  state_->finish_call();
   state_->out = nullptr;
   return notes;
 }
@@ -293,6 +295,7 @@ std::vector<Alert> Engine::on_headline(const Headline& headline) {
   std::vector<Alert> notes;
   state_->out = &notes;
   state_->on_headline(headline);
+  state_->finish_call();
   state_->out = nullptr;
   return notes;
 }
@@ -301,6 +304,7 @@ std::vector<Alert> Engine::advance(Timestamp now) {
   std::vector<Alert> notes;
   state_->out = &notes;
   state_->advance_to(now);
+  state_->finish_call();
   state_->out = nullptr;
   return notes;
 }

@@ -234,20 +234,23 @@ void Engine::State::render(LiveAlert& a) {
   const Rule& r = rules->rules[a.rule];
   if (!a.members.empty()) {
     // A group alert: the first member's message and the others by symbol.
-    std::vector<std::string> syms;
+    std::vector<std::string> others;
     std::string first;
+    bool have_first = false;
     for (const auto& m : a.members) {
       auto it = live.find(m);
       if (it == live.end()) continue;
-      if (first.empty()) {
+      if (!have_first) {
         render(it->second);
         first = it->second.alert.message;
+        have_first = true;
+      } else if (it->second.alert.symbol) {
+        others.push_back(it->second.alert.symbol->str());
       }
-      if (it->second.alert.symbol) syms.push_back(it->second.alert.symbol->str());
     }
     a.alert.message = first;
     if (a.members.size() > 1)
-      a.alert.message += " (+" + std::to_string(a.members.size() - 1) + " more: " + joined(syms, ", ") + ")";
+      a.alert.message += " (+" + std::to_string(a.members.size() - 1) + " more: " + joined(others, ", ") + ")";
     return;
   }
   const Instrument* inst = a.alert.symbol ? registry.find(*a.alert.symbol) : nullptr;
@@ -319,6 +322,7 @@ void Engine::State::notify(LiveAlert& a, NotificationKind kind, Timestamp now) {
     case NotificationKind::Firing:
       a.notified = true;
       ++c.notified;
+      if (const auto repeat = rules->rules[a.rule].repeat_ms; repeat > 0) schedule(Timestamp{now.ms + repeat});
       break;
     case NotificationKind::Update:
       sequence = ++a.updates;
@@ -376,7 +380,9 @@ void Engine::State::resolve(const std::string& fp, std::string_view reason, Time
         resolve(group, reason, now);
     }
   }
-  if (inhibits) release_holds(now);
+  // Muted alerts are reconsidered once the whole event has been evaluated, so an alert whose
+  // condition ends on the same quote as its inhibitor's is not notified only to resolve.
+  if (inhibits) release_due = true;
 }
 
 void Engine::State::release_holds(Timestamp now) {

@@ -249,6 +249,13 @@ struct Engine::State {
 
   std::map<std::string, detail::LiveAlert> live;  // by fingerprint
   std::vector<Alert>* out = nullptr;              // where notifications go during a call
+  bool release_due = false;                       // an inhibitor resolved during this call
+  void finish_call() {
+    if (release_due) {
+      release_due = false;
+      release_holds(watermark);
+    }
+  }
 };
 
 }  // namespace lodestone::rules
