@@ -27,6 +27,26 @@ function seqOf(a) {
   return Number.isSafeInteger(a?.seq) ? a.seq : 0;
 }
 
+/** The alert a notification is about: its fingerprint label, or the part of its id before ':'. */
+function alertKey(a) {
+  const fp = a.labels && typeof a.labels.fingerprint === 'string' ? a.labels.fingerprint : '';
+  return fp || a.id;
+}
+
+/** The newer notification wins, but a resolution without evidence keeps the evidence that fired. */
+function mergeNotification(older, newer) {
+  const merged = { ...older, ...newer };
+  const ev = newer.evidence;
+  const empty = !ev || typeof ev !== 'object' || (!ev.move && !(Array.isArray(ev.headlines) && ev.headlines.length));
+  if (empty) merged.evidence = older.evidence;
+  if (newer.state === 'resolved') {
+    merged.message = older.message;
+    merged.resolvedTs = newer.ts;
+    merged.ts = older.ts;
+  }
+  return merged;
+}
+
 export class AlertsPanel {
   /**
    * @param {{list, search, rule, day, severity, historyButton, status, count}} nodes
@@ -37,7 +57,9 @@ export class AlertsPanel {
     this.nodes = nodes;
     this.market = market;
     this.hooks = hooks;
-    this.alerts = new Map(); // id -> {alert, seq, ms, view}
+    this.alerts = new Map(); // fingerprint -> {key, ackId, ids, alert, seq, latestSeq, ms, ack, view}
+    this.byId = new Map(); // notification id -> fingerprint
+    this.acks = new Map(); // notification id -> acknowledgement, also for alerts not received yet
     this.lastSeq = 0;
     this.lastSeqId = '';
     this.rules = new Set();
@@ -56,7 +78,11 @@ export class AlertsPanel {
     this.lastSeqId = '';
   }
 
-  /** An alert from the WebSocket (live or resumed) or from history; `live` ones may notify. */
+  /**
+   * A notification from the WebSocket (live or resumed) or from history; `live` ones may notify.
+   * Notifications about one alert (firing, update-n, repeat-n, resolved) share a fingerprint
+   * and one row, which shows the newest of them.
+   */
   add(alert, live) {
     if (!alert || typeof alert.id !== 'string' || alert.id === '') return;
     const seq = seqOf(alert);
@@ -64,17 +90,35 @@ export class AlertsPanel {
       this.lastSeq = seq;
       this.lastSeqId = alert.id;
     }
-    const existing = this.alerts.get(alert.id);
+    const key = alertKey(alert);
+    const existing = this.alerts.get(key);
     if (existing) {
-      // The same notification again (resume overlap) or its resolution: newest seq wins, ack is kept.
-      if (seq && existing.seq && seq < existing.seq) return;
-      existing.alert = { ...alert, ack: alert.ack ?? existing.alert.ack };
-      existing.seq = Math.max(seq, existing.seq);
+      if (existing.ids.has(alert.id) && !(seq > existing.latestSeq)) return; // a resume overlap
+      existing.ids.add(alert.id);
+      this.byId.set(alert.id, key);
+      if (!(seq < existing.latestSeq)) {
+        existing.latestSeq = Math.max(seq, existing.latestSeq);
+        existing.alert = mergeNotification(existing.alert, alert);
+      }
+      existing.ack ??= this.acks.get(alert.id) ?? alert.ack ?? null;
       this.refresh(existing);
+      this.applyFilter(existing);
+      if (live && alert.state !== 'resolved' && !existing.ack) this.notify(alert);
       return;
     }
-    const entry = { alert, seq, ms: parseTs(alert.ts), view: null };
-    this.alerts.set(alert.id, entry);
+    const entry = {
+      key,
+      ackId: alert.id, // acknowledgements name the first notification the page saw
+      ids: new Set([alert.id]),
+      alert,
+      seq,
+      latestSeq: seq,
+      ms: parseTs(alert.ts),
+      ack: alert.ack ?? this.acks.get(alert.id) ?? null,
+      view: null,
+    };
+    this.alerts.set(key, entry);
+    this.byId.set(alert.id, key);
     if (typeof alert.rule === 'string') this.addRule(alert.rule);
     entry.view = this.render(entry);
     this.insert(entry);
@@ -84,11 +128,15 @@ export class AlertsPanel {
     this.hooks.onChange();
   }
 
+  /** An acknowledgement from any trader: the POST's answer, a WebSocket `ack`, or GET /api/v1/acks. */
   applyAck(id, ack) {
-    const entry = this.alerts.get(id);
-    if (!entry || !ack || typeof ack !== 'object') return;
-    entry.alert = { ...entry.alert, ack };
+    if (typeof id !== 'string' || !ack || typeof ack !== 'object') return;
+    this.acks.set(id, ack);
+    const entry = this.alerts.get(this.byId.get(id));
+    if (!entry) return;
+    entry.ack = ack;
     this.refresh(entry);
+    this.updateCount();
   }
 
   addRule(rule) {
@@ -118,7 +166,7 @@ export class AlertsPanel {
     const list = this.nodes.list;
     let before = null;
     for (const node of list.children) {
-      const other = this.alerts.get(node.dataset.id);
+      const other = this.alerts.get(node.dataset.key);
       if (!other) continue;
       const newer = entry.seq && other.seq ? entry.seq > other.seq : entry.ms >= other.ms;
       if (newer) {
@@ -134,7 +182,9 @@ export class AlertsPanel {
     const list = this.nodes.list;
     while (this.alerts.size > MAX_ALERTS && list.lastElementChild) {
       const node = list.lastElementChild;
-      this.alerts.delete(node.dataset.id);
+      const gone = this.alerts.get(node.dataset.key);
+      for (const id of gone?.ids ?? []) this.byId.delete(id);
+      this.alerts.delete(node.dataset.key);
       node.remove();
     }
   }
@@ -160,7 +210,7 @@ export class AlertsPanel {
     );
     view.root = el(
       'li',
-      { class: `alert sev-${severity}`, data: { id: a.id, symbol: a.symbol ?? '', severity } },
+      { class: `alert sev-${severity}`, data: { key: entry.key, id: entry.ackId, symbol: a.symbol ?? '', severity } },
       el(
         'div',
         { class: 'alert-head' },
@@ -195,7 +245,7 @@ export class AlertsPanel {
     setText(v.rule, a.rule ?? '');
     setText(v.message, a.message ?? '');
     const resolved = a.state === 'resolved';
-    setText(v.state, resolved ? '已恢复 resolved' : '触发 firing');
+    setText(v.state, resolved ? `已恢复 resolved ${formatStamp(parseTs(a.resolvedTs), entry.ms)}`.trim() : '触发 firing');
     v.state.className = `state ${resolved ? 'resolved' : 'firing'}`;
     v.root.classList.toggle('resolved', resolved);
     if (a.explained === true || a.explained === false) {
@@ -211,7 +261,7 @@ export class AlertsPanel {
 
   renderAck(entry) {
     const box = entry.view.ack;
-    const ack = entry.alert.ack;
+    const ack = entry.ack;
     if (ack && typeof ack === 'object') {
       if (box.dataset.acked === '1' && box.dataset.sig === JSON.stringify(ack)) return;
       clear(box);
@@ -248,9 +298,9 @@ export class AlertsPanel {
       setText(error, '');
       const comment = input.value.trim();
       try {
-        const body = await ackAlert(entry.alert.id, comment);
-        const ack = body && typeof body.ack === 'object' ? body.ack : { comment, ts: new Date().toISOString() };
-        this.applyAck(entry.alert.id, ack);
+        const body = await ackAlert(entry.ackId, comment, settings().by);
+        const ack = body?.type === 'ack' ? body : { comment, by: settings().by, ts: new Date().toISOString() };
+        this.applyAck(entry.ackId, ack);
       } catch (err) {
         const denied = err instanceof ApiError && (err.status === 401 || err.status === 403);
         setText(error, denied ? '需要令牌 token required: set it in ⚙' : String(err.message ?? err));
@@ -300,6 +350,8 @@ export class AlertsPanel {
         );
       }
     }
+    const keywords = typeof a.labels?.keywords === 'string' ? a.labels.keywords : '';
+    if (keywords) body.append(el('p', { class: 'evidence-keywords' }, '关键词 Keywords: ', el('mark', {}, keywords)));
     const headlines = Array.isArray(ev.headlines) ? ev.headlines : [];
     if (headlines.length) {
       body.append(
@@ -370,7 +422,7 @@ export class AlertsPanel {
     let firing = 0;
     for (const e of this.alerts.values()) {
       if (!e.view.root.hidden) shown += 1;
-      if (e.alert.state !== 'resolved' && !e.alert.ack) firing += 1;
+      if (e.alert.state !== 'resolved' && !e.ack) firing += 1;
     }
     setText(this.nodes.count, this.alerts.size ? `${shown}/${this.alerts.size}` : '0');
     this.nodes.count.classList.toggle('hot', firing > 0);

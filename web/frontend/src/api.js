@@ -55,8 +55,17 @@ export async function getNews(limit) {
   return body && Array.isArray(body.news) ? body.news : [];
 }
 
-export function ackAlert(id, comment) {
-  return request('POST', `/api/v1/alerts/${encodeURIComponent(id)}/ack`, { comment });
+/** Acknowledges an alert for every trader; answers the `ack` message the server broadcasts. */
+export function ackAlert(id, comment, by) {
+  const body = by ? { comment, by } : { comment };
+  // ':' and '@' may stand in a path segment as they are (RFC 3986 pchar); ids look like "<fp>:firing".
+  const segment = encodeURIComponent(id).replace(/%3A/gi, ':').replace(/%40/gi, '@');
+  return request('POST', `/api/v1/alerts/${segment}/ack`, body);
+}
+
+export async function getAcks() {
+  const body = await request('GET', '/api/v1/acks');
+  return body && Array.isArray(body.acks) ? body.acks : [];
 }
 
 /** The WebSocket URL on this origin; the token rides as a query parameter since browsers cannot set headers. */

@@ -1,6 +1,6 @@
 // Wires the page: one WebSocket feeding the market, board, chart, alerts and news.
 import { AlertsPanel } from './alerts.js';
-import { getAlertPage, getNews, getSnapshot, wsUrl } from './api.js';
+import { getAcks, getAlertPage, getNews, getSnapshot, wsUrl } from './api.js';
 import { Board } from './board.js';
 import { PriceChart } from './chart.js';
 import { Connection } from './connection.js';
@@ -179,6 +179,14 @@ async function refreshSnapshot() {
   }
 }
 
+async function refreshAcks() {
+  try {
+    for (const ack of await getAcks()) alerts.applyAck(ack.alert_id, ack);
+  } catch {
+    // Acknowledgements made from now on still arrive on the WebSocket.
+  }
+}
+
 async function refreshNews() {
   try {
     for (const n of await getNews(NEWS_ON_CONNECT)) news.add(n);
@@ -209,6 +217,7 @@ const conn = new Connection(wsUrl, {
     send({ type: 'subscribe', symbols: ['*'] });
     refreshSnapshot();
     refreshNews();
+    refreshAcks();
     // Taken now: live alerts that arrive during the check below must not move the resume point.
     const after = alerts.lastSeq;
     const same = await sameAlertStream(hello);
@@ -269,6 +278,7 @@ setText(wallClock, formatTime(Date.now()));
 
 const dialog = byId('settings');
 const tokenInput = byId('set-token');
+const byInput = byId('set-by');
 const soundBox = byId('set-sound');
 const desktopBox = byId('set-desktop');
 const schemeInputs = [...document.querySelectorAll('input[name="scheme"]')];
@@ -281,6 +291,7 @@ function applyScheme(scheme) {
 byId('open-settings').addEventListener('click', () => {
   const s = settings();
   tokenInput.value = s.token;
+  byInput.value = s.by;
   soundBox.checked = s.sound;
   desktopBox.checked = s.desktop;
   for (const input of schemeInputs) input.checked = input.value === s.scheme;
@@ -300,7 +311,8 @@ byId('settings-form').addEventListener('submit', (ev) => {
   const scheme = schemeInputs.find((i) => i.checked)?.value ?? 'red-up';
   const token = tokenInput.value.trim();
   const tokenChanged = token !== settings().token;
-  updateSettings({ token, sound: soundBox.checked, desktop: desktopBox.checked, scheme });
+  const by = byInput.value.trim();
+  updateSettings({ token, by, sound: soundBox.checked, desktop: desktopBox.checked, scheme });
   if (tokenChanged) conn.reconnectNow();
 });
 

@@ -4,6 +4,7 @@ const KEY = 'lodestone.settings.v1';
 
 const DEFAULTS = Object.freeze({
   token: '',
+  by: '', // who acknowledges: a name or desk, shown to every trader
   scheme: 'red-up', // A-share convention; 'green-up' for traders used to Western screens
   sound: false,
   desktop: false,
