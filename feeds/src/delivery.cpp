@@ -1,0 +1,88 @@
+#include "delivery.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace lodestone::feeds::detail {
+namespace {
+
+constexpr auto kLogEvery = std::chrono::seconds(10);
+
+const InstrumentRegistry& empty_registry() {
+  static const InstrumentRegistry registry;
+  return registry;
+}
+
+}  // namespace
+
+Timestamp Delivery::system_now() {
+  using namespace std::chrono;
+  return Timestamp{duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count()};
+}
+
+Delivery::Delivery(std::string feed, EventSink& sink, std::shared_ptr<FeedStatus> status, FeedContext context)
+    : feed_(std::move(feed)),
+      sink_(sink),
+      status_(std::move(status)),
+      context_(std::move(context)),
+      sanity_(context_.registry) {
+  if (!context_.news) {
+    own_desk_ = std::make_shared<NewsDesk>(context_.registry != nullptr ? *context_.registry : empty_registry());
+  }
+}
+
+void Delivery::log(std::string_view reason, std::string_view detail, std::string_view sample) {
+  auto& gate = gates_[std::string(reason)];
+  const auto t = std::chrono::steady_clock::now();
+  if (gate.last != std::chrono::steady_clock::time_point{} && t - gate.last < kLogEvery) {
+    ++gate.suppressed;
+    return;
+  }
+  if (gate.suppressed > 0) {
+    spdlog::warn("feed {}: {}: {} (sample: {}; {} more like it since the last report)", feed_, reason, detail,
+                 bounded_sample(sample), gate.suppressed);
+  } else {
+    spdlog::warn("feed {}: {}: {} (sample: {})", feed_, reason, detail, bounded_sample(sample));
+  }
+  gate.last = t;
+  gate.suppressed = 0;
+}
+
+void Delivery::problem(std::string_view reason, std::string_view detail, std::string_view sample) {
+  status_->on_error(reason);
+  log(reason, detail, sample);
+}
+
+void Delivery::quotes(const QuoteBatch& batch) {
+  for (const auto& p : batch.problems) problem(p.reason, p.detail, p.sample);
+  // Answers without data (unknown codes) and instruments without a trade today are normal
+  // but worth seeing: counted, not logged.
+  for (std::size_t i = 0; i < batch.unknown.size(); ++i) status_->on_error("unknown_code");
+  for (std::size_t i = 0; i < batch.no_trade.size(); ++i) status_->on_error("no_trade");
+  const Timestamp t = now();
+  for (const auto& q : batch.quotes) {
+    const SanityResult r = sanity_.check(q, t);
+    if (r.verdict != Verdict::Accept) {
+      status_->on_error(r.reason);
+      // Unchanged snapshots are what polling a quiet market looks like: counted, not logged.
+      if (r.reason != "duplicate") log(r.reason, q.symbol.str() + ": " + r.detail, {});
+    }
+    if (r.verdict == Verdict::Reject) continue;
+    sink_.on_quote(q);
+  }
+}
+
+void Delivery::headlines(HeadlineBatch& batch) {
+  for (const auto& p : batch.problems) problem(p.reason, p.detail, p.sample);
+  NewsDesk& desk = context_.news ? *context_.news : *own_desk_;
+  const Timestamp t = now();
+  for (auto& h : batch.headlines) {
+    if (h.ts.ms > t.ms + 5 * 60'000) {
+      problem("future_timestamp", "headline " + h.id + " dated " + format_timestamp(h.ts), h.title);
+      continue;
+    }
+    if (!desk.accept(h)) continue;  // seen before: every poll returns the latest page again
+    sink_.on_headline(h);
+  }
+}
+
+}  // namespace lodestone::feeds::detail

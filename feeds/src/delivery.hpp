@@ -1,0 +1,49 @@
+#pragma once
+// What every live feed does with a parsed batch: sanity-check quotes, dedup headlines, count
+// and log what was skipped (a sample per reason, at a bounded rate), hand the rest to the bus.
+#include <chrono>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "lodestone/core/event_sink.hpp"
+#include "lodestone/feeds/batch.hpp"
+#include "lodestone/feeds/feed.hpp"
+#include "lodestone/feeds/feed_status.hpp"
+#include "lodestone/feeds/quote_sanity.hpp"
+
+namespace lodestone::feeds::detail {
+
+class Delivery {
+ public:
+  Delivery(std::string feed, EventSink& sink, std::shared_ptr<FeedStatus> status, FeedContext context);
+
+  void quotes(const QuoteBatch& batch);
+  void headlines(HeadlineBatch& batch);
+  // A fault outside the parsers (HTTP status, connection): counted and logged the same way.
+  void problem(std::string_view reason, std::string_view detail, std::string_view sample = {});
+
+  [[nodiscard]] Timestamp now() const { return context_.now ? context_.now() : system_now(); }
+  [[nodiscard]] FeedStatus& status() { return *status_; }
+  [[nodiscard]] const std::string& feed() const { return feed_; }
+  void reset_sequence() { sanity_.reset(); }
+
+  static Timestamp system_now();
+
+ private:
+  struct LogGate {
+    std::chrono::steady_clock::time_point last{};
+    std::uint64_t suppressed = 0;
+  };
+  void log(std::string_view reason, std::string_view detail, std::string_view sample);
+
+  std::string feed_;
+  EventSink& sink_;
+  std::shared_ptr<FeedStatus> status_;
+  FeedContext context_;
+  QuoteSanity sanity_;
+  std::shared_ptr<NewsDesk> own_desk_;
+  std::unordered_map<std::string, LogGate> gates_;
+};
+
+}  // namespace lodestone::feeds::detail
