@@ -153,6 +153,7 @@ void Engine::State::new_day(detail::SymbolState& st, Date day, const Quote& q) {
   st.open.reset();
   st.limits.reset();
   st.day = day;
+  st.day_open_clock = clock.at(exchange_time(day, 0, 0));
 }
 
 void Engine::State::on_quote(const Quote& q) {

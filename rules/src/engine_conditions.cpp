@@ -182,13 +182,17 @@ void Engine::State::eval_volume(SymbolState& st, const Watch& w, const VolumeCon
   std::optional<std::int64_t> ratio;
   const detail::Tick& now = st.series.last();
   const detail::Tick& start = st.series.at_or_before(now.clock - c.window_ms, st.cursors[w.cursor].position);
-  const detail::Tick& base =
-      st.series.at_or_before(now.clock - c.window_ms - c.baseline_ms, st.cursors[w.cursor2].position);
+  // The baseline is today's trading only: the first minutes after the open trade several
+  // times the pace of yesterday's afternoon on an ordinary day.
+  const detail::Tick& base = st.series.at_or_before(
+      std::max(now.clock - c.window_ms - c.baseline_ms, st.day_open_clock), st.cursors[w.cursor2].position);
   const std::int64_t span = start.clock - base.clock;
   const std::int64_t in_window = now.volume - start.volume;
   const std::int64_t in_baseline = start.volume - base.volume;
-  // A baseline needs at least half its length of history, and some volume, to mean anything.
-  if (span * 2 >= c.baseline_ms && in_baseline > 0 && in_window >= 0) {
+  // A baseline needs at least half its length of history, and some volume, to mean anything;
+  // the window starts at the open at the earliest (the opening auction's volume is not a spike).
+  const bool window_in_today = now.clock - c.window_ms >= st.day_open_clock;
+  if (window_in_today && span * 2 >= c.baseline_ms && in_baseline > 0 && in_window >= 0) {
     const __int128 num = static_cast<__int128>(in_window) * span * 100;
     const __int128 den = static_cast<__int128>(in_baseline) * c.window_ms;
     ratio = static_cast<std::int64_t>(num / den);
@@ -334,7 +338,7 @@ void Engine::State::condition_ended(std::uint32_t rule, std::uint32_t track, Tim
     if (it == live.end() || !it->second.condition_bound) continue;
     detail::LiveAlert& a = it->second;
     if (a.hold == detail::Hold::AwaitingExplanation) {
-      a.condition_ended = true;
+      continue;  // an unexplained move is judged on the move it saw, not on how long it lasted
     } else if (r.keep_firing_ms > 0) {
       a.resolve_pending_at = Timestamp{ts.ms + r.keep_firing_ms};
       schedule(*a.resolve_pending_at);

@@ -232,27 +232,7 @@ void Engine::State::set_labels(LiveAlert& a) {
 
 void Engine::State::render(LiveAlert& a) {
   const Rule& r = rules->rules[a.rule];
-  if (!a.members.empty()) {
-    // A group alert: the first member's message and the others by symbol.
-    std::vector<std::string> others;
-    std::string first;
-    bool have_first = false;
-    for (const auto& m : a.members) {
-      auto it = live.find(m);
-      if (it == live.end()) continue;
-      if (!have_first) {
-        render(it->second);
-        first = it->second.alert.message;
-        have_first = true;
-      } else if (it->second.alert.symbol) {
-        others.push_back(it->second.alert.symbol->str());
-      }
-    }
-    a.alert.message = first;
-    if (a.members.size() > 1)
-      a.alert.message += " (+" + std::to_string(a.members.size() - 1) + " more: " + joined(others, ", ") + ")";
-    return;
-  }
+  if (!a.members.empty()) return;  // a group alert keeps the message it was notified with
   const Instrument* inst = a.alert.symbol ? registry.find(*a.alert.symbol) : nullptr;
   const int decimals = a.alert.move ? a.alert.move->price_decimals : inst ? inst->price_decimals() : 2;
   const auto& move = a.alert.move;
@@ -443,7 +423,14 @@ void Engine::State::flush_group(const std::string& fp, Timestamp now) {
     }
     all_explained = all_explained && member.alert.explained.value_or(true);
   }
-  const LiveAlert& first = live.at(alive.front());
+  LiveAlert& first = live.at(alive.front());
+  render(first);
+  g.alert.message = first.alert.message + " (+" + std::to_string(alive.size() - 1) + " more: ";
+  for (std::size_t i = 1; i < alive.size(); ++i) {
+    const auto& sym = live.at(alive[i]).alert.symbol;
+    g.alert.message += (i > 1 ? ", " : "") + (sym ? sym->str() : std::string("-"));
+  }
+  g.alert.message += ")";
   g.alert.move = first.alert.move;
   g.match = first.match;
   if (first.alert.explained) g.alert.explained = all_explained;
@@ -457,11 +444,13 @@ void Engine::State::finalize_explanation(LiveAlert& a, Timestamp now) {
   a.alert.explained = false;
   set_labels(a);
   if (a.hold != Hold::AwaitingExplanation) return;  // the resolved message will carry the label
-  const std::string fp = a.fingerprint;
-  const bool ended = a.condition_ended;
+  // An unexplained move is a finding about the past `within`: it is told now and ends by time,
+  // whether or not the move is still on.
   a.hold = Hold::None;
+  a.condition_bound = false;
+  a.resolve_at = Timestamp{now.ms + rules->rules[a.rule].resolve_after_ms};
+  schedule(*a.resolve_at);
   deliver(a, now);
-  if (ended) resolve(fp, "condition", now);
 }
 
 }  // namespace lodestone::rules

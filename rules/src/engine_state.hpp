@@ -51,7 +51,8 @@ struct SymbolState {
   Timestamp last_ts;
   std::int64_t last_clock = 0;
   Price last;
-  Date day{-1};  // trading day of the last quote
+  Date day{-1};                     // trading day of the last quote
+  std::int64_t day_open_clock = 0;  // the trading clock at that day's first session
   std::optional<Price> prev_close;
   std::optional<Price> open;
   std::optional<Price> bid;
@@ -139,7 +140,6 @@ struct LiveAlert {
   Timestamp last_notified;
   // Resolution.
   bool condition_bound = false;                 // resolves when its trigger stops holding
-  bool condition_ended = false;                 // it stopped while the alert was still held
   std::optional<Timestamp> resolve_pending_at;  // keep_firing_for running
   std::optional<Timestamp> resolve_at;          // headline-only and one-off alerts
   std::optional<Timestamp> close_at;            // price alerts end with their trading day

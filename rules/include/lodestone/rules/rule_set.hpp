@@ -98,7 +98,9 @@ struct LevelCondition {
 };
 
 // 放量: volume traded in the last `window` against the average per `window` over the
-// `baseline` of trading time before it.
+// `baseline` of trading time before it. Both lie within today's session: the opening auction
+// and yesterday's trading are never compared, so a rule first speaks `window` plus half the
+// `baseline` after the open (10:05 for 5m against 60m).
 struct VolumeCondition {
   Threshold ratio;  // hundredths: ">= 3" is 300
   std::int64_t window_ms = 5 * kMsPerMinute;
