@@ -4,8 +4,8 @@
 //   LODESTONE_BIN=build/dev/daemon/lodestone LODESTONE_WEB_DIST=build/dev/web/dist \
 //     node tests/browser/screenshots.mjs [--tape FILE] [--speed X] [--wait SECONDS] [--rules FILE] [--select SYMBOL]
 //
-// Without --rules the daemon's default rules apply; the alert picture then needs the tape to have
-// fired one within --wait seconds.
+// --rules defaults to the bundled rare-earth pack; the alert picture needs the tape to have fired
+// one within --wait seconds (at --speed 600 the 2026-02-09 session starts after about 100 s).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -20,11 +20,11 @@ function option(name, fallback) {
 
 const out = path.join(sourceDir(), 'docs/screenshots');
 const tape = option('tape', path.join(sourceDir(), 'feeds/tapes/rare-earth-2026-02.ndjson'));
-const rules = option('rules', '');
+const rules = option('rules', path.join(sourceDir(), 'rules/packs/rare-earth.yaml'));
 const daemon = new Daemon({
   tape: path.resolve(tape),
   speed: Number(option('speed', '600')),
-  args: rules ? ['--rules', path.resolve(rules)] : [],
+  args: ['--rules', path.resolve(rules), '--no-loop'],
 });
 
 mkdirSync(out, { recursive: true });
@@ -39,9 +39,13 @@ try {
   await page.waitForTimeout(500);
   await page.screenshot({ path: path.join(out, 'board.png') });
 
-  const toggle = await page.$('#alert-list li.alert .evidence-toggle');
+  // An alert with its headline says more than one without; take the newest explained one if any.
+  const toggle =
+    (await page.$('#alert-list li.alert:has(.explained.yes) .evidence-toggle')) ??
+    (await page.$('#alert-list li.alert .evidence-toggle'));
   if (toggle) {
     await toggle.click();
+    await toggle.evaluate((b) => b.closest('li').scrollIntoView({ block: 'start' }));
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(out, 'alert.png') });
   } else console.log('no alert in the panel yet: alert.png not written (try a longer --wait or --rules)');

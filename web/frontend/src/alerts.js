@@ -21,6 +21,14 @@ const HISTORY_MAX_PAGES = 40;
 // A resume after an outage can deliver dozens at once: a few sounds say so, dozens would not help.
 const NOTIFY_BURST = 3;
 const NOTIFY_BURST_MS = 2000;
+const WINDOW_LABEL = { prev_close: '较昨收 since the previous close', open: '较开盘 since the open' };
+const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+
+/** Midnight in Shanghai of the day containing ms. */
+function dayStartMs(ms) {
+  return Math.floor((ms + SHANGHAI_OFFSET_MS) / 86400000) * 86400000 - SHANGHAI_OFFSET_MS;
+}
+
 const SEVERITY_LABEL = { critical: '严重 critical', warning: '警告 warning', info: '提示 info' };
 
 function seqOf(a) {
@@ -31,6 +39,13 @@ function seqOf(a) {
 function alertKey(a) {
   const fp = a.labels && typeof a.labels.fingerprint === 'string' ? a.labels.fingerprint : '';
   return fp || a.id;
+}
+
+/** Every symbol an alert is about: its own, or a group alert's `symbols` label (first = the evidence's). */
+function symbolsOf(a) {
+  if (typeof a.symbol === 'string' && a.symbol) return [a.symbol];
+  const list = typeof a.labels?.symbols === 'string' ? a.labels.symbols.split(',') : [];
+  return list.map((x) => x.trim()).filter(Boolean);
 }
 
 /** The newer notification wins, but a resolution without evidence keeps the evidence that fired. */
@@ -155,8 +170,9 @@ export class AlertsPanel {
     const s = settings();
     if (s.sound) beep(alert.severity);
     if (s.desktop) {
-      const name = this.market.instruments.get(alert.symbol)?.name ?? '';
-      desktop(`${alert.symbol ?? ''} ${name} · ${alert.rule ?? ''}`.trim(), String(alert.message ?? ''), alert.id);
+      const symbol = symbolsOf(alert)[0] ?? '';
+      const name = this.market.instruments.get(symbol)?.name ?? '';
+      desktop(`${symbol} ${name} · ${alert.rule ?? ''}`.trim(), String(alert.message ?? ''), alert.id);
     }
   }
 
@@ -196,7 +212,12 @@ export class AlertsPanel {
     view.time = el('time', { class: 'when' });
     view.state = el('span', { class: 'state' });
     view.explained = el('span', { class: 'explained' });
-    view.symbol = el('button', { type: 'button', class: 'sym-link', on: { click: () => this.hooks.onSelect(entry.alert.symbol) } });
+    view.symbol = el('button', {
+      type: 'button',
+      class: 'sym-link',
+      on: { click: () => this.hooks.onSelect(symbolsOf(entry.alert)[0]) },
+    });
+    view.more = el('span', { class: 'chip more' });
     view.name = el('span', { class: 'name' });
     view.rule = el('span', { class: 'rule' });
     view.message = el('p', { class: 'message' });
@@ -210,13 +231,14 @@ export class AlertsPanel {
     );
     view.root = el(
       'li',
-      { class: `alert sev-${severity}`, data: { key: entry.key, id: entry.ackId, symbol: a.symbol ?? '', severity } },
+      { class: `alert sev-${severity}`, data: { key: entry.key, id: entry.ackId, symbol: symbolsOf(a)[0] ?? '', severity } },
       el(
         'div',
         { class: 'alert-head' },
         el('span', { class: `sev sev-${severity}` }, SEVERITY_LABEL[severity]),
         view.time,
         view.symbol,
+        view.more,
         view.name,
         view.rule,
         view.explained,
@@ -239,9 +261,13 @@ export class AlertsPanel {
     setText(v.time, formatStamp(entry.ms, this.market.lastEventMs));
     v.time.setAttribute('datetime', typeof a.ts === 'string' ? a.ts : '');
     v.time.title = formatDateTime(entry.ms);
-    setText(v.symbol, a.symbol ?? '');
-    v.symbol.hidden = !a.symbol;
-    setText(v.name, this.market.instruments.get(a.symbol)?.name ?? '');
+    const symbols = symbolsOf(a);
+    setText(v.symbol, symbols[0] ?? '');
+    v.symbol.hidden = symbols.length === 0;
+    setText(v.more, symbols.length > 1 ? `+${symbols.length - 1}` : '');
+    v.more.title = symbols.slice(1).join(' ');
+    v.more.hidden = symbols.length < 2;
+    setText(v.name, this.market.instruments.get(symbols[0])?.name ?? '');
     setText(v.rule, a.rule ?? '');
     setText(v.message, a.message ?? '');
     const resolved = a.state === 'resolved';
@@ -325,14 +351,22 @@ export class AlertsPanel {
     const body = entry.view.evidenceBody;
     clear(body);
     const ev = a.evidence && typeof a.evidence === 'object' ? a.evidence : {};
-    const inst = this.market.instruments.get(a.symbol);
+    const symbol = symbolsOf(a)[0];
+    const inst = this.market.instruments.get(symbol);
     const d = inst?.decimals ?? (typeof ev.move?.decimals === 'number' ? ev.move.decimals : 2);
     const move = ev.move && typeof ev.move === 'object' ? ev.move : null;
     if (move) {
-      const windowMs = parseWindow(move.window);
+      // "prev_close" / "open" windows run from the start of the alert's trading day.
+      const sinceDayStart = move.window === 'prev_close' || move.window === 'open';
+      const windowMs = sinceDayStart ? entry.ms - dayStartMs(entry.ms) : parseWindow(move.window);
       const end = entry.ms;
       const rows = [
-        ['窗口 Window', `${move.window ?? ''}${Number.isFinite(windowMs) ? `  ${formatStamp(end - windowMs, end)} → ${formatStamp(end, end)}` : ''}`],
+        [
+          '窗口 Window',
+          `${WINDOW_LABEL[move.window] ?? move.window ?? ''}${
+            Number.isFinite(windowMs) && !sinceDayStart ? `  ${formatStamp(end - windowMs, end)} → ${formatStamp(end, end)}` : ''
+          }`,
+        ],
         ['价格 Move', `${formatPrice(move.from, d)} → ${formatPrice(move.to, d)}`],
         ['涨跌幅 Change', formatPct(move.change_pct)],
       ];
@@ -350,8 +384,18 @@ export class AlertsPanel {
         );
       }
     }
-    const keywords = typeof a.labels?.keywords === 'string' ? a.labels.keywords : '';
-    if (keywords) body.append(el('p', { class: 'evidence-keywords' }, '关键词 Keywords: ', el('mark', {}, keywords)));
+    const keywords = typeof a.labels?.keywords === 'string' ? a.labels.keywords.split(',').filter(Boolean) : [];
+    const tags = typeof a.labels?.tags === 'string' ? a.labels.tags.split(',').filter(Boolean) : [];
+    if (keywords.length || tags.length) {
+      body.append(
+        el(
+          'p',
+          { class: 'evidence-keywords' },
+          keywords.map((k) => el('mark', {}, k)),
+          tags.map((t) => el('span', { class: 'chip tag' }, t)),
+        ),
+      );
+    }
     const headlines = Array.isArray(ev.headlines) ? ev.headlines : [];
     if (headlines.length) {
       body.append(
@@ -382,8 +426,9 @@ export class AlertsPanel {
         .filter((p) => Number.isFinite(p.ms) && typeof p.v === 'number')
         .map((p) => ({ time: p.ms / 1000, value: p.v }));
     }
-    if (Number.isFinite(windowMs) && a.symbol) {
-      const seen = this.market.window(a.symbol, end - windowMs, end);
+    const symbol = symbolsOf(a)[0];
+    if (Number.isFinite(windowMs) && symbol) {
+      const seen = this.market.window(symbol, end - windowMs, end);
       if (seen.length >= 2) return seen;
     }
     if (typeof move.from === 'number' && typeof move.to === 'number' && Number.isFinite(windowMs)) {
@@ -406,8 +451,9 @@ export class AlertsPanel {
     const rule = this.nodes.rule.value;
     const day = this.nodes.day.value;
     const severity = this.nodes.severity.value;
-    const name = this.market.instruments.get(a.symbol)?.name ?? '';
-    const text = `${a.symbol ?? ''} ${name} ${a.rule ?? ''} ${a.message ?? ''}`.toLowerCase();
+    const symbols = symbolsOf(a);
+    const names = symbols.map((x) => this.market.instruments.get(x)?.name ?? '').join(' ');
+    const text = `${symbols.join(' ')} ${names} ${a.rule ?? ''} ${a.message ?? ''}`.toLowerCase();
     const show =
       (!q || text.includes(q)) &&
       (!rule || a.rule === rule) &&
@@ -464,7 +510,7 @@ export class AlertsPanel {
   forSymbol(symbol) {
     const out = [];
     for (const e of this.alerts.values()) {
-      if (e.alert.symbol === symbol && Number.isFinite(e.ms)) {
+      if (symbolsOf(e.alert).includes(symbol) && Number.isFinite(e.ms)) {
         out.push({ ms: e.ms, kind: 'alert', text: e.alert.rule ?? '', severity: e.alert.severity });
       }
     }

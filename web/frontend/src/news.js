@@ -3,6 +3,7 @@ import { el, setText } from './dom.js';
 import { formatStamp, keywordRuns, parseTs, safeUrl } from './format.js';
 
 const MAX_NEWS = 500;
+const MAX_SYMBOL_CHIPS = 4; // a sector story can name a dozen: the rest go in the tooltip
 
 export class NewsPanel {
   /**
@@ -66,9 +67,14 @@ export class NewsPanel {
         { class: 'news-meta' },
         el('time', { datetime: typeof n.ts === 'string' ? n.ts : '' }, formatStamp(ms, this.market.lastEventMs)),
         el('span', { class: 'source' }, typeof n.source === 'string' ? n.source : ''),
-        symbols.map((s) =>
-          el('button', { type: 'button', class: 'chip sym-chip', on: { click: () => this.hooks.onSelect(s) } }, s),
-        ),
+        symbols
+          .slice(0, MAX_SYMBOL_CHIPS)
+          .map((s) =>
+            el('button', { type: 'button', class: 'chip sym-chip', on: { click: () => this.hooks.onSelect(s) } }, s),
+          ),
+        symbols.length > MAX_SYMBOL_CHIPS
+          ? el('span', { class: 'chip more', title: symbols.slice(MAX_SYMBOL_CHIPS).join(' ') }, `+${symbols.length - MAX_SYMBOL_CHIPS}`)
+          : null,
       ),
       heading,
       tags.length || keywords.length
