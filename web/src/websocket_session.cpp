@@ -198,7 +198,7 @@ void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
   }
   hub_->count_sent(1);
   last_send_ = std::chrono::steady_clock::now();
-  queue_.pop_front();
+  if (!queue_.empty()) queue_.pop_front();
   if (!queue_.empty()) {
     write_next();
   } else if (quotes_dirty_) {
@@ -227,7 +227,12 @@ void WebSocketSession::arm_heartbeat() {
 void WebSocketSession::fail(std::uint16_t code, std::string reason) {
   if (closing_) return;
   closing_ = true;
-  queue_.clear();
+  // The message being written must outlive its write; everything behind it is dropped.
+  if (writing_ && !queue_.empty()) {
+    queue_.erase(queue_.begin() + 1, queue_.end());
+  } else {
+    queue_.clear();
+  }
   heartbeat_timer_.cancel();
   quote_timer_.cancel();
   if (reason.size() > 120) reason.resize(120);  // a close reason must fit a control frame

@@ -11,6 +11,7 @@
 #include "lodestone/app/alert_store.hpp"
 #include "lodestone/app/metrics.hpp"
 #include "lodestone/app/pipeline.hpp"
+#include "lodestone/app/rules_service.hpp"
 #include "lodestone/app/universe.hpp"
 #include "lodestone/core/json_writer.hpp"
 #include "lodestone/feeds/canonical.hpp"
@@ -120,7 +121,13 @@ struct Runtime final : web::Api {
     return metrics.render(in);
   }
 
-  web::HttpAnswer extra(std::string_view, std::string_view, std::string_view) override {
+  web::HttpAnswer extra(std::string_view method, std::string_view target, std::string_view body) override {
+    if (rules) {
+      auto answer = rules->handle(
+          method, target, body, [this](std::vector<Alert> a) { pipeline.raise(std::move(a)); },
+          [this](std::string msg) { server.hub().broadcast(std::make_shared<const std::string>(std::move(msg))); });
+      if (answer) return std::move(*answer);
+    }
     return {404, R"({"error":"not found"})"};
   }
 
@@ -136,6 +143,7 @@ struct Runtime final : web::Api {
   std::vector<std::shared_ptr<feeds::FeedStatus>> feed_statuses;
   std::shared_ptr<feeds::FeedStatus> ingest_status = std::make_shared<feeds::FeedStatus>("ingest", "http");
   std::vector<std::shared_ptr<feeds::ReplayFeed>> replays;
+  std::shared_ptr<RulesService> rules;
   std::atomic<bool> listening{false};
 };
 
@@ -150,6 +158,15 @@ int serve(const Config& config, const RunOptions& options) {
     return 2;
   }
   Runtime rt(config, std::move(*registry));
+  if (!config.rules.empty()) {
+    // A replay keeps event time; live feeds run on the wall clock.
+    rt.rules = std::make_shared<RulesService>(rt.registry, config.rules, config.tape.has_value() && config.feeds.empty());
+    if (auto st = rt.rules->load(); !st) {
+      spdlog::critical("rules: {}", st.error().message);
+      return 2;
+    }
+    rt.pipeline.set_evaluator(rt.rules);
+  }
   rt.ingest_status->set_state(feeds::FeedState::Live);
   rt.feed_statuses.push_back(rt.ingest_status);
 
@@ -182,16 +199,36 @@ int serve(const Config& config, const RunOptions& options) {
     spdlog::info("replaying {} at {}x{}", ro.path, ro.speed, ro.loop ? ", looping" : "");
   }
 
+  // Live feeds: time-driven rule transitions (a move left unexplained, resolution at the close).
+  net::steady_timer ticker(rt.ioc);
+  std::function<void()> tick = [&] {
+    ticker.expires_after(std::chrono::seconds(1));
+    ticker.async_wait([&](beast::error_code ec) {
+      if (ec) return;
+      rt.pipeline.tick(Timestamp{now_ms()});
+      tick();
+    });
+  };
+  if (rt.rules && !(config.tape && config.feeds.empty())) tick();
+
   net::signal_set signals(rt.ioc, SIGINT, SIGTERM, SIGHUP);
   std::function<void(beast::error_code, int)> on_signal = [&](beast::error_code ec, int sig) {
     if (ec) return;
     if (sig == SIGHUP) {
-      spdlog::info("SIGHUP: reloading");
+      if (rt.rules) {
+        auto reloaded = rt.rules->reload();
+        if (reloaded) {
+          rt.pipeline.raise(std::move(*reloaded));
+        } else {
+          spdlog::error("SIGHUP: the rules file has errors; the running rules stay:\n{}", reloaded.error().message);
+        }
+      }
       signals.async_wait(on_signal);
       return;
     }
     spdlog::info("{}: shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
     for (auto& f : rt.replays) f->stop();
+    ticker.cancel();
     rt.server.stop();  // WebSockets close with 1001
     // Give close frames a moment to leave, then stop the loop.
     auto timer = std::make_shared<net::steady_timer>(rt.ioc, std::chrono::milliseconds(300));

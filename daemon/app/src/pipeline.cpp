@@ -86,6 +86,17 @@ void Pipeline::raise(Alert alert) {
   });
 }
 
+void Pipeline::raise(std::vector<Alert> alerts) {
+  if (alerts.empty()) return;
+  net::post(strand_, [this, a = std::move(alerts)]() mutable { publish(std::move(a)); });
+}
+
+void Pipeline::tick(Timestamp now) {
+  net::post(strand_, [this, now] {
+    if (evaluator_) publish(evaluator_->advance(now));
+  });
+}
+
 void Pipeline::post(std::function<void()> fn) { net::post(strand_, std::move(fn)); }
 
 void Pipeline::process(const Quote& quote) {

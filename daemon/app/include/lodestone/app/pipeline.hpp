@@ -51,6 +51,9 @@ class Pipeline final : public EventSink {
   void on_headline(const Headline& headline) override { (void)accept(headline); }
   // Alerts from outside the rule engine (system alerts such as a stale feed).
   void raise(Alert alert);
+  void raise(std::vector<Alert> alerts);
+  // Time-driven rule transitions (resolution, unexplained moves) for live feeds.
+  void tick(Timestamp now);
 
   [[nodiscard]] PipelineCounters counters() const;
   [[nodiscard]] std::size_t pending() const { return pending_.load(); }

@@ -1,0 +1,83 @@
+#include "lodestone/app/config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace lodestone::app {
+namespace {
+
+std::string error_of(const std::string& yaml) {
+  auto c = parse_config(yaml, "lodestone.yaml");
+  return c ? std::string("ok") : c.error().message;
+}
+
+TEST(Config, DefaultsServeTheBundledReplay) {
+  auto c = parse_config("", "empty.yaml");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->server.host, "127.0.0.1");
+  EXPECT_EQ(c->server.port, 8080);
+  ASSERT_TRUE(c->tape.has_value());
+  EXPECT_NE(c->tape->path.find("feeds/tapes/rare-earth-2026-02.ndjson"), std::string::npos);
+  EXPECT_DOUBLE_EQ(c->tape->speed, 60.0);
+  EXPECT_TRUE(c->server.api_token.empty());
+}
+
+TEST(Config, ReadsEveryKeyAndResolvesPathsAgainstTheFile) {
+  auto c = parse_config(R"(
+listen: "[::1]:9000"
+threads: 4
+log_level: debug
+api_token: s3cret
+token_for_read: true
+allowed_origins: [http://desk:8080]
+universe: ref/universe.yaml
+rules: /etc/lodestone/rules.yaml
+tape: {path: tapes/t.ndjson, speed: 0, loop: false}
+websocket: {quote_interval: 100ms, max_queue: 64, max_message: 16KiB, idle_timeout: 30s, heartbeat: 5s}
+alerts: {retention: 500}
+)",
+                        "/srv/lodestone/conf/lodestone.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->server.host, "::1");
+  EXPECT_EQ(c->server.port, 9000);
+  EXPECT_EQ(c->threads, 4);
+  EXPECT_EQ(c->server.api_token, "s3cret");
+  EXPECT_TRUE(c->server.token_for_read);
+  ASSERT_EQ(c->server.allowed_origins.size(), 1U);
+  EXPECT_EQ(c->universe, "/srv/lodestone/conf/ref/universe.yaml");
+  EXPECT_EQ(c->rules, "/etc/lodestone/rules.yaml");
+  EXPECT_EQ(c->tape->path, "/srv/lodestone/conf/tapes/t.ndjson");
+  EXPECT_DOUBLE_EQ(c->tape->speed, 0.0);
+  EXPECT_FALSE(c->tape->loop);
+  EXPECT_EQ(c->server.quote_interval_ms, 100);
+  EXPECT_EQ(c->server.max_queue, 64U);
+  EXPECT_EQ(c->server.max_message_bytes, 16U * 1024);
+  EXPECT_EQ(c->server.idle_timeout_ms, 30'000);
+  EXPECT_EQ(c->alert_retention, 500U);
+}
+
+TEST(Config, ErrorsNameFileLineColumnAndWhatWasExpected) {
+  EXPECT_EQ(error_of("threads: two\n"), "lodestone.yaml:1:10: threads must be an integer");
+  EXPECT_EQ(error_of("listen: 127.0.0.1:8080\nlisten_port: 1\n"),
+            "lodestone.yaml:2:1: unknown key 'listen_port' in the configuration (expected one of: alerts, "
+            "allowed_origins, api_token, feeds, instance, listen, log_level, redis, rules, tape, threads, "
+            "token_for_read, universe, web_root, websocket)");
+  EXPECT_EQ(error_of("listen: localhost\n"),
+            "lodestone.yaml:1:9: listen 'localhost' must be HOST:PORT, e.g. 127.0.0.1:8080");
+  EXPECT_EQ(error_of("websocket:\n  quote_interval: fast\n"),
+            "lodestone.yaml:2:19: quote_interval: bad duration 'fast': expected a number and a unit (250ms, 30s, "
+            "15m, 2h, 1d)");
+  EXPECT_EQ(error_of("threads: 0\n"), "lodestone.yaml:1:10: threads must be between 1 and 64");
+  EXPECT_EQ(error_of("tape: {speed: 2}\n"), "lodestone.yaml:1:7: tape needs a path");
+  EXPECT_EQ(error_of("log_level: loud\n"),
+            "lodestone.yaml:1:12: log_level must be trace, debug, info, warn, error, critical or off");
+  EXPECT_EQ(error_of("listen: [1, 2\n").substr(0, 15), "lodestone.yaml:");  // YAML syntax errors too
+}
+
+TEST(Config, TapeCanBeSwitchedOff) {
+  auto c = parse_config("tape: off\n", "x.yaml");
+  ASSERT_TRUE(c.ok());
+  EXPECT_FALSE(c->tape.has_value());
+}
+
+}  // namespace
+}  // namespace lodestone::app

@@ -1,0 +1,168 @@
+// WebSocket protocol and HTTP security against the real daemon, with real clients on loopback.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <thread>
+#include <string>
+
+#include "lodestone/testing/daemon_process.hpp"
+#include "lodestone/testing/ws_client.hpp"
+
+namespace lodestone::testing {
+namespace {
+
+const std::string kToken = "test-token-0123456789";
+
+std::string quote_line(int i, const std::string& last) {
+  // 2026-02-09 10:00:00 +08:00 plus i seconds.
+  const long long ts = 1'770'602'400'000LL + i * 1000LL;
+  return R"({"type":"quote","symbol":"159713.SZ","ts":)" + std::to_string(ts) + R"(,"last":)" + last +
+         R"(,"prev_close":1.441})";
+}
+
+std::string headline_line(int i, std::size_t body_bytes = 0) {
+  const long long ts = 1'770'602'400'000LL + i;
+  return R"({"type":"news","id":"t-)" + std::to_string(i) + R"(","ts":)" + std::to_string(ts) +
+         R"(,"source":"test","title":"headline )" + std::to_string(i) + R"(","body":")" + std::string(body_bytes, 'x') +
+         R"("})";
+}
+
+std::string write_config(const std::string& yaml) {
+  char path[] = "/tmp/lodestone-cfg-XXXXXX";
+  const int fd = ::mkstemp(path);
+  ::close(fd);
+  std::ofstream(path) << yaml;
+  return path;
+}
+
+class Protocol : public ::testing::Test {
+ protected:
+  void start(const std::string& extra_yaml = "") {
+    config_ = write_config("tape: off\nrules: \"\"\nuniverse: " + source_path("deploy/universe.yaml") + "\n" + extra_yaml);
+    daemon_ = std::make_unique<DaemonProcess>(std::vector<std::string>{"--config", config_},
+                                              std::map<std::string, std::string>{{"LODESTONE_API_TOKEN", kToken}});
+  }
+  void TearDown() override {
+    daemon_.reset();
+    if (!config_.empty()) ::unlink(config_.c_str());
+  }
+  HttpResult ingest(const std::string& ndjson) {
+    return http_request(daemon_->port(), http::verb::post, "/api/v1/ingest", ndjson, kToken);
+  }
+  std::unique_ptr<DaemonProcess> daemon_;
+  std::string config_;
+};
+
+TEST_F(Protocol, QuotesAreCoalescedLatestWins) {
+  start("websocket: {quote_interval: 250ms}\n");
+  WsClient ws(daemon_->port());
+  ASSERT_TRUE(ws.receive());  // hello
+  ws.send(R"({"type":"subscribe","symbols":["159713"]})");
+  ASSERT_NE(ws.receive()->find(R"("type":"snapshot")"), std::string::npos);
+  std::string batch;
+  for (int i = 0; i < 200; ++i) batch += quote_line(i, "1." + std::to_string(450 + i % 50)) + "\n";
+  batch += quote_line(200, "1.499") + "\n";
+  ASSERT_EQ(ingest(batch).status, 200U);
+  int quotes = 0;
+  std::string last;
+  while (auto m = ws.receive(std::chrono::milliseconds(1500))) {
+    if (m->find(R"("type":"quote")") == std::string::npos) continue;
+    ++quotes;
+    last = *m;
+  }
+  EXPECT_GE(quotes, 1);
+  EXPECT_LE(quotes, 10) << "201 quotes in one burst must coalesce";
+  EXPECT_NE(last.find(R"("last":1.499)"), std::string::npos) << last;
+}
+
+TEST_F(Protocol, ASlowClientIsClosedWhileAFastOneGetsEverything) {
+  start("websocket: {max_queue: 256}\n");
+  WsClient fast(daemon_->port());
+  WsClient slow(daemon_->port());  // never reads after the handshake: its socket buffers fill up
+  ASSERT_TRUE(fast.receive());
+  constexpr int kHeadlines = 2000;
+  int received = 0;
+  std::thread reader([&] {
+    while (received < kHeadlines) {
+      auto m = fast.receive(std::chrono::seconds(10));
+      if (!m) break;
+      if (m->find(R"("type":"news")") == std::string::npos) continue;
+      if (m->find(R"("id":"t-)" + std::to_string(received) + "\"") == std::string::npos) break;  // in order, none lost
+      ++received;
+    }
+  });
+  for (int chunk = 0; chunk < kHeadlines / 100; ++chunk) {
+    std::string batch;
+    for (int i = chunk * 100; i < (chunk + 1) * 100; ++i) batch += headline_line(i, 8000) + "\n";
+    ASSERT_EQ(ingest(batch).status, 200U);
+  }
+  reader.join();
+  EXPECT_EQ(received, kHeadlines) << daemon_->log();
+  const auto metrics = http_request(daemon_->port(), http::verb::get, "/metrics").body;
+  EXPECT_NE(metrics.find("lodestone_websocket_slow_clients_closed_total 1\n"), std::string::npos)
+      << metrics.substr(metrics.find("lodestone_websocket"), 400);
+}
+
+TEST_F(Protocol, BadJsonAndBinaryAndOversizeMessagesAreClosedNotCrashed) {
+  start("websocket: {max_message: 4KiB}\n");
+  {
+    WsClient ws(daemon_->port());
+    ASSERT_TRUE(ws.receive());
+    ws.send("{not json");
+    while (ws.receive(std::chrono::seconds(3))) {
+    }
+    EXPECT_EQ(ws.close_reason().code, 4002);
+  }
+  {
+    WsClient ws(daemon_->port());
+    ASSERT_TRUE(ws.receive());
+    ws.send(R"({"type":"subscribe","symbols":"all"})");
+    while (ws.receive(std::chrono::seconds(3))) {
+    }
+    EXPECT_EQ(ws.close_reason().code, 4002);
+  }
+  {
+    WsClient ws(daemon_->port());
+    ASSERT_TRUE(ws.receive());
+    ws.send(std::string(8000, ' '));
+    while (ws.receive(std::chrono::seconds(3))) {
+    }
+    EXPECT_EQ(ws.close_reason().code, websocket::close_code::too_big);
+  }
+  EXPECT_EQ(http_request(daemon_->port(), http::verb::get, "/healthz").status, 200U);
+}
+
+TEST_F(Protocol, OriginIsCheckedOnTheUpgrade) {
+  start();
+  EXPECT_THROW(WsClient(daemon_->port(), "/ws", "http://evil.example"), boost::system::system_error);
+  WsClient same(daemon_->port(), "/ws", "http://127.0.0.1:" + std::to_string(daemon_->port()));
+  EXPECT_TRUE(same.receive().has_value());
+}
+
+TEST_F(Protocol, WritesNeedTheTokenAndBadEventsAreReportedByLine) {
+  start();
+  EXPECT_EQ(http_request(daemon_->port(), http::verb::post, "/api/v1/ingest", quote_line(0, "1.45")).status, 401U);
+  EXPECT_EQ(http_request(daemon_->port(), http::verb::post, "/api/v1/ingest", quote_line(0, "1.45"), "wrong").status,
+            401U);
+  auto r = ingest(quote_line(0, "1.45") + "\n{\"type\":\"quote\",\"symbol\":\"159713.SZ\"}\n" + quote_line(1, "0"));
+  EXPECT_EQ(r.status, 200U);
+  EXPECT_NE(r.body.find(R"("accepted":1,"rejected":2)"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("line 2: field 'ts': missing"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("line 3: last price 0.00 is not positive"), std::string::npos) << r.body;
+  EXPECT_EQ(http_request(daemon_->port(), http::verb::delete_, "/index.html").status, 405U);
+  EXPECT_EQ(http_request(daemon_->port(), http::verb::get, "/../../etc/passwd").status, 404U);
+  EXPECT_EQ(http_request(daemon_->port(), http::verb::get, "/%2e%2e/%2e%2e/etc/passwd").status, 404U);
+}
+
+TEST_F(Protocol, TokenForReadProtectsThePageAndTheSocket) {
+  start("token_for_read: true\n");
+  EXPECT_EQ(http_request(daemon_->port(), http::verb::get, "/api/v1/snapshot").status, 401U);
+  EXPECT_EQ(http_request(daemon_->port(), http::verb::get, "/api/v1/snapshot", "", kToken).status, 200U);
+  EXPECT_EQ(http_request(daemon_->port(), http::verb::get, "/healthz").status, 200U);
+  EXPECT_THROW(WsClient(daemon_->port(), "/ws"), boost::system::system_error);
+  WsClient ws(daemon_->port(), "/ws?token=" + kToken);
+  EXPECT_TRUE(ws.receive().has_value());
+}
+
+}  // namespace
+}  // namespace lodestone::testing
