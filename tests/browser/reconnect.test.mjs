@@ -1,21 +1,54 @@
-// The daemon dies and comes back on the same port: the page says so, reconnects by itself,
-// resumes its alert stream and follows the board again.
+// The page loses its connection and gets it back by itself: first the network drops while the
+// daemon keeps running (the alert fired meanwhile arrives through resume, none twice), then the
+// daemon dies and restarts on the same port with an empty store (the page notices and resumes
+// from the new store's start).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { cellText, cspViolations, openBrowser, openPage, waitForState } from './support/browser.mjs';
 import { Daemon, readTape, speedFor, tinyTape } from './support/daemon.mjs';
+import { PROBE_SYMBOL, probeRules, probeScenario } from './support/probe.mjs';
+import { Relay } from './support/proxy.mjs';
 
+const TOKEN = 'browser-test-token-reconnect';
 const tape = readTape(tinyTape());
-// Slow enough that the tape is still playing after the restart.
-const speed = speedFor(tape, 60);
-let daemon = new Daemon({ tape: tinyTape(), speed });
+const daemonOptions = (port) => ({
+  tape: tinyTape(),
+  speed: speedFor(tape, 1),
+  token: TOKEN,
+  port,
+  args: ['--rules', probeRules(), '--no-loop'],
+});
+let daemon = new Daemon(daemonOptions(0));
+const relay = new Relay(() => daemon.port);
 let browser;
 let session;
-const sent = []; // every frame the page sends, in order, with the connection it went on
+const sent = []; // every frame the page sends: {connection, msg}
+
+async function alertKeys(page) {
+  return page.$$eval('#alert-list li.alert', (lis) => lis.map((li) => li.dataset.key));
+}
+
+async function waitForAlerts(page, count, timeout) {
+  await page.waitForFunction((n) => document.querySelectorAll('#alert-list li.alert').length >= n, count, { timeout });
+}
+
+/** The `resume` each connection sent, in connection order. */
+function resumes() {
+  return sent.filter((s) => s.msg?.type === 'resume').map((s) => ({ connection: s.connection, after: s.msg.after }));
+}
+
+async function until(check, timeout, what) {
+  const deadline = Date.now() + timeout;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what} within ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 before(async () => {
   await daemon.start();
+  await relay.start();
   browser = await openBrowser();
   let connection = 0;
   const record = (page) =>
@@ -26,68 +59,89 @@ before(async () => {
         try {
           msg = JSON.parse(frame.payload);
         } catch {
-          // Kept as text: the assertions below show what was sent.
+          // Kept as text: the assertions show what was sent.
         }
         sent.push({ connection: n, msg });
       });
     });
-  session = await openPage(browser.context, `${daemon.url}/`, { beforeGoto: record });
+  session = await openPage(browser.context, `${relay.url}/`, { beforeGoto: record });
+  await waitForState(session.page, 'live', 15000);
+  await session.page.waitForTimeout(1500); // the one-second tape plays out
 });
 
 after(async () => {
   await browser?.close();
+  await relay.close();
   await daemon.cleanup();
 });
 
-test('the page reconnects after the daemon restarts and follows the board again', { timeout: 60000 }, async () => {
-  const { page, problems } = session;
-  await waitForState(page, 'live', 15000);
-  await page.waitForFunction(() => document.querySelectorAll('#board-table tr[data-symbol]').length > 0, null, {
-    timeout: 10000,
-  });
-  // The symbol quoted most often on the tape: its update time moves with every quote.
-  const counts = new Map();
-  for (const e of tape) if (e.type === 'quote') counts.set(e.symbol, (counts.get(e.symbol) ?? 0) + 1);
-  const symbol = [...counts].sort((a, b) => b[1] - a[1])[0][0];
-  await page.waitForSelector(`#board-table tr[data-symbol="${symbol}"]`, { timeout: 10000 });
+test('a dropped connection resumes with the alert it missed, and none twice', { timeout: 60000 }, async () => {
+  const { page } = session;
+  await daemon.ingest(probeScenario('14:26').events);
+  await waitForAlerts(page, 1, 5000);
+  const [first] = await alertKeys(page);
+  const seqBefore = await page.$eval('#alert-list li.alert', (li) => Number(li.dataset.seq));
+  assert.ok(seqBefore > 0, 'the first alert carries its seq');
 
+  relay.disconnect();
+  await waitForState(page, 'reconnecting', 5000);
+  assert.match(await page.$eval('#conn', (n) => n.textContent), /RECONNECTING/);
+
+  // Fired while the page cannot hear it.
+  const missed = probeScenario('14:35', 1.525);
+  await daemon.ingest(missed.events);
+  relay.restore();
+  await waitForState(page, 'live', 15000);
+  await waitForAlerts(page, 2, 5000);
+
+  const keys = await alertKeys(page);
+  assert.equal(new Set(keys).size, keys.length, `an alert is listed twice: ${keys}`);
+  assert.ok(keys.includes(first), 'the alert seen before the drop is still listed');
+  await until(() => resumes().length >= 2, 3000, 'no resume after the drop');
+  const last = resumes().at(-1);
+  assert.equal(last.after, seqBefore, `the reconnection resumed after the last seq it saw: ${JSON.stringify(resumes())}`);
+  await page.waitForFunction(
+    ([s, v]) => document.querySelector(`#board-table tr[data-symbol="${s}"] td[data-col="last"]`)?.textContent === v,
+    [PROBE_SYMBOL, missed.last],
+    { timeout: 5000 },
+  );
+});
+
+test('the page reconnects after the daemon restarts on the same port', { timeout: 60000 }, async () => {
+  const { page, problems } = session;
+  const keysBefore = await alertKeys(page);
+  const resumesBefore = resumes().length;
   const port = daemon.port;
   await daemon.kill();
   await waitForState(page, 'reconnecting', 5000);
-  const label = await page.$eval('#conn', (n) => n.textContent);
-  assert.match(label, /RECONNECTING/);
+  // The last prices stay on screen, marked as not live.
+  assert.notEqual(await cellText(page, PROBE_SYMBOL, 'last'), null);
+  assert.equal(await page.$eval('body', (b) => b.dataset.conn), 'reconnecting');
 
-  // A reconnecting page keeps the last prices on screen, marked as not live.
-  assert.notEqual(await cellText(page, symbol, 'last'), null);
-
-  daemon = new Daemon({ tape: tinyTape(), speed, port });
+  daemon = new Daemon(daemonOptions(port));
   await daemon.start();
   assert.equal(daemon.port, port);
   // Backoff is capped at 8 s (with 20% jitter), so the page is back well within 15 s.
   await waitForState(page, 'live', 15000);
 
-  // The restarted replay plays its tape again: quotes reach the board once more.
-  const before = await cellText(page, symbol, 'time');
+  // The new process keeps alerts in memory only: its seqs start again, so resuming after the
+  // old seq would skip its alerts. The page asks, notices, and resumes from the start.
+  await until(() => resumes().length > resumesBefore, 3000, 'no resume after the restart');
+  assert.equal(resumes().at(-1).after, 0, `resume after a restart: ${JSON.stringify(resumes())}`);
+
+  const fresh = probeScenario('14:45');
+  await daemon.ingest(fresh.events);
+  await waitForAlerts(page, keysBefore.length + 1, 5000);
+  const keys = await alertKeys(page);
+  assert.equal(new Set(keys).size, keys.length, `an alert is listed twice: ${keys}`);
+  for (const k of keysBefore) assert.ok(keys.includes(k), `alert ${k} from before the restart is still listed`);
   await page.waitForFunction(
-    ([s, was]) => document.querySelector(`#board-table tr[data-symbol="${s}"] td[data-col="time"]`)?.textContent !== was,
-    [symbol, before],
-    { timeout: 30000 },
+    ([s, v]) => document.querySelector(`#board-table tr[data-symbol="${s}"] td[data-col="last"]`)?.textContent === v,
+    [PROBE_SYMBOL, fresh.last],
+    { timeout: 5000 },
   );
 
-  // Every connection subscribed and resumed; the resume after the restart carried the page's
-  // last alert seq, or 0 for a new server instance whose seqs start again.
-  const connections = [...new Set(sent.map((s) => s.connection))];
-  assert.ok(connections.length >= 2, `frames were sent on ${connections.length} connection(s)`);
-  for (const c of connections.slice(0, 2)) {
-    const msgs = sent.filter((s) => s.connection === c).map((s) => s.msg);
-    assert.ok(msgs.some((m) => m.type === 'subscribe'), `connection ${c} subscribed: ${JSON.stringify(msgs)}`);
-    const resume = msgs.find((m) => m.type === 'resume');
-    assert.ok(resume && Number.isInteger(resume.after) && resume.after >= 0, `connection ${c} resumed: ${JSON.stringify(msgs)}`);
-  }
-  const seqs = await page.$$eval('#alert-list li.alert', (lis) => lis.map((li) => li.dataset.id));
-  assert.equal(new Set(seqs).size, seqs.length, 'an alert is listed twice after the resume');
-
-  // Failed connection attempts are logged by Chromium as errors while the daemon is down; anything else is not expected.
-  const unexpected = problems.filter((p) => !/WebSocket connection to .* failed/.test(p));
+  // Chromium logs each refused or reset connection attempt while the daemon is unreachable; nothing else is expected.
+  const unexpected = problems.filter((p) => !/WebSocket connection to .* failed|ERR_CONNECTION_(REFUSED|RESET)/.test(p));
   assert.deepEqual([...unexpected, ...(await cspViolations(page))], []);
 });
