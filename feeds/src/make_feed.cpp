@@ -1,6 +1,10 @@
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "http_poller.hpp"
+#include "lodestone/feeds/csv_events.hpp"
 #include "lodestone/feeds/eastmoney.hpp"
 #include "lodestone/feeds/feed_config.hpp"
 #include "lodestone/feeds/news_xml.hpp"
@@ -133,6 +137,20 @@ Result<std::shared_ptr<Feed>> make_feed(const FeedConfig& config, net::any_io_ex
     ReplayOptions options;
     options.name = config.name;
     options.path = config.url;
+    // A CSV tape is converted once to canonical NDJSON, which the replay reads and paces.
+    if (std::filesystem::path(config.url).extension() == ".csv") {
+      const auto ndjson = std::filesystem::temp_directory_path() /
+                          ("lodestone-" + std::to_string(::getpid()) + "-" + config.name + ".ndjson");
+      std::vector<std::string> skipped;
+      auto events = convert_csv_tape(config.url, ndjson.string(), skipped);
+      if (!events) return make_error("feed '" + config.name + "': " + events.error().message);
+      for (std::size_t i = 0; i < skipped.size(); ++i) {
+        status->on_error("bad_event");
+        if (i < 10) spdlog::warn("feed {}: {}: {}", config.name, config.url, skipped[i]);
+      }
+      spdlog::info("feed {}: {} events from CSV tape {}", config.name, *events, config.url);
+      options.path = ndjson.string();
+    }
     options.speed = config.replay_speed;
     options.loop = config.replay_loop;
     return std::shared_ptr<Feed>(
