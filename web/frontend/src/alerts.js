@@ -66,7 +66,7 @@ export class AlertsPanel {
   /**
    * @param {{list, search, rule, day, severity, historyButton, status, count}} nodes
    * @param {import('./market.js').Market} market
-   * @param {{onSelect: (symbol) => void, onChange: () => void}} hooks
+   * @param {{onSelect: (symbol) => void, onChange: () => void, onAlert: (alert) => void}} hooks
    */
   constructor(nodes, market, hooks) {
     this.nodes = nodes;
@@ -100,6 +100,7 @@ export class AlertsPanel {
    */
   add(alert, live) {
     if (!alert || typeof alert.id !== 'string' || alert.id === '') return;
+    this.hooks.onAlert(alert);
     const seq = seqOf(alert);
     if (seq > this.lastSeq) {
       this.lastSeq = seq;

@@ -46,7 +46,7 @@ const alerts = new AlertsPanel(
     count: byId('alert-count'),
   },
   market,
-  { onSelect: (s) => select(s), onChange: () => scheduleMarkers() },
+  { onSelect: (s) => select(s), onChange: () => scheduleMarkers(), onAlert: (a) => markMatchedKeywords(a) },
 );
 
 const news = new NewsPanel(
@@ -199,6 +199,13 @@ async function refreshNews() {
 // `last_seq` in hello says which those are; without it, what arrives in the first moments is backlog.
 const BACKLOG_GRACE_MS = 1500;
 let liveAfterSeq = NaN;
+
+/** The rules say which keywords made a headline count; the news list marks them in its title. */
+function markMatchedKeywords(alert) {
+  const words = typeof alert.labels?.keywords === 'string' ? alert.labels.keywords.split(',').filter(Boolean) : [];
+  const headlines = Array.isArray(alert.evidence?.headlines) ? alert.evidence.headlines : [];
+  for (const h of headlines) news.addKeywords(h?.id, words);
+}
 let firstHelloAt = 0;
 
 function isLive(alert) {

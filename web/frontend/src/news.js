@@ -15,7 +15,8 @@ export class NewsPanel {
     this.nodes = nodes;
     this.market = market;
     this.hooks = hooks;
-    this.items = new Map(); // id -> {news, ms, root}
+    this.items = new Map(); // id -> {news, ms, root, title}
+    this.matched = new Map(); // headline id -> keywords the rules matched in it (from alerts)
     this.empty = el('li', { class: 'empty' }, '暂无资讯 No headlines yet');
     nodes.list.append(this.empty);
     nodes.onlySelected.addEventListener('change', () => this.filter());
@@ -24,7 +25,8 @@ export class NewsPanel {
   add(news) {
     if (!news || typeof news.id !== 'string' || news.id === '' || this.items.has(news.id)) return;
     const ms = parseTs(news.ts);
-    const entry = { news, ms, root: this.render(news, ms) };
+    const root = this.render(news, ms);
+    const entry = { news, ms, root, title: root.querySelector('.title') };
     this.items.set(news.id, entry);
     if (this.empty.parentNode) this.empty.remove();
     let before = null;
@@ -46,11 +48,28 @@ export class NewsPanel {
     this.hooks.onChange();
   }
 
+  /** Keywords the rules matched in a headline (an alert's `keywords` label), marked in its title. */
+  addKeywords(id, words) {
+    if (typeof id !== 'string' || !Array.isArray(words) || words.length === 0) return;
+    const known = this.matched.get(id) ?? [];
+    const merged = [...new Set([...known, ...words])];
+    if (merged.length === known.length) return;
+    this.matched.set(id, merged);
+    const entry = this.items.get(id);
+    if (entry) this.fillTitle(entry.title, entry.news);
+  }
+
+  fillTitle(node, n) {
+    const words = [...(Array.isArray(n.keywords) ? n.keywords : []), ...(this.matched.get(n.id) ?? [])];
+    node.replaceChildren();
+    for (const run of keywordRuns(n.title, words)) {
+      node.append(run.mark ? el('mark', {}, run.text) : document.createTextNode(run.text));
+    }
+  }
+
   render(n, ms) {
     const title = el('span', { class: 'title' });
-    for (const run of keywordRuns(n.title, n.keywords)) {
-      title.append(run.mark ? el('mark', {}, run.text) : document.createTextNode(run.text));
-    }
+    this.fillTitle(title, n);
     const href = safeUrl(n.url);
     const heading = href
       ? el('a', { href, target: '_blank', rel: 'noopener noreferrer', class: 'headline' }, title)
