@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "lodestone/core/calendar.hpp"
+
 namespace lodestone::feeds::detail {
 namespace {
 
@@ -19,6 +21,7 @@ WsJsonFeed::WsJsonFeed(const FeedConfig& config, Url url, std::string subscribe,
       strand_(net::make_strand(executor)),
       resolver_(strand_),
       timer_(strand_),
+      stale_timer_(strand_),
       backoff_(config.backoff_initial_ms, config.backoff_max_ms),
       delivery_(config.name, sink, std::move(status), std::move(context)) {
   if (url_.tls()) {
@@ -32,6 +35,7 @@ void WsJsonFeed::start() {
   net::dispatch(strand_, [self = shared_from_this()] {
     self->delivery_.status().set_state(FeedState::Connecting);
     self->connect();
+    self->watch_staleness();
   });
 }
 
@@ -39,6 +43,7 @@ void WsJsonFeed::stop() {
   net::dispatch(strand_, [self = shared_from_this()] {
     self->stopped_ = true;
     self->timer_.cancel();
+    self->stale_timer_.cancel();
     self->resolver_.cancel();
     self->close();
   });
@@ -55,12 +60,12 @@ void WsJsonFeed::with_stream(F&& f) {
 
 template <class Stream>
 void WsJsonFeed::configure(Stream& ws) {
-  // A push feed silent for its stale window is as good as dead: the idle timeout (with pings
-  // answered by the peer keeping it open) closes it and the reconnect starts.
+  // A push feed silent for twice its stale window is as good as dead: the idle timeout (pings
+  // answered by the peer do not count as data) closes it and the reconnect starts.
   websocket::stream_base::timeout t{};
   t.handshake_timeout = std::chrono::milliseconds(config_.timeout_ms);
   t.idle_timeout = std::chrono::milliseconds(
-      std::max<std::int64_t>(config_.timeout_ms, config_.stale_after_intervals * config_.interval_ms));
+      std::max<std::int64_t>(config_.timeout_ms, 2 * config_.stale_after_intervals * config_.interval_ms));
   t.keep_alive_pings = true;
   ws.set_option(t);
   ws.read_message_max(kMessageLimit);
@@ -145,7 +150,7 @@ void WsJsonFeed::on_read(beast::error_code ec, std::size_t bytes) {
   }
   const Timestamp received = delivery_.now();
   delivery_.status().on_message(bytes, received);
-  if (!ever_live_ || delivery_.status().view().state != FeedState::Live) delivery_.status().set_state(FeedState::Live);
+  delivery_.status().set_state(FeedState::Live);
   ever_live_ = true;
   backoff_.reset();
   const auto data = buffer_.cdata();
@@ -154,6 +159,24 @@ void WsJsonFeed::on_read(beast::error_code ec, std::size_t bytes) {
   buffer_.consume(buffer_.size());
   delivery_.quotes(batch_);
   read();
+}
+
+void WsJsonFeed::watch_staleness() {
+  // A push feed that stays connected but silent during trading hours is stale (the board and
+  // the rules should stop trusting its prices); outside trading hours silence is normal.
+  stale_timer_.expires_after(std::chrono::milliseconds(config_.interval_ms));
+  stale_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->stopped_) return;
+    auto& status = self->delivery_.status();
+    const auto view = status.view();
+    const Timestamp now = self->delivery_.now();
+    if (view.state == FeedState::Live && view.last_message_ms != 0 &&
+        now.ms - view.last_message_ms > self->config_.stale_after_intervals * self->config_.interval_ms &&
+        TradingCalendar::shanghai().is_open(now)) {
+      status.set_state(FeedState::Stale);
+    }
+    self->watch_staleness();
+  });
 }
 
 void WsJsonFeed::fail(std::string_view reason, const std::string& detail) {

@@ -37,6 +37,7 @@ class WsJsonFeed : public Feed, public std::enable_shared_from_this<WsJsonFeed> 
   void on_read(beast::error_code ec, std::size_t bytes);
   void fail(std::string_view reason, const std::string& detail);
   void close();
+  void watch_staleness();
   template <class F>
   void with_stream(F&& f);
   template <class Stream>
@@ -49,6 +50,7 @@ class WsJsonFeed : public Feed, public std::enable_shared_from_this<WsJsonFeed> 
   net::strand<net::any_io_executor> strand_;
   tcp::resolver resolver_;
   net::steady_timer timer_;
+  net::steady_timer stale_timer_;
   std::optional<net::ssl::context> tls_context_;
   std::unique_ptr<Plain> plain_;
   std::unique_ptr<Tls> tls_;

@@ -278,6 +278,27 @@ TEST(WsJsonFeed, SubscribesParsesAndReconnectsAfterTheServerCloses) {
   EXPECT_GE(h.status->view().reconnects, 1u);
 }
 
+TEST(WsJsonFeed, SilentDuringTradingHoursIsStaleButNotAtLunch) {
+  test::WsFixture server({R"({"s":"159713.SZ","p":1.233})"}, 3000);
+  auto clock = std::make_shared<std::atomic<std::int64_t>>(kNow.ms);
+  FeedConfig c = config(FeedKind::WsJson, "ws://127.0.0.1:" + std::to_string(server.port()) + "/push");
+  c.subscribe = "sub";
+  c.quote_mapping.symbol = "s";
+  c.quote_mapping.price = "p";
+  FeedContext ctx;
+  ctx.now = [clock] { return Timestamp{clock->load()}; };
+  Harness h(c, ctx);
+  ASSERT_TRUE(h.run_until([&] { return h.sink.quote_count() == 1; }));
+  EXPECT_EQ(h.status->view().state, FeedState::Live);
+  // 12:00 is the lunch break: ten minutes of silence there is the market, not the feed.
+  clock->store(exchange_time(make_date(2026, 2, 9), 12, 0).ms);
+  h.run_until([] { return false; }, std::chrono::milliseconds(200));
+  EXPECT_EQ(h.status->view().state, FeedState::Live);
+  // 10:25 in the morning session, ten minutes after the last message: stale.
+  clock->store(exchange_time(make_date(2026, 2, 9), 10, 25).ms);
+  EXPECT_TRUE(h.run_until([&] { return h.status->view().state == FeedState::Stale; }, std::chrono::seconds(2)));
+}
+
 TEST(FeedConfigYaml, ReadsTheIssueShape) {
   const YAML::Node doc = YAML::Load(R"(
 feeds:

@@ -158,7 +158,9 @@ class HttpFixture {
 // closes; counts the connections and keeps the subscriptions it read.
 class WsFixture {
  public:
-  explicit WsFixture(std::vector<std::string> messages) : messages_(std::move(messages)) {
+  // `hold_ms`: stay connected and silent this long after the messages before closing.
+  explicit WsFixture(std::vector<std::string> messages, int hold_ms = 0)
+      : messages_(std::move(messages)), hold_ms_(hold_ms) {
     acceptor_.open(tcp::v4());
     acceptor_.set_option(net::socket_base::reuse_address(true));
     acceptor_.bind({net::ip::make_address("127.0.0.1"), 0});
@@ -203,6 +205,8 @@ class WsFixture {
         ws.write(net::buffer(m), ec);
         if (ec) break;
       }
+      for (int waited = 0; waited < hold_ms_ && !stopping_; waited += 10)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
       ws.close(websocket::close_code::going_away, ec);
       // Drain until the client answers the close.
       while (!ec) ws.read(buffer, ec);
@@ -210,6 +214,7 @@ class WsFixture {
   }
 
   std::vector<std::string> messages_;
+  int hold_ms_ = 0;
   net::io_context io_;
   net::io_context poke_io_;
   tcp::acceptor acceptor_{io_};
