@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <thread>
+#include <vector>
 #include <string>
 
 #include "lodestone/testing/daemon_process.hpp"
@@ -52,6 +53,67 @@ class Protocol : public ::testing::Test {
   std::unique_ptr<DaemonProcess> daemon_;
   std::string config_;
 };
+
+// Alerts with strictly increasing seq: each headline naming export controls fires one.
+const char* kPolicyRules = R"(keywords:
+  export_control: ["出口管制"]
+rules:
+  - name: policy-news
+    severity: info
+    headline: { keywords: [export_control] }
+    session: any
+    message: "{headline}"
+)";
+
+std::string policy_headline(int i) {
+  const long long ts = 1'770'602'400'000LL + i * 1000LL;
+  return R"({"type":"news","id":"p-)" + std::to_string(i) + R"(","ts":)" + std::to_string(ts) +
+         R"(,"source":"test","title":"出口管制 )" + std::to_string(i) + R"("})";
+}
+
+std::uint64_t seq_of(const std::string& alert) {
+  const auto pos = alert.find(R"("seq":)");
+  return pos == std::string::npos ? 0 : std::stoull(alert.substr(pos + 6));
+}
+
+TEST_F(Protocol, ResumeDeliversExactlyTheMissedAlerts) {
+  char rules_path[] = "/tmp/lodestone-rules-XXXXXX";
+  ::close(::mkstemp(rules_path));
+  std::ofstream(rules_path) << kPolicyRules;
+  start(std::string("rules: ") + rules_path + "\n");
+  std::vector<std::uint64_t> seen;
+  {
+    WsClient ws(daemon_->port());
+    ASSERT_TRUE(ws.receive());
+    std::string batch;
+    for (int i = 0; i < 5; ++i) batch += policy_headline(i) + "\n";
+    ASSERT_EQ(ingest(batch).status, 200U);
+    while (seen.size() < 5) {
+      auto m = ws.receive(std::chrono::seconds(5));
+      ASSERT_TRUE(m.has_value()) << daemon_->log();
+      if (m->find(R"("type":"alert")") != std::string::npos) seen.push_back(seq_of(*m));
+    }
+  }  // disconnected: the next alerts happen while the client is away
+  std::string batch;
+  for (int i = 5; i < 12; ++i) batch += policy_headline(i) + "\n";
+  ASSERT_EQ(ingest(batch).status, 200U);
+  // Wait until the store holds them all, then come back.
+  for (int i = 0; i < 100; ++i) {
+    auto r = http_request(daemon_->port(), http::verb::get, "/api/v1/alerts?after=0&limit=100");
+    if (r.body.find(R"("last_seq":12)") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  WsClient again(daemon_->port());
+  ASSERT_TRUE(again.receive());
+  again.send(R"({"type":"resume","after":)" + std::to_string(seen.back()) + "}");
+  std::vector<std::uint64_t> resumed;
+  while (auto m = again.receive(std::chrono::seconds(2))) {
+    if (m->find(R"("type":"alert")") != std::string::npos) resumed.push_back(seq_of(*m));
+  }
+  ::unlink(rules_path);
+  EXPECT_EQ(seen, (std::vector<std::uint64_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(resumed, (std::vector<std::uint64_t>{6, 7, 8, 9, 10, 11, 12})) << "no loss, no duplicate";
+}
 
 TEST_F(Protocol, QuotesAreCoalescedLatestWins) {
   start("websocket: {quote_interval: 250ms}\n");

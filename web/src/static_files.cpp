@@ -24,6 +24,8 @@ std::string_view mime_type(std::string_view path) {
 std::optional<std::string> safe_relative_path(std::string_view request_path) {
   auto decoded = percent_decode(request_path);
   if (!decoded || decoded->empty() || decoded->front() != '/') return std::nullopt;
+  for (char c : *decoded)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return std::nullopt;  // no control bytes in a file name
   std::string rel = decoded->substr(1);
   if (rel.empty() || rel.back() == '/') rel += "index.html";
   // Refuse any segment that is empty, '.', '..' or hidden, and backslashes (never a separator here).
