@@ -68,8 +68,10 @@ std::vector<Alert> Engine::State::set_rules(std::shared_ptr<const RuleSet> next)
   std::vector<detail::RuleState> states(next ? next->rules.size() : 0);
   for (std::uint32_t i = 0; i < old_count; ++i)
     if (carried[i] != kNone) states[carried[i]] = std::move(rule_states[i]);
-  for (std::size_t j = 0; j < states.size(); ++j)
+  for (std::size_t j = 0; j < states.size(); ++j) {
     if (states[j].tracks.empty()) states[j].tracks = tracks_for(next->rules[j]);
+    states[j].counters = &counters[next->rules[j].name];  // std::map: the address is stable
+  }
   for (auto& [fp, a] : live) a.rule = carried[a.rule];
 
   rules = std::move(next);
@@ -85,7 +87,6 @@ std::vector<Alert> Engine::State::set_rules(std::shared_ptr<const RuleSet> next)
     }
   }
   rebuild_watches();
-  next_due = Timestamp{std::numeric_limits<std::int64_t>::min()};  // re-plan every timer
   release_due = false;
   out = nullptr;
   return notes;
@@ -201,75 +202,53 @@ void Engine::State::on_quote(const Quote& q) {
 
 void Engine::State::advance_to(Timestamp t) {
   if (t > watermark) watermark = t;
-  if (watermark >= next_due) run_timers();
+  // Due timers in order of their due time; handling one may add others (never at or before now
+  // for the same deadline, so this ends).
+  while (!timers.empty() && timers.begin()->first <= watermark) {
+    auto node = timers.extract(timers.begin());
+    run_timer(node.mapped(), watermark);
+  }
 }
 
-void Engine::State::run_timers() {
-  next_due = Timestamp{std::numeric_limits<std::int64_t>::max()};
-  const Timestamp now = watermark;
+void Engine::State::run_timer(const std::string& fp, Timestamp now) {
   if (!rules) return;
-  const std::int64_t lateness = rules->settings.allowed_lateness_ms;
-  std::vector<std::string> due;
-  due.reserve(live.size());
-  for (const auto& [fp, a] : live) due.push_back(fp);
-  auto find = [&](const std::string& fp) -> detail::LiveAlert* {
+  if (fp.empty()) {  // housekeeping
+    housekeeping_scheduled = false;
+    prune_headlines();
+    if (!headlines.empty()) schedule_housekeeping(Timestamp{now.ms + kMsPerMinute});
+    return;
+  }
+  auto find = [&]() -> detail::LiveAlert* {
     auto it = live.find(fp);
     return it == live.end() ? nullptr : &it->second;
   };
-  for (const auto& fp : due) {
-    detail::LiveAlert* a = find(fp);
-    if (!a) continue;
-    if (a->flush_at) {
-      if (*a->flush_at <= now)
-        flush_group(fp, now);
-      else
-        schedule(*a->flush_at);
-      continue;
-    }
-    if (a->explanation_pending) {
-      const std::int64_t seen = clock.at(Timestamp{now.ms - lateness});
-      if (now >= a->explain_due && seen >= a->explain_deadline_clock) {
-        finalize_explanation(*a, now);
-        if (!(a = find(fp))) continue;
-      } else {
-        // Trading time passes no faster than clock time: a safe moment to look again.
-        schedule(
-            std::max(a->explain_due, Timestamp{now.ms + std::max<std::int64_t>(a->explain_deadline_clock - seen, 1)}));
-      }
-    }
-    if (a->resolve_pending_at) {
-      if (*a->resolve_pending_at <= now) {
-        resolve(fp, "condition", *a->resolve_pending_at);
-        continue;
-      }
-      schedule(*a->resolve_pending_at);
-    }
-    if (a->resolve_at) {
-      if (*a->resolve_at <= now) {
-        resolve(fp, "expired", *a->resolve_at);
-        continue;
-      }
-      schedule(*a->resolve_at);
-    }
-    if (a->close_at) {
-      if (*a->close_at <= now) {
-        resolve(fp, "close", *a->close_at);
-        continue;
-      }
-      schedule(*a->close_at);
-    }
-    if (a->hold == detail::Hold::Silenced) {
-      deliver(*a, now);
-      if (!(a = find(fp))) continue;
-    }
-    const Rule& r = rules->rules[a->rule];
-    if (r.repeat_ms > 0 && a->notified && a->hold == detail::Hold::None && a->group.empty()) {
-      if (a->last_notified.ms + r.repeat_ms <= now.ms) notify(*a, NotificationKind::Repeat, now);
-      schedule(Timestamp{a->last_notified.ms + r.repeat_ms});
+  detail::LiveAlert* a = find();
+  if (!a) return;  // resolved since: the entry is stale
+  if (a->flush_at) {
+    if (*a->flush_at <= now) flush_group(fp, now);
+    return;
+  }
+  if (a->explanation_pending && now >= a->explain_due) {
+    const std::int64_t seen = clock.at(Timestamp{now.ms - rules->settings.allowed_lateness_ms});
+    if (seen >= a->explain_deadline_clock) {
+      finalize_explanation(*a, now);
+      if (!(a = find())) return;
+    } else {
+      // Trading time passes no faster than clock time: a safe moment to look again.
+      schedule(Timestamp{now.ms + std::max<std::int64_t>(a->explain_deadline_clock - seen, 1)}, fp);
     }
   }
-  prune_headlines();
-  if (!headlines.empty()) schedule(Timestamp{now.ms + kMsPerMinute});
+  if (a->resolve_pending_at && *a->resolve_pending_at <= now) return resolve(fp, "condition", *a->resolve_pending_at);
+  if (a->resolve_at && *a->resolve_at <= now) return resolve(fp, "expired", *a->resolve_at);
+  if (a->close_at && *a->close_at <= now) return resolve(fp, "close", *a->close_at);
+  if (a->hold == detail::Hold::Silenced) {
+    deliver(*a, now);
+    if (!(a = find())) return;
+  }
+  const Rule& r = rules->rules[a->rule];
+  if (r.repeat_ms > 0 && a->notified && a->hold == detail::Hold::None && a->group.empty() &&
+      a->last_notified.ms + r.repeat_ms <= now.ms)
+    notify(*a, NotificationKind::Repeat, now);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -327,7 +306,9 @@ Result<std::string> Engine::add_silence(Silence silence, Timestamp now) {
 
 Status Engine::expire_silence(std::string_view id, Timestamp now) {
   auto status = state_->silences.expire(id, now);
-  if (status) state_->schedule(now);  // held alerts may go out at the next advance
+  if (status)  // what it held may go out at the next event or advance
+    for (const auto& [fp, a] : state_->live)
+      if (a.hold == detail::Hold::Silenced) state_->schedule(now, fp);
   return status;
 }
 

@@ -341,7 +341,7 @@ void Engine::State::condition_ended(std::uint32_t rule, std::uint32_t track, Tim
       continue;  // an unexplained move is judged on the move it saw, not on how long it lasted
     } else if (r.keep_firing_ms > 0) {
       a.resolve_pending_at = Timestamp{ts.ms + r.keep_firing_ms};
-      schedule(*a.resolve_pending_at);
+      schedule(*a.resolve_pending_at, fp);
     } else {
       resolve(fp, "condition", ts);
     }

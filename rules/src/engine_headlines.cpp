@@ -55,7 +55,7 @@ void Engine::State::on_headline(const Headline& h) {
     headlines.push_back({h, rules->classify(h), clock.at(h.ts), key, retracted(h)});
     stored = &headlines.back();
     headline_by_key.emplace(key, stored);
-    schedule(Timestamp{watermark.ms + kMsPerMinute});  // housekeeping will prune it eventually
+    schedule_housekeeping(Timestamp{watermark.ms + kMsPerMinute});  // it will be pruned when too old
     if (stored->retracted) return;
   }
   for (std::uint32_t i = 0; i < rules->rules.size(); ++i) {

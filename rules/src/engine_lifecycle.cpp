@@ -108,18 +108,18 @@ LiveAlert* Engine::State::fire(std::uint32_t rule, std::uint32_t track, const st
       a.move_clock = f.clock;
       a.explain_deadline_clock = f.clock + r.within_ms;
       a.explain_due = Timestamp{f.ts.ms + r.within_ms + rules->settings.allowed_lateness_ms};
-      schedule(a.explain_due);
+      schedule(a.explain_due, fp);
     }
   }
   if (r.headline_only() || f.one_off) {
     a.resolve_at = Timestamp{f.ts.ms + r.resolve_after_ms};
-    schedule(*a.resolve_at);
+    schedule(*a.resolve_at, fp);
   } else {
     a.condition_bound = true;
   }
   if (r.has_trigger() && f.day_bound) {
     a.close_at = std::max(clock.close_of(day), f.ts);
-    schedule(*a.close_at);
+    schedule(*a.close_at, fp);
   }
   t.last_fired = f.ts;
   t.last_fired_day = day;
@@ -158,14 +158,18 @@ void Engine::State::attach_headline(LiveAlert& a, const StoredHeadline& h) {
 bool Engine::State::inhibited(const LiveAlert& a) const {
   for (std::uint32_t source : inhibitors[a.rule]) {
     const Rule& src = rules->rules[source];
-    for (const auto& [fp, l] : live) {
-      if (l.rule != source || !l.members.empty() || l.hold == Hold::AwaitingExplanation) continue;
-      // A sector-level alert (no symbol) covers its rule's symbols; a per-symbol one, its own.
-      const bool covers = !a.alert.symbol  ? true
-                          : l.alert.symbol ? *l.alert.symbol == *a.alert.symbol
-                                           : src.symbols.empty() || std::find(src.symbols.begin(), src.symbols.end(),
-                                                                              *a.alert.symbol) != src.symbols.end();
-      if (covers) return true;
+    for (const auto& track : rule_states[source].tracks) {
+      for (const auto& fp : track.live) {
+        const auto it = live.find(fp);
+        if (it == live.end() || it->second.hold == Hold::AwaitingExplanation) continue;
+        const LiveAlert& l = it->second;
+        // A sector-level alert (no symbol) covers its rule's symbols; a per-symbol one, its own.
+        const bool covers = !a.alert.symbol  ? true
+                            : l.alert.symbol ? *l.alert.symbol == *a.alert.symbol
+                                             : src.symbols.empty() || std::find(src.symbols.begin(), src.symbols.end(),
+                                                                                *a.alert.symbol) != src.symbols.end();
+        if (covers) return true;
+      }
     }
   }
   return false;
@@ -183,7 +187,7 @@ void Engine::State::deliver(LiveAlert& a, Timestamp now) {
   if (const Silence* s = silences.silencing(a.alert.labels, now)) {
     if (a.hold != Hold::Silenced) ++c.silenced;
     a.hold = Hold::Silenced;
-    schedule(s->ends_at);
+    schedule(s->ends_at, a.fingerprint);
     return;
   }
   if (r.group_wait_ms > 0 && a.members.empty()) {
@@ -196,7 +200,7 @@ void Engine::State::deliver(LiveAlert& a, Timestamp now) {
       group.alert = a.alert;
       group.alert.symbol.reset();
       group.flush_at = Timestamp{now.ms + r.group_wait_ms};
-      schedule(*group.flush_at);
+      schedule(*group.flush_at, group.fingerprint);
       rs.open_group = group.fingerprint;
       g = live.emplace(group.fingerprint, std::move(group)).first;
     }
@@ -302,7 +306,6 @@ void Engine::State::notify(LiveAlert& a, NotificationKind kind, Timestamp now) {
     case NotificationKind::Firing:
       a.notified = true;
       ++c.notified;
-      if (const auto repeat = rules->rules[a.rule].repeat_ms; repeat > 0) schedule(Timestamp{now.ms + repeat});
       break;
     case NotificationKind::Update:
       sequence = ++a.updates;
@@ -322,6 +325,9 @@ void Engine::State::notify(LiveAlert& a, NotificationKind kind, Timestamp now) {
   render(a);
   a.alert.id = notification_id(a.fingerprint, kind, sequence);
   a.last_notified = now;
+  if (kind == NotificationKind::Firing || kind == NotificationKind::Repeat)
+    if (const auto repeat = rules->rules[a.rule].repeat_ms; repeat > 0)
+      schedule(Timestamp{now.ms + repeat}, a.fingerprint);
   if (out) out->push_back(a.alert);
 }
 
@@ -367,8 +373,12 @@ void Engine::State::resolve(const std::string& fp, std::string_view reason, Time
 
 void Engine::State::release_holds(Timestamp now) {
   std::vector<std::string> held;
-  for (const auto& [fp, a] : live)
-    if (a.hold == Hold::Inhibited) held.push_back(fp);
+  for (std::uint32_t r = 0; r < rule_states.size(); ++r) {
+    if (inhibitors[r].empty()) continue;
+    for (const auto& track : rule_states[r].tracks)
+      for (const auto& fp : track.live)
+        if (auto it = live.find(fp); it != live.end() && it->second.hold == Hold::Inhibited) held.push_back(fp);
+  }
   for (const auto& fp : held) {
     auto it = live.find(fp);
     if (it != live.end() && !inhibited(it->second)) deliver(it->second, now);
@@ -449,7 +459,7 @@ void Engine::State::finalize_explanation(LiveAlert& a, Timestamp now) {
   a.hold = Hold::None;
   a.condition_bound = false;
   a.resolve_at = Timestamp{now.ms + rules->rules[a.rule].resolve_after_ms};
-  schedule(*a.resolve_at);
+  schedule(*a.resolve_at, a.fingerprint);
   deliver(a, now);
 }
 

@@ -111,8 +111,9 @@ struct Track {
 struct RuleState {
   // One per symbol of the rule; breadth rules add one more, without a symbol, for the group.
   std::vector<Track> tracks;
-  std::size_t breadth_count = 0;  // members whose move holds
-  std::string open_group;         // fingerprint of the group still collecting (group_wait)
+  std::size_t breadth_count = 0;     // members whose move holds
+  std::string open_group;            // fingerprint of the group still collecting (group_wait)
+  RuleCounters* counters = nullptr;  // Engine::State::counters[name]: kept across reloads
 };
 
 struct StoredHeadline {
@@ -174,7 +175,7 @@ struct Engine::State {
   std::vector<Alert> set_rules(std::shared_ptr<const RuleSet> next);
   void on_quote(const Quote& q);
   void advance_to(Timestamp t);
-  void run_timers();
+  void run_timer(const std::string& fingerprint, Timestamp now);
   std::uint32_t symbol_slot(const Symbol& s);
   void rebuild_watches();
   void new_day(detail::SymbolState& st, Date day, const Quote& q);
@@ -222,10 +223,15 @@ struct Engine::State {
   void render(detail::LiveAlert& a);
   void set_labels(detail::LiveAlert& a);
   void discard(const std::string& fingerprint);
-  void schedule(Timestamp due) {
-    if (due < next_due) next_due = due;
+  // Look at the alert again at `due` (its deadlines are re-checked then; extra entries are
+  // harmless). An empty fingerprint is the housekeeping timer.
+  void schedule(Timestamp due, const std::string& fingerprint) { timers.emplace(due, fingerprint); }
+  void schedule_housekeeping(Timestamp due) {
+    if (housekeeping_scheduled) return;
+    housekeeping_scheduled = true;
+    timers.emplace(due, std::string());
   }
-  RuleCounters& counters_of(std::uint32_t rule) { return counters[rules->rules[rule].name]; }
+  RuleCounters& counters_of(std::uint32_t rule) { return *rule_states[rule].counters; }
 
   const InstrumentRegistry& registry;
   TradingClock clock;
@@ -235,7 +241,8 @@ struct Engine::State {
   std::map<std::string, RuleCounters> counters;  // by rule name, across reloads
 
   Timestamp watermark{std::numeric_limits<std::int64_t>::min()};
-  Timestamp next_due{std::numeric_limits<std::int64_t>::max()};
+  std::multimap<Timestamp, std::string> timers;  // due time -> alert fingerprint
+  bool housekeeping_scheduled = false;
 
   std::vector<detail::SymbolState> symbols;
   std::unordered_map<Symbol, std::uint32_t> symbol_index;

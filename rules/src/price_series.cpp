@@ -1,30 +1,26 @@
 #include "price_series.hpp"
 
-#include <cassert>
-
 namespace lodestone::rules::detail {
 
-void PriceSeries::push(const Tick& tick) {
-  if (!ticks_.empty() && tick.clock / 1000 == ticks_.back().clock / 1000 && ticks_.size() > 1) {
-    ticks_.back() = tick;
-  } else {
-    ticks_.push_back(tick);
-  }
-  const std::int64_t horizon = tick.clock - retention_ms_;
-  while (ticks_.size() >= 2 && ticks_[1].clock <= horizon) {
-    ticks_.pop_front();
-    ++first_;
-  }
+void PriceSeries::grow() {
+  const std::size_t capacity = ring_.empty() ? 64 : ring_.size() * 2;
+  std::vector<Tick> bigger(capacity);
+  const std::uint64_t new_mask = capacity - 1;
+  for (std::uint64_t i = first_; i < end_; ++i) bigger[i & new_mask] = at(i);
+  ring_ = std::move(bigger);
+  mask_ = new_mask;
 }
 
-const Tick& PriceSeries::at_or_before(std::int64_t clock, std::uint64_t& cursor) const {
-  assert(!ticks_.empty());
-  std::uint64_t pos = cursor < first_ ? first_ : cursor;
-  const std::uint64_t end = first_ + ticks_.size();
-  if (pos >= end) pos = end - 1;
-  while (pos + 1 < end && ticks_[pos + 1 - first_].clock <= clock) ++pos;
-  cursor = pos;
-  return ticks_[pos - first_];
+void PriceSeries::push(const Tick& tick) {
+  if (size() > 1 && tick.clock / 1000 == last().clock / 1000) {
+    at(end_ - 1) = tick;
+  } else {
+    if (size() == ring_.size()) grow();
+    at(end_) = tick;
+    ++end_;
+  }
+  const std::int64_t horizon = tick.clock - retention_ms_;
+  while (size() >= 2 && at(first_ + 1).clock <= horizon) ++first_;
 }
 
 }  // namespace lodestone::rules::detail

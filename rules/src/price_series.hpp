@@ -1,9 +1,10 @@
 #pragma once
 // A symbol's recent prices and cumulative volume on the trading clock, long enough for the
 // longest window any rule asks of it. Windows read "the price as of N trading ms ago" through
-// a cursor that only moves forward, so each lookup is O(1) amortized.
+// a cursor that only moves forward, so each lookup is O(1) amortized. The ticks live in a
+// ring buffer (power-of-two capacity, grown when needed): one indirection per lookup.
 #include <cstdint>
-#include <deque>
+#include <vector>
 
 #include "lodestone/core/price.hpp"
 
@@ -26,18 +27,30 @@ class PriceSeries {
   // window's edge is resolved to the second, and memory stays bounded however fast quotes come.
   void push(const Tick& tick);
 
-  [[nodiscard]] bool empty() const { return ticks_.empty(); }
-  [[nodiscard]] const Tick& last() const { return ticks_.back(); }
-  [[nodiscard]] std::size_t size() const { return ticks_.size(); }
+  [[nodiscard]] bool empty() const { return first_ == end_; }
+  [[nodiscard]] const Tick& last() const { return at(end_ - 1); }
+  [[nodiscard]] std::size_t size() const { return static_cast<std::size_t>(end_ - first_); }
 
   // The newest tick at or before `clock`, or the oldest kept when none is that old (a window
   // longer than the history counts from the first price seen). `cursor` remembers the position
   // between calls; it must only be used with non-decreasing clocks.
-  [[nodiscard]] const Tick& at_or_before(std::int64_t clock, std::uint64_t& cursor) const;
+  [[nodiscard]] const Tick& at_or_before(std::int64_t clock, std::uint64_t& cursor) const {
+    std::uint64_t pos = cursor < first_ ? first_ : cursor;
+    if (pos >= end_) pos = end_ - 1;
+    while (pos + 1 < end_ && at(pos + 1).clock <= clock) ++pos;
+    cursor = pos;
+    return at(pos);
+  }
 
  private:
-  std::deque<Tick> ticks_;
-  std::uint64_t first_ = 0;  // absolute index of ticks_.front()
+  [[nodiscard]] const Tick& at(std::uint64_t absolute) const { return ring_[absolute & mask_]; }
+  Tick& at(std::uint64_t absolute) { return ring_[absolute & mask_]; }
+  void grow();
+
+  std::vector<Tick> ring_;
+  std::uint64_t mask_ = 0;
+  std::uint64_t first_ = 0;  // absolute index of the oldest tick kept
+  std::uint64_t end_ = 0;    // absolute index one past the newest
   std::int64_t retention_ms_ = 0;
 };
 
