@@ -38,8 +38,9 @@ std::string write_config(const std::string& yaml) {
 
 class Protocol : public ::testing::Test {
  protected:
-  void start(const std::string& extra_yaml = "") {
-    config_ = write_config("tape: off\nrules: \"\"\nuniverse: " + source_path("deploy/universe.yaml") + "\n" + extra_yaml);
+  void start(const std::string& extra_yaml = "", const std::string& rules = "\"\"") {
+    config_ = write_config("tape: off\nrules: " + rules + "\nuniverse: " + source_path("deploy/universe.yaml") + "\n" +
+                           extra_yaml);
     daemon_ = std::make_unique<DaemonProcess>(std::vector<std::string>{"--config", config_},
                                               std::map<std::string, std::string>{{"LODESTONE_API_TOKEN", kToken}});
   }
@@ -65,8 +66,13 @@ rules:
     message: "{headline}"
 )";
 
+// Stamped now: the daemon runs on the wall clock without a tape, and these must not resolve
+// (policy news ends after 30 minutes) while the test runs.
 std::string policy_headline(int i) {
-  const long long ts = 1'770'602'400'000LL + i * 1000LL;
+  const long long ts = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count() -
+                       60'000 + i;
   return R"({"type":"news","id":"p-)" + std::to_string(i) + R"(","ts":)" + std::to_string(ts) +
          R"(,"source":"test","title":"出口管制 )" + std::to_string(i) + R"("})";
 }
@@ -80,7 +86,7 @@ TEST_F(Protocol, ResumeDeliversExactlyTheMissedAlerts) {
   char rules_path[] = "/tmp/lodestone-rules-XXXXXX";
   ::close(::mkstemp(rules_path));
   std::ofstream(rules_path) << kPolicyRules;
-  start(std::string("rules: ") + rules_path + "\n");
+  start("", rules_path);
   std::vector<std::uint64_t> seen;
   {
     WsClient ws(daemon_->port());
