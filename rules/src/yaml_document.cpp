@@ -5,6 +5,7 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include <cstdint>
 #include <sstream>
 #include <utility>
 
@@ -103,6 +104,71 @@ class TreeBuilder final : public YAML::EventHandler {
   int documents_ = 0;
 };
 
+// The first byte that is not well-formed UTF-8 or is a control character YAML forbids (tab,
+// line feed and carriage return are allowed), or npos. yaml-cpp 0.7 can loop forever on some
+// invalid bytes, so they never reach it.
+std::size_t first_bad_byte(std::string_view text, std::string& why) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+        why = "control character";
+        return i;
+      }
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    if ((c & 0xe0) == 0xc0) {
+      len = 2;
+      cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      len = 3;
+      cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      why = "invalid UTF-8";
+      return i;
+    }
+    if (i + len > text.size()) {
+      why = "truncated UTF-8";
+      return i;
+    }
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xc0) != 0x80) {
+        why = "invalid UTF-8";
+        return i;
+      }
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    const bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+    if (overlong || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      why = "invalid UTF-8";
+      return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+Position position_of(std::string_view text, std::size_t offset) {
+  Position p{1, 1};
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++p.line;
+      p.column = 1;
+    } else {
+      ++p.column;
+    }
+  }
+  return p;
+}
+
 }  // namespace
 
 const Node* Node::find(std::string_view k) const {
@@ -134,13 +200,20 @@ Document parse_document(std::string_view text, std::string_view file_name) {
                               std::to_string(kMaxDocumentBytes) + " bytes"});
     return doc;
   }
+  std::string why;
+  if (const auto bad = first_bad_byte(text, why); bad != std::string_view::npos) {
+    const auto p = position_of(text, bad);
+    doc.errors.push_back({std::string(file_name), p.line, p.column,
+                          why + " at byte " + std::to_string(bad) + " (rules files are UTF-8 text)"});
+    return doc;
+  }
   // yaml-cpp throws on malformed input: this is the boundary where that becomes a diagnostic.
   try {
     std::istringstream in{std::string(text)};
     YAML::Parser parser(in);
     TreeBuilder builder(doc, file_name);
-    while (parser.HandleNextDocument(builder)) {
-    }
+    // The first document, and a second only to report it.
+    if (parser.HandleNextDocument(builder)) (void)parser.HandleNextDocument(builder);
   } catch (const YAML::Exception& e) {
     const auto p = position(e.mark);
     doc.errors.push_back({std::string(file_name), p.line, p.column, "YAML syntax: " + e.msg});

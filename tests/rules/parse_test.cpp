@@ -151,6 +151,15 @@ TEST(ParseRules, YamlSyntaxErrorsBecomeDiagnostics) {
                           "r.yaml:3:6: aliases (*name) are not supported in rules files; write the value out"));
 }
 
+TEST(ParseRules, OnlyUtf8TextIsRead) {
+  EXPECT_THAT(messages("rules:\n  - name: \xa5\xe9\n"),
+              ElementsAre("r.yaml:2:11: invalid UTF-8 at byte 17 (rules files are UTF-8 text)"));
+  EXPECT_THAT(messages(",\xa5\xe9"), ElementsAre("r.yaml:1:2: invalid UTF-8 at byte 1 (rules files are UTF-8 text)"));
+  EXPECT_THAT(messages("rules: []\n\x01"),
+              ElementsAre("r.yaml:2:1: control character at byte 10 (rules files are UTF-8 text)"));
+  EXPECT_THAT(messages("\xef\xbb\xbfrules: []\t\n"), ::testing::IsEmpty());  // a BOM and a tab are fine
+}
+
 TEST(ParseRules, StructuralMistakes) {
   EXPECT_THAT(messages("rule: []\n"),
               ElementsAre("r.yaml:1:1: unknown key 'rule' in the rules file (expected one of: settings, groups, "
