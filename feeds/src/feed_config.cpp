@@ -181,6 +181,10 @@ Result<FeedConfig> read(const YAML::Node& node) {
     } else if (key == "mapping") {
       mapping_node = v;
       mapping = &mapping_node;
+    } else if (key == "ca_file") {
+      auto s = scalar(v, key);
+      if (!s) return rewrap(s.error());
+      c.ca_file = *s;
     } else if (key == "subscribe") {
       auto s = scalar(v, key);
       if (!s) return rewrap(s.error());

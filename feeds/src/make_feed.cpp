@@ -158,6 +158,12 @@ Result<std::shared_ptr<Feed>> make_feed(const FeedConfig& config, net::any_io_ex
   }
   auto url = parse_url(config.url);
   if (!url) return make_error("feed '" + config.name + "': " + url.error().message);
+  if (!config.ca_file.empty()) {
+    net::ssl::context probe(net::ssl::context::tls_client);
+    beast::error_code ec;
+    probe.load_verify_file(config.ca_file, ec);
+    if (ec) return make_error("feed '" + config.name + "': ca_file " + config.ca_file + ": " + ec.message());
+  }
   const auto codes = codes_for(config);
   if (config.kind == FeedKind::WsJson) {
     auto parser = JsonQuoteParser::create(config.quote_mapping);

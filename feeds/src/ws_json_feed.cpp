@@ -28,6 +28,9 @@ WsJsonFeed::WsJsonFeed(const FeedConfig& config, Url url, std::string subscribe,
     tls_context_.emplace(net::ssl::context::tls_client);
     tls_context_->set_default_verify_paths();
     tls_context_->set_verify_mode(net::ssl::verify_peer);
+    // make_feed has checked that the file loads.
+    beast::error_code ignored;
+    if (!config.ca_file.empty()) tls_context_->load_verify_file(config.ca_file, ignored);
   }
 }
 

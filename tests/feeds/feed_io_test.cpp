@@ -9,6 +9,7 @@
 #include "lodestone/feeds/backoff.hpp"
 #include "lodestone/feeds/feed_config.hpp"
 #include "test_util.hpp"
+#include "tls_fixture.hpp"
 
 namespace lodestone::feeds {
 namespace {
@@ -204,6 +205,39 @@ TEST(FeedResilience, NothingListeningIsConnectingThenRetried) {
   ASSERT_TRUE(h.run_until([&] { return h.status->view().reconnects >= 3; }));
   EXPECT_EQ(h.status->view().state, FeedState::Connecting);
   EXPECT_GE(h.errors("connect"), 3u);
+}
+
+constexpr std::string_view kOneRow =
+    R"({"rc":0,"data":{"total":1,"diff":[{"f2":1.233,"f12":"159713","f13":0,"f18":1.19,"f124":1770603303}]}})";
+
+TEST(TlsFeed, HttpsWithATrustedCertificate) {
+  test::TlsFixture server{std::string(kOneRow)};
+  FeedConfig c =
+      config(FeedKind::Eastmoney,
+             "https://127.0.0.1:" + std::to_string(server.port()) + "/api/qt/ulist.np/get?fltt=2&secids={symbols}",
+             {"159713.SZ"});
+  c.ca_file = server.ca_file();
+  Harness h(c);
+  ASSERT_TRUE(h.run_until([&] { return h.sink.quote_count() >= 1 && server.requests() >= 2; }));
+  EXPECT_EQ(h.sink.quotes()[0].last, test::px("1.233"));
+  EXPECT_EQ(h.status->view().state, FeedState::Live);
+}
+
+TEST(TlsFeed, AnUntrustedCertificateIsRefusedAndRetried) {
+  test::TlsFixture server{std::string(kOneRow)};
+  FeedConfig c =
+      config(FeedKind::Eastmoney,
+             "https://127.0.0.1:" + std::to_string(server.port()) + "/api/qt/ulist.np/get?fltt=2&secids={symbols}",
+             {"159713.SZ"});
+  Harness h(c);  // only the system's trust store: the self-signed certificate is not in it
+  ASSERT_TRUE(h.run_until([&] { return h.errors("tls") >= 2; }));
+  EXPECT_EQ(h.sink.quote_count(), 0u);
+  EXPECT_EQ(server.requests(), 0);
+  EXPECT_EQ(h.status->view().state, FeedState::Connecting);
+  c.ca_file = "/nonexistent/ca.pem";
+  net::io_context io;
+  test::RecordingSink sink;
+  EXPECT_FALSE(make_feed(c, io.get_executor(), sink, std::make_shared<FeedStatus>("x", "eastmoney")));
 }
 
 TEST(RssFeed, ConditionalGetAndDedupAcrossPolls) {

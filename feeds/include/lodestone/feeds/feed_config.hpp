@@ -46,6 +46,7 @@ struct FeedConfig {
   // Eastmoney require).
   std::map<std::string, std::string> headers;
   std::optional<Charset> charset;     // overrides Content-Type and the source's default
+  std::string ca_file;                // https/wss: PEM certificates trusted besides the system's (a private vendor)
   std::size_t max_url_length = 2000;  // longer request targets are split across requests
   std::int64_t timeout_ms = 10'000;   // per connect / handshake / request
   std::int64_t backoff_initial_ms = 1000;
