@@ -16,9 +16,10 @@ namespace {
 
 bool retracted(const Headline& h) { return std::find(h.tags.begin(), h.tags.end(), "retracted") != h.tags.end(); }
 
+// Tags and symbols are enrichment (Engine::classify adds to them), so a re-delivery of the
+// same item compares equal whether or not it was classified first; withdrawal is what counts.
 bool same_content(const Headline& a, const Headline& b) {
-  return a.title == b.title && a.body == b.body && a.url == b.url && a.symbols == b.symbols && a.tags == b.tags &&
-         a.ts == b.ts;
+  return a.title == b.title && a.body == b.body && a.url == b.url && a.ts == b.ts && retracted(a) == retracted(b);
 }
 
 std::int64_t distance(std::int64_t clock, std::int64_t start, std::int64_t end) {

@@ -67,8 +67,10 @@ LiveAlert* Engine::State::fire(std::uint32_t rule, std::uint32_t track, const st
     return nullptr;
   }
   const Date day = clock.trading_day(f.ts);
+  const std::int64_t block = r.interval_ms > 0 ? (f.ts.ms + kExchangeUtcOffsetMs) / r.interval_ms : 0;
   if ((r.frequency == Frequency::Once && t.fired_ever) ||
-      (r.frequency == Frequency::OncePerDay && t.last_fired_day == day)) {
+      (r.frequency == Frequency::OncePerDay && t.last_fired_day == day) ||
+      (r.frequency == Frequency::OncePerInterval && t.last_fired_block == block)) {
     ++c.frequency;
     return nullptr;
   }
@@ -123,6 +125,7 @@ LiveAlert* Engine::State::fire(std::uint32_t rule, std::uint32_t track, const st
   }
   t.last_fired = f.ts;
   t.last_fired_day = day;
+  t.last_fired_block = block;
   t.fired_ever = true;
   ++c.fired;
   t.live.push_back(fp);

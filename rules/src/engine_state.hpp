@@ -98,6 +98,7 @@ struct Track {
   std::deque<Episode> episodes;  // correlation rules
   std::optional<Timestamp> last_fired;
   Date last_fired_day{-1};
+  std::int64_t last_fired_block = std::numeric_limits<std::int64_t>::min();  // once_per_interval
   bool fired_ever = false;
   std::optional<Price> prev_price;  // crossings
   // Limit stages.

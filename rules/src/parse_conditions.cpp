@@ -14,11 +14,11 @@ constexpr std::int64_t kMaxWithinMs = 2 * kMsPerDay;
 constexpr std::int64_t kMaxLifecycleMs = 30 * kMsPerDay;
 
 const std::initializer_list<std::string_view> kRuleKeys = {
-    "name",    "severity",        "description",      "labels",     "move",
-    "speed",   "price",           "volume",           "breadth",    "headline",
-    "within",  "explain",         "unexplained_only", "cooldown",   "frequency",
-    "expires", "session",         "message",          "group_wait", "inhibits",
-    "repeat",  "keep_firing_for", "resolve_after"};
+    "name",     "severity", "description",      "labels",       "move",
+    "speed",    "price",    "volume",           "breadth",      "headline",
+    "within",   "explain",  "unexplained_only", "cooldown",     "frequency",
+    "interval", "expires",  "session",          "message",      "group_wait",
+    "inhibits", "repeat",   "keep_firing_for",  "resolve_after"};
 
 const std::initializer_list<std::string_view> kReservedLabels = {
     "rule",    "severity",   "symbol", "fingerprint", "explanation", "keywords", "tags",     "direction",
@@ -478,8 +478,16 @@ std::optional<Rule> parse_rule(ParseContext& ctx, const Node& node) {
   if (const Node* n = node.find("cooldown"))
     if (auto ms = ctx.duration(*n, what + " cooldown", 0, kMaxLifecycleMs)) r.cooldown_ms = *ms;
   if (const Node* n = node.find("frequency"))
-    if (auto f = ctx.choice(*n, what + " frequency", {"every_time", "once", "once_per_day"}))
+    if (auto f = ctx.choice(*n, what + " frequency", {"every_time", "once", "once_per_day", "once_per_interval"}))
       r.frequency = static_cast<Frequency>(*f);
+  if (const Node* n = node.find("interval")) {
+    if (r.frequency != Frequency::OncePerInterval)
+      ctx.error(*n, what + ": interval goes with frequency: once_per_interval");
+    else if (auto ms = ctx.duration(*n, what + " interval", 1000, kMsPerDay))
+      r.interval_ms = *ms;
+  } else if (r.frequency == Frequency::OncePerInterval) {
+    ctx.error(*node.find("frequency"), what + ": once_per_interval needs interval (such as 30m)");
+  }
   if (const Node* n = node.find("expires")) r.expires = parse_expiry(ctx, *n);
   r.session = settings.session;
   if (const Node* n = node.find("session"))

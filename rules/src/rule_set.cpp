@@ -38,6 +38,8 @@ std::string_view to_string(Frequency f) {
       return "once";
     case Frequency::OncePerDay:
       return "once_per_day";
+    case Frequency::OncePerInterval:
+      return "once_per_interval";
   }
   return "?";
 }

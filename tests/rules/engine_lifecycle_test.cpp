@@ -44,6 +44,19 @@ TEST(Lifecycle, FrequencyOncePerDay) {
                           "limit-up 600392.SH firing 02-10T10:00:00", "limit-up 600392.SH resolved 02-10T10:01:00"));
 }
 
+TEST(Lifecycle, FrequencyOncePerIntervalIsOncePerBlock) {
+  Harness t(with(kLimitUp, "    frequency: once_per_interval\n    interval: 30m\n"));
+  touch_and_leave(t, 2, 9, 10, 0);
+  touch_and_leave(t, 2, 9, 10, 20);  // the same 10:00-10:30 block
+  touch_and_leave(t, 2, 9, 10, 31);  // the next block
+  EXPECT_THAT(t.summary(),
+              ElementsAre("limit-up 600392.SH firing 02-09T10:00:00", "limit-up 600392.SH resolved 02-09T10:01:00",
+                          "limit-up 600392.SH firing 02-09T10:31:00", "limit-up 600392.SH resolved 02-09T10:32:00"));
+  EXPECT_THAT(check_rules(with(kLimitUp, "    interval: 30m\n"), "r.yaml", t.registry()),
+              ElementsAre(::testing::Field(&Diagnostic::message,
+                                           "rule 'limit-up': interval goes with frequency: once_per_interval")));
+}
+
 TEST(Lifecycle, ExpiredRulesStaySilent) {
   Harness t(with(kLimitUp, "    expires: 2026-02-09\n"));
   touch_and_leave(t, 2, 9, 14, 0);   // the last day it runs
@@ -210,6 +223,11 @@ TEST(Lifecycle, EditedHeadlineUpdatesItsAlerts) {
     EXPECT_EQ(a.headlines.at(0).title, "商务部:出口管制正式公告");
   }
   EXPECT_THAT(t.h("n1", at(2, 9, 10, 1), "商务部:出口管制正式公告"), IsEmpty());  // a duplicate delivery
+  // The daemon classifies before evaluating: the enriched copy is still the same item.
+  Headline enriched = testing::headline("n1", at(2, 9, 10, 1), "商务部:出口管制正式公告");
+  t.engine().classify(enriched);
+  enriched.tags.push_back("board-tag");
+  EXPECT_THAT(t.h(enriched), IsEmpty());
   EXPECT_EQ(t.engine().stats().headline_updates, 1u);
 }
 

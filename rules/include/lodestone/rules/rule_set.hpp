@@ -116,7 +116,9 @@ struct BreadthCondition {
 using Trigger =
     std::variant<std::monostate, MoveCondition, LevelCondition, LimitCondition, VolumeCondition, BreadthCondition>;
 
-enum class Frequency : std::uint8_t { EveryTime, Once, OncePerDay };
+// TradingView's vocabulary: every time, only once, once per trading day, or once per interval
+// (aligned blocks of clock time in exchange time, like bars: 10:00-10:30, 10:30-11:00, ...).
+enum class Frequency : std::uint8_t { EveryTime, Once, OncePerDay, OncePerInterval };
 enum class Session : std::uint8_t { Any, TradingHours, Continuous };
 std::string_view to_string(Frequency f);
 std::string_view to_string(Session s);
@@ -138,6 +140,7 @@ struct Rule {
   bool unexplained_only = false;          // fire only once `within` passed with no explanation
   std::int64_t cooldown_ms = 0;           // clock time between firings for one symbol
   Frequency frequency = Frequency::EveryTime;
+  std::int64_t interval_ms = 0;  // Frequency::OncePerInterval
   std::optional<Timestamp> expires;
   Session session = Session::Any;
   MessageTemplate message;
