@@ -123,10 +123,13 @@ LiveAlert* Engine::State::fire(std::uint32_t rule, std::uint32_t track, const st
     a.close_at = std::max(clock.close_of(day), f.ts);
     schedule(*a.close_at, fp);
   }
-  t.last_fired = f.ts;
-  t.last_fired_day = day;
-  t.last_fired_block = block;
-  t.fired_ever = true;
+  // An unexplained-only candidate counts against cooldown and frequency once it is told.
+  if (!r.unexplained_only) {
+    t.last_fired = f.ts;
+    t.last_fired_day = day;
+    t.last_fired_block = block;
+    t.fired_ever = true;
+  }
   ++c.fired;
   t.live.push_back(fp);
   LiveAlert& stored = live.emplace(fp, std::move(a)).first->second;
@@ -459,9 +462,25 @@ void Engine::State::finalize_explanation(LiveAlert& a, Timestamp now) {
   if (a.hold != Hold::AwaitingExplanation) return;  // the resolved message will carry the label
   // An unexplained move is a finding about the past `within`: it is told now and ends by time,
   // whether or not the move is still on.
+  const Rule& r = rules->rules[a.rule];
+  Track& t = rule_states[a.rule].tracks[a.track];
+  const Date day = clock.trading_day(now);
+  const std::int64_t block = r.interval_ms > 0 ? (now.ms + kExchangeUtcOffsetMs) / r.interval_ms : 0;
+  if ((r.cooldown_ms > 0 && t.last_fired && now.ms - t.last_fired->ms < r.cooldown_ms) ||
+      (r.frequency == Frequency::Once && t.fired_ever) ||
+      (r.frequency == Frequency::OncePerDay && t.last_fired_day == day) ||
+      (r.frequency == Frequency::OncePerInterval && t.last_fired_block == block)) {
+    ++(r.cooldown_ms > 0 ? counters_of(a.rule).cooldown : counters_of(a.rule).frequency);
+    discard(a.fingerprint);
+    return;
+  }
+  t.last_fired = now;
+  t.last_fired_day = day;
+  t.last_fired_block = block;
+  t.fired_ever = true;
   a.hold = Hold::None;
   a.condition_bound = false;
-  a.resolve_at = Timestamp{now.ms + rules->rules[a.rule].resolve_after_ms};
+  a.resolve_at = Timestamp{now.ms + r.resolve_after_ms};
   schedule(*a.resolve_at, a.fingerprint);
   deliver(a, now);
 }

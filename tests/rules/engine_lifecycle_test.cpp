@@ -268,6 +268,21 @@ TEST(Lifecycle, UnexplainedOnlyFiresWhenTheWindowPassesWithoutNews) {
   EXPECT_THAT(u.all(), IsEmpty());
 }
 
+TEST(Lifecycle, AnExplainedCandidateDoesNotUseUpTheCooldown) {
+  Harness t(
+      "rules:\n  - name: unexplained\n    move: { symbols: [\"600111.SH\"], change_pct: \"abs >= 3.0\", window: 5m }\n"
+      "    within: 10m\n    unexplained_only: true\n    cooldown: 60m\n");
+  t.q("600111.SH", at(2, 9, 10, 0), "20.00", "20.00");
+  t.q("600111.SH", at(2, 9, 10, 2), "20.70");   // a move ...
+  t.h("x", at(2, 9, 10, 5), "北方稀土公告");    // ... that the news explains
+  t.q("600111.SH", at(2, 9, 10, 20), "20.70");  // over
+  t.q("600111.SH", at(2, 9, 10, 30), "21.40");  // another move, no news
+  auto fired = t.advance(at(2, 9, 10, 42));
+  ASSERT_THAT(fired, SizeIs(1));
+  EXPECT_EQ(fired[0].move->to, testing::px("21.40"));
+  EXPECT_EQ(t.engine().counters("unexplained").cooldown, 0u);
+}
+
 TEST(Lifecycle, RepeatWhileStillFiring) {
   Harness t(with(kLimitUp, "    repeat: 10m\n"));
   t.q("600392.SH", at(2, 9, 10, 0), "11.00", "10.00");
