@@ -1,4 +1,4 @@
-// The canonical NDJSON parser built for simdjson's haswell kernel (see CMakeLists.txt).
+// The canonical NDJSON parser with simdjson's inline stage 2 built for AVX2 (see CMakeLists.txt).
 #include <benchmark/benchmark.h>
 
 #include "lodestone/feeds/canonical.hpp"

@@ -74,11 +74,8 @@ void BM_Tencent(benchmark::State& state) {
 }
 BENCHMARK(BM_Tencent);
 
-// arg 0: the CPU's best kernel; arg 1: the portable kernel (what Debian's simdjson gives by default).
 void BM_EastmoneyUlist(benchmark::State& state) {
-  detail::JsonScanner::force_portable(state.range(0) == 1);
   EastmoneyParser parser(EastmoneyScaling::Decimal);
-  detail::JsonScanner::force_portable(false);
   QuoteBatch batch;
   for (auto _ : state) {
     batch.clear();
@@ -86,13 +83,12 @@ void BM_EastmoneyUlist(benchmark::State& state) {
     benchmark::DoNotOptimize(batch.quotes.data());
   }
   if (batch.quotes.size() != 1) state.SkipWithError("parse failed");
-  state.SetLabel(state.range(0) == 1 ? "fallback" : std::string(detail::JsonScanner::kernel()));
+  state.SetLabel(std::string("stage 1: ") + std::string(detail::JsonScanner::kernel()));
   report(state, 1, kEastmoneyUlist.size());
 }
-BENCHMARK(BM_EastmoneyUlist)->Arg(0)->Arg(1);
+BENCHMARK(BM_EastmoneyUlist);
 
 void BM_VendorWs(benchmark::State& state) {
-  detail::JsonScanner::force_portable(state.range(0) == 1);
   QuoteMapping m;
   m.items = "data.ticks";
   m.symbol = "s";
@@ -107,7 +103,6 @@ void BM_VendorWs(benchmark::State& state) {
   m.ask = "book.a1";
   m.turnover = "amt";
   auto parser = JsonQuoteParser::create(m).value();
-  detail::JsonScanner::force_portable(false);
   QuoteBatch batch;
   for (auto _ : state) {
     batch.clear();
@@ -115,13 +110,13 @@ void BM_VendorWs(benchmark::State& state) {
     benchmark::DoNotOptimize(batch.quotes.data());
   }
   if (batch.quotes.size() != 1) state.SkipWithError("parse failed");
-  state.SetLabel(state.range(0) == 1 ? "fallback" : std::string(detail::JsonScanner::kernel()));
+  state.SetLabel(std::string("stage 1: ") + std::string(detail::JsonScanner::kernel()));
   report(state, 1, kVendorWs.size());
 }
-BENCHMARK(BM_VendorWs)->Arg(0)->Arg(1);
+BENCHMARK(BM_VendorWs);
 
-// The lead's canonical parser as the library builds it (portable kernel);
-// feeds_bench_canonical_avx2 runs the same code on the haswell kernel.
+// The canonical parser as the library builds it (stage 2 compiled portable);
+// feeds_bench_canonical_avx2 runs the same code with stage 2 compiled for AVX2.
 void BM_CanonicalNdjson(benchmark::State& state) {
   CanonicalParser parser;
   bool ok = true;

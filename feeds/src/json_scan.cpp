@@ -2,23 +2,12 @@
 
 #include <simdjson.h>
 
-#include <atomic>
 #include <stdexcept>
 
 namespace lodestone::feeds::detail {
 namespace {
 
-constexpr std::size_t kMaxSlots = 64;  // as in json_scan_impl.inc
-
-std::atomic<bool> forced_portable{false};
-
-bool cpu_runs_haswell() {
-  static const bool yes = [] {
-    const auto* impl = simdjson::get_available_implementations()["haswell"];
-    return impl != nullptr && impl->supported_by_runtime_system();
-  }();
-  return yes && !forced_portable.load(std::memory_order_relaxed);
-}
+constexpr std::size_t kMaxSlots = 64;  // as in json_scan_engine.cpp
 
 void insert(JsonKeyNode& node, const JsonPath& path, std::size_t depth, int slot) {
   for (auto& child : node.children) {
@@ -44,15 +33,11 @@ void insert(JsonKeyNode& node, const JsonPath& path, std::size_t depth, int slot
 }  // namespace
 
 struct JsonScanner::Engine {
-  bool haswell = cpu_runs_haswell();
-  void* impl = nullptr;
-  ~Engine() {
-    if (haswell) {
-      haswell::free_engine(static_cast<haswell::Engine*>(impl));
-    } else {
-      fallback::free_engine(static_cast<fallback::Engine*>(impl));
-    }
-  }
+  engine::Engine* impl = engine::make_engine();
+  Engine() = default;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+  ~Engine() { engine::free_engine(impl); }
 };
 
 JsonScanner::JsonScanner(JsonScanSpec spec) : engine_(std::make_unique<Engine>()) {
@@ -72,29 +57,17 @@ JsonScanner::JsonScanner(JsonScanSpec spec) : engine_(std::make_unique<Engine>()
     insert(plan_.item_tree, p, 0, static_cast<int>(i));
   }
   plan_.item_slots = plan_.spec.item_fields.size();
-  if (engine_->haswell) {
-    engine_->impl = haswell::make_engine();
-  } else {
-    engine_->impl = fallback::make_engine();
-  }
 }
 
 JsonScanner::~JsonScanner() = default;
 
-void JsonScanner::force_portable(bool portable) { forced_portable.store(portable, std::memory_order_relaxed); }
-
-std::string_view JsonScanner::kernel() { return cpu_runs_haswell() ? "haswell" : "fallback"; }
+std::string_view JsonScanner::kernel() { return simdjson::get_active_implementation()->name(); }
 
 Status JsonScanner::scan(std::string_view json, JsonItemFn on_item, void* context, JsonScanSummary& summary) {
   buffer_.assign(json);
   const std::size_t len = buffer_.size();
   buffer_.resize(len + simdjson::SIMDJSON_PADDING);
-  if (engine_->haswell) {
-    return haswell::scan(static_cast<haswell::Engine*>(engine_->impl), plan_, buffer_.data(), len, buffer_.size(),
-                         on_item, context, summary);
-  }
-  return fallback::scan(static_cast<fallback::Engine*>(engine_->impl), plan_, buffer_.data(), len, buffer_.size(),
-                        on_item, context, summary);
+  return engine::scan(engine_->impl, plan_, buffer_.data(), len, buffer_.size(), on_item, context, summary);
 }
 
 }  // namespace lodestone::feeds::detail

@@ -3,9 +3,10 @@
 // every JSON feed (Eastmoney, vendor WebSocket, flash news). Values stay raw text (numbers as
 // their token, so decimals keep their digits); the caller turns them into domain types.
 //
-// The traversal is compiled twice, once for AVX2 (simdjson's haswell kernel) and once portable,
-// and the CPU picks at run time: Debian's simdjson otherwise builds On Demand for the scalar
-// fallback kernel, which is several times slower.
+// Built without target flags: simdjson's stage 1 (the SIMD structural index) is dispatched at
+// run time inside libsimdjson to the CPU's best kernel (icelake here) whatever this file is
+// compiled for; only the inline stage-2 iteration follows the compile target, and building it
+// for AVX2 measured no faster on ~300-byte quote messages (see bench/feeds and feeds/README.md).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -77,10 +78,8 @@ class JsonScanner {
   // Items before a malformation are delivered; the error says what broke and where.
   Status scan(std::string_view json, JsonItemFn on_item, void* context, JsonScanSummary& summary);
 
-  // "haswell" or "fallback": which kernel scanners built from now on use.
+  // The kernel simdjson runs stage 1 with on this CPU ("haswell", "westmere", "fallback", …).
   static std::string_view kernel();
-  // Benchmarks and tests compare the two kernels; production never calls this.
-  static void force_portable(bool portable);
 
  private:
   struct Engine;
@@ -89,20 +88,12 @@ class JsonScanner {
   std::unique_ptr<Engine> engine_;
 };
 
-// Per-kernel engines (json_scan_impl.inc compiled in two translation units).
-namespace haswell {
+namespace engine {
 struct Engine;
 Engine* make_engine();
 void free_engine(Engine* e);
 Status scan(Engine* e, const JsonScanPlan& plan, const char* data, std::size_t len, std::size_t capacity,
             JsonItemFn on_item, void* context, JsonScanSummary& summary);
-}  // namespace haswell
-namespace fallback {
-struct Engine;
-Engine* make_engine();
-void free_engine(Engine* e);
-Status scan(Engine* e, const JsonScanPlan& plan, const char* data, std::size_t len, std::size_t capacity,
-            JsonItemFn on_item, void* context, JsonScanSummary& summary);
-}  // namespace fallback
+}  // namespace engine
 
 }  // namespace lodestone::feeds::detail

@@ -1,12 +1,9 @@
-// The On Demand traversal behind JsonScanner. Included by json_scan_haswell.cpp (built with
-// AVX2 flags, so simdjson's builtin kernel is haswell) and json_scan_fallback.cpp (portable);
-// LODESTONE_SCAN_KERNEL names the namespace. Keep this file free of heap containers and other
-// out-of-line library code: anything it instantiates could be shared with the portable copy.
+// The On Demand traversal behind JsonScanner.
 #include <simdjson.h>
 
 #include "json_scan.hpp"
 
-namespace lodestone::feeds::detail::LODESTONE_SCAN_KERNEL {
+namespace lodestone::feeds::detail::engine {
 namespace {
 
 namespace od = simdjson::ondemand;
@@ -254,4 +251,4 @@ Status scan(Engine* engine, const JsonScanPlan& plan, const char* data, std::siz
   return {};
 }
 
-}  // namespace lodestone::feeds::detail::LODESTONE_SCAN_KERNEL
+}  // namespace lodestone::feeds::detail::engine
