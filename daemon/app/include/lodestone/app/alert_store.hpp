@@ -3,6 +3,7 @@
 // The in-memory store serves `make run`; the Redis store keeps history across restarts.
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -21,12 +22,22 @@ struct StoredAlert {
 
 class AlertStore {
  public:
+  // Alerts the store delivers by itself (see append), in seq order, from the store's own threads.
+  using Delivery = std::function<void(const StoredAlert&)>;
+
   virtual ~AlertStore() = default;
-  // Assigns the next seq and keeps the alert; nullopt when the same notification (id and state)
-  // is already stored, so re-evaluating the same events never notifies twice.
+  // Assigns the next seq and keeps the alert. Returns it when the caller should deliver it now
+  // (the memory store). nullopt when the same notification (id and state) is already stored, so
+  // re-evaluating the same events never notifies twice, and also when the store delivers the
+  // alert itself through set_delivery (the Redis store: every instance's alerts, in one seq
+  // order, once Redis holds them).
   virtual std::optional<StoredAlert> append(Alert alert) = 0;
   [[nodiscard]] virtual web::AlertRange after(std::uint64_t seq, std::size_t limit) const = 0;
   [[nodiscard]] virtual std::uint64_t last_seq() const = 0;
+  // Set before the first append. The memory store never delivers by itself.
+  virtual void set_delivery(Delivery delivery) { (void)delivery; }
+  // Why the store cannot keep its promises right now ("" when it can), for /readyz.
+  [[nodiscard]] virtual std::string degraded_reason() const { return {}; }
 };
 
 class MemoryAlertStore final : public AlertStore {

@@ -1,0 +1,158 @@
+#pragma once
+// The alert store several daemons share through Redis.
+//
+// Log. Every notification is one entry of the stream {prefix}:alerts. One Lua script checks the
+// notification's identity ("<id>|<state>", SET NX with an expiry), takes the next seq from the
+// shared counter (INCR) and appends the entry (XADD MAXLEN ~ retention), all atomically, so
+// stream order and seq order are one order for every instance: two daemons never hand out the
+// same seq, and a client resuming on any of them after seq N gets exactly what came later.
+// A write whose reply was lost is simply sent again; the identity check makes it a no-op.
+//
+// Delivery. This instance's alerts are not broadcast when appended: a dedicated connection
+// follows the stream (XREAD BLOCK) and delivers every entry, from every instance, in seq order,
+// exactly once per instance. The same entries fill an in-memory mirror (the last `retention`),
+// which answers after() and last_seq() without touching the network.
+//
+// Redis away (down, hung past the command timeout, or refusing writes): append keeps
+// accepting. Alerts wait in a bounded buffer (counted) and are written, in order, once Redis
+// is back. So that traders are not left in the dark meanwhile, each waiting alert is delivered
+// to this instance's clients at once *provisionally*: the same JSON without a seq. When Redis
+// has it, the stream delivers it again with its seq (the page keeps one row per alert id).
+// A seq is never invented locally, so none is ever reused or reordered; resume positions stay
+// valid. The buffer's bound is the promise: past it, alerts are delivered provisionally and
+// counted as dropped, never stored. degraded_reason() explains all of this to /readyz.
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "lodestone/app/alert_store.hpp"
+#include "lodestone/app/redis_client.hpp"
+#include "lodestone/app/redis_keys.hpp"
+
+namespace lodestone::app {
+
+struct RedisAlertStoreOptions {
+  std::string prefix = "{lodestone}";
+  std::string instance = "lodestone";  // written into each entry as its origin
+  std::size_t retention = 100'000;     // stream MAXLEN ~ and the mirror's size
+  std::size_t max_buffered = 10'000;   // alerts waiting for Redis before new ones are dropped
+  std::size_t batch = 100;             // alerts per write (one script call)
+  // Longer than any replay a restart does (the event journal), so a replayed alert is known.
+  std::chrono::seconds dedup_ttl{std::chrono::hours(24 * 8)};
+  std::chrono::milliseconds block{5000};  // XREAD BLOCK; a hung server is noticed after this plus the timeout
+  std::chrono::milliseconds retry{500};   // after Redis refused a write
+  RedisClientOptions client;              // endpoint, timeouts, backoff (names are set per connection)
+};
+
+struct RedisAlertStoreStats {
+  std::uint64_t appended = 0;     // new notifications accepted by append
+  std::uint64_t duplicates = 0;   // suppressed: already stored (here or by any instance)
+  std::uint64_t written = 0;      // stored in Redis by this instance
+  std::uint64_t delivered = 0;    // delivered from the stream (every instance's)
+  std::uint64_t provisional = 0;  // delivered to this instance's clients before Redis held them
+  std::uint64_t dropped = 0;      // the buffer was full: delivered here, never stored
+  std::size_t buffered = 0;       // waiting for Redis now
+  std::size_t mirrored = 0;
+  bool loaded = false;
+  RedisClientStats writer;
+  RedisClientStats reader;
+};
+
+class RedisAlertStore final : public AlertStore, public std::enable_shared_from_this<RedisAlertStore> {
+ public:
+  static std::shared_ptr<RedisAlertStore> create(net::any_io_executor executor, RedisAlertStoreOptions options);
+  ~RedisAlertStore() override;
+
+  void set_delivery(Delivery delivery) override;
+  // Connects, loads the last `retention` alerts into the mirror and follows the stream.
+  void start();
+  void stop();
+  // Runs once, from the reader's strand, when the history is loaded (at once if it already is).
+  void when_loaded(std::function<void()> fn);
+
+  std::optional<StoredAlert> append(Alert alert) override;
+  [[nodiscard]] web::AlertRange after(std::uint64_t seq, std::size_t limit) const override;
+  [[nodiscard]] std::uint64_t last_seq() const override;
+  [[nodiscard]] std::string degraded_reason() const override;
+  [[nodiscard]] bool loaded() const;
+  [[nodiscard]] RedisAlertStoreStats stats() const;
+
+ private:
+  struct Waiting {
+    std::string key;                                 // "<id>|<state>"
+    std::string head;                                // alert JSON up to the seq's digits ...
+    std::string tail;                                // ... and after them
+    std::shared_ptr<const std::string> provisional;  // the JSON without a seq
+    bool delivered = false;                          // provisionally, to this instance's clients
+    bool written = false;                            // Redis holds it; waiting for the stream to bring it back
+  };
+  struct Entry {
+    std::uint64_t seq = 0;
+    std::string key;
+    std::string json;
+  };
+
+  explicit RedisAlertStore(net::any_io_executor executor, RedisAlertStoreOptions options);
+  void pump();
+  void written(const std::vector<std::string>& keys, const Result<RedisReply>& reply);
+  void retry_later();
+  void resume_reading();
+  void read_later();
+  void load_page(std::vector<Entry> newest_first, std::string before, std::string newest);
+  void loaded_history(std::vector<Entry> newest_first, const std::string& last_id);
+  void read_next();
+  void take(std::vector<Entry> entries);
+  void degrade(const std::string& why);
+  // Collects what must go out provisionally now; call with mutex_ held, deliver after unlocking.
+  std::vector<StoredAlert> provisional_locked();
+  void deliver(const std::vector<StoredAlert>& alerts);
+  void mirror_locked(const Entry& e);
+  // Alerts go out provisionally only once Redis is known to be away, not while the first
+  // connection is still being made.
+  [[nodiscard]] bool available_locked() const {
+    return writer_ != Link::Down && reader_ != Link::Down && write_error_.empty();
+  }
+  [[nodiscard]] bool healthy_locked() const {
+    return writer_ == Link::Up && reader_ == Link::Up && loaded_ && write_error_.empty();
+  }
+  void link(bool writer, bool up, const std::string& why);
+
+  RedisAlertStoreOptions options_;
+  RedisKeys keys_;
+  std::shared_ptr<RedisClient> writer_client_;
+  std::shared_ptr<RedisClient> reader_client_;
+  net::steady_timer retry_timer_;
+  net::steady_timer read_timer_;
+  Delivery delivery_;
+
+  mutable std::mutex mutex_;
+  // Mirror of the stream's tail: seq order.
+  std::deque<StoredAlert> mirror_;
+  std::deque<std::string> mirror_keys_;
+  std::unordered_set<std::string> known_;
+  std::uint64_t last_seq_ = 0;
+  // Waiting for Redis (or for the stream to bring them back), oldest first.
+  std::deque<Waiting> waiting_;
+  std::unordered_set<std::string> waiting_keys_;
+  bool sending_ = false;  // one script call in flight at a time
+  bool retry_pending_ = false;
+  bool reading_ = false;  // one reader command in flight at a time
+  enum class Link : std::uint8_t { Unknown, Up, Down };
+  Link writer_ = Link::Unknown;
+  Link reader_ = Link::Unknown;
+  bool loaded_ = false;
+  bool stopped_ = false;
+  std::string last_id_ = "0-0";  // the stream position the reader has delivered up to
+  std::string write_error_;      // Redis answered a write with an error
+  std::string redis_error_;      // why a connection is down
+  std::vector<std::function<void()>> on_loaded_;
+  RedisAlertStoreStats stats_;
+};
+
+}  // namespace lodestone::app

@@ -1,0 +1,140 @@
+#pragma once
+// One connection to Redis through hiredis' async API, driven by the daemon's io_context: hiredis
+// formats commands and parses replies, Asio waits on the socket, so no I/O thread ever blocks.
+// Any failure rebuilds the connection after an exponential backoff with jitter. A command whose
+// reply is later than the command timeout drops the connection (a hung server keeps its socket
+// open), so the caller learns that the outcome is unknown: writes must be idempotent.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lodestone/app/redis_url.hpp"
+#include "lodestone/core/result.hpp"
+#include "lodestone/net/net.hpp"
+
+struct redisAsyncContext;
+
+namespace lodestone::app {
+
+struct RedisReply {
+  enum class Type : std::uint8_t { Nil, Integer, String, Status, Array };
+  Type type = Type::Nil;
+  long long integer = 0;
+  std::string str;  // String and Status
+  std::vector<RedisReply> elements;
+};
+
+struct RedisClientOptions {
+  RedisEndpoint endpoint;
+  std::string name = "lodestone";  // CLIENT SETNAME: tells the daemon's connections apart in CLIENT LIST
+  std::chrono::milliseconds command_timeout{3000};  // also bounds connecting and the handshake
+  std::chrono::milliseconds backoff_initial{100};
+  std::chrono::milliseconds backoff_max{5000};
+  // Ask INFO after connecting and warn loudly when append-only persistence is off.
+  bool check_persistence = false;
+};
+
+enum class RedisState : std::uint8_t { Idle, Connecting, Connected, Backoff, Stopped };
+std::string_view to_string(RedisState state);
+
+struct RedisClientStats {
+  RedisState state = RedisState::Idle;
+  std::uint64_t ops = 0;            // replies received, error replies included
+  std::uint64_t errors = 0;         // error replies, and commands lost with their connection
+  std::uint64_t connects = 0;       // handshakes completed
+  std::uint64_t timeouts = 0;       // connections dropped because a reply was late
+  std::optional<bool> aof_enabled;  // from INFO persistence; unknown until asked
+  std::string eviction_policy;      // from INFO memory
+  std::string server_version;
+  std::string last_error;
+};
+
+class RedisClient : public std::enable_shared_from_this<RedisClient> {
+ public:
+  using Callback = std::function<void(Result<RedisReply>)>;
+
+  static std::shared_ptr<RedisClient> create(net::any_io_executor executor, RedisClientOptions options);
+  ~RedisClient();
+  RedisClient(const RedisClient&) = delete;
+  RedisClient& operator=(const RedisClient&) = delete;
+
+  // Set these before start(); they run on the client's strand. on_disconnected: a working
+  // connection was lost; on_connect_failed: an attempt to (re)connect failed.
+  void on_connected(std::function<void()> fn) { on_connected_ = std::move(fn); }
+  void on_disconnected(std::function<void(const std::string& why)> fn) { on_disconnected_ = std::move(fn); }
+  void on_connect_failed(std::function<void(const std::string& why)> fn) { on_connect_failed_ = std::move(fn); }
+
+  void start();
+  // Closes the connection; commands still waiting get an error. No reconnect afterwards.
+  void stop();
+
+  // Sends `args` (argv form: binary safe, nothing in them is interpreted) if connected, and fails
+  // at once otherwise: buffering while Redis is away is the caller's policy. `callback` runs once,
+  // on the client's strand, never inside hiredis. `extra_timeout` extends the deadline of a
+  // command that blocks on purpose (XREAD BLOCK).
+  void command(std::vector<std::string> args, Callback callback, std::chrono::milliseconds extra_timeout = {});
+
+  [[nodiscard]] RedisClientStats stats() const;
+  [[nodiscard]] bool connected() const;
+  [[nodiscard]] const RedisEndpoint& endpoint() const { return options_.endpoint; }
+  [[nodiscard]] net::strand<net::any_io_executor>& strand() { return strand_; }
+
+ private:
+  struct Connection;
+  struct Pending;
+  using Clock = std::chrono::steady_clock;
+
+  RedisClient(net::any_io_executor executor, RedisClientOptions options);
+  void connect();
+  void open(const std::string& address);
+  void handshake();
+  void send(std::vector<std::string> args, Callback callback, std::chrono::milliseconds extra_timeout);
+  void drop(const std::string& why);
+  void ended(const std::string& why);
+  void schedule_reconnect();
+  void watch();
+  void set_state(RedisState state);
+  void fail(const std::string& message);
+  void read_info(const RedisReply& reply);
+  void arm_read(const std::shared_ptr<Connection>& c);
+  void arm_write(const std::shared_ptr<Connection>& c);
+
+  static void on_reply(redisAsyncContext* ac, void* reply, void* privdata);
+  static void ev_add_read(void* data);
+  static void ev_del_read(void* data);
+  static void ev_add_write(void* data);
+  static void ev_del_write(void* data);
+  static void ev_cleanup(void* data);
+
+  RedisClientOptions options_;
+  net::strand<net::any_io_executor> strand_;
+  net::ip::tcp::resolver resolver_;
+  net::steady_timer reconnect_timer_;
+  net::steady_timer watchdog_;
+  std::function<void()> on_connected_;
+  std::function<void(const std::string&)> on_disconnected_;
+  std::function<void(const std::string&)> on_connect_failed_;
+  std::shared_ptr<Connection> conn_;
+  std::map<std::uint64_t, std::unique_ptr<Pending>> inflight_;  // by send order
+  std::uint64_t next_id_ = 1;
+  std::chrono::milliseconds backoff_;
+  std::mt19937 rng_;
+  bool stopped_ = false;
+  bool destroying_ = false;
+  std::string drop_reason_;  // why this side closed the connection, when it did
+  mutable std::mutex stats_mutex_;
+  RedisClientStats stats_;
+};
+
+// "redis error reply" / "connection lost" as one line for logs: the command name and the reason.
+std::string command_name(const std::vector<std::string>& args);
+
+}  // namespace lodestone::app

@@ -1,0 +1,24 @@
+#pragma once
+// Lodestone's keys in Redis. Every key starts with one prefix whose braces are a Redis Cluster
+// hash tag ("{lodestone}"), so all of a deployment's keys share one slot: the Lua scripts that
+// touch several keys at once stay legal on a cluster, and one shard serves one deployment.
+#include <string>
+
+namespace lodestone::app {
+
+struct RedisKeys {
+  explicit RedisKeys(const std::string& prefix)
+      : alerts(prefix + ":alerts"),
+        alert_seq(prefix + ":alerts:seq"),
+        dedup(prefix + ":alerts:seen:"),
+        events(prefix + ":events"),
+        quotes(prefix + ":quotes") {}
+
+  std::string alerts;     // stream: every alert notification, fields seq, key, origin, alert (JSON)
+  std::string alert_seq;  // counter: the last seq handed out, shared by every instance
+  std::string dedup;      // + "<alert id>|<state>": present while that notification is stored
+  std::string events;     // stream: the quotes and headlines each instance evaluated (its journal)
+  std::string quotes;     // hash: symbol -> latest quote (JSON), for the board after a restart
+};
+
+}  // namespace lodestone::app

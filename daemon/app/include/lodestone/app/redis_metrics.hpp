@@ -1,0 +1,39 @@
+#pragma once
+// Redis health at /metrics: per connection (alerts-writer, alerts-reader, state-writer,
+// state-reader) whether it is up, its commands, errors, timeouts and connects; the buffers
+// that hold writes while Redis is away; whether Redis persists with an append-only file.
+// Totals live in the stores; update() copies them in before a scrape is rendered.
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include <mutex>
+
+#include "lodestone/app/redis_alert_store.hpp"
+#include "lodestone/app/redis_state_store.hpp"
+
+namespace lodestone::app {
+
+class RedisMetrics {
+ public:
+  explicit RedisMetrics(prometheus::Registry& registry);
+  void update(const RedisAlertStoreStats& alerts, const RedisStateStats& state);
+
+ private:
+  void connection(const std::string& name, const RedisClientStats& s);
+
+  std::mutex mutex_;
+  prometheus::Family<prometheus::Gauge>& up_;
+  prometheus::Family<prometheus::Counter>& commands_;
+  prometheus::Family<prometheus::Counter>& errors_;
+  prometheus::Family<prometheus::Counter>& timeouts_;
+  prometheus::Family<prometheus::Counter>& connects_;
+  prometheus::Family<prometheus::Gauge>& aof_;
+  prometheus::Family<prometheus::Gauge>& buffered_;
+  prometheus::Family<prometheus::Counter>& dropped_;
+  prometheus::Family<prometheus::Counter>& alerts_;
+  prometheus::Family<prometheus::Counter>& remote_;
+};
+
+}  // namespace lodestone::app

@@ -1,0 +1,166 @@
+#pragma once
+// The market state several daemons share through Redis, and what a restart restores from it.
+//
+// Journal. Every quote and headline this instance's rule engine evaluates is appended, in
+// evaluation order and in small batches, to the stream {prefix}:events (fields origin, token,
+// batch, events = canonical NDJSON), trimmed by age (MINID ~ now - journal). The latest quote
+// per symbol also goes to the hash {prefix}:quotes.
+//
+// Restart. The rule engine has no state export, but it is deterministic on event time and
+// names alerts by what triggered them (rules/alert_identity.hpp). So restore() re-feeds this
+// instance's own journal (entries whose origin is its instance name) to the engine, in order:
+// windows, cooldowns and firing alerts come back as they were, and every notification the
+// replay produces again is recognised by the alert store's identity check and not notified a
+// second time. The board comes back from the hash, the news log (and so headline dedup) from
+// every instance's journaled headlines.
+//
+// Fan-out. A dedicated connection follows the journal (XREAD BLOCK). Entries from other
+// processes (another token) reach this instance: quotes update the board and wake the
+// WebSocket sessions (they are not evaluated here: their own instance evaluates them);
+// headlines enter this instance's pipeline like any feed's, so its rules see them and its
+// clients get them; the news log's dedup stops them from echoing back and forth.
+//
+// Redis away: events wait in a bounded buffer (oldest dropped first, counted) and the latest
+// quote per symbol is always kept; both are written once Redis is back.
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "lodestone/app/alert_store.hpp"
+#include "lodestone/app/pipeline.hpp"
+#include "lodestone/app/redis_client.hpp"
+#include "lodestone/app/redis_keys.hpp"
+#include "lodestone/feeds/canonical.hpp"
+#include "lodestone/web/board.hpp"
+#include "lodestone/web/hub.hpp"
+
+namespace lodestone::app {
+
+struct RedisStateOptions {
+  std::string prefix = "{lodestone}";
+  // Stable across restarts: a restart replays the journal entries written under this name.
+  // Every daemon sharing one Redis needs its own.
+  std::string instance = "lodestone";
+  std::chrono::hours journal{96};  // a Monday 09:35 window reaches back into Friday
+  std::size_t max_buffered_events = 100'000;
+  std::size_t max_batch_events = 2'000;
+  std::chrono::milliseconds flush_interval{200};
+  std::chrono::milliseconds block{5000};
+  std::chrono::milliseconds retry{500};
+  RedisClientOptions client;
+};
+
+struct RedisStateStats {
+  std::uint64_t recorded = 0;  // events handed to the journal
+  std::uint64_t written_batches = 0;
+  std::uint64_t dropped_events = 0;  // the buffer was full: left out of the journal
+  std::uint64_t remote_quotes = 0;   // from other instances
+  std::uint64_t remote_headlines = 0;
+  std::uint64_t restored_quotes = 0;
+  std::uint64_t replayed_events = 0;
+  std::size_t buffered = 0;
+  bool restored = false;
+  bool rules_restored = false;
+  RedisClientStats writer;
+  RedisClientStats reader;
+};
+
+class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
+ public:
+  static std::shared_ptr<RedisStateStore> create(net::any_io_executor executor, RedisStateOptions options,
+                                                 web::Board& board, web::Hub& hub, NewsLog& news, Pipeline& pipeline);
+  ~RedisStateStore();
+
+  // Wraps the rule engine (null when there are no rules) so that every event it evaluates is
+  // journaled: give the result to Pipeline::set_evaluator.
+  std::shared_ptr<Evaluator> recorder(std::shared_ptr<Evaluator> rules);
+
+  void start();
+  void stop();
+  // Restores the board, the news log and the rule engine, then follows the other instances.
+  // Start feeds in `done`: replayed events must reach the engine before live ones. done(true)
+  // once restored; done(false) when Redis did not make it within `wait`: the daemon goes on
+  // empty, and when Redis comes back the board and news are restored, the rules are not.
+  void restore(std::chrono::milliseconds wait, std::function<void(bool restored)> done);
+
+  // Pipeline strand (through the recorder).
+  void record(const Quote& quote);
+  void record(const Headline& headline);
+
+  [[nodiscard]] std::string degraded_reason() const;
+  [[nodiscard]] RedisStateStats stats() const;
+
+ private:
+  struct Batch {
+    std::string id;  // "<token>:<n>": a batch written twice is replayed once
+    std::string events;
+    std::size_t count = 0;
+    std::map<std::string, std::string> quotes;  // symbol -> JSON
+  };
+  struct Replayed {
+    feeds::CanonicalEvent event;
+    bool evaluate = false;  // this instance's own: goes to the rule engine
+  };
+
+  RedisStateStore(net::any_io_executor executor, RedisStateOptions options, web::Board& board, web::Hub& hub,
+                  NewsLog& news, Pipeline& pipeline);
+  void flush();
+  void flushed(const Result<RedisReply>& reply);
+  void schedule_flush(std::chrono::milliseconds after);
+  void resume_reading();
+  void read_later();
+  void restore_step();
+  void replay(std::vector<Replayed> events, bool last_page);
+  void restored();
+  void follow();
+  void take_remote(const std::string& events);
+  std::vector<feeds::CanonicalEvent> parse(const std::string& ndjson);
+  [[nodiscard]] int decimals(const Symbol& symbol) const;
+
+  RedisStateOptions options_;
+  RedisKeys keys_;
+  std::string token_;  // this process: its own entries are not fanned back to it
+  web::Board& board_;
+  web::Hub& hub_;
+  NewsLog& news_;
+  Pipeline& pipeline_;
+  std::shared_ptr<RedisClient> writer_;
+  std::shared_ptr<RedisClient> reader_;
+  net::steady_timer flush_timer_;
+  net::steady_timer read_timer_;
+  net::steady_timer restore_timer_;
+  feeds::CanonicalParser parser_;  // reader strand only
+  std::shared_ptr<Evaluator> rules_;
+
+  mutable std::mutex mutex_;
+  std::deque<std::string> lines_;              // waiting to be journaled
+  std::map<std::string, std::string> latest_;  // symbol -> JSON, waiting for the hash
+  std::optional<Batch> inflight_;              // sent (or to be sent again), not yet acknowledged
+  std::uint64_t next_batch_ = 1;
+  bool sending_ = false;
+  bool writer_up_ = false;
+  bool reader_up_ = false;
+  bool reading_ = false;
+  bool stopped_ = false;
+  // Restoring: position (the journal's end now), quotes (the hash), journal (pages up to the end).
+  enum class Stage : std::uint8_t { NotAsked, Position, Quotes, Journal, Done };
+  Stage stage_ = Stage::NotAsked;
+  bool replay_ = false;  // the rule engine is restored too: restore() asked, and not too late
+  std::string restore_until_;
+  std::string restore_from_ = "-";
+  std::unordered_set<std::string> replayed_batches_;
+  std::string position_ = "$";  // journal position the reader follows from
+  std::string redis_error_;
+  std::function<void(bool)> done_;
+  RedisStateStats stats_;
+};
+
+}  // namespace lodestone::app

@@ -1,0 +1,81 @@
+#include "lodestone/app/redis_metrics.hpp"
+
+namespace lodestone::app {
+namespace {
+
+namespace pm = prometheus;
+
+void set_total(pm::Family<pm::Counter>& family, const pm::Labels& labels, std::uint64_t total) {
+  auto& c = family.Add(labels);
+  const double delta = static_cast<double>(total) - c.Value();
+  if (delta > 0) c.Increment(delta);
+}
+
+}  // namespace
+
+RedisMetrics::RedisMetrics(prometheus::Registry& r)
+    : up_(pm::BuildGauge().Name("lodestone_redis_up").Help("1 while the Redis connection is ready").Register(r)),
+      commands_(pm::BuildCounter()
+                    .Name("lodestone_redis_commands_total")
+                    .Help("Redis replies received, error replies included")
+                    .Register(r)),
+      errors_(pm::BuildCounter()
+                  .Name("lodestone_redis_errors_total")
+                  .Help("Redis error replies and commands lost with their connection")
+                  .Register(r)),
+      timeouts_(pm::BuildCounter()
+                    .Name("lodestone_redis_timeouts_total")
+                    .Help("Redis connections dropped because a reply was late")
+                    .Register(r)),
+      connects_(
+          pm::BuildCounter().Name("lodestone_redis_connects_total").Help("Redis handshakes completed").Register(r)),
+      aof_(pm::BuildGauge()
+               .Name("lodestone_redis_aof_enabled")
+               .Help("1 when Redis persists with an append-only file, 0 when it does not (alerts at risk)")
+               .Register(r)),
+      buffered_(pm::BuildGauge()
+                    .Name("lodestone_redis_buffered")
+                    .Help("Writes waiting for Redis, by kind (alerts, events)")
+                    .Register(r)),
+      dropped_(pm::BuildCounter()
+                   .Name("lodestone_redis_dropped_total")
+                   .Help("Writes given up because the buffer was full, by kind")
+                   .Register(r)),
+      alerts_(pm::BuildCounter()
+                  .Name("lodestone_redis_alerts_total")
+                  .Help("Alert notifications by outcome: written, duplicate, provisional, delivered")
+                  .Register(r)),
+      remote_(pm::BuildCounter()
+                  .Name("lodestone_redis_remote_events_total")
+                  .Help("Quotes and headlines received from other instances")
+                  .Register(r)) {}
+
+void RedisMetrics::connection(const std::string& name, const RedisClientStats& s) {
+  const pm::Labels l{{"connection", name}};
+  up_.Add(l).Set(s.state == RedisState::Connected ? 1 : 0);
+  set_total(commands_, l, s.ops);
+  set_total(errors_, l, s.errors);
+  set_total(timeouts_, l, s.timeouts);
+  set_total(connects_, l, s.connects);
+}
+
+void RedisMetrics::update(const RedisAlertStoreStats& alerts, const RedisStateStats& state) {
+  std::lock_guard lock(mutex_);
+  connection("alerts-writer", alerts.writer);
+  connection("alerts-reader", alerts.reader);
+  connection("state-writer", state.writer);
+  connection("state-reader", state.reader);
+  if (alerts.writer.aof_enabled) aof_.Add({}).Set(*alerts.writer.aof_enabled ? 1 : 0);
+  buffered_.Add({{"kind", "alerts"}}).Set(static_cast<double>(alerts.buffered));
+  buffered_.Add({{"kind", "events"}}).Set(static_cast<double>(state.buffered));
+  set_total(dropped_, {{"kind", "alerts"}}, alerts.dropped);
+  set_total(dropped_, {{"kind", "events"}}, state.dropped_events);
+  set_total(alerts_, {{"outcome", "written"}}, alerts.written);
+  set_total(alerts_, {{"outcome", "duplicate"}}, alerts.duplicates);
+  set_total(alerts_, {{"outcome", "provisional"}}, alerts.provisional);
+  set_total(alerts_, {{"outcome", "delivered"}}, alerts.delivered);
+  set_total(remote_, {{"type", "quote"}}, state.remote_quotes);
+  set_total(remote_, {{"type", "headline"}}, state.remote_headlines);
+}
+
+}  // namespace lodestone::app

@@ -1,0 +1,238 @@
+// The Redis state store: quotes and headlines shared between instances, and a restart that
+// brings back the board, the news and the rule engine's state without notifying anything twice.
+#include "lodestone/app/redis_state_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include "lodestone/app/redis_alert_store.hpp"
+#include "lodestone/app/universe.hpp"
+#include "redis_test_util.hpp"
+
+namespace lodestone::testing {
+namespace {
+
+using app::RedisStateStore;
+using namespace std::chrono_literals;
+
+const InstrumentRegistry& registry() {
+  static const InstrumentRegistry r = *app::load_universe(std::string(LODESTONE_SOURCE_DIR) + "/deploy/universe.yaml");
+  return r;
+}
+
+// Synthetic quote: 2026-02-09 10:00 (+08:00) plus `second` seconds.
+Quote quote(const std::string& symbol, int second, const std::string& last) {
+  Quote q;
+  q.symbol = *Symbol::parse(symbol);
+  q.ts = Timestamp{1'770'602'400'000LL + second * 1000LL};
+  q.last = *Price::parse(last);
+  q.prev_close = *Price::parse("1.441");
+  return q;
+}
+
+Headline headline(const std::string& id, int second) {
+  Headline h;
+  h.id = id;
+  h.ts = Timestamp{1'770'602'400'000LL + second * 1000LL};
+  h.source = "synthetic";
+  h.title = "synthetic headline " + id;
+  return h;
+}
+
+// A stand-in rule engine: one alert per quote, named by what triggered it (as the real engine
+// names alerts), and a log of every event it evaluated, in order.
+class EchoRules final : public app::Evaluator {
+ public:
+  std::vector<Alert> on_quote(const Quote& q) override {
+    log("q:" + q.symbol.str() + "@" + std::to_string(q.ts.ms));
+    return {synthetic_alert("move-" + q.symbol.str() + "-" + std::to_string(q.ts.ms))};
+  }
+  std::vector<Alert> on_headline(Headline& h) override {
+    log("h:" + h.id);
+    h.tags.push_back("synthetic-tag");
+    return {};
+  }
+  std::vector<Alert> advance(Timestamp) override { return {}; }
+  std::vector<std::string> seen() const {
+    std::lock_guard lock(mutex_);
+    return seen_;
+  }
+
+ private:
+  void log(std::string s) {
+    std::lock_guard lock(mutex_);
+    seen_.push_back(std::move(s));
+  }
+  mutable std::mutex mutex_;
+  std::vector<std::string> seen_;
+};
+
+// One daemon's worth of state, wired as the daemon wires it.
+struct Daemon {
+  Daemon(IoThreads& io, const RedisServer& server, const std::string& instance, bool with_rules = true)
+      : board(registry()), news(100) {
+    app::RedisAlertStoreOptions ao;
+    ao.instance = instance;
+    ao.client.endpoint = *app::parse_redis_url(server.url());
+    ao.client.command_timeout = 500ms;
+    ao.client.backoff_initial = 20ms;
+    ao.client.backoff_max = 200ms;
+    ao.block = 300ms;
+    alerts = app::RedisAlertStore::create(io.executor(), ao);
+    alerts->set_delivery(delivered.sink());
+    pipeline = std::make_unique<app::Pipeline>(io.executor(), registry(), board, hub, *alerts, news, 10'000);
+    app::RedisStateOptions so;
+    so.instance = instance;
+    so.client = ao.client;
+    so.block = 300ms;
+    so.flush_interval = 20ms;
+    so.retry = 50ms;
+    state = RedisStateStore::create(io.executor(), so, board, hub, news, *pipeline);
+    if (with_rules) rules = std::make_shared<EchoRules>();
+    pipeline->set_evaluator(state->recorder(rules));
+    alerts->start();
+    state->start();
+  }
+  ~Daemon() {
+    state->stop();
+    alerts->stop();
+  }
+  bool restore(std::chrono::milliseconds wait = 10s) {
+    auto done = std::make_shared<std::promise<bool>>();
+    auto f = done->get_future();
+    state->restore(wait, [done](bool ok) { done->set_value(ok); });
+    if (f.wait_for(wait + 5s) != std::future_status::ready) return false;
+    return f.get();
+  }
+  std::optional<std::string> last_price(const std::string& symbol) const {
+    auto e = board.latest(*Symbol::parse(symbol));
+    if (!e) return std::nullopt;
+    return e->quote.last.format(3);
+  }
+
+  web::Board board;
+  web::Hub hub;
+  app::NewsLog news;
+  Deliveries delivered;
+  std::shared_ptr<app::RedisAlertStore> alerts;
+  std::unique_ptr<app::Pipeline> pipeline;
+  std::shared_ptr<RedisStateStore> state;
+  std::shared_ptr<EchoRules> rules;
+};
+
+TEST(RedisStateStore, QuotesAndHeadlinesOfOneInstanceReachTheOther) {
+  RedisServer server;
+  IoThreads io;
+  Daemon a(io, server, "a");
+  Daemon b(io, server, "b");
+  ASSERT_TRUE(a.restore());
+  ASSERT_TRUE(b.restore());
+
+  ASSERT_TRUE(a.pipeline->accept(quote("159713.SZ", 1, "1.452")));
+  ASSERT_TRUE(eventually([&] { return b.last_price("159713.SZ") == std::optional<std::string>("1.452"); }))
+      << "the quote never reached b's board";
+  ASSERT_TRUE(a.pipeline->accept(headline("n1", 2)));
+  ASSERT_TRUE(eventually([&] { return b.news.contains("n1"); }));
+  EXPECT_TRUE(contains(b.news.json(10), "synthetic-tag")) << "a headline travels with the tags a's rules gave it";
+
+  // b evaluated a's headline (its rules saw it), but not a's quote: a evaluates its own quotes.
+  ASSERT_TRUE(eventually([&] { return b.rules->seen().size() == 1; }));
+  EXPECT_EQ(b.rules->seen(), std::vector<std::string>{"h:n1"});
+  // The move alert a raised reached b's clients too, with the same seq.
+  ASSERT_TRUE(eventually([&] { return b.delivered.stored().size() == 1 && a.delivered.stored().size() == 1; }));
+  EXPECT_EQ(*a.delivered.stored()[0].json, *b.delivered.stored()[0].json);
+
+  // Nothing echoes: each instance journals the headline once, then it settles.
+  std::this_thread::sleep_for(300ms);
+  const auto settled = server.command({"XLEN", "{lodestone}:events"}).integer;
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(server.command({"XLEN", "{lodestone}:events"}).integer, settled);
+  EXPECT_EQ(a.rules->seen(), (std::vector<std::string>{"q:159713.SZ@1770602401000", "h:n1"}));
+  EXPECT_EQ(a.state->stats().remote_headlines, 1U);  // b's copy came back once, and stopped there
+}
+
+TEST(RedisStateStore, ARestartRestoresBoardNewsAndRulesWithoutNotifyingTwice) {
+  RedisServer server(RedisServerOptions{.appendonly = true, .appendfsync = "always", .extra = {}});
+  IoThreads io;
+  std::vector<std::string> evaluated_before;
+  {
+    Daemon a(io, server, "a");
+    Daemon other(io, server, "other");
+    ASSERT_TRUE(a.restore());
+    ASSERT_TRUE(other.restore());
+    ASSERT_TRUE(a.pipeline->accept(quote("159713.SZ", 1, "1.452")));
+    ASSERT_TRUE(a.pipeline->accept(headline("n1", 2)));
+    ASSERT_TRUE(a.pipeline->accept(quote("159713.SZ", 3, "1.470")));
+    ASSERT_TRUE(other.pipeline->accept(quote("600111.SH", 4, "40.10")));
+    ASSERT_TRUE(eventually([&] { return a.delivered.stored().size() == 3; }));
+    ASSERT_TRUE(eventually([&] { return a.state->stats().buffered == 0 && other.state->stats().buffered == 0; }));
+    evaluated_before = a.rules->seen();
+  }
+  server.restart();
+
+  Daemon a(io, server, "a");
+  ASSERT_TRUE(a.restore()) << "restored with the rules";
+  // The board: every instance's latest quotes.
+  EXPECT_EQ(a.last_price("159713.SZ"), std::optional<std::string>("1.470"));
+  EXPECT_EQ(a.last_price("600111.SH"), std::optional<std::string>("40.100"));
+  // The news log, so the same headline from a feed is a duplicate.
+  EXPECT_TRUE(a.news.contains("n1"));
+  // The rule engine saw its own events again, in the same order, and not the other's.
+  ASSERT_TRUE(eventually([&] { return a.rules->seen().size() == evaluated_before.size(); }));
+  EXPECT_EQ(a.rules->seen(), evaluated_before);
+  // It gave the same notifications again; the alert store knew them all.
+  std::this_thread::sleep_for(300ms);
+  EXPECT_TRUE(a.delivered.all().empty()) << "a restart must not notify again";
+  EXPECT_EQ(a.alerts->last_seq(), 3U);
+  EXPECT_EQ(a.alerts->after(0, 10).alerts.size(), 3U);
+  // And it goes on from there.
+  ASSERT_TRUE(a.pipeline->accept(quote("159713.SZ", 10, "1.480")));
+  ASSERT_TRUE(eventually([&] { return a.delivered.stored().size() == 1; }));
+  EXPECT_EQ(a.delivered.stored()[0].seq, 4U);
+}
+
+TEST(RedisStateStore, AnUnreachableRedisDoesNotHoldTheStartBackForever) {
+  RedisServer server;
+  server.kill();
+  IoThreads io;
+  Daemon a(io, server, "a");
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_FALSE(a.restore(300ms));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+  EXPECT_FALSE(a.state->degraded_reason().empty());
+
+  // Events keep flowing into the buffer and reach Redis once it is there.
+  ASSERT_TRUE(a.pipeline->accept(quote("159713.SZ", 1, "1.452")));
+  ASSERT_TRUE(eventually([&] { return a.state->stats().buffered == 1; }));
+  server.start();
+  ASSERT_TRUE(eventually([&] { return a.state->stats().buffered == 0; }));
+  EXPECT_TRUE(contains(server.command({"HGET", "{lodestone}:quotes", "159713.SZ"}).str, R"("last":1.452)"));
+  EXPECT_TRUE(eventually([&] { return a.state->degraded_reason().empty(); }));
+  EXPECT_FALSE(a.state->stats().rules_restored);
+}
+
+TEST(RedisStateStore, JournalWritesSurviveARedisCrash) {
+  RedisServer server(RedisServerOptions{.appendonly = true, .appendfsync = "always", .extra = {}});
+  IoThreads io;
+  Daemon a(io, server, "a", false);
+  ASSERT_TRUE(a.restore());
+  ASSERT_TRUE(a.pipeline->accept(quote("159713.SZ", 1, "1.452")));
+  ASSERT_TRUE(eventually([&] { return a.state->stats().written_batches >= 1; }));
+  server.kill();
+  for (int i = 2; i < 12; ++i) ASSERT_TRUE(a.pipeline->accept(quote("159713.SZ", i, "1.46" + std::to_string(i % 10))));
+  ASSERT_TRUE(eventually([&] { return a.state->stats().buffered == 10; }));
+  server.start();
+  ASSERT_TRUE(eventually([&] { return a.state->stats().buffered == 0; }));
+  // Every quote is in the journal once.
+  std::size_t lines = 0;
+  for (const auto& e : server.command({"XRANGE", "{lodestone}:events", "-", "+"}).elements) {
+    const auto& kv = e.elements.at(1).elements;
+    for (std::size_t i = 0; i + 1 < kv.size(); i += 2)
+      if (kv[i].str == "events")
+        for (char c : kv[i + 1].str) lines += c == '\n';
+  }
+  EXPECT_EQ(lines, 11U);
+  EXPECT_TRUE(contains(server.command({"HGET", "{lodestone}:quotes", "159713.SZ"}).str, R"("last":1.461)"));
+}
+
+}  // namespace
+}  // namespace lodestone::testing

@@ -1,0 +1,77 @@
+#pragma once
+// A real redis-server for tests: its own temporary directory, a free loopback port (redis has no
+// "--port 0", so a port is picked by binding port 0 and retried if redis then cannot bind it),
+// no RDB snapshots, append-only persistence on request. Fault tests kill, hang and restart it.
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lodestone::testing {
+
+struct RedisServerOptions {
+  bool appendonly = false;
+  std::string appendfsync = "always";  // with appendonly: always, everysec or no
+  std::vector<std::string> extra;      // more "--name value" arguments
+};
+
+// What a synchronous command answered (tests only; the daemon uses the async client).
+struct SyncReply {
+  enum class Type { Nil, Integer, String, Status, Error, Array };
+  Type type = Type::Nil;
+  long long integer = 0;
+  std::string str;
+  std::vector<SyncReply> elements;
+};
+
+class RedisServer {
+ public:
+  explicit RedisServer(RedisServerOptions options = {});
+  ~RedisServer();
+  RedisServer(const RedisServer&) = delete;
+  RedisServer& operator=(const RedisServer&) = delete;
+
+  [[nodiscard]] std::uint16_t port() const { return port_; }
+  [[nodiscard]] std::string url(int db = 0) const;
+  [[nodiscard]] const std::string& dir() const { return dir_; }
+  [[nodiscard]] bool running() const { return pid_ > 0; }
+  [[nodiscard]] std::string log() const;
+
+  void kill();   // SIGKILL, like a crash: nothing is flushed beyond what the fsync policy did
+  void start();  // again, on the same port and directory (an AOF is replayed)
+  void restart() {
+    kill();
+    start();
+  }
+  void pause();   // SIGSTOP: connections stay open, nothing answers
+  void resume();  // SIGCONT
+
+  // One command on a fresh blocking connection; throws when the server cannot be reached.
+  SyncReply command(const std::vector<std::string>& args,
+                    std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
+
+ private:
+  bool launch();  // false when the port was taken
+  RedisServerOptions options_;
+  std::string dir_;
+  std::uint16_t port_ = 0;
+  pid_t pid_ = -1;
+  bool paused_ = false;
+};
+
+void wait_a_little();  // a few milliseconds
+
+// Polls `condition` until it holds or `timeout` passes.
+template <class F>
+bool eventually(F&& condition, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    wait_a_little();
+  }
+  return true;
+}
+
+}  // namespace lodestone::testing
