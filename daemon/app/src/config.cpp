@@ -206,7 +206,14 @@ Result<Config> read(const YAML::Node& root, const std::string& file) {
   }
   if (const auto& feeds = root["feeds"]) {
     if (!feeds.IsSequence()) return r.error(feeds, "feeds must be a list of feed entries");
-    for (const auto& f : feeds) c.feeds.push_back(f);
+    auto parsed = feeds::parse_feed_configs(feeds);
+    if (!parsed) return make_error(file + ": " + parsed.error().message);
+    c.feeds = std::move(*parsed);
+    for (auto& f : c.feeds) {
+      // A replay entry's path is relative to this file, like every other path here.
+      if (f.kind == feeds::FeedKind::Replay && !f.url.empty() && !std::filesystem::path(f.url).is_absolute())
+        f.url = (r.base / f.url).lexically_normal().string();
+    }
   }
   if (const auto& ws = root["websocket"]) {
     if (auto st = read_websocket(r, ws, c.server); !st) return st.error();

@@ -15,6 +15,8 @@
 #include "lodestone/app/universe.hpp"
 #include "lodestone/core/json_writer.hpp"
 #include "lodestone/feeds/canonical.hpp"
+#include "lodestone/feeds/feed.hpp"
+#include "lodestone/feeds/feed_config.hpp"
 #include "lodestone/feeds/replay_feed.hpp"
 #include "lodestone/web/server.hpp"
 
@@ -143,6 +145,7 @@ struct Runtime final : web::Api {
   std::vector<std::shared_ptr<feeds::FeedStatus>> feed_statuses;
   std::shared_ptr<feeds::FeedStatus> ingest_status = std::make_shared<feeds::FeedStatus>("ingest", "http");
   std::vector<std::shared_ptr<feeds::ReplayFeed>> replays;
+  std::vector<std::shared_ptr<feeds::Feed>> live_feeds;
   std::shared_ptr<RulesService> rules;
   std::atomic<bool> listening{false};
 };
@@ -211,6 +214,24 @@ int serve(const Config& config, const RunOptions& options) {
   };
   if (rt.rules && !(config.tape && config.feeds.empty())) tick();
 
+  if (!config.feeds.empty()) {
+    feeds::FeedContext context;
+    context.registry = &rt.registry;
+    context.news = std::make_shared<feeds::NewsDesk>(rt.registry);
+    for (const auto& fc : config.feeds) {
+      auto status = std::make_shared<feeds::FeedStatus>(fc.name, std::string(feeds::to_string(fc.kind)));
+      auto feed = feeds::make_feed(fc, rt.ioc.get_executor(), rt.pipeline, status, context);
+      if (!feed) {
+        spdlog::critical("feed {}: {}", fc.name, feed.error().message);
+        return 2;
+      }
+      rt.feed_statuses.push_back(status);
+      rt.live_feeds.push_back(*feed);
+      (*feed)->start();
+      spdlog::info("feed {} ({}) started", fc.name, feeds::to_string(fc.kind));
+    }
+  }
+
   net::signal_set signals(rt.ioc, SIGINT, SIGTERM, SIGHUP);
   std::function<void(beast::error_code, int)> on_signal = [&](beast::error_code ec, int sig) {
     if (ec) return;
@@ -228,6 +249,7 @@ int serve(const Config& config, const RunOptions& options) {
     }
     spdlog::info("{}: shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
     for (auto& f : rt.replays) f->stop();
+    for (auto& f : rt.live_feeds) f->stop();
     ticker.cancel();
     rt.server.stop();  // WebSockets close with 1001
     // Give close frames a moment to leave, then stop the loop.

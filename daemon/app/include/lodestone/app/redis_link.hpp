@@ -1,0 +1,55 @@
+#pragma once
+// The daemon's use of Redis in one place, so the wiring in daemon.cpp stays a few lines:
+// the alert store the pipeline writes to, the state store behind the rule engine, delivery of
+// alerts to the WebSocket hub, the restore that must finish before feeds start, /readyz and
+// /metrics.
+#include <prometheus/registry.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "lodestone/app/config.hpp"
+#include "lodestone/app/pipeline.hpp"
+#include "lodestone/app/redis_alert_store.hpp"
+#include "lodestone/app/redis_metrics.hpp"
+#include "lodestone/app/redis_state_store.hpp"
+#include "lodestone/app/redis_url.hpp"
+
+namespace lodestone::app {
+
+class RedisLink {
+ public:
+  // `instance` (the configuration's) names this daemon's journal: give every daemon sharing
+  // one Redis its own.
+  RedisLink(net::any_io_executor executor, const Config& config, const RedisEndpoint& endpoint);
+  ~RedisLink();
+  RedisLink(const RedisLink&) = delete;
+  RedisLink& operator=(const RedisLink&) = delete;
+
+  // For the Pipeline's constructor.
+  AlertStore& alerts() { return *alerts_; }
+  // Once the pipeline exists.
+  void attach(web::Board& board, web::Hub& hub, NewsLog& news, Pipeline& pipeline, prometheus::Registry& metrics);
+  // For Pipeline::set_evaluator: the rule engine (may be null) behind the journal.
+  std::shared_ptr<Evaluator> recorder(std::shared_ptr<Evaluator> rules);
+  // Connects, loads the alert history and restores board, news and rules, then runs `then`
+  // (start the feeds there) once: after the restore, or after `wait` if Redis is not there.
+  void start(std::chrono::milliseconds wait, std::function<void()> then);
+  void stop();
+
+  // "" when Redis keeps every promise; else why not (for /readyz).
+  [[nodiscard]] std::string degraded_reason() const;
+  void update_metrics();  // before rendering /metrics
+
+ private:
+  net::any_io_executor executor_;
+  RedisStateOptions state_options_;
+  std::shared_ptr<RedisAlertStore> alerts_;
+  std::shared_ptr<RedisStateStore> state_;
+  std::optional<RedisMetrics> metrics_;
+};
+
+}  // namespace lodestone::app

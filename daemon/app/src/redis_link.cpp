@@ -1,0 +1,62 @@
+#include "lodestone/app/redis_link.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace lodestone::app {
+
+RedisLink::RedisLink(net::any_io_executor executor, const Config& config, const RedisEndpoint& endpoint)
+    : executor_(std::move(executor)) {
+  RedisClientOptions client;
+  client.endpoint = endpoint;
+  RedisAlertStoreOptions a;
+  a.instance = config.server.instance;
+  a.retention = config.alert_retention;
+  a.client = client;
+  alerts_ = RedisAlertStore::create(executor_, a);
+  state_options_.instance = config.server.instance;
+  state_options_.client = client;
+  spdlog::info("alerts and state in {} (instance '{}')", describe(endpoint), config.server.instance);
+}
+
+RedisLink::~RedisLink() = default;
+
+void RedisLink::attach(web::Board& board, web::Hub& hub, NewsLog& news, Pipeline& pipeline,
+                       prometheus::Registry& metrics) {
+  alerts_->set_delivery([&hub](const StoredAlert& a) { hub.broadcast(a.json); });
+  // Clients that resumed before the history was there got nothing; make them resume again.
+  alerts_->when_loaded([&hub] {
+    if (hub.clients() == 0) return;
+    spdlog::info("alert history loaded after {} clients connected: asking them to resume", hub.clients());
+    hub.close_all(websocket::close_code::service_restart);
+  });
+  state_ = RedisStateStore::create(executor_, state_options_, board, hub, news, pipeline);
+  metrics_.emplace(metrics);
+}
+
+std::shared_ptr<Evaluator> RedisLink::recorder(std::shared_ptr<Evaluator> rules) {
+  return state_->recorder(std::move(rules));
+}
+
+void RedisLink::start(std::chrono::milliseconds wait, std::function<void()> then) {
+  alerts_->start();
+  state_->start();
+  state_->restore(wait, [then = std::move(then)](bool) { then(); });
+}
+
+void RedisLink::stop() {
+  alerts_->stop();
+  if (state_) state_->stop();
+}
+
+std::string RedisLink::degraded_reason() const {
+  std::string why = alerts_->degraded_reason();
+  const std::string state = state_ ? state_->degraded_reason() : std::string();
+  if (!state.empty() && why.empty()) why = state;
+  return why;
+}
+
+void RedisLink::update_metrics() {
+  if (metrics_ && state_) metrics_->update(alerts_->stats(), state_->stats());
+}
+
+}  // namespace lodestone::app
