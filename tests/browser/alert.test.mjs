@@ -28,12 +28,12 @@ before(async () => {
   await waitForState(session.page, 'live', 15000);
   // Let the short tape finish so the injected quotes are the newest.
   await session.page.waitForTimeout(2000);
-});
+}, { timeout: 60000 });
 
 after(async () => {
   await browser?.close();
   await daemon.cleanup();
-});
+}, { timeout: 30000 });
 
 test('a headline plus a move shows an alert in the panel within one second', { timeout: 30000 }, async () => {
   const { page } = session;

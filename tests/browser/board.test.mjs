@@ -24,12 +24,12 @@ before(async () => {
   await daemon.start();
   browser = await openBrowser();
   session = await openPage(browser.context, `${daemon.url}/`);
-});
+}, { timeout: 60000 });
 
 after(async () => {
   await browser?.close();
   await daemon.cleanup();
-});
+}, { timeout: 30000 });
 
 test('the daemon serves the page with a Content-Security-Policy at least as strict as the page needs', () => {
   assert.equal(session.response.status(), 200);

@@ -67,13 +67,13 @@ before(async () => {
   session = await openPage(browser.context, `${relay.url}/`, { beforeGoto: record });
   await waitForState(session.page, 'live', 15000);
   await session.page.waitForTimeout(1500); // the one-second tape plays out
-});
+}, { timeout: 60000 });
 
 after(async () => {
   await browser?.close();
   await relay.close();
   await daemon.cleanup();
-});
+}, { timeout: 30000 });
 
 test('a dropped connection resumes with the alert it missed, and none twice', { timeout: 60000 }, async () => {
   const { page } = session;

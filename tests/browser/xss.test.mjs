@@ -19,12 +19,12 @@ before(async () => {
   browser = await openBrowser();
   session = await openPage(browser.context, `${daemon.url}/`);
   await waitForState(session.page, 'live', 15000);
-});
+}, { timeout: 60000 });
 
 after(async () => {
   await browser?.close();
   await daemon.cleanup();
-});
+}, { timeout: 30000 });
 
 test('headlines with <script> and <img onerror> render as literal text', { timeout: 30000 }, async () => {
   const { page, problems } = session;

@@ -69,7 +69,8 @@ export async function openBrowser({ width = 1600, height = 900 } = {}) {
   return {
     context,
     async close() {
-      await context.close().catch(() => {});
+      // Bounded: a wedged browser must not hold the test run; the runner's process exit reaps it.
+      await Promise.race([context.close().catch(() => {}), new Promise((r) => setTimeout(r, 10000).unref())]);
       rmSync(profile, { recursive: true, force: true });
     },
   };
