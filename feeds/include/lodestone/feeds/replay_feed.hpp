@@ -24,7 +24,7 @@ struct ReplayOptions {
   // previous one (weekdays and sessions stay as they were) and ids get a "~pass" suffix, so
   // the board keeps moving and the rules fire again instead of being deduplicated.
   bool loop = false;
-  std::int64_t max_gap_ms = 5000;  // never wait longer than this between two events
+  std::int64_t max_gap_ms = 1000;  // never wait longer than this between two events (overnight news)
 };
 
 class ReplayFeed : public std::enable_shared_from_this<ReplayFeed> {
