@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "lodestone/net/net.hpp"
+#include "lodestone/web/url.hpp"
 #include "lodestone/web/server_options.hpp"
 
 namespace lodestone::web {
@@ -24,8 +25,6 @@ bool token_matches(std::string_view presented, std::string_view expected);
 
 std::string_view path_of(std::string_view target);
 std::optional<std::string> query_param(std::string_view target, std::string_view name);
-// Percent-decoding; nullopt for malformed escapes or an encoded NUL.
-std::optional<std::string> percent_decode(std::string_view s);
 
 // The Origin is allowed: listed, or (no list) the same host as the Host header.
 bool origin_allowed(const Request& req, const ServerOptions& options);

@@ -8,7 +8,7 @@
 namespace lodestone::web {
 namespace {
 
-std::shared_ptr<const std::string> hello_message(const ServerOptions& options) {
+std::shared_ptr<const std::string> hello_message(const ServerOptions& options, std::uint64_t last_seq) {
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
@@ -18,7 +18,8 @@ std::shared_ptr<const std::string> hello_message(const ServerOptions& options) {
   append_json_string(out, options.version);
   out += R"(,"instance":)";
   append_json_string(out, options.instance);
-  out += R"(,"quote_interval_ms":)" + std::to_string(options.quote_interval_ms) + "}";
+  out += R"(,"quote_interval_ms":)" + std::to_string(options.quote_interval_ms) + R"(,"last_seq":)" +
+         std::to_string(last_seq) + "}";
   return std::make_shared<const std::string>(std::move(out));
 }
 
@@ -53,7 +54,7 @@ void WebSocketSession::run(http::request<http::string_body> request) {
 void WebSocketSession::on_accept(beast::error_code ec) {
   if (ec) return;
   hub_->join(shared_from_this());
-  enqueue(hello_message(options_));
+  enqueue(hello_message(options_, api_.last_alert_seq()));
   arm_heartbeat();
   do_read();
 }

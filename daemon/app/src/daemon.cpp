@@ -76,6 +76,7 @@ struct Runtime final : web::Api {
   }
 
   web::AlertRange alerts_after(std::uint64_t after, std::size_t limit) override { return alerts.after(after, limit); }
+  std::uint64_t last_alert_seq() override { return alerts.last_seq(); }
   std::string news_json(std::size_t limit) override { return news.json(limit); }
 
   web::IngestReport ingest(std::string_view ndjson) override {
@@ -161,15 +162,14 @@ int serve(const Config& config, const RunOptions& options) {
     return 2;
   }
   Runtime rt(config, std::move(*registry));
-  if (!config.rules.empty()) {
-    // A replay keeps event time; live feeds run on the wall clock.
-    rt.rules = std::make_shared<RulesService>(rt.registry, config.rules, config.tape.has_value() && config.feeds.empty());
-    if (auto st = rt.rules->load(); !st) {
-      spdlog::critical("rules: {}", st.error().message);
-      return 2;
-    }
-    rt.pipeline.set_evaluator(rt.rules);
+  // A replay keeps event time; live feeds run on the wall clock. Without a rules file the
+  // service still answers silences and acknowledgements.
+  rt.rules = std::make_shared<RulesService>(rt.registry, config.rules, config.tape.has_value() && config.feeds.empty());
+  if (auto st = rt.rules->load(); !st) {
+    spdlog::critical("rules: {}", st.error().message);
+    return 2;
   }
+  rt.pipeline.set_evaluator(rt.rules);
   rt.ingest_status->set_state(feeds::FeedState::Live);
   rt.feed_statuses.push_back(rt.ingest_status);
 
@@ -212,7 +212,7 @@ int serve(const Config& config, const RunOptions& options) {
       tick();
     });
   };
-  if (rt.rules && !(config.tape && config.feeds.empty())) tick();
+  if (!config.rules.empty() && !(config.tape && config.feeds.empty())) tick();
 
   if (!config.feeds.empty()) {
     feeds::FeedContext context;

@@ -8,6 +8,7 @@
 #include "lodestone/core/json_writer.hpp"
 #include "lodestone/rules/diagnostic.hpp"
 #include "lodestone/rules/parser.hpp"
+#include "lodestone/web/url.hpp"
 
 namespace lodestone::app {
 namespace {
@@ -255,9 +256,9 @@ std::optional<web::HttpAnswer> RulesService::handle(std::string_view method, std
   }
   constexpr std::string_view kAlerts = "/api/v1/alerts/";
   if (path.starts_with(kAlerts) && path.ends_with("/ack") && method == "POST") {
-    const auto id = path.substr(kAlerts.size(), path.size() - kAlerts.size() - 4);
-    if (id.empty()) return json_error(404, "no alert id");
-    return ack(id, body, broadcast);
+    const auto id = web::percent_decode(path.substr(kAlerts.size(), path.size() - kAlerts.size() - 4));
+    if (!id || id->empty()) return json_error(404, "no alert id");
+    return ack(*id, body, broadcast);
   }
   if (path == "/api/v1/acks" && method == "GET") {
     std::lock_guard lock(mutex_);

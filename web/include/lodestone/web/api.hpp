@@ -32,6 +32,9 @@ class Api {
   virtual ~Api() = default;
   virtual std::string feeds_json() = 0;
   virtual AlertRange alerts_after(std::uint64_t after_seq, std::size_t limit) = 0;
+  // The highest alert seq the store has handed out (sent in hello, so a client can tell a
+  // store that restarted its numbering).
+  virtual std::uint64_t last_alert_seq() = 0;
   virtual std::string news_json(std::size_t limit) = 0;
   virtual IngestReport ingest(std::string_view ndjson) = 0;
   // "ok", or why the daemon is degraded (it still serves).
