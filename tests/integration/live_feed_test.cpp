@@ -20,10 +20,13 @@ class SinaFixture {
   }
   ~SinaFixture() {
     stop_ = true;
+    // A blocking accept() is not woken by closing the acceptor from another thread: connect once.
     beast::error_code ec;
-    acceptor_.close(ec);
-    ioc_.stop();
+    net::io_context wake_ioc;
+    tcp::socket wake(wake_ioc);
+    wake.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port()), ec);
     thread_.join();
+    acceptor_.close(ec);
   }
   std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
   int requests() const { return requests_.load(); }
@@ -38,7 +41,7 @@ class SinaFixture {
       beast::error_code ec;
       tcp::socket socket(ioc_);
       acceptor_.accept(socket, ec);
-      if (ec) return;
+      if (ec || stop_) return;
       beast::flat_buffer buffer;
       for (;;) {  // keep-alive: answer until the client closes
         http::request<http::string_body> req;
