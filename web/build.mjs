@@ -5,6 +5,7 @@
 // under the daemon's strict Content-Security-Policy.
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -31,7 +32,7 @@ async function main() {
   const { outdir } = parseArgs(process.argv.slice(2));
   const esbuild = await loadEsbuild();
   await mkdir(outdir, { recursive: true });
-  for (const stale of ['app.js', 'app.js.map', 'app.css', 'app.css.map']) await rm(path.join(outdir, stale), { force: true });
+  for (const stale of ['app.js', 'app.js.map', 'app.css', 'app.css.map', 'app.js.gz', 'app.css.gz', 'index.html.gz']) await rm(path.join(outdir, stale), { force: true });
 
   const common = {
     bundle: true,
@@ -56,8 +57,14 @@ async function main() {
   });
   await copyFile(path.join(front, 'favicon.svg'), path.join(outdir, 'favicon.svg'));
 
-  // Written last and atomically enough for CMake: index.html is the build's stamp output.
+  // Precompressed siblings: the daemon sends file.gz to browsers that accept gzip.
   const html = await readFile(path.join(front, 'index.html'), 'utf8');
+  for (const name of ['app.js', 'app.css', 'favicon.svg']) {
+    const bytes = await readFile(path.join(outdir, name));
+    await writeFile(path.join(outdir, `${name}.gz`), gzipSync(bytes, { level: 9 }));
+  }
+  await writeFile(path.join(outdir, 'index.html.gz'), gzipSync(Buffer.from(html), { level: 9 }));
+  // Written last and atomically enough for CMake: index.html is the build's stamp output.
   await writeFile(path.join(outdir, 'index.html'), html);
 }
 

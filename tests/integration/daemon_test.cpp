@@ -101,6 +101,32 @@ TEST(Daemon, ServesSnapshotHealthAndSecurityHeaders) {
   EXPECT_NE(news.body.find("每日经济新闻"), std::string::npos) << news.body;
 }
 
+TEST(Daemon, ServesThePageCompressedWhenTheBrowserAcceptsGzip) {
+  DaemonProcess daemon({"--no-tape"});
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), daemon.port()));
+  for (const char* target : {"/", "/app.js"}) {
+    http::request<http::empty_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::accept_encoding, "gzip, deflate, br");
+    http::write(stream, req);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(stream, buffer, res);
+    EXPECT_EQ(res.result_int(), 200U) << target;
+    EXPECT_EQ(res[http::field::content_encoding], "gzip") << target;
+    ASSERT_GE(res.body().size(), 2U);
+    EXPECT_EQ(static_cast<unsigned char>(res.body()[0]), 0x1fU);  // gzip magic
+    EXPECT_EQ(static_cast<unsigned char>(res.body()[1]), 0x8bU);
+    EXPECT_EQ(res[http::field::vary], "Accept-Encoding");
+  }
+  // Without Accept-Encoding the plain file comes back.
+  const auto plain = http_request(daemon.port(), http::verb::get, "/");
+  EXPECT_NE(plain.body.find("<!doctype html>"), std::string::npos) << plain.body.substr(0, 80);
+  EXPECT_EQ(plain.headers[http::field::cache_control], "no-cache");
+}
+
 TEST(Daemon, StopsGracefullyClosingWebSocketsWith1001) {
   DaemonProcess daemon({"--no-tape"});
   WsClient ws(daemon.port());
