@@ -57,7 +57,9 @@ TEST(NewsLog, NewestFirstAndDeduplicated) {
     h.id = "n" + std::to_string(i);
     h.title = "t" + std::to_string(i);
     h.ts = Timestamp{1'770'603'303'000 + i};
-    EXPECT_TRUE(log.append(h));
+    auto json = log.append(h);
+    ASSERT_TRUE(json);
+    EXPECT_NE(json->find(R"({"type":"news","seq":)" + std::to_string(i + 1) + ","), std::string::npos) << *json;
     EXPECT_FALSE(log.append(h));
   }
   const auto json = log.json(2);

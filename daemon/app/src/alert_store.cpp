@@ -41,16 +41,20 @@ std::uint64_t MemoryAlertStore::last_seq() const {
   return last_seq_;
 }
 
-bool NewsLog::append(const Headline& h) {
-  auto json = std::make_shared<const std::string>(to_json(h));
+std::shared_ptr<const std::string> NewsLog::append(const Headline& h) {
+  std::string body = to_json(h);
   std::lock_guard lock(mutex_);
-  if (!ids_.insert(h.id).second) return false;
-  items_.emplace_back(h.id, std::move(json));
+  if (!ids_.insert(h.id).second) return nullptr;
+  // {"type":"news",... -> {"type":"news","seq":N,...
+  constexpr std::string_view kHead = R"({"type":"news",)";
+  body.insert(kHead.size(), R"("seq":)" + std::to_string(++last_seq_) + ",");
+  auto json = std::make_shared<const std::string>(std::move(body));
+  items_.emplace_back(h.id, json);
   while (items_.size() > retention_) {
     ids_.erase(items_.front().first);
     items_.pop_front();
   }
-  return true;
+  return json;
 }
 
 bool NewsLog::contains(const std::string& id) const {

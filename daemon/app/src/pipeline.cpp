@@ -116,9 +116,10 @@ void Pipeline::process(Headline& headline) {
   }
   std::vector<Alert> alerts;
   if (evaluator_) alerts = evaluator_->on_headline(headline);  // tags the headline too
-  news_.append(headline);
+  auto json = news_.append(headline);
+  if (!json) return;  // the log is the authority on duplicates
   // The headline goes out before the alerts that cite it.
-  hub_.broadcast(std::make_shared<const std::string>(to_json(headline)));
+  hub_.broadcast(std::move(json));
   publish(std::move(alerts));
   std::lock_guard lock(counters_mutex_);
   ++counters_.headlines;

@@ -78,7 +78,8 @@ RedisAlertStore::RedisAlertStore(net::any_io_executor executor, RedisAlertStoreO
         return RedisClient::create(executor, o);
       }()),
       retry_timer_(writer_client_->strand()),
-      read_timer_(reader_client_->strand()) {}
+      read_timer_(reader_client_->strand()),
+      drain_timer_(writer_client_->strand()) {}
 
 RedisAlertStore::~RedisAlertStore() = default;
 
@@ -104,9 +105,32 @@ void RedisAlertStore::start() {
   reader_client_->start();
 }
 
-void RedisAlertStore::stop() {
+void RedisAlertStore::stop(std::chrono::milliseconds drain) {
+  pump();
+  drain_until(std::chrono::steady_clock::now() + drain);
+}
+
+void RedisAlertStore::drain_until(std::chrono::steady_clock::time_point deadline) {
+  bool drained = false;
   {
     std::lock_guard lock(mutex_);
+    drained = stopped_ || writer_ != Link::Up ||
+              std::none_of(waiting_.begin(), waiting_.end(), [](const Waiting& w) { return !w.written; });
+  }
+  if (drained || std::chrono::steady_clock::now() >= deadline) {
+    halt();
+    return;
+  }
+  drain_timer_.expires_after(std::chrono::milliseconds(10));
+  drain_timer_.async_wait([w = weak_from_this(), deadline](const boost::system::error_code& ec) {
+    if (auto s = w.lock(); s && !ec) s->drain_until(deadline);
+  });
+}
+
+void RedisAlertStore::halt() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopped_) return;
     stopped_ = true;
   }
   net::post(writer_client_->strand(), [w = weak_from_this()] {

@@ -131,7 +131,8 @@ RedisStateStore::RedisStateStore(net::any_io_executor executor, RedisStateOption
       }()),
       flush_timer_(writer_->strand()),
       read_timer_(reader_->strand()),
-      restore_timer_(reader_->strand()) {}
+      restore_timer_(reader_->strand()),
+      drain_timer_(writer_->strand()) {}
 
 RedisStateStore::~RedisStateStore() = default;
 
@@ -148,9 +149,31 @@ void RedisStateStore::start() {
   });
 }
 
-void RedisStateStore::stop() {
+void RedisStateStore::stop(std::chrono::milliseconds drain) {
+  flush();
+  drain_until(std::chrono::steady_clock::now() + drain);
+}
+
+void RedisStateStore::drain_until(std::chrono::steady_clock::time_point deadline) {
+  bool drained = false;
   {
     std::lock_guard lock(mutex_);
+    drained = stopped_ || !writer_up_ || (!sending_ && !inflight_ && lines_.empty() && latest_.empty());
+  }
+  if (drained || std::chrono::steady_clock::now() >= deadline) {
+    halt();
+    return;
+  }
+  drain_timer_.expires_after(std::chrono::milliseconds(10));
+  drain_timer_.async_wait([w = weak_from_this(), deadline](const boost::system::error_code& ec) {
+    if (auto s = w.lock(); s && !ec) s->drain_until(deadline);
+  });
+}
+
+void RedisStateStore::halt() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopped_) return;
     stopped_ = true;
   }
   net::post(writer_->strand(), [w = weak_from_this()] {

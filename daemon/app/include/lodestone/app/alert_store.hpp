@@ -56,12 +56,13 @@ class MemoryAlertStore final : public AlertStore {
   std::uint64_t last_seq_ = 0;
 };
 
-// Recent headlines, newest last, deduplicated by id.
+// Recent headlines, newest last, deduplicated by id. Each gets a strictly increasing `seq`,
+// written into its JSON, so a client can tell it missed one.
 class NewsLog {
  public:
   explicit NewsLog(std::size_t retention) : retention_(retention) {}
-  // False for a headline already held.
-  bool append(const Headline& h);
+  // The headline's JSON with its seq, or nullptr for a headline already held.
+  std::shared_ptr<const std::string> append(const Headline& h);
   [[nodiscard]] bool contains(const std::string& id) const;
   [[nodiscard]] std::string json(std::size_t limit) const;  // {"news":[...]} newest first
 
@@ -70,6 +71,7 @@ class NewsLog {
   mutable std::mutex mutex_;
   std::deque<std::pair<std::string, std::shared_ptr<const std::string>>> items_;
   std::unordered_set<std::string> ids_;
+  std::uint64_t last_seq_ = 0;
 };
 
 }  // namespace lodestone::app

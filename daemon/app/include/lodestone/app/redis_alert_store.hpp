@@ -72,7 +72,8 @@ class RedisAlertStore final : public AlertStore, public std::enable_shared_from_
   void set_delivery(Delivery delivery) override;
   // Connects, loads the last `retention` alerts into the mirror and follows the stream.
   void start();
-  void stop();
+  // Gives writes in flight and buffered ones up to `drain` to reach Redis, then disconnects.
+  void stop(std::chrono::milliseconds drain = std::chrono::milliseconds(250));
   // Runs once, from the reader's strand, when the history is loaded (at once if it already is).
   void when_loaded(std::function<void()> fn);
 
@@ -99,6 +100,8 @@ class RedisAlertStore final : public AlertStore, public std::enable_shared_from_
   };
 
   explicit RedisAlertStore(net::any_io_executor executor, RedisAlertStoreOptions options);
+  void halt();
+  void drain_until(std::chrono::steady_clock::time_point deadline);
   void pump();
   void written(const std::vector<std::string>& keys, const Result<RedisReply>& reply);
   void retry_later();
@@ -129,6 +132,7 @@ class RedisAlertStore final : public AlertStore, public std::enable_shared_from_
   std::shared_ptr<RedisClient> reader_client_;
   net::steady_timer retry_timer_;
   net::steady_timer read_timer_;
+  net::steady_timer drain_timer_;
   Delivery delivery_;
 
   mutable std::mutex mutex_;

@@ -84,7 +84,8 @@ class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
   std::shared_ptr<Evaluator> recorder(std::shared_ptr<Evaluator> rules);
 
   void start();
-  void stop();
+  // Gives buffered journal writes up to `drain` to reach Redis, then disconnects.
+  void stop(std::chrono::milliseconds drain = std::chrono::milliseconds(250));
   // Restores the board, the news log and the rule engine, then follows the other instances.
   // Start feeds in `done`: replayed events must reach the engine before live ones. done(true)
   // once restored; done(false) when Redis did not make it within `wait`: the daemon goes on
@@ -112,6 +113,8 @@ class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
 
   RedisStateStore(net::any_io_executor executor, RedisStateOptions options, web::Board& board, web::Hub& hub,
                   NewsLog& news, Pipeline& pipeline);
+  void halt();
+  void drain_until(std::chrono::steady_clock::time_point deadline);
   void flush();
   void flushed(const Result<RedisReply>& reply);
   void schedule_flush(std::chrono::milliseconds after);
@@ -137,6 +140,7 @@ class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
   net::steady_timer flush_timer_;
   net::steady_timer read_timer_;
   net::steady_timer restore_timer_;
+  net::steady_timer drain_timer_;
   feeds::CanonicalParser parser_;  // reader strand only
   std::shared_ptr<Evaluator> rules_;
 
