@@ -1,21 +1,20 @@
 // lodestone: the rare-earth market board and alerting daemon.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 #include "lodestone/app/config.hpp"
-#include "lodestone/core/calendar.hpp"
-#include "lodestone/core/json_writer.hpp"
 #include "lodestone/app/daemon.hpp"
 #include "lodestone/app/universe.hpp"
+#include "lodestone/core/calendar.hpp"
+#include "lodestone/core/json_writer.hpp"
 #include "lodestone/feeds/canonical.hpp"
 #include "lodestone/rules/backtest.hpp"
 #include "lodestone/rules/diagnostic.hpp"
 #include "lodestone/rules/parser.hpp"
-
-#include <fstream>
 
 #ifndef LODESTONE_VERSION
 #define LODESTONE_VERSION "0.0.0"

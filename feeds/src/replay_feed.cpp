@@ -80,8 +80,8 @@ void ReplayFeed::next() {
     std::int64_t delay_ms = 0;
     if (previous_ts_ && options_.speed > 0) {
       const auto trading = TradingCalendar::shanghai().trading_ms_between(*previous_ts_, ts);
-      delay_ms = std::clamp<std::int64_t>(std::llround(static_cast<double>(trading) / options_.speed), 0,
-                                          options_.max_gap_ms);
+      delay_ms =
+          std::clamp<std::int64_t>(std::llround(static_cast<double>(trading) / options_.speed), 0, options_.max_gap_ms);
     }
     previous_ts_ = ts;
     auto deliver = [this, bytes = line_.size(), e = std::move(*event)] {

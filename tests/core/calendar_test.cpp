@@ -46,9 +46,9 @@ TEST(Calendar, SessionPhases) {
 TEST(Calendar, TradingMinutesSkipLunchAndNights) {
   auto minutes = [](const char* a, const char* b) { return cal.trading_ms_between(at(a), at(b)) / 60'000; };
   EXPECT_EQ(minutes("2026-02-09T10:00:00+08:00", "2026-02-09T10:15:00+08:00"), 15);
-  EXPECT_EQ(minutes("2026-02-09T11:20:00+08:00", "2026-02-09T13:10:00+08:00"), 20);  // across lunch
-  EXPECT_EQ(minutes("2026-02-09T14:50:00+08:00", "2026-02-10T09:40:00+08:00"), 20);  // overnight
-  EXPECT_EQ(minutes("2026-02-13T14:55:00+08:00", "2026-02-24T09:35:00+08:00"), 10);  // Spring Festival
+  EXPECT_EQ(minutes("2026-02-09T11:20:00+08:00", "2026-02-09T13:10:00+08:00"), 20);   // across lunch
+  EXPECT_EQ(minutes("2026-02-09T14:50:00+08:00", "2026-02-10T09:40:00+08:00"), 20);   // overnight
+  EXPECT_EQ(minutes("2026-02-13T14:55:00+08:00", "2026-02-24T09:35:00+08:00"), 10);   // Spring Festival
   EXPECT_EQ(minutes("2026-02-06T09:30:00+08:00", "2026-02-09T15:00:00+08:00"), 480);  // Fri + Mon
   EXPECT_EQ(minutes("2026-02-09T10:15:00+08:00", "2026-02-09T10:00:00+08:00"), -15);
   EXPECT_EQ(minutes("2026-02-09T12:00:00+08:00", "2026-02-09T12:30:00+08:00"), 0);

@@ -13,9 +13,8 @@ TEST(JsonWriter, QuoteInCanonicalForm) {
   q.prev_close = *Price::parse("1.190");
   q.volume = 123456700;
   q.turnover = *Price::parse("152000000.0");
-  EXPECT_EQ(to_json(q, 3),
-            R"({"type":"quote","symbol":"159713.SZ","ts":"2026-02-09T10:15:03.120+08:00","last":1.234,)"
-            R"("prev_close":1.190,"volume":123456700,"turnover":152000000.0})");
+  EXPECT_EQ(to_json(q, 3), R"({"type":"quote","symbol":"159713.SZ","ts":"2026-02-09T10:15:03.120+08:00","last":1.234,)"
+                           R"("prev_close":1.190,"volume":123456700,"turnover":152000000.0})");
 }
 
 TEST(JsonWriter, EscapesAndRepairsText) {
@@ -23,8 +22,12 @@ TEST(JsonWriter, EscapesAndRepairsText) {
   append_json_string(out, "稀土\"<script>\"\n\x01");
   EXPECT_EQ(out, "\"稀土\\\"<script>\\\"\\n\\u0001\"");
   out.clear();
-  append_json_string(out, "a\xff\xfe" "b\xe4\xb8");  // invalid and truncated UTF-8
-  EXPECT_EQ(out, "\"a\xEF\xBF\xBD\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  append_json_string(out,
+                     "a\xff\xfe"
+                     "b\xe4\xb8");  // invalid and truncated UTF-8
+  EXPECT_EQ(out,
+            "\"a\xEF\xBF\xBD\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD\xEF\xBF\xBD\"");
 }
 
 TEST(JsonWriter, AlertCarriesEvidence) {

@@ -40,7 +40,7 @@ TEST(Limits, RoundedHalfUpToTheTickAsTheExchangesDo) {
   EXPECT_EQ(l->up.format(3), "1.315");    // 1.3145 rounds half up
   EXPECT_EQ(l->down.format(3), "1.076");  // 1.0755 rounds half up
   l = price_limits(inst("300748.SZ"), p("33.33"), kFeb9);
-  EXPECT_EQ(l->up.format(2), "40.00");  // 39.996
+  EXPECT_EQ(l->up.format(2), "40.00");    // 39.996
   EXPECT_EQ(l->down.format(2), "26.66");  // 26.664
 }
 

@@ -96,7 +96,8 @@ TEST(LiveFeed, TheDaemonPollsASinaSourceFromItsConfig) {
   }
   ::unlink(path);
   EXPECT_NE(snapshot.body.find(R"("symbol":"159713.SZ","ts")"), std::string::npos) << daemon.log();
-  EXPECT_NE(snapshot.body.find(R"("last":1.489,"prev_close":1.441)"), std::string::npos) << snapshot.body.substr(0, 300);
+  EXPECT_NE(snapshot.body.find(R"("last":1.489,"prev_close":1.441)"), std::string::npos)
+      << snapshot.body.substr(0, 300);
   EXPECT_EQ(sina.last_target(), "/list=sz159713,sh600111");
   const auto feeds = http_request(daemon.port(), http::verb::get, "/api/v1/feeds").body;
   EXPECT_NE(feeds.find(R"("name":"sina-l1","kind":"sina","state":"live")"), std::string::npos) << feeds;

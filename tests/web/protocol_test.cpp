@@ -2,9 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <string>
 #include <thread>
 #include <vector>
-#include <string>
 
 #include "lodestone/testing/daemon_process.hpp"
 #include "lodestone/testing/ws_client.hpp"
@@ -69,10 +69,10 @@ rules:
 // Stamped now: the daemon runs on the wall clock without a tape, and these must not resolve
 // (policy news ends after 30 minutes) while the test runs.
 std::string policy_headline(int i) {
-  const long long ts = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count() -
-                       60'000 + i;
+  const long long ts =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count() -
+      60'000 + i;
   return R"({"type":"news","id":"p-)" + std::to_string(i) + R"(","ts":)" + std::to_string(ts) +
          R"(,"source":"test","title":"出口管制 )" + std::to_string(i) + R"("})";
 }

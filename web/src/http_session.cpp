@@ -40,11 +40,10 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     auto res = make_error_response(req, http::status::payload_too_large, "request too large");
     res.keep_alive(false);
     auto self = shared_from_this();
-    beast::async_write(stream_, http::message_generator(std::move(res)),
-                       [self](beast::error_code, std::size_t) {
-                         beast::error_code ignored;
-                         self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-                       });
+    beast::async_write(stream_, http::message_generator(std::move(res)), [self](beast::error_code, std::size_t) {
+      beast::error_code ignored;
+      self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    });
     return;
   }
   if (ec) return;  // timeout, reset, or a malformed request: drop the connection

@@ -12,7 +12,8 @@ namespace lodestone::web {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket&& socket, RouterContext ctx, std::shared_ptr<Hub> hub, std::shared_ptr<std::atomic<std::size_t>> live);
+  HttpSession(tcp::socket&& socket, RouterContext ctx, std::shared_ptr<Hub> hub,
+              std::shared_ptr<std::atomic<std::size_t>> live);
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;

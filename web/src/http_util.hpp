@@ -6,8 +6,8 @@
 #include <string_view>
 
 #include "lodestone/net/net.hpp"
-#include "lodestone/web/url.hpp"
 #include "lodestone/web/server_options.hpp"
+#include "lodestone/web/url.hpp"
 
 namespace lodestone::web {
 
@@ -16,7 +16,8 @@ using Request = http::request<http::string_body>;
 void add_security_headers(http::fields& fields);
 http::response<http::string_body> make_response(const Request& req, http::status status, std::string body,
                                                 std::string_view content_type = "application/json");
-http::response<http::string_body> make_error_response(const Request& req, http::status status, std::string_view message);
+http::response<http::string_body> make_error_response(const Request& req, http::status status,
+                                                      std::string_view message);
 
 // The bearer token from "Authorization: Bearer X" or, for WebSocket upgrades from browsers, "?token=X".
 std::optional<std::string> presented_token(const Request& req);

@@ -10,13 +10,12 @@ namespace lodestone::web {
 namespace {
 
 Timestamp wall_clock() {
-  return Timestamp{std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count()};
+  return Timestamp{
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count()};
 }
 
-std::uint64_t number_param(std::string_view target, std::string_view name, std::uint64_t fallback,
-                           std::uint64_t max) {
+std::uint64_t number_param(std::string_view target, std::string_view name, std::uint64_t fallback, std::uint64_t max) {
   auto v = query_param(target, name);
   if (!v) return fallback;
   std::uint64_t n = 0;
@@ -110,12 +109,13 @@ http::message_generator route(Request&& req, RouterContext& ctx) {
   if (path == "/api/v1/news" && is_read)
     return answer(http::status::ok, ctx.api.news_json(number_param(target, "limit", 100, 1000)));
   if (path == "/api/v1/alerts" && is_read) {
-    auto range = ctx.api.alerts_after(number_param(target, "after", 0, UINT64_MAX),
-                                      number_param(target, "limit", 200, 1000));
+    auto range =
+        ctx.api.alerts_after(number_param(target, "after", 0, UINT64_MAX), number_param(target, "limit", 200, 1000));
     return answer(http::status::ok, alerts_body(range));
   }
   if (path == "/api/v1/ingest") {
-    if (req.method() != http::verb::post) return make_error_response(req, http::status::method_not_allowed, "POST only");
+    if (req.method() != http::verb::post)
+      return make_error_response(req, http::status::method_not_allowed, "POST only");
     auto report = ctx.api.ingest(req.body());
     std::string body = R"({"accepted":)" + std::to_string(report.accepted) + R"(,"rejected":)" +
                        std::to_string(report.rejected) + R"(,"errors":[)";

@@ -9,7 +9,11 @@ namespace lodestone::web {
 
 struct Server::Impl {
   Impl(net::io_context& io, Server& s, Board& board, Api& api)
-      : ioc(io), acceptor(net::make_strand(io)), files(s.options_.web_root), ctx{board, api, s.options_, files}, server(s) {}
+      : ioc(io),
+        acceptor(net::make_strand(io)),
+        files(s.options_.web_root),
+        ctx{board, api, s.options_, files},
+        server(s) {}
 
   void accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
@@ -38,8 +42,7 @@ struct Server::Impl {
   std::atomic<std::uint64_t> refused{0};
 };
 
-Server::Server(net::io_context& ioc, ServerOptions options, Board& board, Api& api)
-    : options_(std::move(options)) {
+Server::Server(net::io_context& ioc, ServerOptions options, Board& board, Api& api) : options_(std::move(options)) {
   impl_ = std::make_unique<Impl>(ioc, *this, board, api);
 }
 
@@ -52,7 +55,8 @@ Result<std::uint16_t> Server::start() {
   const tcp::endpoint endpoint{address, options_.port};
   auto& acceptor = impl_->acceptor;
   if (acceptor.open(endpoint.protocol(), ec); ec) return make_error("open: " + ec.message());
-  if (acceptor.set_option(net::socket_base::reuse_address(true), ec); ec) return make_error("reuse_address: " + ec.message());
+  if (acceptor.set_option(net::socket_base::reuse_address(true), ec); ec)
+    return make_error("reuse_address: " + ec.message());
   if (acceptor.bind(endpoint, ec); ec)
     return make_error("cannot listen on " + options_.host + ":" + std::to_string(options_.port) + ": " + ec.message());
   if (acceptor.listen(net::socket_base::max_listen_connections, ec); ec) return make_error("listen: " + ec.message());

@@ -9,9 +9,9 @@ namespace lodestone::web {
 namespace {
 
 std::shared_ptr<const std::string> hello_message(const ServerOptions& options, std::uint64_t last_seq) {
-  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  const auto now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   std::string out = R"({"type":"hello","server_time":)";
   append_json_string(out, format_timestamp(Timestamp{now}));
   out += R"(,"version":)";
@@ -132,9 +132,8 @@ void WebSocketSession::notify_quotes() {
 }
 
 void WebSocketSession::send(std::shared_ptr<const std::string> message) {
-  net::post(ws_.get_executor(), [self = shared_from_this(), m = std::move(message)]() mutable {
-    self->enqueue(std::move(m));
-  });
+  net::post(ws_.get_executor(),
+            [self = shared_from_this(), m = std::move(message)]() mutable { self->enqueue(std::move(m)); });
 }
 
 void WebSocketSession::close(websocket::close_code code, std::string reason) {
@@ -213,9 +212,9 @@ void WebSocketSession::arm_heartbeat() {
     if (ec || self->closing_) return;
     const auto now = std::chrono::steady_clock::now();
     if (now - self->last_send_ >= std::chrono::milliseconds(self->options_.heartbeat_ms) && self->queue_.empty()) {
-      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+      const auto ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+              .count();
       std::string hb = R"({"type":"heartbeat","server_time":)";
       append_json_string(hb, format_timestamp(Timestamp{ms}));
       hb.push_back('}');
@@ -237,7 +236,8 @@ void WebSocketSession::fail(std::uint16_t code, std::string reason) {
   heartbeat_timer_.cancel();
   quote_timer_.cancel();
   if (reason.size() > 120) reason.resize(120);  // a close reason must fit a control frame
-  ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(code), reason), [self = shared_from_this()](beast::error_code) {});
+  ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(code), reason),
+                  [self = shared_from_this()](beast::error_code) {});
 }
 
 }  // namespace lodestone::web

@@ -19,7 +19,8 @@ namespace lodestone::web {
 
 class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
  public:
-  WebSocketSession(tcp::socket&& socket, Board& board, std::shared_ptr<Hub> hub, Api& api, const ServerOptions& options);
+  WebSocketSession(tcp::socket&& socket, Board& board, std::shared_ptr<Hub> hub, Api& api,
+                   const ServerOptions& options);
   ~WebSocketSession();
   WebSocketSession(const WebSocketSession&) = delete;
   WebSocketSession& operator=(const WebSocketSession&) = delete;

@@ -23,7 +23,9 @@ struct Reader {
   const std::string& file;
   std::filesystem::path base;  // relative paths resolve against the config file's folder
 
-  Error error(const YAML::Node& node, const std::string& what) const { return make_error(where(file, node) + ": " + what); }
+  Error error(const YAML::Node& node, const std::string& what) const {
+    return make_error(where(file, node) + ": " + what);
+  }
 
   Status keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& section) const {
     if (!map.IsMap()) return error(map, section + " must be a mapping");
@@ -50,8 +52,7 @@ struct Reader {
   }
   Result<std::int64_t> integer(const YAML::Node& n, const std::string& key, std::int64_t min, std::int64_t max) const {
     std::int64_t v = 0;
-    if (!n.IsScalar() || !YAML::convert<std::int64_t>::decode(n, v))
-      return error(n, key + " must be an integer");
+    if (!n.IsScalar() || !YAML::convert<std::int64_t>::decode(n, v)) return error(n, key + " must be an integer");
     if (v < min || v > max)
       return error(n, key + " must be between " + std::to_string(min) + " and " + std::to_string(max));
     return v;
@@ -87,8 +88,9 @@ struct Reader {
   if (!var) return var.error()
 
 Status read_websocket(const Reader& r, const YAML::Node& ws, web::ServerOptions& s) {
-  if (auto st = r.keys(ws, {"quote_interval", "max_queue", "max_message", "idle_timeout", "heartbeat",
-                            "max_connections", "request_timeout", "max_request_body"},
+  if (auto st = r.keys(ws,
+                       {"quote_interval", "max_queue", "max_message", "idle_timeout", "heartbeat", "max_connections",
+                        "request_timeout", "max_request_body"},
                        "websocket");
       !st)
     return st;
@@ -132,9 +134,9 @@ Result<Config> read(const YAML::Node& root, const std::string& file) {
   c.source = file;
   if (!root || root.IsNull()) return c;
   const Reader r{file, std::filesystem::path(file).parent_path()};
-  if (auto st = r.keys(root, {"listen", "threads", "log_level", "api_token", "token_for_read", "allowed_origins",
-                              "web_root", "universe", "rules", "redis", "tape", "feeds", "websocket", "alerts",
-                              "instance"},
+  if (auto st = r.keys(root,
+                       {"listen", "threads", "log_level", "api_token", "token_for_read", "allowed_origins", "web_root",
+                        "universe", "rules", "redis", "tape", "feeds", "websocket", "alerts", "instance"},
                        "the configuration");
       !st)
     return st.error();
@@ -149,7 +151,8 @@ Result<Config> read(const YAML::Node& root, const std::string& file) {
   if (root["log_level"]) {
     LODESTONE_TRY(v, r.string(root["log_level"], "log_level"));
     static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "error", "critical", "off"};
-    if (!kLevels.contains(*v)) return r.error(root["log_level"], "log_level must be trace, debug, info, warn, error, critical or off");
+    if (!kLevels.contains(*v))
+      return r.error(root["log_level"], "log_level must be trace, debug, info, warn, error, critical or off");
     c.log_level = *v;
   }
   if (root["api_token"]) {
@@ -161,7 +164,8 @@ Result<Config> read(const YAML::Node& root, const std::string& file) {
     c.server.token_for_read = *v;
   }
   if (const auto& origins = root["allowed_origins"]) {
-    if (!origins.IsSequence()) return r.error(origins, "allowed_origins must be a list of origins such as http://desk:8080");
+    if (!origins.IsSequence())
+      return r.error(origins, "allowed_origins must be a list of origins such as http://desk:8080");
     for (const auto& o : origins) {
       LODESTONE_TRY(v, r.string(o, "an allowed origin"));
       c.server.allowed_origins.push_back(*v);
@@ -171,8 +175,8 @@ Result<Config> read(const YAML::Node& root, const std::string& file) {
     LODESTONE_TRY(v, r.string(root["instance"], "instance"));
     c.server.instance = *v;
   }
-  for (auto [key, slot] : {std::pair{"web_root", &c.server.web_root}, std::pair{"universe", &c.universe},
-                           std::pair{"rules", &c.rules}}) {
+  for (auto [key, slot] :
+       {std::pair{"web_root", &c.server.web_root}, std::pair{"universe", &c.universe}, std::pair{"rules", &c.rules}}) {
     if (root[key]) {
       LODESTONE_TRY(v, r.path(root[key], key));
       *slot = *v;

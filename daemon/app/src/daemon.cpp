@@ -97,7 +97,8 @@ struct Runtime final : web::Api {
       } else {
         ++report.rejected;
         ingest_status->on_error(event ? "invalid_event" : "bad_event");
-        if (report.errors.size() < 20) report.errors.push_back("line " + std::to_string(line_no) + ": " + st.error().message);
+        if (report.errors.size() < 20)
+          report.errors.push_back("line " + std::to_string(line_no) + ": " + st.error().message);
       }
     }
     return report;
@@ -155,7 +156,9 @@ struct Runtime final : web::Api {
 
 int serve(const Config& config, const RunOptions& options) {
   if (::geteuid() == 0)
-    spdlog::warn("running as root: Lodestone needs no privileges; run it as an unprivileged user (see deploy/lodestone.service)");
+    spdlog::warn(
+        "running as root: Lodestone needs no privileges; run it as an unprivileged user (see "
+        "deploy/lodestone.service)");
   auto registry = load_universe(config.universe);
   if (!registry) {
     spdlog::critical("{}", registry.error().message);
@@ -184,7 +187,8 @@ int serve(const Config& config, const RunOptions& options) {
     std::ofstream(tmp) << *port << "\n";
     std::rename(tmp.c_str(), options.port_file.c_str());  // readers never see a half-written file
   }
-  const std::string shown_host = config.server.host.find(':') != std::string::npos ? "[" + config.server.host + "]" : config.server.host;
+  const std::string shown_host =
+      config.server.host.find(':') != std::string::npos ? "[" + config.server.host + "]" : config.server.host;
   spdlog::info("lodestone {} serving http://{}:{} ({} instruments)", LODESTONE_VERSION, shown_host, *port,
                rt.registry.size());
   if (config.server.web_root.empty()) spdlog::warn("no web_root configured: the page is not served, the API is");

@@ -10,21 +10,57 @@ namespace pm = prometheus;
 
 Metrics::Metrics(const std::string& version, const std::string& instance)
     : registry_(std::make_shared<pm::Registry>()),
-      feed_messages_(pm::BuildCounter().Name("lodestone_feed_messages_total").Help("Messages received per feed").Register(*registry_)),
-      feed_bytes_(pm::BuildCounter().Name("lodestone_feed_bytes_total").Help("Bytes received per feed").Register(*registry_)),
-      feed_errors_(pm::BuildCounter().Name("lodestone_feed_parse_errors_total").Help("Malformed messages per feed and reason").Register(*registry_)),
-      feed_reconnects_(pm::BuildCounter().Name("lodestone_feed_reconnects_total").Help("Reconnects per feed").Register(*registry_)),
-      feed_state_(pm::BuildGauge().Name("lodestone_feed_state").Help("1 for the feed's current state").Register(*registry_)),
-      feed_last_message_age_(pm::BuildGauge().Name("lodestone_feed_last_message_age_seconds").Help("Seconds since the feed's last message").Register(*registry_)),
-      feed_lag_(pm::BuildHistogram().Name("lodestone_feed_lag_seconds").Help("Receive time minus event time").Register(*registry_)),
-      events_(pm::BuildCounter().Name("lodestone_events_total").Help("Events processed by the pipeline, by type").Register(*registry_)),
-      rejected_(pm::BuildCounter().Name("lodestone_events_rejected_total").Help("Events rejected by validation, by reason").Register(*registry_)),
-      pending_(pm::BuildGauge().Name("lodestone_pipeline_pending_events").Help("Events queued for the pipeline").Register(*registry_)),
+      feed_messages_(pm::BuildCounter()
+                         .Name("lodestone_feed_messages_total")
+                         .Help("Messages received per feed")
+                         .Register(*registry_)),
+      feed_bytes_(
+          pm::BuildCounter().Name("lodestone_feed_bytes_total").Help("Bytes received per feed").Register(*registry_)),
+      feed_errors_(pm::BuildCounter()
+                       .Name("lodestone_feed_parse_errors_total")
+                       .Help("Malformed messages per feed and reason")
+                       .Register(*registry_)),
+      feed_reconnects_(
+          pm::BuildCounter().Name("lodestone_feed_reconnects_total").Help("Reconnects per feed").Register(*registry_)),
+      feed_state_(
+          pm::BuildGauge().Name("lodestone_feed_state").Help("1 for the feed's current state").Register(*registry_)),
+      feed_last_message_age_(pm::BuildGauge()
+                                 .Name("lodestone_feed_last_message_age_seconds")
+                                 .Help("Seconds since the feed's last message")
+                                 .Register(*registry_)),
+      feed_lag_(pm::BuildHistogram()
+                    .Name("lodestone_feed_lag_seconds")
+                    .Help("Receive time minus event time")
+                    .Register(*registry_)),
+      events_(pm::BuildCounter()
+                  .Name("lodestone_events_total")
+                  .Help("Events processed by the pipeline, by type")
+                  .Register(*registry_)),
+      rejected_(pm::BuildCounter()
+                    .Name("lodestone_events_rejected_total")
+                    .Help("Events rejected by validation, by reason")
+                    .Register(*registry_)),
+      pending_(pm::BuildGauge()
+                   .Name("lodestone_pipeline_pending_events")
+                   .Help("Events queued for the pipeline")
+                   .Register(*registry_)),
       alerts_(pm::BuildCounter().Name("lodestone_alerts_total").Help("Alerts notified").Register(*registry_)),
-      ws_clients_(pm::BuildGauge().Name("lodestone_websocket_clients").Help("Connected WebSocket clients").Register(*registry_)),
-      http_connections_(pm::BuildGauge().Name("lodestone_http_connections").Help("Open HTTP connections, WebSockets included").Register(*registry_)),
-      ws_sent_(pm::BuildCounter().Name("lodestone_websocket_messages_sent_total").Help("WebSocket messages written").Register(*registry_)),
-      ws_slow_closed_(pm::BuildCounter().Name("lodestone_websocket_slow_clients_closed_total").Help("Clients closed for falling behind").Register(*registry_)) {
+      ws_clients_(pm::BuildGauge()
+                      .Name("lodestone_websocket_clients")
+                      .Help("Connected WebSocket clients")
+                      .Register(*registry_)),
+      http_connections_(pm::BuildGauge()
+                            .Name("lodestone_http_connections")
+                            .Help("Open HTTP connections, WebSockets included")
+                            .Register(*registry_)),
+      ws_sent_(pm::BuildCounter()
+                   .Name("lodestone_websocket_messages_sent_total")
+                   .Help("WebSocket messages written")
+                   .Register(*registry_)),
+      ws_slow_closed_(pm::BuildCounter()
+                          .Name("lodestone_websocket_slow_clients_closed_total")
+                          .Help("Clients closed for falling behind")
+                          .Register(*registry_)) {
   pm::BuildGauge()
       .Name("lodestone_build_info")
       .Help("Build information")
@@ -57,14 +93,14 @@ std::string Metrics::render(const MetricsInputs& in) {
                    feeds::FeedState::Down, feeds::FeedState::Finished})
       feed_state_.Add({{"feed", f.name}, {"state", std::string(feeds::to_string(s))}}).Set(f.state == s ? 1 : 0);
     if (f.last_message_ms > 0)
-      feed_last_message_age_.Add({{"feed", f.name}})
-          .Set(static_cast<double>(in.now_ms - f.last_message_ms) / 1000.0);
+      feed_last_message_age_.Add({{"feed", f.name}}).Set(static_cast<double>(in.now_ms - f.last_message_ms) / 1000.0);
   }
   set_counter(events_, {{"type", "quote"}}, static_cast<double>(in.pipeline.quotes));
   set_counter(events_, {{"type", "news"}}, static_cast<double>(in.pipeline.headlines));
   set_counter(events_, {{"type", "duplicate_news"}}, static_cast<double>(in.pipeline.duplicate_headlines));
   set_counter(events_, {{"type", "shed_quote"}}, static_cast<double>(in.pipeline.shed_quotes));
-  for (const auto& [reason, n] : in.pipeline.rejected) set_counter(rejected_, {{"reason", reason}}, static_cast<double>(n));
+  for (const auto& [reason, n] : in.pipeline.rejected)
+    set_counter(rejected_, {{"reason", reason}}, static_cast<double>(n));
   pending_.Add({}).Set(static_cast<double>(in.pipeline_pending));
   set_counter(alerts_, {}, static_cast<double>(in.pipeline.alerts));
   ws_clients_.Add({}).Set(static_cast<double>(in.ws_clients));

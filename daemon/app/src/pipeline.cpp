@@ -11,9 +11,9 @@ namespace lodestone::app {
 namespace {
 
 Timestamp wall_clock() {
-  return Timestamp{std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count()};
+  return Timestamp{
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count()};
 }
 
 // "last price 0.00 is not positive" -> "last_price_not_positive": a bounded label for metrics.
@@ -23,14 +23,15 @@ std::string reason_label(const std::string& message) {
   if (message.find("in the future") != std::string::npos) return "future_timestamp";
   if (message.find("before 2000") != std::string::npos) return "bad_timestamp";
   if (message.find("negative") != std::string::npos) return "negative_volume";
-  if (message.find("title") != std::string::npos || message.find("id") != std::string::npos) return "incomplete_headline";
+  if (message.find("title") != std::string::npos || message.find("id") != std::string::npos)
+    return "incomplete_headline";
   return "invalid";
 }
 
 }  // namespace
 
-Pipeline::Pipeline(net::any_io_executor executor, const InstrumentRegistry& registry, web::Board& board,
-                   web::Hub& hub, AlertStore& alerts, NewsLog& news, std::size_t max_pending)
+Pipeline::Pipeline(net::any_io_executor executor, const InstrumentRegistry& registry, web::Board& board, web::Hub& hub,
+                   AlertStore& alerts, NewsLog& news, std::size_t max_pending)
     : strand_(net::make_strand(executor)),
       registry_(registry),
       board_(board),

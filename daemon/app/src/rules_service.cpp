@@ -26,11 +26,11 @@ web::HttpAnswer json_error(unsigned status, std::string_view message) {
 }
 
 void append_counters(std::string& out, const rules::RuleCounters& c) {
-  out += R"({"fired":)" + std::to_string(c.fired) + R"(,"notified":)" + std::to_string(c.notified) +
-         R"(,"updated":)" + std::to_string(c.updated) + R"(,"repeated":)" + std::to_string(c.repeated) +
-         R"(,"resolved":)" + std::to_string(c.resolved) + R"(,"silenced":)" + std::to_string(c.silenced) +
-         R"(,"inhibited":)" + std::to_string(c.inhibited) + R"(,"grouped":)" + std::to_string(c.grouped) +
-         R"(,"cooldown":)" + std::to_string(c.cooldown) + "}";
+  out += R"({"fired":)" + std::to_string(c.fired) + R"(,"notified":)" + std::to_string(c.notified) + R"(,"updated":)" +
+         std::to_string(c.updated) + R"(,"repeated":)" + std::to_string(c.repeated) + R"(,"resolved":)" +
+         std::to_string(c.resolved) + R"(,"silenced":)" + std::to_string(c.silenced) + R"(,"inhibited":)" +
+         std::to_string(c.inhibited) + R"(,"grouped":)" + std::to_string(c.grouped) + R"(,"cooldown":)" +
+         std::to_string(c.cooldown) + "}";
 }
 
 }  // namespace
@@ -164,8 +164,7 @@ web::HttpAnswer RulesService::add_silence(std::string_view body) {
         if (!m) return json_error(400, "matchers: " + m.error().message);
         silence.matchers.push_back(std::move(*m));
       }
-    } else if (key == "created_by" || key == "comment" || key == "ends_at" || key == "starts_at" ||
-               key == "duration") {
+    } else if (key == "created_by" || key == "comment" || key == "ends_at" || key == "starts_at" || key == "duration") {
       if (field.value().get_string().get(s)) return json_error(400, std::string(key) + ": expected a string");
       if (key == "created_by") silence.created_by = std::string(s);
       if (key == "comment") silence.comment = std::string(s);

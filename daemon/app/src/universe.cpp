@@ -15,14 +15,15 @@ Error at(const std::string& file, const YAML::Node& n, const std::string& what) 
 }
 
 Result<Instrument> read_instrument(const YAML::Node& n, const std::string& file) {
-  static const std::set<std::string> kKeys{"symbol", "name", "type", "board", "st", "benchmark", "index_weight_pct",
-                                           "aliases"};
+  static const std::set<std::string> kKeys{"symbol",           "name",   "type", "board", "st", "benchmark",
+                                           "index_weight_pct", "aliases"};
   if (!n.IsMap()) return at(file, n, "an instrument must be a mapping with at least symbol and name");
   for (const auto& kv : n) {
     const auto key = kv.first.as<std::string>();
     if (!kKeys.contains(key))
-      return at(file, kv.first,
-                "unknown key '" + key + "' (expected symbol, name, type, board, st, benchmark, index_weight_pct, aliases)");
+      return at(
+          file, kv.first,
+          "unknown key '" + key + "' (expected symbol, name, type, board, st, benchmark, index_weight_pct, aliases)");
   }
   if (!n["symbol"]) return at(file, n, "instrument without a symbol");
   auto symbol = Symbol::parse(n["symbol"].as<std::string>());

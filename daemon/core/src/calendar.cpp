@@ -25,16 +25,14 @@ struct MonthDay {
 // Weekday closures. Sources: the SSE/SZSE/BSE holiday notices of December 2024 and of
 // 2025-12-22 (2025: 243 trading days, 2026: 242). Make-up working weekends stay closed.
 constexpr std::array kClosures = {
-    MonthDay{2025, 1, 1},   MonthDay{2025, 1, 28},  MonthDay{2025, 1, 29}, MonthDay{2025, 1, 30},
-    MonthDay{2025, 1, 31},  MonthDay{2025, 2, 3},   MonthDay{2025, 2, 4},  MonthDay{2025, 4, 4},
-    MonthDay{2025, 5, 1},   MonthDay{2025, 5, 2},   MonthDay{2025, 5, 5},  MonthDay{2025, 6, 2},
-    MonthDay{2025, 10, 1},  MonthDay{2025, 10, 2},  MonthDay{2025, 10, 3}, MonthDay{2025, 10, 6},
-    MonthDay{2025, 10, 7},  MonthDay{2025, 10, 8},
-    MonthDay{2026, 1, 1},   MonthDay{2026, 1, 2},   MonthDay{2026, 2, 16}, MonthDay{2026, 2, 17},
-    MonthDay{2026, 2, 18},  MonthDay{2026, 2, 19},  MonthDay{2026, 2, 20}, MonthDay{2026, 2, 23},
-    MonthDay{2026, 4, 6},   MonthDay{2026, 5, 1},   MonthDay{2026, 5, 4},  MonthDay{2026, 5, 5},
-    MonthDay{2026, 6, 19},  MonthDay{2026, 9, 25},  MonthDay{2026, 10, 1}, MonthDay{2026, 10, 2},
-    MonthDay{2026, 10, 5},  MonthDay{2026, 10, 6},  MonthDay{2026, 10, 7},
+    MonthDay{2025, 1, 1},  MonthDay{2025, 1, 28}, MonthDay{2025, 1, 29}, MonthDay{2025, 1, 30}, MonthDay{2025, 1, 31},
+    MonthDay{2025, 2, 3},  MonthDay{2025, 2, 4},  MonthDay{2025, 4, 4},  MonthDay{2025, 5, 1},  MonthDay{2025, 5, 2},
+    MonthDay{2025, 5, 5},  MonthDay{2025, 6, 2},  MonthDay{2025, 10, 1}, MonthDay{2025, 10, 2}, MonthDay{2025, 10, 3},
+    MonthDay{2025, 10, 6}, MonthDay{2025, 10, 7}, MonthDay{2025, 10, 8}, MonthDay{2026, 1, 1},  MonthDay{2026, 1, 2},
+    MonthDay{2026, 2, 16}, MonthDay{2026, 2, 17}, MonthDay{2026, 2, 18}, MonthDay{2026, 2, 19}, MonthDay{2026, 2, 20},
+    MonthDay{2026, 2, 23}, MonthDay{2026, 4, 6},  MonthDay{2026, 5, 1},  MonthDay{2026, 5, 4},  MonthDay{2026, 5, 5},
+    MonthDay{2026, 6, 19}, MonthDay{2026, 9, 25}, MonthDay{2026, 10, 1}, MonthDay{2026, 10, 2}, MonthDay{2026, 10, 5},
+    MonthDay{2026, 10, 6}, MonthDay{2026, 10, 7},
 };
 constexpr int kFirstKnownYear = 2025;
 constexpr int kLastKnownYear = 2026;
@@ -58,13 +56,20 @@ Timestamp instant_at(Date d, std::int64_t into) {
 
 std::string_view to_string(SessionPhase p) {
   switch (p) {
-    case SessionPhase::Closed: return "closed";
-    case SessionPhase::OpeningAuction: return "opening_auction";
-    case SessionPhase::PreOpen: return "pre_open";
-    case SessionPhase::Morning: return "morning";
-    case SessionPhase::LunchBreak: return "lunch_break";
-    case SessionPhase::Afternoon: return "afternoon";
-    case SessionPhase::ClosingAuction: return "closing_auction";
+    case SessionPhase::Closed:
+      return "closed";
+    case SessionPhase::OpeningAuction:
+      return "opening_auction";
+    case SessionPhase::PreOpen:
+      return "pre_open";
+    case SessionPhase::Morning:
+      return "morning";
+    case SessionPhase::LunchBreak:
+      return "lunch_break";
+    case SessionPhase::Afternoon:
+      return "afternoon";
+    case SessionPhase::ClosingAuction:
+      return "closing_auction";
   }
   return "?";
 }
@@ -80,9 +85,8 @@ bool TradingCalendar::is_trading_day(Date d) const {
   const unsigned wd = weekday(d);
   if (wd == 0 || wd == 6) return false;
   const auto c = civil(d);
-  return std::none_of(kClosures.begin(), kClosures.end(), [&](const MonthDay& md) {
-    return md.year == c.year && md.month == c.month && md.day == c.day;
-  });
+  return std::none_of(kClosures.begin(), kClosures.end(),
+                      [&](const MonthDay& md) { return md.year == c.year && md.month == c.month && md.day == c.day; });
 }
 
 Date TradingCalendar::next_trading_day(Date d) const {

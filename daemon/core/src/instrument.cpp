@@ -1,11 +1,8 @@
 #include "lodestone/core/instrument.hpp"
 
-
 namespace lodestone {
 
-int Instrument::price_decimals() const {
-  return type == InstrumentType::Etf || type == InstrumentType::Lof ? 3 : 2;
-}
+int Instrument::price_decimals() const { return type == InstrumentType::Etf || type == InstrumentType::Lof ? 3 : 2; }
 
 std::int64_t Instrument::tick_units() const { return price_decimals() == 3 ? 10 : 100; }
 

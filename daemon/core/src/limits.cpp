@@ -4,11 +4,15 @@ namespace lodestone {
 
 std::optional<int> limit_pct(const Instrument& instrument, Date day) {
   switch (instrument.board) {
-    case Board::Index: return std::nullopt;
+    case Board::Index:
+      return std::nullopt;
     case Board::ChiNext:
-    case Board::Star: return 20;
-    case Board::Bse: return 30;
-    case Board::Fund: return 10;
+    case Board::Star:
+      return 20;
+    case Board::Bse:
+      return 30;
+    case Board::Fund:
+      return 10;
     case Board::Main:
       if (instrument.special_treatment && day < make_date(2026, 7, 6)) return 5;
       return 10;
@@ -37,9 +41,12 @@ LimitState limit_state(const PriceLimits& limits, Price last) {
 
 std::string_view to_string(LimitState s) {
   switch (s) {
-    case LimitState::None: return "none";
-    case LimitState::LimitUp: return "limit_up";
-    case LimitState::LimitDown: return "limit_down";
+    case LimitState::None:
+      return "none";
+    case LimitState::LimitUp:
+      return "limit_up";
+    case LimitState::LimitDown:
+      return "limit_down";
   }
   return "?";
 }

@@ -33,32 +33,46 @@ Result<Exchange> exchange_from_suffix(std::string_view suffix) {
 
 std::string_view to_string(Exchange e) {
   switch (e) {
-    case Exchange::SH: return "SH";
-    case Exchange::SZ: return "SZ";
-    case Exchange::BJ: return "BJ";
-    case Exchange::CSI: return "CSI";
+    case Exchange::SH:
+      return "SH";
+    case Exchange::SZ:
+      return "SZ";
+    case Exchange::BJ:
+      return "BJ";
+    case Exchange::CSI:
+      return "CSI";
   }
   return "?";
 }
 
 std::string_view to_string(Board b) {
   switch (b) {
-    case Board::Main: return "main";
-    case Board::ChiNext: return "chinext";
-    case Board::Star: return "star";
-    case Board::Bse: return "bse";
-    case Board::Fund: return "fund";
-    case Board::Index: return "index";
+    case Board::Main:
+      return "main";
+    case Board::ChiNext:
+      return "chinext";
+    case Board::Star:
+      return "star";
+    case Board::Bse:
+      return "bse";
+    case Board::Fund:
+      return "fund";
+    case Board::Index:
+      return "index";
   }
   return "?";
 }
 
 std::string_view to_string(InstrumentType t) {
   switch (t) {
-    case InstrumentType::Stock: return "stock";
-    case InstrumentType::Etf: return "etf";
-    case InstrumentType::Lof: return "lof";
-    case InstrumentType::Index: return "index";
+    case InstrumentType::Stock:
+      return "stock";
+    case InstrumentType::Etf:
+      return "etf";
+    case InstrumentType::Lof:
+      return "lof";
+    case InstrumentType::Index:
+      return "index";
   }
   return "?";
 }
@@ -154,7 +168,8 @@ std::string Symbol::eastmoney_secid() const {
 InstrumentType Symbol::type() const {
   const auto c = code();
   switch (exchange_) {
-    case Exchange::CSI: return InstrumentType::Index;
+    case Exchange::CSI:
+      return InstrumentType::Index;
     case Exchange::SH:
       if (starts(c, "000")) return InstrumentType::Index;
       if (c[0] == '5') return InstrumentType::Etf;
@@ -164,17 +179,21 @@ InstrumentType Symbol::type() const {
       if (starts(c, "15")) return InstrumentType::Etf;
       if (starts(c, "16")) return InstrumentType::Lof;
       return InstrumentType::Stock;
-    case Exchange::BJ: return InstrumentType::Stock;
+    case Exchange::BJ:
+      return InstrumentType::Stock;
   }
   return InstrumentType::Stock;
 }
 
 Board Symbol::board() const {
   switch (type()) {
-    case InstrumentType::Index: return Board::Index;
+    case InstrumentType::Index:
+      return Board::Index;
     case InstrumentType::Etf:
-    case InstrumentType::Lof: return Board::Fund;
-    case InstrumentType::Stock: break;
+    case InstrumentType::Lof:
+      return Board::Fund;
+    case InstrumentType::Stock:
+      break;
   }
   const auto c = code();
   if (exchange_ == Exchange::BJ) return Board::Bse;

@@ -15,7 +15,9 @@ std::int32_t days_from_civil(int y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int>(doe) - 719468;
 }
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+}
 
 bool read_digits(std::string_view s, std::size_t& i, std::size_t n, int& out) {
   if (i + n > s.size()) return false;
@@ -91,8 +93,8 @@ std::int64_t exchange_ms_of_day(Timestamp t) {
 }
 
 Timestamp exchange_time(Date d, int hour, int minute, int second, int ms) {
-  const std::int64_t local = static_cast<std::int64_t>(d.days) * kMsPerDay +
-                             ((hour * 60LL + minute) * 60LL + second) * 1000LL + ms;
+  const std::int64_t local =
+      static_cast<std::int64_t>(d.days) * kMsPerDay + ((hour * 60LL + minute) * 60LL + second) * 1000LL + ms;
   return Timestamp{local - kExchangeUtcOffsetMs};
 }
 
@@ -164,7 +166,9 @@ Result<std::int64_t> parse_duration_ms(std::string_view text) {
     if (n > 1'000'000'000) return make_error("duration '" + std::string(text) + "' is too long");
     ++i;
   }
-  if (i == 0) return make_error("bad duration '" + std::string(text) + "': expected a number and a unit (250ms, 30s, 15m, 2h, 1d)");
+  if (i == 0)
+    return make_error("bad duration '" + std::string(text) +
+                      "': expected a number and a unit (250ms, 30s, 15m, 2h, 1d)");
   const auto unit = text.substr(i);
   if (unit == "ms") return n;
   if (unit == "s") return n * 1000;

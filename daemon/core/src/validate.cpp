@@ -23,8 +23,8 @@ Status check_price(std::string_view name, const std::optional<Price>& p) {
 Status validate(const Quote& q, const InstrumentRegistry& registry, Timestamp now, std::int64_t max_future_ms) {
   if (registry.find(q.symbol) == nullptr) return make_error("unknown symbol " + q.symbol.str());
   if (!q.last.positive()) return make_error("last price " + q.last.format() + " is not positive");
-  for (auto [name, p] : {std::pair{"prev_close", &q.prev_close}, std::pair{"open", &q.open},
-                         std::pair{"high", &q.high}, std::pair{"low", &q.low}})
+  for (auto [name, p] : {std::pair{"prev_close", &q.prev_close}, std::pair{"open", &q.open}, std::pair{"high", &q.high},
+                         std::pair{"low", &q.low}})
     if (auto s = check_price(name, *p); !s) return s;
   if (q.volume && *q.volume < 0) return make_error("volume " + std::to_string(*q.volume) + " is negative");
   if (q.turnover && q.turnover->units() < 0) return make_error("turnover is negative");

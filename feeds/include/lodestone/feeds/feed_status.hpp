@@ -42,8 +42,8 @@ class FeedStatus {
     std::map<std::string, std::uint64_t> errors;
   };
   [[nodiscard]] View view() const {
-    View v{name_, kind_, state_.load(), messages_.load(), bytes_.load(), reconnects_.load(),
-           last_message_ms_.load(), {}};
+    View v{name_, kind_, state_.load(), messages_.load(), bytes_.load(), reconnects_.load(), last_message_ms_.load(),
+           {}};
     std::lock_guard lock(mutex_);
     v.errors = errors_;
     return v;

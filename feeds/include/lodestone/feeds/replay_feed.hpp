@@ -19,7 +19,7 @@ namespace lodestone::feeds {
 struct ReplayOptions {
   std::string name = "replay";
   std::string path;
-  double speed = 60.0;            // <= 0: as fast as possible
+  double speed = 60.0;  // <= 0: as fast as possible
   // Start over at the end of the tape. Each pass is shifted forward by whole weeks past the
   // previous one (weekdays and sessions stay as they were) and ids get a "~pass" suffix, so
   // the board keeps moving and the rules fire again instead of being deduplicated.
@@ -29,8 +29,7 @@ struct ReplayOptions {
 
 class ReplayFeed : public std::enable_shared_from_this<ReplayFeed> {
  public:
-  ReplayFeed(net::any_io_executor executor, ReplayOptions options, EventSink& sink,
-             std::shared_ptr<FeedStatus> status);
+  ReplayFeed(net::any_io_executor executor, ReplayOptions options, EventSink& sink, std::shared_ptr<FeedStatus> status);
   void start();
   void stop();
 

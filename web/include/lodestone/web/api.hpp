@@ -17,7 +17,7 @@ struct IngestReport {
 
 struct AlertRange {
   std::vector<std::shared_ptr<const std::string>> alerts;  // canonical alert JSON, ascending seq
-  std::uint64_t last_seq = 0;  // seq of the last alert in `alerts`
+  std::uint64_t last_seq = 0;                              // seq of the last alert in `alerts`
   bool gap = false;  // the requested position is older than what the store retains
 };
 

@@ -18,7 +18,7 @@ class Hub {
   void join(const std::shared_ptr<WebSocketSession>& session);
   void leave(const WebSocketSession* session);
 
-  void quotes_changed();                                  // wake sessions to flush coalesced quotes
+  void quotes_changed();                                       // wake sessions to flush coalesced quotes
   void broadcast(std::shared_ptr<const std::string> message);  // alerts and headlines: never dropped
   void close_all(websocket::close_code code);
 

@@ -9,12 +9,12 @@ namespace lodestone::web {
 struct ServerOptions {
   std::string host = "127.0.0.1";  // loopback unless the operator opens it up
   std::uint16_t port = 8080;
-  std::string web_root;  // the built page (index.html, app.js …)
-  std::string api_token;  // required for every write; empty: writes are refused
-  bool token_for_read = false;  // also require it for reads, the page and the WebSocket
+  std::string web_root;                      // the built page (index.html, app.js …)
+  std::string api_token;                     // required for every write; empty: writes are refused
+  bool token_for_read = false;               // also require it for reads, the page and the WebSocket
   std::vector<std::string> allowed_origins;  // empty: same origin as the Host header only
-  std::int64_t quote_interval_ms = 250;  // coalescing: at most one quote batch per client per interval
-  std::size_t max_queue = 4096;          // messages waiting for one client before it is closed
+  std::int64_t quote_interval_ms = 250;      // coalescing: at most one quote batch per client per interval
+  std::size_t max_queue = 4096;              // messages waiting for one client before it is closed
   std::size_t max_message_bytes = 64 * 1024;
   std::size_t max_request_body = 4 * 1024 * 1024;  // ingest batches
   std::int64_t idle_timeout_ms = 60'000;

@@ -29,7 +29,7 @@ struct Config {
   std::string rules;     // rules file; "" = no rules
   std::string redis;     // redis://host:port/db; "" = in-memory store
   std::optional<TapeConfig> tape;
-  std::vector<feeds::FeedConfig> feeds;  // live sources (and extra tapes), validated at load
+  std::vector<feeds::FeedConfig> feeds;   // live sources (and extra tapes), validated at load
   std::size_t alert_retention = 100'000;  // alerts kept for resume and history
   std::size_t news_retention = 5'000;
   std::size_t max_pending_events = 100'000;  // per pipeline, before quotes are shed

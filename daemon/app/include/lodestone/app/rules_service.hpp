@@ -51,7 +51,8 @@ class RulesService final : public Evaluator {
   web::HttpAnswer rules_json() const;
   web::HttpAnswer silences_json() const;
   web::HttpAnswer add_silence(std::string_view body);
-  web::HttpAnswer ack(std::string_view alert_id, std::string_view body, const std::function<void(std::string)>& broadcast);
+  web::HttpAnswer ack(std::string_view alert_id, std::string_view body,
+                      const std::function<void(std::string)>& broadcast);
 
   const InstrumentRegistry& registry_;
   std::string rules_path_;

@@ -9,13 +9,13 @@
 namespace lodestone {
 
 enum class SessionPhase : std::uint8_t {
-  Closed,           // non-trading day, before 09:15, 11:30-13:00 is LunchBreak, after 15:00
-  OpeningAuction,   // 09:15-09:25 call auction
-  PreOpen,          // 09:25-09:30 open price published, no matching
-  Morning,          // 09:30-11:30 continuous
-  LunchBreak,       // 11:30-13:00
-  Afternoon,        // 13:00-14:57 continuous
-  ClosingAuction,   // 14:57-15:00 call auction
+  Closed,          // non-trading day, before 09:15, 11:30-13:00 is LunchBreak, after 15:00
+  OpeningAuction,  // 09:15-09:25 call auction
+  PreOpen,         // 09:25-09:30 open price published, no matching
+  Morning,         // 09:30-11:30 continuous
+  LunchBreak,      // 11:30-13:00
+  Afternoon,       // 13:00-14:57 continuous
+  ClosingAuction,  // 14:57-15:00 call auction
 };
 std::string_view to_string(SessionPhase p);
 

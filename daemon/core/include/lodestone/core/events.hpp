@@ -33,8 +33,8 @@ struct Headline {
   std::string title;
   std::string body;
   std::string url;
-  std::vector<Symbol> symbols;  // instruments the headline names
-  std::string lang;             // "zh", "en"
+  std::vector<Symbol> symbols;    // instruments the headline names
+  std::string lang;               // "zh", "en"
   std::vector<std::string> tags;  // policy taxonomy tags, filled by the rules' classifier
 };
 
@@ -54,14 +54,14 @@ struct HeadlineRef {
 struct MoveEvidence {
   Price from;
   Price to;
-  std::int64_t change_centipct = 0;  // 210 = 2.10%
-  std::string window;                // "15m", "prev_close"
+  std::int64_t change_centipct = 0;               // 210 = 2.10%
+  std::string window;                             // "15m", "prev_close"
   std::optional<std::int64_t> abnormal_centipct;  // beyond the benchmark's move
-  int price_decimals = 2;                          // the instrument's tick precision
+  int price_decimals = 2;                         // the instrument's tick precision
 };
 
 struct Alert {
-  std::string id;      // stable, unique per notification
+  std::string id;         // stable, unique per notification
   std::uint64_t seq = 0;  // strictly increasing per stream; assigned by the alert store
   std::string rule;
   Severity severity = Severity::Warning;

@@ -15,10 +15,10 @@ struct Instrument {
   std::string name;  // Chinese short name, "北方稀土"
   Board board = Board::Main;
   InstrumentType type = InstrumentType::Stock;
-  bool special_treatment = false;  // ST / *ST
-  std::optional<Symbol> benchmark;  // what "the market did" for this name
+  bool special_treatment = false;          // ST / *ST
+  std::optional<Symbol> benchmark;         // what "the market did" for this name
   std::optional<double> index_weight_pct;  // weight in the CSI Rare Earth Industry index, where known
-  std::vector<std::string> aliases;  // other names a headline may use ("五矿稀土")
+  std::vector<std::string> aliases;        // other names a headline may use ("五矿稀土")
 
   // Quote precision: 0.001 for funds, 0.01 for stocks and indexes.
   [[nodiscard]] int price_decimals() const;

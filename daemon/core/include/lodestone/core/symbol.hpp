@@ -33,8 +33,8 @@ class Symbol {
   [[nodiscard]] std::string_view code() const { return {code_.data(), code_.size()}; }
   [[nodiscard]] Exchange exchange() const { return exchange_; }
   [[nodiscard]] bool empty() const { return code_[0] == '\0'; }
-  [[nodiscard]] std::string str() const;  // "159713.SZ"
-  [[nodiscard]] std::string sina_code() const;       // "sz159713"
+  [[nodiscard]] std::string str() const;              // "159713.SZ"
+  [[nodiscard]] std::string sina_code() const;        // "sz159713"
   [[nodiscard]] std::string eastmoney_secid() const;  // "0.159713"
 
   // What the code says of the instrument, by the exchanges' code-range conventions.

@@ -35,8 +35,8 @@ struct CivilDate {
   unsigned day;
 };
 CivilDate civil(Date d);
-unsigned weekday(Date d);  // 0 = Sunday … 6 = Saturday
-std::string format_date(Date d);  // "2026-02-09"
+unsigned weekday(Date d);                        // 0 = Sunday … 6 = Saturday
+std::string format_date(Date d);                 // "2026-02-09"
 Result<Date> parse_date(std::string_view text);  // "2026-02-09" or "20260209"
 
 Date exchange_date(Timestamp t);
