@@ -286,5 +286,16 @@ TEST(RedisAlertStore, StartsWithRedisDownAndCatchesUp) {
   EXPECT_EQ(seqs(a.delivered.stored()), one_to(2));
 }
 
+TEST(RedisAlertStore, StoppingWritesWhatIsBufferedFirst) {
+  RedisServer server;
+  IoThreads io;
+  Instance a(io, store_options(server));
+  ASSERT_TRUE(eventually([&] { return a.store->loaded(); }));
+  for (int i = 0; i < 50; ++i) (void)a.store->append(synthetic_alert("s" + std::to_string(i)));
+  a.store->stop(2s);
+  ASSERT_TRUE(eventually([&] { return a.store->stats().writer.state == app::RedisState::Stopped; }));
+  EXPECT_EQ(stream_keys(server).size(), 50U);
+}
+
 }  // namespace
 }  // namespace lodestone::testing

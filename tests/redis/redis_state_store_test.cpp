@@ -234,5 +234,18 @@ TEST(RedisStateStore, JournalWritesSurviveARedisCrash) {
   EXPECT_TRUE(contains(server.command({"HGET", "{lodestone}:quotes", "159713.SZ"}).str, R"("last":1.461)"));
 }
 
+TEST(RedisStateStore, StoppingWritesWhatIsBufferedFirst) {
+  RedisServer server;
+  IoThreads io;
+  Daemon a(io, server, "a", false);
+  ASSERT_TRUE(a.restore());
+  ASSERT_TRUE(a.pipeline->accept(quote("159713.SZ", 1, "1.452")));
+  ASSERT_TRUE(eventually([&] { return a.state->stats().recorded == 1; }));
+  a.state->stop(2s);  // a graceful shutdown: the journal flush timer has not fired yet
+  ASSERT_TRUE(eventually([&] { return a.state->stats().writer.state == app::RedisState::Stopped; }));
+  EXPECT_TRUE(contains(server.command({"HGET", "{lodestone}:quotes", "159713.SZ"}).str, R"("last":1.452)"));
+  EXPECT_EQ(server.command({"XLEN", "{lodestone}:events"}).integer, 1);
+}
+
 }  // namespace
 }  // namespace lodestone::testing
