@@ -200,6 +200,20 @@ TEST_F(Protocol, BadJsonAndBinaryAndOversizeMessagesAreClosedNotCrashed) {
   EXPECT_EQ(http_request(daemon_->port(), http::verb::get, "/healthz").status, 200U);
 }
 
+TEST_F(Protocol, AQuietConnectionGetsHeartbeats) {
+  start("websocket: {heartbeat: 300ms}\n");
+  WsClient ws(daemon_->port());
+  ASSERT_TRUE(ws.receive());  // hello
+  int heartbeats = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (heartbeats < 2 && std::chrono::steady_clock::now() < until) {
+    auto m = ws.receive(std::chrono::seconds(2));
+    ASSERT_TRUE(m.has_value()) << "silence: no heartbeat";
+    if (m->find(R"("type":"heartbeat","server_time":")") != std::string::npos) ++heartbeats;
+  }
+  EXPECT_EQ(heartbeats, 2);
+}
+
 TEST_F(Protocol, OriginIsCheckedOnTheUpgrade) {
   start();
   EXPECT_THROW(WsClient(daemon_->port(), "/ws", "http://evil.example"), boost::system::system_error);

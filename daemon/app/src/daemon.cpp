@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lodestone/app/alert_store.hpp"
+#include "lodestone/app/feed_health.hpp"
 #include "lodestone/app/metrics.hpp"
 #include "lodestone/app/pipeline.hpp"
 #include "lodestone/app/rules_service.hpp"
@@ -218,6 +219,21 @@ int serve(const Config& config, const RunOptions& options) {
   };
   if (!config.rules.empty() && !(config.tape && config.feeds.empty())) tick();
 
+  // Feed health: a feed that turns stale or down raises a system alert, resolved on recovery.
+  FeedHealth feed_health;
+  net::steady_timer health_timer(rt.ioc);
+  std::function<void()> watch_feeds = [&] {
+    health_timer.expires_after(std::chrono::seconds(1));
+    health_timer.async_wait([&](beast::error_code ec) {
+      if (ec) return;
+      std::vector<feeds::FeedStatus::View> views;
+      for (const auto& s : rt.feed_statuses) views.push_back(s->view());
+      rt.pipeline.raise(feed_health.check(views, Timestamp{now_ms()}));
+      watch_feeds();
+    });
+  };
+  watch_feeds();
+
   if (!config.feeds.empty()) {
     feeds::FeedContext context;
     context.registry = &rt.registry;
@@ -255,6 +271,7 @@ int serve(const Config& config, const RunOptions& options) {
     for (auto& f : rt.replays) f->stop();
     for (auto& f : rt.live_feeds) f->stop();
     ticker.cancel();
+    health_timer.cancel();
     rt.server.stop();  // WebSockets close with 1001
     // Give close frames a moment to leave, then stop the loop.
     auto timer = std::make_shared<net::steady_timer>(rt.ioc, std::chrono::milliseconds(300));
