@@ -121,6 +121,29 @@ TEST_F(Protocol, ResumeDeliversExactlyTheMissedAlerts) {
   EXPECT_EQ(resumed, (std::vector<std::uint64_t>{6, 7, 8, 9, 10, 11, 12})) << "no loss, no duplicate";
 }
 
+TEST_F(Protocol, ReloadingABadRulesFileKeepsTheRunningRules) {
+  char rules_path[] = "/tmp/lodestone-rules-XXXXXX";
+  ::close(::mkstemp(rules_path));
+  std::ofstream(rules_path) << kPolicyRules;
+  start("", rules_path);
+  auto listed = http_request(daemon_->port(), http::verb::get, "/api/v1/rules").body;
+  EXPECT_NE(listed.find(R"("name":"policy-news")"), std::string::npos) << listed;
+  std::ofstream(rules_path) << "rules:\n  - name: broken\n    severity: loud\n";
+  auto bad = http_request(daemon_->port(), http::verb::post, "/api/v1/rules/reload", "{}", kToken);
+  EXPECT_EQ(bad.status, 400U);
+  EXPECT_NE(bad.body.find(std::string(rules_path) + ":3:"), std::string::npos) << bad.body;  // file:line:column
+  listed = http_request(daemon_->port(), http::verb::get, "/api/v1/rules").body;
+  EXPECT_NE(listed.find(R"("name":"policy-news")"), std::string::npos) << "the running rules stay: " << listed;
+  std::ofstream(rules_path) << std::string(kPolicyRules) +
+                                   "  - name: policy-news-2\n    severity: warning\n"
+                                   "    headline: { keywords: [export_control] }\n    session: any\n";
+  auto good = http_request(daemon_->port(), http::verb::post, "/api/v1/rules/reload", "{}", kToken);
+  EXPECT_EQ(good.status, 200U) << good.body;
+  EXPECT_EQ(good.body, R"({"reloaded":true,"rules":2})");
+  EXPECT_EQ(http_request(daemon_->port(), http::verb::post, "/api/v1/rules/reload", "{}").status, 401U);
+  ::unlink(rules_path);
+}
+
 TEST_F(Protocol, QuotesAreCoalescedLatestWins) {
   start("websocket: {quote_interval: 250ms}\n");
   WsClient ws(daemon_->port());

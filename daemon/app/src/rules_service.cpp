@@ -8,6 +8,7 @@
 #include "lodestone/core/json_writer.hpp"
 #include "lodestone/rules/diagnostic.hpp"
 #include "lodestone/rules/parser.hpp"
+#include "lodestone/rules/reload.hpp"
 #include "lodestone/web/url.hpp"
 
 namespace lodestone::app {
@@ -49,15 +50,13 @@ Status RulesService::load() {
 
 Result<std::vector<Alert>> RulesService::reload() {
   if (rules_path_.empty()) return std::vector<Alert>{};
-  auto diagnostics = rules::check_rules_file(rules_path_, registry_);
-  if (!diagnostics.empty()) return make_error(rules::format(diagnostics));
-  auto rules = rules::load_rules_file(rules_path_, registry_);
-  if (!rules) return rules.error();
   std::lock_guard lock(mutex_);
-  auto resolved = engine_.set_rules(*rules);
+  // One parse: the file is checked and, only if clean, swapped in; on errors the running rules stay.
+  auto outcome = rules::reload_rules_file(engine_, rules_path_, registry_);
+  if (!outcome.applied) return make_error(rules::format(outcome.diagnostics));
   loaded_at_ms_ = wall_ms();
-  spdlog::info("rules: {} rules from {}", (*rules)->rules.size(), rules_path_);
-  return resolved;
+  spdlog::info("rules: {} rules from {}", outcome.rules, rules_path_);
+  return std::move(outcome.alerts);
 }
 
 std::vector<Alert> RulesService::on_quote(const Quote& quote) {
