@@ -85,11 +85,12 @@ TEST(Daemon, PushesTheTapesQuotesOverTheWebSocket) {
 TEST(Daemon, ServesSnapshotHealthAndSecurityHeaders) {
   DaemonProcess daemon({"--tape", source_path("feeds/tapes/tiny.ndjson"), "--speed", "0", "--no-loop"});
   EXPECT_EQ(http_request(daemon.port(), http::verb::get, "/healthz").body, "ok\n");
-  // Speed 0 replays at once; wait until the last quote is on the board.
+  // Speed 0 replays at once; wait until the tape's last event is on the board. 1.489 is also an
+  // earlier price of 159713, so the last quote is recognised by its timestamp.
   HttpResult snap;
-  for (int i = 0; i < 100; ++i) {
+  for (int i = 0; i < 200; ++i) {
     snap = http_request(daemon.port(), http::verb::get, "/api/v1/snapshot");
-    if (snap.body.find(R"("last":1.489)") != std::string::npos) break;
+    if (snap.body.find(R"("ts":"2026-02-09T14:25:00.150+08:00","last":1.489)") != std::string::npos) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(snap.status, 200U);
