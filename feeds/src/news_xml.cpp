@@ -54,6 +54,7 @@ void add_item(const XmlNode& item, bool atom, std::string_view source, HeadlineB
     h.title = truncate_utf8(h.body, 60);
   }
   if (h.id.empty()) h.id = normalize_title(h.title);
+  if (h.id.empty()) h.id = h.title;  // punctuation alone normalizes to nothing, yet still names the item
   std::string when;
   for (std::string_view name : atom ? std::initializer_list<std::string_view>{"published", "updated", "date"}
                                     : std::initializer_list<std::string_view>{"pubDate", "date", "published"}) {
