@@ -1,7 +1,9 @@
 # lodestone_fuzzer(NAME SOURCES ... LIBS ... CORPUS dir [SECONDS n])
 # Every parser of outside bytes has one. With LODESTONE_FUZZ (clang) it is a libFuzzer binary and
 # ctest runs it for a fixed budget, seeded by the committed corpus (new inputs go to a scratch
-# directory, never into the source tree). Without it, a replay main runs the corpus once.
+# directory, never into the source tree). The mutation seed is fixed so `make test` is
+# repeatable; fuzz longer with a random seed by hand (README) and commit what it finds to the
+# corpus. Without LODESTONE_FUZZ, a replay main runs the corpus once.
 function(lodestone_fuzzer name)
   cmake_parse_arguments(F "" "CORPUS;SECONDS" "SOURCES;LIBS" ${ARGN})
   if(NOT F_SECONDS)
@@ -15,7 +17,7 @@ function(lodestone_fuzzer name)
     set(scratch "${CMAKE_CURRENT_BINARY_DIR}/${name}-scratch")
     add_test(NAME fuzz.${name}
              COMMAND ${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=1
-                     $<TARGET_FILE:${name}> -max_total_time=${F_SECONDS} -timeout=10 -rss_limit_mb=2048
+                     $<TARGET_FILE:${name}> -seed=20260209 -max_total_time=${F_SECONDS} -timeout=10 -rss_limit_mb=2048
                      -print_final_stats=0 ${scratch} ${F_CORPUS})
     set_tests_properties(fuzz.${name} PROPERTIES TIMEOUT 120 LABELS fuzz)
     file(MAKE_DIRECTORY ${scratch})
