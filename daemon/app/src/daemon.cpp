@@ -12,6 +12,7 @@
 #include "lodestone/app/feed_health.hpp"
 #include "lodestone/app/metrics.hpp"
 #include "lodestone/app/pipeline.hpp"
+#include "lodestone/app/redis_link.hpp"
 #include "lodestone/app/rules_service.hpp"
 #include "lodestone/app/universe.hpp"
 #include "lodestone/core/json_writer.hpp"
@@ -35,16 +36,20 @@ std::int64_t now_ms() {
 
 // Everything one running daemon holds, in construction order.
 struct Runtime final : web::Api {
-  Runtime(const Config& c, InstrumentRegistry reg)
+  Runtime(const Config& c, InstrumentRegistry reg, const std::optional<RedisEndpoint>& redis_endpoint)
       : config(c),
         registry(std::move(reg)),
         ioc(c.threads),
         board(registry),
-        alerts(c.alert_retention),
+        memory_alerts(c.alert_retention),
+        redis(redis_endpoint ? std::make_unique<RedisLink>(ioc.get_executor(), c, *redis_endpoint) : nullptr),
+        alerts(redis ? redis->alerts() : static_cast<AlertStore&>(memory_alerts)),
         news(c.news_retention),
         metrics(LODESTONE_VERSION, c.server.instance),
         server(ioc, c.server, board, *this),
-        pipeline(ioc.get_executor(), registry, board, server.hub(), alerts, news, c.max_pending_events) {}
+        pipeline(ioc.get_executor(), registry, board, server.hub(), alerts, news, c.max_pending_events) {
+    if (redis) redis->attach(board, server.hub(), news, pipeline, metrics.registry());
+  }
 
   // web::Api
   std::string feeds_json() override {
@@ -110,10 +115,12 @@ struct Runtime final : web::Api {
       why = "not listening yet";
       return false;
     }
-    return true;
+    if (redis) why = redis->degraded_reason();
+    return why.empty();
   }
 
   std::string metrics_text() override {
+    if (redis) redis->update_metrics();
     MetricsInputs in;
     for (const auto& s : feed_statuses) in.feeds.push_back(s->view());
     in.pipeline = pipeline.counters();
@@ -140,7 +147,9 @@ struct Runtime final : web::Api {
   InstrumentRegistry registry;
   net::io_context ioc;
   web::Board board;
-  MemoryAlertStore alerts;
+  MemoryAlertStore memory_alerts;
+  std::unique_ptr<RedisLink> redis;  // with a Redis URL: alerts and state shared through Redis
+  AlertStore& alerts;
   NewsLog news;
   Metrics metrics;
   web::Server server;
@@ -165,7 +174,16 @@ int serve(const Config& config, const RunOptions& options) {
     spdlog::critical("{}", registry.error().message);
     return 2;
   }
-  Runtime rt(config, std::move(*registry));
+  std::optional<RedisEndpoint> redis_endpoint;
+  if (!config.redis.empty()) {
+    auto endpoint = parse_redis_url(config.redis);
+    if (!endpoint) {
+      spdlog::critical("{}", endpoint.error().message);
+      return 2;
+    }
+    redis_endpoint = *endpoint;
+  }
+  Runtime rt(config, std::move(*registry), redis_endpoint);
   // A replay keeps event time; live feeds run on the wall clock. Without a rules file the
   // service still answers silences and acknowledgements.
   rt.rules = std::make_shared<RulesService>(rt.registry, config.rules, config.tape.has_value() && config.feeds.empty());
@@ -173,7 +191,7 @@ int serve(const Config& config, const RunOptions& options) {
     spdlog::critical("rules: {}", st.error().message);
     return 2;
   }
-  rt.pipeline.set_evaluator(rt.rules);
+  rt.pipeline.set_evaluator(rt.redis ? rt.redis->recorder(rt.rules) : rt.rules);  // Redis journals what the rules see
   rt.ingest_status->set_state(feeds::FeedState::Live);
   rt.feed_statuses.push_back(rt.ingest_status);
 
@@ -203,7 +221,6 @@ int serve(const Config& config, const RunOptions& options) {
     ro.loop = config.tape->loop;
     auto feed = std::make_shared<feeds::ReplayFeed>(rt.ioc.get_executor(), ro, rt.pipeline, status);
     rt.replays.push_back(feed);
-    feed->start();
     spdlog::info("replaying {} at {}x{}", ro.path, ro.speed, ro.loop ? ", looping" : "");
   }
 
@@ -217,7 +234,6 @@ int serve(const Config& config, const RunOptions& options) {
       tick();
     });
   };
-  if (!config.rules.empty() && !(config.tape && config.feeds.empty())) tick();
 
   // Feed health: a feed that turns stale or down raises a system alert, resolved on recovery.
   FeedHealth feed_health;
@@ -247,9 +263,21 @@ int serve(const Config& config, const RunOptions& options) {
       }
       rt.feed_statuses.push_back(status);
       rt.live_feeds.push_back(*feed);
-      (*feed)->start();
-      spdlog::info("feed {} ({}) started", fc.name, feeds::to_string(fc.kind));
     }
+  }
+  // Feeds start once Redis restored the rules' state: replayed events reach the engine first.
+  std::function<void()> start_feeds = [&] {
+    for (auto& f : rt.replays) f->start();
+    for (std::size_t i = 0; i < rt.live_feeds.size(); ++i) {
+      rt.live_feeds[i]->start();
+      spdlog::info("feed {} ({}) started", config.feeds[i].name, feeds::to_string(config.feeds[i].kind));
+    }
+    if (!config.rules.empty() && !(config.tape && config.feeds.empty())) tick();
+  };
+  if (rt.redis) {
+    rt.redis->start(std::chrono::seconds(10), [&] { net::post(rt.ioc, start_feeds); });
+  } else {
+    start_feeds();
   }
 
   net::signal_set signals(rt.ioc, SIGINT, SIGTERM, SIGHUP);
@@ -271,6 +299,7 @@ int serve(const Config& config, const RunOptions& options) {
     for (auto& f : rt.replays) f->stop();
     for (auto& f : rt.live_feeds) f->stop();
     ticker.cancel();
+    if (rt.redis) rt.redis->stop();  // buffered writes get 250 ms to reach Redis
     health_timer.cancel();
     rt.server.stop();  // WebSockets close with 1001
     // Give close frames a moment to leave, then stop the loop.
