@@ -26,6 +26,18 @@ web::HttpAnswer json_error(unsigned status, std::string_view message) {
   return {status, std::move(body)};
 }
 
+// "alert_id":…,"by":…,"comment":…,"ts":… — one form for the ack message and GET /api/v1/acks.
+void append_ack_fields(std::string& out, const Acknowledgement& a) {
+  out += R"("alert_id":)";
+  append_json_string(out, a.alert_id);
+  out += R"(,"by":)";
+  append_json_string(out, a.by);
+  out += R"(,"comment":)";
+  append_json_string(out, a.comment);
+  out += R"(,"ts":)";
+  append_json_string(out, format_timestamp(a.at));
+}
+
 void append_counters(std::string& out, const rules::RuleCounters& c) {
   out += R"({"fired":)" + std::to_string(c.fired) + R"(,"notified":)" + std::to_string(c.notified) + R"(,"updated":)" +
          std::to_string(c.updated) + R"(,"repeated":)" + std::to_string(c.repeated) + R"(,"resolved":)" +
@@ -213,14 +225,8 @@ web::HttpAnswer RulesService::ack(std::string_view alert_id, std::string_view bo
       (key == "comment" ? a.comment : a.by) = std::string(s);
     }
   }
-  std::string msg = R"({"type":"ack","alert_id":)";
-  append_json_string(msg, a.alert_id);
-  msg += R"(,"by":)";
-  append_json_string(msg, a.by);
-  msg += R"(,"comment":)";
-  append_json_string(msg, a.comment);
-  msg += R"(,"ts":)";
-  append_json_string(msg, format_timestamp(a.at));
+  std::string msg = R"({"type":"ack",)";
+  append_ack_fields(msg, a);
   msg.push_back('}');
   {
     std::lock_guard lock(mutex_);
@@ -265,14 +271,8 @@ std::optional<web::HttpAnswer> RulesService::handle(std::string_view method, std
     for (const auto& [id, a] : acks_) {
       if (!first) out.push_back(',');
       first = false;
-      out += R"({"alert_id":)";
-      append_json_string(out, a.alert_id);
-      out += R"(,"by":)";
-      append_json_string(out, a.by);
-      out += R"(,"comment":)";
-      append_json_string(out, a.comment);
-      out += R"(,"ts":)";
-      append_json_string(out, format_timestamp(a.at));
+      out.push_back('{');
+      append_ack_fields(out, a);
       out.push_back('}');
     }
     out += "]}";
