@@ -1,5 +1,6 @@
 #include "lodestone/app/daemon.hpp"
 
+#include <signal.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -275,6 +276,8 @@ int serve(const Config& config, const RunOptions& options) {
     if (!config.rules.empty() && !(config.tape && config.feeds.empty())) tick();
   };
   if (rt.redis) {
+    // A refused password is a configuration error: shut down (exit 2) instead of retrying.
+    rt.redis->on_fatal([] { ::kill(::getpid(), SIGTERM); });
     rt.redis->start(std::chrono::seconds(10), [&] { net::post(rt.ioc, start_feeds); });
   } else {
     start_feeds();
@@ -312,6 +315,10 @@ int serve(const Config& config, const RunOptions& options) {
   for (int i = 1; i < config.threads; ++i) threads.emplace_back([&rt] { rt.ioc.run(); });
   rt.ioc.run();
   for (auto& t : threads) t.join();
+  if (rt.redis && !rt.redis->fatal_error().empty()) {
+    spdlog::critical("stopped: redis refused this daemon: {}", rt.redis->fatal_error());
+    return 2;
+  }
   spdlog::info("stopped");
   return 0;
 }
