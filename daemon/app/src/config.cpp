@@ -129,6 +129,56 @@ Status read_websocket(const Reader& r, const YAML::Node& ws, web::ServerOptions&
   return {};
 }
 
+// redis: redis://host:port/db, or a map with the URL and the buffer, retention and timeout sizes.
+Status read_redis(const Reader& r, const YAML::Node& redis, Config& c) {
+  if (redis.IsScalar()) {
+    LODESTONE_TRY(v, r.string(redis, "redis"));
+    c.redis = *v;
+    return {};
+  }
+  if (!redis.IsMap()) return r.error(redis, "redis must be a URL (redis://host:port/db) or a mapping with a url");
+  if (auto st = r.keys(
+          redis,
+          {"url", "max_buffered", "max_buffered_events", "stream_maxlen", "command_timeout", "backoff_max", "journal"},
+          "redis");
+      !st)
+    return st;
+  if (!redis["url"]) return r.error(redis, "redis needs a url (redis://host:port/db)");
+  LODESTONE_TRY(url, r.string(redis["url"], "url"));
+  if (url->empty()) return r.error(redis["url"], "url must not be empty");
+  c.redis = *url;
+  auto& t = c.redis_tuning;
+  if (redis["max_buffered"]) {
+    LODESTONE_TRY(v, r.integer(redis["max_buffered"], "max_buffered", 1, 10'000'000));
+    t.max_buffered = static_cast<std::size_t>(*v);
+  }
+  if (redis["max_buffered_events"]) {
+    LODESTONE_TRY(v, r.integer(redis["max_buffered_events"], "max_buffered_events", 1, 100'000'000));
+    t.max_buffered_events = static_cast<std::size_t>(*v);
+  }
+  if (redis["stream_maxlen"]) {
+    LODESTONE_TRY(v, r.integer(redis["stream_maxlen"], "stream_maxlen", 100, 1'000'000'000));
+    t.stream_maxlen = static_cast<std::size_t>(*v);
+  }
+  if (redis["command_timeout"]) {
+    LODESTONE_TRY(v, r.duration(redis["command_timeout"], "command_timeout"));
+    if (*v < 100 || *v > 600'000)
+      return r.error(redis["command_timeout"], "command_timeout must be between 100ms and 10m");
+    t.command_timeout_ms = *v;
+  }
+  if (redis["backoff_max"]) {
+    LODESTONE_TRY(v, r.duration(redis["backoff_max"], "backoff_max"));
+    if (*v < 100 || *v > 600'000) return r.error(redis["backoff_max"], "backoff_max must be between 100ms and 10m");
+    t.backoff_max_ms = *v;
+  }
+  if (redis["journal"]) {
+    LODESTONE_TRY(v, r.duration(redis["journal"], "journal"));
+    if (*v < 3'600'000) return r.error(redis["journal"], "journal must be at least 1h (a rule's window reaches back)");
+    t.journal_ms = *v;
+  }
+  return {};
+}
+
 Result<Config> read(const YAML::Node& root, const std::string& file) {
   Config c = default_config();
   c.source = file;
@@ -182,9 +232,8 @@ Result<Config> read(const YAML::Node& root, const std::string& file) {
       *slot = *v;
     }
   }
-  if (root["redis"]) {
-    LODESTONE_TRY(v, r.string(root["redis"], "redis"));
-    c.redis = *v;
+  if (const auto& redis = root["redis"]) {
+    if (auto st = read_redis(r, redis, c); !st) return st.error();
   }
   if (const auto& tape = root["tape"]) {
     if (tape.IsNull() || (tape.IsScalar() && tape.as<std::string>() == "off")) {
@@ -233,6 +282,11 @@ Result<Config> read(const YAML::Node& root, const std::string& file) {
       c.news_retention = static_cast<std::size_t>(*v);
     }
   }
+  if (c.redis_tuning.stream_maxlen && c.redis_tuning.stream_maxlen < c.alert_retention)
+    return r.error(root["redis"]["stream_maxlen"], "stream_maxlen (" + std::to_string(c.redis_tuning.stream_maxlen) +
+                                                       ") must be at least alerts.retention (" +
+                                                       std::to_string(c.alert_retention) +
+                                                       "): a restart reloads the retained alerts from the stream");
   return c;
 }
 

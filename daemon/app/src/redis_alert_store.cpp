@@ -211,8 +211,9 @@ void RedisAlertStore::pump() {
     args.reserve(5 + n * 4);
     args.insert(args.end(), {"EVAL", std::string(kAppendScript), std::to_string(n + 2), keys_.alert_seq, keys_.alerts});
     for (std::size_t i = 0; i < n; ++i) args.push_back(keys_.dedup + it[static_cast<std::ptrdiff_t>(i)].key);
-    args.insert(args.end(), {std::to_string(options_.dedup_ttl.count()), std::to_string(options_.retention),
-                             options_.instance, std::to_string(last_seq_)});
+    const std::size_t maxlen = options_.stream_maxlen ? options_.stream_maxlen : options_.retention;
+    args.insert(args.end(), {std::to_string(options_.dedup_ttl.count()), std::to_string(maxlen), options_.instance,
+                             std::to_string(last_seq_)});
     for (std::size_t i = 0; i < n; ++i) {
       const auto& w = it[static_cast<std::ptrdiff_t>(i)];
       args.insert(args.end(), {w.key, w.head, w.tail});
@@ -227,10 +228,13 @@ void RedisAlertStore::pump() {
 
 void RedisAlertStore::written(const std::vector<std::string>& keys, const Result<RedisReply>& reply) {
   std::vector<StoredAlert> now;
+  // Any failure, an unexpected reply included, waits for the retry timer: it alone clears
+  // retry_pending_ (pumping at once would find it set and nothing would ever retry).
+  const bool failed = !reply || reply->type != RedisReply::Type::Array || reply->elements.size() != keys.size();
   {
     std::lock_guard lock(mutex_);
     sending_ = false;
-    if (!reply || reply->type != RedisReply::Type::Array || reply->elements.size() != keys.size()) {
+    if (failed) {
       write_error_ = reply ? "unexpected reply to the alert script" : reply.error().message;
       now = provisional_locked();
       retry_pending_ = true;
@@ -254,7 +258,7 @@ void RedisAlertStore::written(const std::vector<std::string>& keys, const Result
     }
   }
   deliver(now);
-  if (!reply) {
+  if (failed) {
     retry_later();
   } else {
     pump();
@@ -516,6 +520,7 @@ RedisAlertStoreStats RedisAlertStore::stats() const {
     std::lock_guard lock(mutex_);
     s = stats_;
     s.buffered = waiting_.size();
+    s.max_buffered = options_.max_buffered;
     s.mirrored = mirror_.size();
     s.loaded = loaded_;
   }

@@ -200,32 +200,57 @@ void RedisClient::open(const std::string& address) {
   watch();
 }
 
+bool is_auth_error(std::string_view message) {
+  for (std::string_view needle : {"NOAUTH", "WRONGPASS", "invalid password", "invalid username-password"})
+    if (message.find(needle) != std::string_view::npos) return true;
+  return false;
+}
+
 void RedisClient::handshake() {
-  std::vector<std::vector<std::string>> steps;
+  // Required steps fail the connection; the persistence probes only inform (a managed Redis
+  // may rename CONFIG away), so their errors are tolerated.
+  enum class Step : std::uint8_t { Required, ConfigGet, Info };
+  std::vector<std::pair<Step, std::vector<std::string>>> steps;
   const auto& e = options_.endpoint;
   if (!e.password.empty()) {
     if (e.user.empty()) {
-      steps.push_back({"AUTH", e.password});
+      steps.push_back({Step::Required, {"AUTH", e.password}});
     } else {
-      steps.push_back({"AUTH", e.user, e.password});
+      steps.push_back({Step::Required, {"AUTH", e.user, e.password}});
     }
   }
-  if (e.db != 0) steps.push_back({"SELECT", std::to_string(e.db)});
-  steps.push_back({"CLIENT", "SETNAME", options_.name});
-  if (options_.check_persistence) steps.push_back({"INFO"});
+  if (e.db != 0) steps.push_back({Step::Required, {"SELECT", std::to_string(e.db)}});
+  steps.push_back({Step::Required, {"CLIENT", "SETNAME", options_.name}});
+  if (options_.check_persistence) {
+    for (const char* name : {"appendonly", "appendfsync", "maxmemory-policy"})
+      steps.push_back({Step::ConfigGet, {"CONFIG", "GET", name}});
+    steps.push_back({Step::Info, {"INFO"}});
+  }
+  probe_ = Probe{};
   const std::size_t last = steps.size() - 1;
   for (std::size_t i = 0; i < steps.size(); ++i) {
-    const bool is_info = steps[i].front() == "INFO";
-    send(std::move(steps[i]),
-         [w = weak_from_this(), c = conn_, is_info, done = i == last](Result<RedisReply> r) {
+    const Step step = steps[i].first;
+    send(std::move(steps[i].second),
+         [w = weak_from_this(), c = conn_, step, done = i == last](Result<RedisReply> r) {
            auto self = w.lock();
            if (!self || self->conn_ != c || !c->ac) return;  // an older connection's answer
-           if (!r) {
-             self->drop("handshake: " + r.error().message);
+           if (!r && step == Step::Required) {
+             if (is_auth_error(r.error().message)) {
+               self->fatal(r.error().message);
+             } else {
+               self->drop("handshake: " + r.error().message);
+             }
              return;
            }
-           if (is_info) self->read_info(*r);
+           if (!r) {
+             spdlog::debug("redis[{}]: {} (persistence is judged from INFO)", self->options_.name, r.error().message);
+           } else if (step == Step::ConfigGet) {
+             self->read_config(*r);
+           } else if (step == Step::Info) {
+             self->read_info(*r);
+           }
            if (!done) return;
+           if (self->options_.check_persistence) self->judge_persistence();
            c->ready = true;
            self->backoff_ = self->options_.backoff_initial;
            {
@@ -241,10 +266,33 @@ void RedisClient::handshake() {
   }
 }
 
+void RedisClient::fatal(const std::string& why) {
+  stopped_ = true;
+  reconnect_timer_.cancel();
+  {
+    std::lock_guard lock(stats_mutex_);
+    stats_.fatal = true;
+    stats_.last_error = why;
+  }
+  spdlog::critical(
+      "redis[{}] {}: {}. The credentials in the Redis URL are wrong or missing: this is a configuration error, "
+      "not an outage, so the daemon does not retry (set redis://[user:]password@host:port/db)",
+      options_.name, describe(options_.endpoint), why);
+  drop(why);
+  if (options_.on_fatal) options_.on_fatal(why);
+}
+
+void RedisClient::read_config(const RedisReply& reply) {
+  // CONFIG GET name -> [name, value]
+  if (reply.type != RedisReply::Type::Array || reply.elements.size() != 2) return;
+  const auto& name = reply.elements[0].str;
+  const auto& value = reply.elements[1].str;
+  if (name == "appendonly") probe_.aof = value == "yes";
+  if (name == "appendfsync") probe_.fsync = value;
+  if (name == "maxmemory-policy") probe_.policy = value;
+}
+
 void RedisClient::read_info(const RedisReply& reply) {
-  std::optional<bool> aof;
-  std::string policy;
-  std::string version;
   std::string_view text = reply.str;
   while (!text.empty()) {
     const auto nl = text.find('\n');
@@ -255,25 +303,41 @@ void RedisClient::read_info(const RedisReply& reply) {
     if (colon == std::string_view::npos) continue;
     const auto key = line.substr(0, colon);
     const auto value = line.substr(colon + 1);
-    if (key == "aof_enabled") aof = value == "1";
-    if (key == "maxmemory_policy") policy = std::string(value);
-    if (key == "redis_version") version = std::string(value);
+    // CONFIG GET, when allowed, said it first.
+    if (key == "aof_enabled" && !probe_.aof) probe_.aof = value == "1";
+    if (key == "maxmemory_policy" && probe_.policy.empty()) probe_.policy = std::string(value);
+    if (key == "redis_version") probe_.version = std::string(value);
   }
+}
+
+void RedisClient::judge_persistence() {
+  const auto& p = probe_;
   const auto where = describe(options_.endpoint);
-  if (aof && !*aof) {
+  const bool evicts = !p.policy.empty() && p.policy != "noeviction" && !p.policy.starts_with("volatile-");
+  if (p.aof && !*p.aof) {
     spdlog::warn(
         "redis {}: APPEND-ONLY PERSISTENCE IS OFF (appendonly no). Alerts written since the last RDB snapshot are lost "
-        "if Redis stops; set 'appendonly yes' and 'appendfsync always' or 'everysec' (see README, Redis)",
+        "if Redis stops; set 'appendonly yes' and 'appendfsync always' or 'everysec' (see README, Redis). "
+        "lodestone_redis_persistence_ok is 0",
+        where);
+  } else if (p.fsync == "no") {
+    spdlog::warn(
+        "redis {}: appendfsync no: a power cut loses what the OS had not flushed (about 30 s of alerts); use always "
+        "or everysec",
         where);
   }
-  if (!policy.empty() && policy != "noeviction" && !policy.starts_with("volatile-")) {
-    spdlog::warn("redis {}: maxmemory-policy {} may evict the alert stream when memory runs out; use noeviction", where,
-                 policy);
+  if (evicts) {
+    spdlog::warn(
+        "redis {}: MAXMEMORY-POLICY {} MAY EVICT THE ALERT STREAM when memory runs out; use noeviction. "
+        "lodestone_redis_persistence_ok is 0",
+        where, p.policy);
   }
   std::lock_guard lock(stats_mutex_);
-  stats_.aof_enabled = aof;
-  stats_.eviction_policy = policy;
-  stats_.server_version = version;
+  stats_.aof_enabled = p.aof;
+  stats_.appendfsync = p.fsync;
+  stats_.eviction_policy = p.policy;
+  stats_.server_version = p.version;
+  if (p.aof) stats_.persistence_ok = *p.aof && !evicts;
 }
 
 void RedisClient::command(std::vector<std::string> args, Callback callback, std::chrono::milliseconds extra_timeout) {

@@ -5,17 +5,48 @@
 namespace lodestone::app {
 
 RedisLink::RedisLink(net::any_io_executor executor, const Config& config, const RedisEndpoint& endpoint)
-    : executor_(std::move(executor)) {
+    : executor_(std::move(executor)), fatal_(std::make_shared<Fatal>()) {
+  const auto& t = config.redis_tuning;
   RedisClientOptions client;
   client.endpoint = endpoint;
+  client.command_timeout = std::chrono::milliseconds(t.command_timeout_ms);
+  client.backoff_max = std::chrono::milliseconds(std::max<std::int64_t>(t.backoff_max_ms, 100));
+  // Every connection reports a refused password here, once for the daemon.
+  client.on_fatal = [fatal = fatal_](const std::string& why) {
+    std::function<void()> fn;
+    {
+      std::lock_guard lock(fatal->mutex);
+      if (!fatal->why.empty()) return;
+      fatal->why = why;
+      fn = fatal->fn;
+    }
+    if (fn) fn();
+  };
   RedisAlertStoreOptions a;
   a.instance = config.server.instance;
   a.retention = config.alert_retention;
+  a.stream_maxlen = std::max(t.stream_maxlen, config.alert_retention);
+  a.max_buffered = t.max_buffered;
   a.client = client;
   alerts_ = RedisAlertStore::create(executor_, a);
   state_options_.instance = config.server.instance;
+  state_options_.max_buffered_events = t.max_buffered_events;
+  state_options_.journal = std::chrono::duration_cast<std::chrono::hours>(std::chrono::milliseconds(t.journal_ms));
   state_options_.client = client;
-  spdlog::info("alerts and state in {} (instance '{}')", describe(endpoint), config.server.instance);
+  spdlog::info(
+      "alerts and state in {} (instance '{}'; up to {} alerts and {} journal events buffered while Redis is away; "
+      "command timeout {} ms)",
+      describe(endpoint), config.server.instance, t.max_buffered, t.max_buffered_events, t.command_timeout_ms);
+}
+
+void RedisLink::on_fatal(std::function<void()> fn) {
+  std::lock_guard lock(fatal_->mutex);
+  fatal_->fn = std::move(fn);
+}
+
+std::string RedisLink::fatal_error() const {
+  std::lock_guard lock(fatal_->mutex);
+  return fatal_->why;
 }
 
 RedisLink::~RedisLink() = default;

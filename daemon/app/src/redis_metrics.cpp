@@ -33,10 +33,19 @@ RedisMetrics::RedisMetrics(prometheus::Registry& r)
                .Name("lodestone_redis_aof_enabled")
                .Help("1 when Redis persists with an append-only file, 0 when it does not (alerts at risk)")
                .Register(r)),
+      persistence_(pm::BuildGauge()
+                       .Name("lodestone_redis_persistence_ok")
+                       .Help("1 when Redis has append-only persistence and an eviction policy that keeps the alert "
+                             "stream; 0 when a Redis stop or memory pressure can lose alerts (see the daemon's log)")
+                       .Register(r)),
       buffered_(pm::BuildGauge()
                     .Name("lodestone_redis_buffered")
                     .Help("Writes waiting for Redis, by kind (alerts, events)")
                     .Register(r)),
+      buffer_limit_(pm::BuildGauge()
+                        .Name("lodestone_redis_buffer_limit")
+                        .Help("Most writes that wait for Redis before new ones are dropped, by kind")
+                        .Register(r)),
       dropped_(pm::BuildCounter()
                    .Name("lodestone_redis_dropped_total")
                    .Help("Writes given up because the buffer was full, by kind")
@@ -66,6 +75,9 @@ void RedisMetrics::update(const RedisAlertStoreStats& alerts, const RedisStateSt
   connection("state-writer", state.writer);
   connection("state-reader", state.reader);
   if (alerts.writer.aof_enabled) aof_.Add({}).Set(*alerts.writer.aof_enabled ? 1 : 0);
+  if (alerts.writer.persistence_ok) persistence_.Add({}).Set(*alerts.writer.persistence_ok ? 1 : 0);
+  buffer_limit_.Add({{"kind", "alerts"}}).Set(static_cast<double>(alerts.max_buffered));
+  buffer_limit_.Add({{"kind", "events"}}).Set(static_cast<double>(state.max_buffered));
   buffered_.Add({{"kind", "alerts"}}).Set(static_cast<double>(alerts.buffered));
   buffered_.Add({{"kind", "events"}}).Set(static_cast<double>(state.buffered));
   set_total(dropped_, {{"kind", "alerts"}}, alerts.dropped);

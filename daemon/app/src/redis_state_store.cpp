@@ -569,6 +569,11 @@ void RedisStateStore::take_remote(const std::string& events) {
 
 std::string RedisStateStore::degraded_reason() const {
   std::lock_guard lock(mutex_);
+  // Not ready while the journal is replayed: events ingested meanwhile would interleave with the
+  // replay and the rules would see them out of order.
+  if (replay_ && stage_ != Stage::NotAsked && stage_ != Stage::Done)
+    return "restoring the rules' state from the journal in redis " + describe(options_.client.endpoint) + " (" +
+           std::to_string(stats_.replayed_events) + " events replayed so far)";
   if (writer_up_ && (reader_up_ || stage_ == Stage::NotAsked)) return {};
   std::string why = "redis " + describe(options_.client.endpoint) + " unreachable";
   if (!redis_error_.empty()) why += " (" + redis_error_ + ")";
@@ -585,6 +590,7 @@ RedisStateStats RedisStateStore::stats() const {
     std::lock_guard lock(mutex_);
     s = stats_;
     s.buffered = lines_.size() + (inflight_ ? inflight_->count : 0);
+    s.max_buffered = options_.max_buffered_events;
   }
   s.writer = writer_->stats();
   s.reader = reader_->stats();

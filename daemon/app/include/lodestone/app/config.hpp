@@ -20,6 +20,17 @@ struct TapeConfig {
   bool loop = true;
 };
 
+// The `redis:` section in its map form (the string form sets the URL alone). Sizes bound what
+// waits in memory while Redis is away; past them writes are counted as dropped.
+struct RedisTuning {
+  std::size_t max_buffered = 10'000;           // alerts waiting for Redis
+  std::size_t max_buffered_events = 100'000;   // journal events waiting for Redis
+  std::size_t stream_maxlen = 0;               // alert stream MAXLEN ~ (0 = alerts.retention)
+  std::int64_t command_timeout_ms = 3'000;     // a reply later than this drops the connection
+  std::int64_t backoff_max_ms = 5'000;         // longest wait between reconnect attempts
+  std::int64_t journal_ms = 96LL * 3'600'000;  // how far back the event journal reaches
+};
+
 struct Config {
   std::string source;  // file the config came from ("" = built-in defaults)
   web::ServerOptions server;
@@ -28,6 +39,7 @@ struct Config {
   std::string universe;  // reference data (YAML)
   std::string rules;     // rules file; "" = no rules
   std::string redis;     // redis://host:port/db; "" = in-memory store
+  RedisTuning redis_tuning;
   std::optional<TapeConfig> tape;
   std::vector<feeds::FeedConfig> feeds;   // live sources (and extra tapes), validated at load
   std::size_t alert_retention = 100'000;  // alerts kept for resume and history

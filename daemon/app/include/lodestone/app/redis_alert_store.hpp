@@ -40,7 +40,8 @@ namespace lodestone::app {
 struct RedisAlertStoreOptions {
   std::string prefix = "{lodestone}";
   std::string instance = "lodestone";  // written into each entry as its origin
-  std::size_t retention = 100'000;     // stream MAXLEN ~ and the mirror's size
+  std::size_t retention = 100'000;     // the mirror's size: what resume and /api/v1/alerts reach back to
+  std::size_t stream_maxlen = 0;       // stream MAXLEN ~ (0 = retention); never below retention
   std::size_t max_buffered = 10'000;   // alerts waiting for Redis before new ones are dropped
   std::size_t batch = 100;             // alerts per write (one script call)
   // Longer than any replay a restart does (the event journal), so a replayed alert is known.
@@ -58,6 +59,7 @@ struct RedisAlertStoreStats {
   std::uint64_t provisional = 0;  // delivered to this instance's clients before Redis held them
   std::uint64_t dropped = 0;      // the buffer was full: delivered here, never stored
   std::size_t buffered = 0;       // waiting for Redis now
+  std::size_t max_buffered = 0;   // the bound on buffered
   std::size_t mirrored = 0;
   bool loaded = false;
   RedisClientStats writer;

@@ -38,9 +38,18 @@ struct RedisClientOptions {
   std::chrono::milliseconds command_timeout{3000};  // also bounds connecting and the handshake
   std::chrono::milliseconds backoff_initial{100};
   std::chrono::milliseconds backoff_max{5000};
-  // Ask INFO after connecting and warn loudly when append-only persistence is off.
+  // Ask CONFIG GET appendonly/appendfsync/maxmemory-policy (INFO when CONFIG is renamed away)
+  // after connecting, and warn loudly when Redis would lose alerts: no append-only file, or an
+  // eviction policy that may evict the stream.
   bool check_persistence = false;
+  // Redis refused the credentials (NOAUTH, WRONGPASS): a configuration error, not an outage.
+  // The client stops (no retry loop) and this runs once, on the client's strand.
+  std::function<void(const std::string& why)> on_fatal;
 };
+
+// True for the error replies that mean "these credentials will never work": retrying them is a
+// loop that hides a configuration error.
+bool is_auth_error(std::string_view message);
 
 enum class RedisState : std::uint8_t { Idle, Connecting, Connected, Backoff, Stopped };
 std::string_view to_string(RedisState state);
@@ -51,8 +60,12 @@ struct RedisClientStats {
   std::uint64_t errors = 0;         // error replies, and commands lost with their connection
   std::uint64_t connects = 0;       // handshakes completed
   std::uint64_t timeouts = 0;       // connections dropped because a reply was late
-  std::optional<bool> aof_enabled;  // from INFO persistence; unknown until asked
-  std::string eviction_policy;      // from INFO memory
+  std::optional<bool> aof_enabled;  // appendonly; unknown until asked
+  std::string appendfsync;          // always, everysec, no; "" when CONFIG is not allowed
+  std::string eviction_policy;      // maxmemory-policy
+  // AOF on and an eviction policy that never evicts the alert stream; unknown until asked.
+  std::optional<bool> persistence_ok;
+  bool fatal = false;  // stopped on a configuration error (see RedisClientOptions::on_fatal)
   std::string server_version;
   std::string last_error;
 };
@@ -104,6 +117,9 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   void set_state(RedisState state);
   void fail(const std::string& message);
   void read_info(const RedisReply& reply);
+  void read_config(const RedisReply& reply);
+  void judge_persistence();
+  void fatal(const std::string& why);
   void arm_read(const std::shared_ptr<Connection>& c);
   void arm_write(const std::shared_ptr<Connection>& c);
 
@@ -130,6 +146,12 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   bool stopped_ = false;
   bool destroying_ = false;
   std::string drop_reason_;  // why this side closed the connection, when it did
+  struct Probe {             // what the handshake learnt about persistence
+    std::optional<bool> aof;
+    std::string fsync;
+    std::string policy;
+    std::string version;
+  } probe_;
   mutable std::mutex stats_mutex_;
   RedisClientStats stats_;
 };

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -40,6 +41,12 @@ class RedisLink {
   void start(std::chrono::milliseconds wait, std::function<void()> then);
   void stop();
 
+  // Runs once, from an I/O thread, when Redis refuses the credentials (NOAUTH, WRONGPASS): a
+  // configuration error the daemon must exit on instead of retrying forever. Set before start().
+  void on_fatal(std::function<void()> fn);
+  // Why Redis refused this daemon for good; "" while it has not.
+  [[nodiscard]] std::string fatal_error() const;
+
   // "" when Redis keeps every promise; else why not (for /readyz).
   [[nodiscard]] std::string degraded_reason() const;
   void update_metrics();  // before rendering /metrics
@@ -50,6 +57,12 @@ class RedisLink {
   std::shared_ptr<RedisAlertStore> alerts_;
   std::shared_ptr<RedisStateStore> state_;
   std::optional<RedisMetrics> metrics_;
+  struct Fatal {
+    mutable std::mutex mutex;
+    std::string why;
+    std::function<void()> fn;
+  };
+  std::shared_ptr<Fatal> fatal_;
 };
 
 }  // namespace lodestone::app

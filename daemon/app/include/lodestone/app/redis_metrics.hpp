@@ -30,7 +30,9 @@ class RedisMetrics {
   prometheus::Family<prometheus::Counter>& timeouts_;
   prometheus::Family<prometheus::Counter>& connects_;
   prometheus::Family<prometheus::Gauge>& aof_;
+  prometheus::Family<prometheus::Gauge>& persistence_;
   prometheus::Family<prometheus::Gauge>& buffered_;
+  prometheus::Family<prometheus::Gauge>& buffer_limit_;
   prometheus::Family<prometheus::Counter>& dropped_;
   prometheus::Family<prometheus::Counter>& alerts_;
   prometheus::Family<prometheus::Counter>& remote_;

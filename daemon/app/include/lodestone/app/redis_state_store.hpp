@@ -67,6 +67,7 @@ struct RedisStateStats {
   std::uint64_t restored_quotes = 0;
   std::uint64_t replayed_events = 0;
   std::size_t buffered = 0;
+  std::size_t max_buffered = 0;
   bool restored = false;
   bool rules_restored = false;
   RedisClientStats writer;
