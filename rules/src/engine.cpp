@@ -155,6 +155,7 @@ void Engine::State::new_day(detail::SymbolState& st, Date day, const Quote& q) {
   st.limits.reset();
   st.day = day;
   st.day_open_clock = clock.at(exchange_time(day, 0, 0));
+  st.day_path.clear();  // after yesterday's alerts were resolved with it
 }
 
 void Engine::State::on_quote(const Quote& q) {
@@ -196,7 +197,11 @@ void Engine::State::on_quote(const Quote& q) {
   st.last_ts = q.ts;
   st.last_clock = now_clock;
   st.has_quote = true;
-  st.series.push({now_clock, q.last, st.volume_before_today + st.volume_today});
+  st.series.push({now_clock, q.last, st.volume_before_today + st.volume_today, q.ts});
+  if (st.day_path.size() >= 2 && st.day_path.back().first.ms / kMsPerMinute == q.ts.ms / kMsPerMinute)
+    st.day_path.back() = {q.ts, q.last};
+  else
+    st.day_path.emplace_back(q.ts, q.last);
   for (const auto& w : st.watches) evaluate(st, w);
 }
 

@@ -7,6 +7,7 @@ namespace lodestone::rules {
 
 using detail::Firing;
 using detail::kNone;
+using detail::PathSource;
 using detail::SymbolState;
 using detail::Track;
 using detail::Watch;
@@ -59,8 +60,22 @@ std::optional<std::int64_t> Engine::State::change_of(SymbolState& st, const Move
 
 std::optional<MoveEvidence> Engine::State::day_evidence(const SymbolState& st) const {
   if (!st.prev_close || !st.prev_close->positive()) return std::nullopt;
-  return MoveEvidence{*st.prev_close, st.last,      change_centipct(*st.prev_close, st.last),
-                      "prev_close",   std::nullopt, decimals_of(st)};
+  return MoveEvidence{*st.prev_close,  st.last, change_centipct(*st.prev_close, st.last), "prev_close", std::nullopt,
+                      decimals_of(st), {}};
+}
+
+PathSource Engine::State::path_of(const SymbolState& st, std::int64_t from_clock) const {
+  return PathSource{static_cast<std::uint32_t>(&st - symbols.data()), from_clock, false};
+}
+
+PathSource Engine::State::day_path_of(const SymbolState& st) const {
+  return PathSource{static_cast<std::uint32_t>(&st - symbols.data()), 0, true};
+}
+
+// A sliding window's path starts N trading minutes back; a change from the previous close or
+// the open is the day's.
+PathSource Engine::State::path_of(const SymbolState& st, const MoveCondition& m) const {
+  return m.reference == Reference::Window ? path_of(st, st.last_clock - m.window_ms) : day_path_of(st);
 }
 
 void Engine::State::eval_move(SymbolState& st, const Watch& w, const MoveCondition& m) {
@@ -83,7 +98,8 @@ void Engine::State::eval_move(SymbolState& st, const Watch& w, const MoveConditi
   Firing f;
   f.ts = st.last_ts;
   f.clock = st.last_clock;
-  if (change) f.evidence = MoveEvidence{from, st.last, *change, window_text(m), abnormal, decimals_of(st)};
+  if (change) f.evidence = MoveEvidence{from, st.last, *change, window_text(m), abnormal, decimals_of(st), {}};
+  f.path = path_of(st, m);
   if (w.bench != kNone) f.facts.benchmark = symbols[w.bench].symbol;
   set_condition(w.rule, w.track, holds, std::move(f));
 }
@@ -98,6 +114,7 @@ void Engine::State::eval_level(SymbolState& st, const Watch& w, const LevelCondi
     f.ts = st.last_ts;
     f.clock = st.last_clock;
     f.evidence = day_evidence(st);
+    f.path = day_path_of(st);
     f.facts.last = last;
     if (c.kind == LevelKind::Above || c.kind == LevelKind::Below || c.kind == LevelKind::Cross) {
       f.facts.level = c.level;
@@ -151,6 +168,7 @@ void Engine::State::eval_limit(SymbolState& st, const Watch& w, const LimitCondi
     f.ts = st.last_ts;
     f.clock = st.last_clock;
     f.evidence = day_evidence(st);
+    f.path = day_path_of(st);
     f.facts.last = st.last;
     f.facts.limit = up_side ? lim.up : lim.down;
     return f;
@@ -203,9 +221,10 @@ void Engine::State::eval_volume(SymbolState& st, const Watch& w, const VolumeCon
   f.ts = st.last_ts;
   f.clock = st.last_clock;
   if (start.price.positive())
-    f.evidence =
-        MoveEvidence{start.price,  st.last,        change_centipct(start.price, st.last), format_duration(c.window_ms),
-                     std::nullopt, decimals_of(st)};
+    f.evidence = MoveEvidence{
+        start.price,     st.last, change_centipct(start.price, st.last), format_duration(c.window_ms), std::nullopt,
+        decimals_of(st), {}};
+  f.path = path_of(st, now.clock - c.window_ms);
   f.facts.volume_ratio = ratio;
   set_condition(w.rule, w.track, holds, std::move(f));
 }
@@ -225,8 +244,10 @@ void Engine::State::eval_breadth(SymbolState& st, const Watch& w, const BreadthC
         holds = c.move.abnormal->holds(*abnormal);
       }
   }
-  if (change && (holds || t.active))
-    t.evidence = MoveEvidence{from, st.last, *change, window_text(c.move), abnormal, decimals_of(st)};
+  if (change && (holds || t.active)) {
+    t.evidence = MoveEvidence{from, st.last, *change, window_text(c.move), abnormal, decimals_of(st), {}};
+    t.path = path_of(st, c.move);
+  }
   set_member(w.rule, w.track, holds, st.last_ts, st.last_clock);
 }
 
@@ -258,7 +279,10 @@ void Engine::State::set_member(std::uint32_t rule, std::uint32_t track, bool hol
     const auto& e = rs.tracks[i].evidence;
     if (!rs.tracks[i].active || !e) continue;
     const auto mag = [](std::int64_t v) { return v < 0 ? -v : v; };
-    if (!f.evidence || mag(e->change_centipct) > mag(f.evidence->change_centipct)) f.evidence = e;
+    if (!f.evidence || mag(e->change_centipct) > mag(f.evidence->change_centipct)) {
+      f.evidence = e;
+      f.path = rs.tracks[i].path;
+    }
   }
   set_condition(rule, group_track, group_holds, std::move(f));
 }
@@ -271,14 +295,17 @@ void Engine::State::set_condition(std::uint32_t rule, std::uint32_t track, bool 
       t.since = f.ts;
       t.since_clock = f.clock;
       t.evidence = f.evidence;
+      t.path = f.path;
       t.facts = f.facts;
       condition_started(rule, track, f);
       return;
     }
     t.evidence = std::move(f.evidence);
+    t.path = f.path;
     t.facts = std::move(f.facts);
     if (!t.episodes.empty() && t.episodes.back().end_clock == detail::kOngoing) {
       t.episodes.back().evidence = t.evidence;
+      t.episodes.back().path = t.path;
       t.episodes.back().facts = t.facts;
     }
     // Keep the firing alerts' evidence current (no notification: the move goes on).
@@ -286,6 +313,7 @@ void Engine::State::set_condition(std::uint32_t rule, std::uint32_t track, bool 
       auto it = live.find(fp);
       if (it == live.end() || !it->second.condition_bound) continue;
       it->second.alert.move = t.evidence;
+      it->second.path = t.path;
       it->second.facts = t.facts;
     }
   } else if (t.active) {
@@ -299,7 +327,7 @@ void Engine::State::trigger_event(std::uint32_t rule, std::uint32_t track, Firin
   const Rule& r = rules->rules[rule];
   if (r.correlates()) {
     Track& t = rule_states[rule].tracks[track];
-    t.episodes.push_back({f.clock, f.clock, f.ts, f.evidence, f.facts});
+    t.episodes.push_back({f.clock, f.clock, f.ts, f.evidence, f.facts, f.path});
     correlate_onset(rule, track, f);
     return;
   }
@@ -321,7 +349,7 @@ void Engine::State::condition_started(std::uint32_t rule, std::uint32_t track, c
   if (r.correlates()) {
     const std::int64_t horizon = f.clock - r.within_ms - rules->settings.allowed_lateness_ms;
     while (!t.episodes.empty() && t.episodes.front().end_clock < horizon) t.episodes.pop_front();
-    t.episodes.push_back({f.clock, detail::kOngoing, f.ts, f.evidence, f.facts});
+    t.episodes.push_back({f.clock, detail::kOngoing, f.ts, f.evidence, f.facts, f.path});
     if (!continued) correlate_onset(rule, track, f);
     return;
   }

@@ -124,6 +124,7 @@ void Engine::State::correlate_headline(std::uint32_t rule, const StoredHeadline&
     f.clock = std::max(h.clock, best->start_clock);
     const bool ongoing = best->end_clock == detail::kOngoing;
     f.evidence = ongoing ? t.evidence : best->evidence;
+    f.path = ongoing ? t.path : best->path;
     f.facts = ongoing ? t.facts : best->facts;
     // An episode that is over (or a one-off event) resolves by time, like a headline rule.
     f.one_off = !ongoing;

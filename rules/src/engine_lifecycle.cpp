@@ -16,6 +16,9 @@ using detail::Track;
 
 namespace {
 
+// Points in an alert's price path: enough to draw the window, small enough for every alert.
+constexpr std::size_t kPathPoints = 64;
+
 std::string joined(const std::vector<std::string>& items, std::string_view sep = ",") {
   std::string out;
   for (const auto& i : items) {
@@ -89,6 +92,7 @@ LiveAlert* Engine::State::fire(std::uint32_t rule, std::uint32_t track, const st
   a.alert.symbol = t.symbol;
   a.alert.ts = f.ts;
   a.alert.move = f.evidence;
+  a.path = f.path;
   for (const auto* h : evidence) attach_headline(a, *h);
   if (r.headline) {
     a.alert.explained = true;
@@ -330,6 +334,16 @@ void Engine::State::notify(LiveAlert& a, NotificationKind kind, Timestamp now) {
   set_labels(a);
   render(a);
   a.alert.id = notification_id(a.fingerprint, kind, sequence);
+  if (a.alert.move && a.path.slot != kNone) {
+    const detail::SymbolState& st = symbols[a.path.slot];
+    if (a.path.day) {
+      a.alert.move->path.clear();
+      detail::for_each_sample(st.day_path.size(), kPathPoints,
+                              [&](std::uint64_t i) { a.alert.move->path.push_back(st.day_path[i]); });
+    } else {
+      a.alert.move->path = st.series.path(a.path.from_clock, kPathPoints);
+    }
+  }
   a.last_notified = now;
   if (kind == NotificationKind::Firing || kind == NotificationKind::Repeat)
     if (const auto repeat = rules->rules[a.rule].repeat_ms; repeat > 0)

@@ -60,8 +60,19 @@ struct SymbolState {
   std::optional<PriceLimits> limits;
   std::int64_t volume_before_today = 0;  // the series' volume is cumulative across days
   std::int64_t volume_today = 0;
+  // The day so far, for day-long evidence: its first price, then each minute's last. The series
+  // keeps only what the rules' windows need; this stays small (one point a minute).
+  PricePath day_path;
 
   std::uint32_t cursor_for(std::int64_t lookback_ms);
+};
+
+// Where an alert's price path is read from when it is notified: a symbol's series, from the
+// window's start. Kept as a reference, not a copy, so a move that goes on costs nothing per quote.
+struct PathSource {
+  std::uint32_t slot = kNone;  // Engine::State::symbols
+  std::int64_t from_clock = 0;
+  bool day = false;  // the day's path (changes from the previous close or the open, levels, limits)
 };
 
 // What an alert's message and labels are made of, beyond the Alert itself.
@@ -84,6 +95,7 @@ struct Episode {
   Timestamp start_ts;
   std::optional<MoveEvidence> evidence;
   AlertFacts facts;
+  PathSource path;
 };
 
 // One rule watching one symbol (breadth: one member; headline rules: one named symbol, or a
@@ -94,6 +106,7 @@ struct Track {
   Timestamp since;
   std::int64_t since_clock = 0;
   std::optional<MoveEvidence> evidence;  // while active: the latest
+  PathSource path;
   AlertFacts facts;
   std::deque<Episode> episodes;  // correlation rules
   std::optional<Timestamp> last_fired;
@@ -133,6 +146,7 @@ struct LiveAlert {
   std::uint32_t track = kNone;  // kNone: rule-level (breadth, group alerts)
   Alert alert;
   AlertFacts facts;
+  PathSource path;
   std::vector<std::string> headline_keys;
   HeadlineMatch match;  // of the headline(s) it rests on: keywords, tags, direction
   Hold hold = Hold::None;
@@ -163,6 +177,7 @@ struct Firing {
   std::int64_t clock = 0;
   std::optional<MoveEvidence> evidence;
   AlertFacts facts;
+  PathSource path;
   bool one_off = false;   // a crossing or opening: resolves by time, not by condition
   bool day_bound = true;  // price alerts resolve at the close
 };
@@ -192,6 +207,11 @@ struct Engine::State {
   void eval_breadth(detail::SymbolState& st, const detail::Watch& w, const BreadthCondition& c);
   void set_member(std::uint32_t rule, std::uint32_t track, bool holds, Timestamp ts, std::int64_t now_clock);
   std::optional<MoveEvidence> day_evidence(const detail::SymbolState& st) const;
+  // Where the price path of evidence about `st` comes from (st is an element of `symbols`):
+  // its series from `from_clock` on, or its day path.
+  detail::PathSource path_of(const detail::SymbolState& st, std::int64_t from_clock) const;
+  detail::PathSource day_path_of(const detail::SymbolState& st) const;
+  detail::PathSource path_of(const detail::SymbolState& st, const MoveCondition& m) const;
   // A state-like trigger's truth on this quote.
   void set_condition(std::uint32_t rule, std::uint32_t track, bool holds, detail::Firing f);
   void trigger_event(std::uint32_t rule, std::uint32_t track, detail::Firing f);

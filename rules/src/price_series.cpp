@@ -23,4 +23,23 @@ void PriceSeries::push(const Tick& tick) {
   while (size() >= 2 && at(first_ + 1).clock <= horizon) ++first_;
 }
 
+PricePath PriceSeries::path(std::int64_t from_clock, std::size_t max_points) const {
+  PricePath out;
+  if (empty()) return out;
+  // Clocks never decrease: binary search for the first tick after from_clock, then step back one.
+  std::uint64_t lo = first_;
+  std::uint64_t hi = end_;
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    if (at(mid).clock <= from_clock)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  const std::uint64_t start = lo > first_ ? lo - 1 : first_;
+  for_each_sample(end_ - start, max_points,
+                  [&](std::uint64_t i) { out.emplace_back(at(start + i).ts, at(start + i).price); });
+  return out;
+}
+
 }  // namespace lodestone::rules::detail

@@ -4,16 +4,30 @@
 // a cursor that only moves forward, so each lookup is O(1) amortized. The ticks live in a
 // ring buffer (power-of-two capacity, grown when needed): one indirection per lookup.
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "lodestone/core/price.hpp"
+#include "lodestone/core/time.hpp"
 
 namespace lodestone::rules::detail {
+
+using PricePath = std::vector<std::pair<Timestamp, Price>>;
+
+// Calls f(i) for at most `max_points` of the indices 0..count-1, spread evenly, first and last
+// always among them.
+template <class F>
+void for_each_sample(std::uint64_t count, std::uint64_t max_points, F&& f) {
+  if (count == 0 || max_points == 0) return;
+  const std::uint64_t points = count < max_points ? count : max_points;
+  for (std::uint64_t i = 0; i < points; ++i) f(points == 1 ? 0 : i * (count - 1) / (points - 1));
+}
 
 struct Tick {
   std::int64_t clock = 0;   // TradingClock::at
   Price price;              // last
   std::int64_t volume = 0;  // cumulative shares since the series began (across days)
+  Timestamp ts;             // exchange time of the quote (for an alert's price path)
 };
 
 class PriceSeries {
@@ -41,6 +55,10 @@ class PriceSeries {
     cursor = pos;
     return at(pos);
   }
+
+  // The prices from the window's reference tick (the newest at or before `from_clock`) to the
+  // newest, at most `max_points` of them spread evenly over the ticks, first and last kept.
+  [[nodiscard]] PricePath path(std::int64_t from_clock, std::size_t max_points) const;
 
  private:
   [[nodiscard]] const Tick& at(std::uint64_t absolute) const { return ring_[absolute & mask_]; }

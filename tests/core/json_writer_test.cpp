@@ -41,7 +41,7 @@ TEST(JsonWriter, AlertCarriesEvidence) {
   a.message = "159713.SZ 2.10% in 15m";
   a.explained = true;
   a.headlines.push_back({"nbd-1", "稀土", "每日经济新闻", *parse_timestamp("2026-02-09T10:10:00+08:00")});
-  a.move = MoveEvidence{*Price::parse("1.190"), *Price::parse("1.215"), 210, "15m", std::nullopt, 3};
+  a.move = MoveEvidence{*Price::parse("1.190"), *Price::parse("1.215"), 210, "15m", std::nullopt, 3, {}};
   EXPECT_EQ(to_json(a),
             R"({"type":"alert","id":"export-control-reaction:159713.SZ:nbd-1","seq":7,)"
             R"("rule":"export-control-reaction","severity":"critical","state":"firing","symbol":"159713.SZ",)"

@@ -216,6 +216,19 @@ std::string to_json(const Alert& a) {
       out += format_centipct(*a.move->abnormal_centipct);
     }
     str_field(out, "window", a.move->window);
+    if (!a.move->path.empty()) {
+      field(out, "path");
+      out.push_back('[');
+      for (std::size_t i = 0; i < a.move->path.size(); ++i) {
+        if (i) out.push_back(',');
+        out.push_back('[');
+        append_json_string(out, format_timestamp(a.move->path[i].first));
+        out.push_back(',');
+        out += a.move->path[i].second.format(a.move->price_decimals);
+        out.push_back(']');
+      }
+      out.push_back(']');
+    }
     out.push_back('}');
   }
   out.push_back('}');

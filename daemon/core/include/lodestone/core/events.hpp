@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lodestone/core/price.hpp"
@@ -58,6 +59,9 @@ struct MoveEvidence {
   std::string window;                             // "15m", "prev_close"
   std::optional<std::int64_t> abnormal_centipct;  // beyond the benchmark's move
   int price_decimals = 2;                         // the instrument's tick precision
+  // The prices through the window up to the notification, oldest first, sampled down to a few
+  // dozen points (first and last always kept): what the trader sees drawn beside the alert.
+  std::vector<std::pair<Timestamp, Price>> path;
 };
 
 struct Alert {
