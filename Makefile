@@ -25,8 +25,13 @@ run: build
 test: build-dev
 	@ctest --preset dev
 
+# make bench [BENCH_ARGS=--quick]: bench/run.sh; results in bench/RESULTS.md and build/release/bench-results/
 bench: build
-	@bash bench/run.sh
+	@bash bench/run.sh $(BENCH_ARGS)
+
+# make soak [SOAK_ARGS="--minutes 5"]: 30 minutes of churning clients; RSS, fds and threads must stay flat
+soak: build
+	@bash bench/soak.sh $(SOAK_ARGS)
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
