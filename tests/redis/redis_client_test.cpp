@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <thread>
 
 #include "redis_test_util.hpp"
 
@@ -180,6 +181,74 @@ TEST(RedisClient, AWrongPasswordIsAnErrorNotASilentSuccess) {
   auto good = RedisClient::create(io.executor(), o);
   good->start();
   EXPECT_TRUE(eventually([&] { return good->connected(); }));
+}
+
+TEST(RedisClient, RefusedCredentialsStopTheClientOnceInsteadOfRetrying) {
+  RedisServer server(
+      RedisServerOptions{.appendonly = false, .appendfsync = "always", .extra = {"--requirepass", "right"}});
+  IoThreads io;
+  for (const std::string password : {"wrong", ""}) {
+    auto o = options_for(server);
+    o.endpoint.password = password;
+    std::atomic<int> fatal{0};
+    o.on_fatal = [&fatal](const std::string&) { ++fatal; };
+    auto client = RedisClient::create(io.executor(), o);
+    client->start();
+    ASSERT_TRUE(eventually([&] { return fatal.load() > 0; }, 5s)) << client->stats().last_error;
+    // With a 20 ms backoff a retry loop would have tried many times by now.
+    std::this_thread::sleep_for(300ms);
+    const auto st = client->stats();
+    EXPECT_EQ(fatal.load(), 1) << "reported once";
+    EXPECT_TRUE(st.fatal);
+    EXPECT_EQ(st.state, app::RedisState::Stopped) << "no reconnect";
+    EXPECT_EQ(st.connects, 0U);
+    EXPECT_TRUE(contains(st.last_error, password.empty() ? "NOAUTH" : "WRONGPASS")) << st.last_error;
+    auto r = run(*client, {"PING"});
+    ASSERT_TRUE(r);
+    EXPECT_FALSE(*r) << "commands fail at once";
+  }
+}
+
+TEST(RedisClient, AnOutageIsNotFatal) {
+  RedisServer server;
+  IoThreads io;
+  auto o = options_for(server);
+  std::atomic<int> fatal{0};
+  o.on_fatal = [&fatal](const std::string&) { ++fatal; };
+  auto client = RedisClient::create(io.executor(), o);
+  client->start();
+  ASSERT_TRUE(eventually([&] { return client->connected(); }));
+  server.kill();
+  ASSERT_TRUE(eventually([&] { return !client->connected(); }));
+  server.start();
+  EXPECT_TRUE(eventually([&] { return client->connected(); }));
+  EXPECT_EQ(fatal.load(), 0);
+  EXPECT_FALSE(app::is_auth_error("ERR Connection refused"));
+  EXPECT_TRUE(app::is_auth_error("WRONGPASS invalid username-password pair or user is disabled."));
+  EXPECT_TRUE(app::is_auth_error("NOAUTH Authentication required."));
+}
+
+TEST(RedisClient, JudgesPersistenceFromConfigGet) {
+  RedisServer off;
+  RedisServer lru(
+      RedisServerOptions{.appendonly = true, .appendfsync = "always", .extra = {"--maxmemory-policy", "allkeys-lru"}});
+  RedisServer good(RedisServerOptions{.appendonly = true, .appendfsync = "everysec", .extra = {}});
+  IoThreads io;
+  std::vector<std::shared_ptr<RedisClient>> clients;
+  for (const RedisServer* s : {&off, &lru, &good}) {
+    auto o = options_for(*s);
+    o.check_persistence = true;
+    clients.push_back(RedisClient::create(io.executor(), o));
+    clients.back()->start();
+  }
+  ASSERT_TRUE(
+      eventually([&] { return clients[0]->connected() && clients[1]->connected() && clients[2]->connected(); }));
+  EXPECT_EQ(clients[0]->stats().persistence_ok, std::optional<bool>(false));
+  EXPECT_EQ(clients[1]->stats().persistence_ok, std::optional<bool>(false));
+  EXPECT_EQ(clients[1]->stats().eviction_policy, "allkeys-lru");
+  EXPECT_EQ(clients[1]->stats().appendfsync, "always");
+  EXPECT_EQ(clients[2]->stats().persistence_ok, std::optional<bool>(true));
+  EXPECT_EQ(clients[2]->stats().appendfsync, "everysec");
 }
 
 }  // namespace

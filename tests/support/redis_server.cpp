@@ -112,6 +112,7 @@ bool RedisServer::launch() {
                                 "--logfile",
                                 dir_ + "/redis.log"};
   argv.insert(argv.end(), options_.extra.begin(), options_.extra.end());
+  if (!options_.config_file.empty()) argv.insert(argv.begin() + 1, options_.config_file);
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {

@@ -24,6 +24,12 @@ class DaemonProcess {
   [[nodiscard]] std::string log() const;  // what the daemon wrote to stdout/stderr
   // Sends SIGTERM and waits; returns the exit status (or -1 on timeout, after SIGKILL).
   int stop(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // SIGKILL, like a crash or the OOM killer: no shutdown code runs. Waits for the process.
+  void kill();
+  // Waits for the daemon to exit on its own; its exit status (128 + signal when killed by one),
+  // or -1 if it still runs after `timeout`.
+  int wait_exit(std::chrono::milliseconds timeout);
+  [[nodiscard]] bool running() const { return pid_ > 0; }
 
  private:
   pid_t pid_ = -1;

@@ -15,6 +15,7 @@ struct RedisServerOptions {
   bool appendonly = false;
   std::string appendfsync = "always";  // with appendonly: always, everysec or no
   std::vector<std::string> extra;      // more "--name value" arguments
+  std::string config_file;             // a redis.conf to start from (the arguments above override it)
 };
 
 // What a synchronous command answered (tests only; the daemon uses the async client).
