@@ -79,5 +79,57 @@ TEST(Config, TapeCanBeSwitchedOff) {
   EXPECT_FALSE(c->tape.has_value());
 }
 
+// ---- redis: (the string form and the map form) ----
+
+TEST(Config, RedisAsAStringIsTheUrlWithDefaultSizes) {
+  auto c = parse_config("redis: redis://127.0.0.1:6380/2\n", "x.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->redis, "redis://127.0.0.1:6380/2");
+  EXPECT_EQ(c->redis_tuning.max_buffered, 10'000U);
+  EXPECT_EQ(c->redis_tuning.max_buffered_events, 100'000U);
+  EXPECT_EQ(c->redis_tuning.stream_maxlen, 0U);
+  EXPECT_EQ(c->redis_tuning.command_timeout_ms, 3'000);
+}
+
+TEST(Config, RedisAsAMapSetsTheUrlBuffersRetentionAndTimeouts) {
+  auto c = parse_config(R"(
+alerts: {retention: 500}
+redis:
+  url: redis://:pw@10.0.0.5:6379/1
+  max_buffered: 2000
+  max_buffered_events: 50000
+  stream_maxlen: 1000
+  command_timeout: 750ms
+  backoff_max: 2s
+  journal: 48h
+)",
+                        "x.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->redis, "redis://:pw@10.0.0.5:6379/1");
+  EXPECT_EQ(c->redis_tuning.max_buffered, 2000U);
+  EXPECT_EQ(c->redis_tuning.max_buffered_events, 50'000U);
+  EXPECT_EQ(c->redis_tuning.stream_maxlen, 1000U);
+  EXPECT_EQ(c->redis_tuning.command_timeout_ms, 750);
+  EXPECT_EQ(c->redis_tuning.backoff_max_ms, 2000);
+  EXPECT_EQ(c->redis_tuning.journal_ms, 48LL * 3'600'000);
+}
+
+TEST(Config, RedisMapErrorsSayFileLineAndColumn) {
+  EXPECT_EQ(error_of("redis: {max_buffered: 10}\n"), "lodestone.yaml:1:8: redis needs a url (redis://host:port/db)");
+  EXPECT_EQ(error_of("redis:\n  url: redis://h\n  max_bufered: 10\n").substr(0, 50),
+            "lodestone.yaml:3:3: unknown key 'max_bufered' in r");
+  EXPECT_EQ(error_of("redis: {url: redis://h, max_buffered: 0}\n"),
+            "lodestone.yaml:1:39: max_buffered must be between 1 and 10000000");
+  EXPECT_EQ(error_of("redis: {url: redis://h, command_timeout: 5}\n").substr(0, 45),
+            "lodestone.yaml:1:42: command_timeout: bad dur");
+  EXPECT_EQ(error_of("redis: {url: redis://h, command_timeout: 10ms}\n"),
+            "lodestone.yaml:1:42: command_timeout must be between 100ms and 10m");
+  EXPECT_EQ(error_of("redis: [redis://h]\n"),
+            "lodestone.yaml:1:8: redis must be a URL (redis://host:port/db) or a mapping with a url");
+  EXPECT_EQ(error_of("alerts: {retention: 5000}\nredis: {url: redis://h, stream_maxlen: 1000}\n"),
+            "lodestone.yaml:2:40: stream_maxlen (1000) must be at least alerts.retention (5000): a restart reloads "
+            "the retained alerts from the stream");
+}
+
 }  // namespace
 }  // namespace lodestone::app
