@@ -4,6 +4,15 @@
 # directory, never into the source tree). The mutation seed is fixed so `make test` is
 # repeatable; fuzz longer with a random seed by hand (README) and commit what it finds to the
 # corpus. Without LODESTONE_FUZZ, a replay main runs the corpus once.
+# lodestone_fuzz_instrument(TARGET): a library a fuzz target exercises gets libFuzzer's coverage
+# instrumentation (-fsanitize=fuzzer-no-link) when LODESTONE_FUZZ is on, so the fuzzer is guided
+# by the parser's branches and not only by its harness's.
+function(lodestone_fuzz_instrument target)
+  if(LODESTONE_FUZZ AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
+endfunction()
+
 function(lodestone_fuzzer name)
   cmake_parse_arguments(F "" "CORPUS;SECONDS" "SOURCES;LIBS" ${ARGN})
   if(NOT F_SECONDS)

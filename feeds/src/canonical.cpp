@@ -33,6 +33,7 @@ Result<std::int64_t> read_count(od::value v, std::string_view field) {
   auto p = read_price(v, field);
   if (!p) return p.error();
   if (p->units() % Price::kScale != 0) return field_error(field, "expected a whole number");
+  if (p->units() < 0) return field_error(field, "expected a count, not a negative number");
   return p->units() / Price::kScale;
 }
 
@@ -40,6 +41,26 @@ Result<std::string_view> read_string(od::value v, std::string_view field) {
   std::string_view s;
   if (v.get_string().get(s)) return field_error(field, "expected a string");
   return s;
+}
+
+// Text that reaches the board, Redis and the browser: no control characters but tab, CR and LF
+// (NUL, ESC, DEL …) and no bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069),
+// which can make a headline display as something else. simdjson has already checked UTF-8 and
+// rejected lone surrogates.
+Status check_text(std::string_view s, std::string_view field) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f)
+      return field_error(field, "control character " + std::to_string(c) + " (text must be printable)");
+    // U+202A..U+202E are E2 80 AA..AE; U+2066..U+2069 are E2 81 A6..A9.
+    if (c == 0xE2 && i + 2 < s.size()) {
+      const auto b1 = static_cast<unsigned char>(s[i + 1]);
+      const auto b2 = static_cast<unsigned char>(s[i + 2]);
+      if ((b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) || (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9))
+        return field_error(field, "bidirectional control character (text must display as written)");
+    }
+  }
+  return {};
 }
 
 Result<Timestamp> read_ts(od::value v) {
@@ -137,6 +158,7 @@ Result<CanonicalEvent> parse_news(od::object obj) {
       for (auto item : arr) {
         std::string_view s;
         if (item.get_string().get(s)) return field_error(key, "expected an array of strings");
+        if (auto st = check_text(s, key); !st) return st.error();
         if (key == "tags") {
           h.tags.emplace_back(s);
           continue;
@@ -161,6 +183,7 @@ Result<CanonicalEvent> parse_news(od::object obj) {
       }
       auto s = read_string(v, key);
       if (!s) return s.error();
+      if (auto st = check_text(*s, key); !st) return st.error();
       *slot = std::string(*s);
     }
   }
@@ -170,17 +193,51 @@ Result<CanonicalEvent> parse_news(od::object obj) {
   return CanonicalEvent{std::move(h)};
 }
 
+// The counter key for an error this file made: field errors name their field first.
+std::string_view reason_of(const Error& e) {
+  const std::string& m = e.message;
+  constexpr std::string_view kField = "field '";
+  if (m.rfind(kField, 0) != 0) {
+    if (m.find("UTF-8") != std::string::npos) return "bad_encoding";
+    if (m.find("too deep") != std::string::npos) return "too_deep";
+    if (m == "not JSON" || m.find("trailing content") != std::string::npos) return "bad_json";
+    return "bad_event";  // empty line, not an object, unreadable key
+  }
+  const std::size_t end = m.find('\'', kField.size());
+  const std::string_view field = std::string_view(m).substr(kField.size(), end - kField.size());
+  const std::string_view why = end == std::string::npos ? std::string_view{} : std::string_view(m).substr(end + 3);
+  if (why == "missing") return "missing_field";
+  if (why.find("control character") != std::string_view::npos) return "bad_text";
+  if (field == "type") return "bad_event";
+  if (field == "ts") return "bad_time";
+  if (field == "symbol" || field == "symbols") return "bad_symbol";
+  if (field == "volume") return "bad_volume";
+  if (field == "last" || field == "prev_close" || field == "open" || field == "high" || field == "low" ||
+      field == "bid" || field == "ask" || field == "turnover")
+    return "bad_price";
+  return "bad_field";
+}
+
 }  // namespace
 
 struct CanonicalParser::Impl {
   od::parser parser;
   std::string buffer;
+  std::string_view reason;
 };
 
 CanonicalParser::CanonicalParser() : impl_(std::make_unique<Impl>()) {}
 CanonicalParser::~CanonicalParser() = default;
 
+std::string_view CanonicalParser::last_reason() const { return impl_->reason; }
+
 Result<CanonicalEvent> CanonicalParser::parse(std::string_view line) {
+  Result<CanonicalEvent> out = parse_line(line);
+  impl_->reason = out ? std::string_view{} : reason_of(out.error());
+  return out;
+}
+
+Result<CanonicalEvent> CanonicalParser::parse_line(std::string_view line) {
   line = trim(line);
   if (line.empty()) return make_error("empty line");
   auto& buf = impl_->buffer;
@@ -188,9 +245,13 @@ Result<CanonicalEvent> CanonicalParser::parse(std::string_view line) {
   const std::size_t len = buf.size();
   buf.resize(len + simdjson::SIMDJSON_PADDING);
   od::document doc;
-  if (impl_->parser.iterate(buf.data(), len, buf.size()).get(doc)) return make_error("not JSON");
+  if (const auto e = impl_->parser.iterate(buf.data(), len, buf.size()).get(doc); e) {
+    return make_error(e == simdjson::UTF8_ERROR ? "not valid UTF-8" : "not JSON");
+  }
   od::object obj;
-  if (doc.get_object().get(obj)) return make_error("expected a JSON object");
+  if (const auto e = doc.get_object().get(obj); e) {
+    return make_error(e == simdjson::INCORRECT_TYPE ? "expected a JSON object" : "not JSON");
+  }
   // "type" decides the shape; find it first, then walk the fields once.
   std::string_view type;
   if (obj["type"].get_string().get(type)) return field_error("type", "missing (quote or news)");
@@ -209,6 +270,19 @@ Result<CanonicalEvent> CanonicalParser::parse(std::string_view line) {
   const char* rest = nullptr;
   if (!doc.current_location().get(rest)) return make_error("trailing content after the JSON object");
   return out;
+}
+
+std::string_view rejection_reason(const Error& error) {
+  const std::string& m = error.message;
+  auto has = [&](std::string_view part) { return m.find(part) != std::string::npos; };
+  if (m.rfind("unknown symbol", 0) == 0) return "unknown_symbol";
+  if (has("is not positive")) return "non_positive_price";
+  if (has("is negative")) return "bad_volume";
+  if (m.rfind("timestamp", 0) == 0 && has("in the future")) return "future_timestamp";
+  if (m.rfind("timestamp", 0) == 0 && has("before 2000")) return "far_past";
+  if (m.rfind("headline", 0) == 0 && (has("has no id") || has("has no title"))) return "missing_field";
+  if (m.rfind("overloaded", 0) == 0) return "shed";
+  return "invalid_event";
 }
 
 }  // namespace lodestone::feeds

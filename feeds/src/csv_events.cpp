@@ -100,6 +100,7 @@ Result<std::optional<CanonicalEvent>> CsvEventParser::parse_row(std::string_view
     if (!cell("volume").empty()) {
       auto v = detail::parse_count(cell("volume"));
       if (!v) return field_error("volume", v.error().message);
+      if (*v < 0) return field_error("volume", "expected a count, not a negative number");
       q.volume = *v;
     }
     return std::optional<CanonicalEvent>{CanonicalEvent{q}};

@@ -54,6 +54,27 @@ void Delivery::problem(std::string_view reason, std::string_view detail, std::st
 
 void Delivery::quotes(const QuoteBatch& batch) {
   for (const auto& p : batch.problems) problem(p.reason, p.detail, p.sample);
+  if (batch.seq) {
+    const SequenceVerdict v = sequence_.next(*batch.seq);
+    switch (v.kind) {
+      case SequenceKind::First:
+      case SequenceKind::Next:
+        break;
+      case SequenceKind::Gap:
+        problem("sequence_gap", std::to_string(v.missing) + " messages missing before " + std::to_string(*batch.seq));
+        break;
+      case SequenceKind::Duplicate:
+        status_->on_error("sequence_duplicate");  // resends are normal after a hiccup: counted, not logged
+        return;
+      case SequenceKind::Old:
+        problem("sequence_old", "message " + std::to_string(*batch.seq) + " is older than the last one");
+        return;
+      case SequenceKind::Reset:
+        problem("sequence_reset", "the source numbers its messages from " + std::to_string(*batch.seq) + " again");
+        sanity_.rebase();
+        break;
+    }
+  }
   // Answers without data (unknown codes) and instruments without a trade today are normal
   // but worth seeing: counted, not logged.
   for (std::size_t i = 0; i < batch.unknown.size(); ++i) status_->on_error("unknown_code");

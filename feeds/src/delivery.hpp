@@ -11,6 +11,7 @@
 #include "lodestone/feeds/feed.hpp"
 #include "lodestone/feeds/feed_status.hpp"
 #include "lodestone/feeds/quote_sanity.hpp"
+#include "lodestone/feeds/sequence.hpp"
 
 namespace lodestone::feeds::detail {
 
@@ -26,7 +27,12 @@ class Delivery {
   [[nodiscard]] Timestamp now() const { return context_.now ? context_.now() : system_now(); }
   [[nodiscard]] FeedStatus& status() { return *status_; }
   [[nodiscard]] const std::string& feed() const { return feed_; }
-  void reset_sequence() { sanity_.reset(); }
+  // A new connection: its message numbers start afresh, and what it sends first may be a
+  // lagging server's lower cumulative volume (older times are still dropped).
+  void reset_sequence() {
+    sequence_.reset();
+    sanity_.rebase();
+  }
 
   static Timestamp system_now();
 
@@ -42,6 +48,7 @@ class Delivery {
   std::shared_ptr<FeedStatus> status_;
   FeedContext context_;
   QuoteSanity sanity_;
+  SequenceTracker sequence_;
   std::shared_ptr<NewsDesk> own_desk_;
   std::unordered_map<std::string, LogGate> gates_;
 };

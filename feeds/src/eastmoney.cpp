@@ -112,6 +112,13 @@ struct EastmoneyParser::Impl {
       out->problems.push_back(make_problem("bad_code", symbol.error().message, code));
       return;
     }
+    // A value sent as true, {} or [] is malformed, not absent (only "-" and null are "no value").
+    for (Slot s : {kLast, kHigh, kLow, kOpen, kPrev, kBid, kAsk, kVolume, kAmount}) {
+      if (f[s].kind == JsonKind::Bool || f[s].kind == JsonKind::Object || f[s].kind == JsonKind::Array) {
+        out->problems.push_back(make_problem("bad_price", symbol->str() + ": a value is not a number", code));
+        return;
+      }
+    }
     detail::QuoteText q;
     q.symbol = *symbol;
     const std::string_view t = text_of(f[kTime]);
@@ -172,12 +179,15 @@ void EastmoneyParser::parse(std::string_view json, QuoteBatch& out) {
   detail::JsonScanner& scanner = list ? impl_->ulist : impl_->stock_get;
   const std::size_t quotes_before = out.quotes.size();
   const std::size_t no_trade_before = out.no_trade.size();
+  const std::size_t problems_before = out.problems.size();
   Status s = scanner.scan(json, &Impl::on_row, impl_.get(), summary);
   if (!s) {
-    // A malformed answer is dropped whole, even the rows read before the fault.
+    // A malformed answer is dropped whole, even the rows read before the fault, and counted
+    // once (not also for what was wrong in those rows).
     out.quotes.resize(quotes_before);
     out.no_trade.resize(no_trade_before);
-    out.problems.push_back(make_problem("bad_json", s.error().message, json));
+    out.problems.resize(problems_before);
+    out.problems.push_back(make_problem(detail::json_fault_reason(s.error()), s.error().message, json));
     return;
   }
   if (const JsonSlot& rc = summary.root[0]; rc.present() && rc.text != "0") {

@@ -61,6 +61,7 @@ Status read_quote_mapping(const YAML::Node& n, QuoteMapping& m) {
                         : key == "bid"        ? &m.bid
                         : key == "ask"        ? &m.ask
                         : key == "turnover"   ? &m.turnover
+                        : key == "seq"        ? &m.seq
                                               : nullptr;
     if (slot == nullptr) return at(kv.first, "unknown mapping key '" + key + "'");
     auto v = scalar(kv.second, key);

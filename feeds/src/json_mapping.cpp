@@ -57,6 +57,7 @@ struct JsonQuoteParser::Impl {
   enum Slot : std::size_t { kSymbol, kPrice, kTime, kVolume, kPrev, kOpen, kHigh, kLow, kBid, kAsk, kTurnover };
   std::unique_ptr<detail::JsonScanner> scanner;
   std::vector<bool> mapped;  // which slots the mapping names
+  bool has_seq = false;      // root slot 0
   std::int64_t volume_multiplier = 1;
   QuoteBatch* out = nullptr;
   Timestamp received;
@@ -119,6 +120,12 @@ Result<std::unique_ptr<JsonQuoteParser>> JsonQuoteParser::create(const QuoteMapp
   if (!items) return items.error();
   spec.items = std::move(*items);
   auto impl = std::make_unique<Impl>();
+  if (!m.seq.empty()) {
+    auto seq = parse_json_path(m.seq);
+    if (!seq) return seq.error();
+    spec.root_fields.push_back(std::move(*seq));
+    impl->has_seq = true;
+  }
   // Unmapped optional fields get a path no JSON key can match, so slot numbers stay fixed.
   const std::vector<std::string_view> paths{m.symbol, m.price, m.time, m.volume, m.prev_close, m.open,
                                             m.high,   m.low,   m.bid,  m.ask,    m.turnover};
@@ -147,13 +154,27 @@ void JsonQuoteParser::parse(std::string_view message, Timestamp received, QuoteB
   detail::JsonScanSummary summary;
   const std::size_t quotes_before = out.quotes.size();
   const std::size_t no_trade_before = out.no_trade.size();
+  const std::size_t problems_before = out.problems.size();
   Status s = impl_->scanner->scan(message, &Impl::on_item, impl_.get(), summary);
   if (!s) {
-    // A message that turns out malformed is dropped whole, even the updates read before the fault.
+    // A message that turns out malformed is dropped whole, even the updates read before the
+    // fault, and counted once.
     out.quotes.resize(quotes_before);
     out.no_trade.resize(no_trade_before);
-    out.problems.push_back(make_problem("bad_json", s.error().message, message));
+    out.problems.resize(problems_before);
+    out.problems.push_back(make_problem(detail::json_fault_reason(s.error()), s.error().message, message));
     return;
+  }
+  if (impl_->has_seq && summary.root != nullptr && summary.root[0].present()) {
+    const JsonSlot& seq = summary.root[0];
+    auto n = seq.kind == JsonKind::Number || seq.kind == JsonKind::String
+                 ? detail::parse_count(seq.text)
+                 : Result<std::int64_t>(make_error("not a number"));
+    if (n && *n >= 0) {
+      out.seq = static_cast<std::uint64_t>(*n);
+    } else {
+      out.problems.push_back(make_problem("bad_seq", "sequence number is not a whole number", message));
+    }
   }
   if (summary.items_missing)
     out.problems.push_back(make_problem("no_items", "no updates where the mapping says", message));
@@ -250,10 +271,12 @@ void JsonNewsParser::parse(std::string_view json, HeadlineBatch& out) {
   impl_->out = &out;
   detail::JsonScanSummary summary;
   const std::size_t before = out.headlines.size();
+  const std::size_t problems_before = out.problems.size();
   Status s = impl_->scanner->scan(json, &Impl::on_item, impl_.get(), summary);
   if (!s) {
     out.headlines.resize(before);
-    out.problems.push_back(make_problem("bad_json", s.error().message, json));
+    out.problems.resize(problems_before);
+    out.problems.push_back(make_problem(detail::json_fault_reason(s.error()), s.error().message, json));
     return;
   }
   if (summary.items_missing || summary.items_null)

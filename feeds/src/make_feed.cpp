@@ -64,6 +64,8 @@ class XmlNews : public BodyHandler {
     // The XML declaration names the encoding the document was written in; it wins over the header.
     const Charset fallback = charset_from_content_type(content_type, Charset::Utf8);
     const Decoded text = to_utf8(body, charset_ ? *charset_ : xml_declared_charset(body, fallback));
+    if (text.invalid > 0)
+      d.problem("bad_encoding", std::to_string(text.invalid) + " bytes not valid in the charset", {});
     HeadlineBatch batch;
     parse_news_xml(text.text, source_, batch);
     d.headlines(batch);
@@ -80,6 +82,8 @@ class JsonNews : public BodyHandler {
       : parser_(std::move(parser)), charset_(charset) {}
   void handle(std::string_view body, std::string_view content_type, Delivery& d) override {
     const Decoded text = to_utf8(body, pick_charset(charset_, content_type, Charset::Utf8));
+    if (text.invalid > 0)
+      d.problem("bad_encoding", std::to_string(text.invalid) + " bytes not valid in the charset", {});
     HeadlineBatch batch;
     parser_->parse(text.text, batch);
     d.headlines(batch);

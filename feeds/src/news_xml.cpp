@@ -35,6 +35,12 @@ std::string atom_link(const XmlNode& entry) {
 }
 
 void add_item(const XmlNode& item, bool atom, std::string_view source, HeadlineBatch& out) {
+  if (!item.complete) {
+    // The document ends inside this item: its title may be cut mid-word ("稀土出口管" for
+    // "稀土出口管制"), which would read as another headline. Complete items before it stand.
+    out.problems.push_back(make_problem("truncated", "the document ends inside an item", text_of(item, "title")));
+    return;
+  }
   Headline h;
   h.source = std::string(source);
   h.title = strip_html(text_of(item, "title"));

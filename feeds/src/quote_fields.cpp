@@ -12,6 +12,15 @@ constexpr std::int64_t kMaxWanUnits = std::numeric_limits<std::int64_t>::max() /
 
 bool absent(std::string_view s) { return s.empty() || s == "-" || s == "null"; }
 
+// "0.00001" or "1e-9" is not the "0.000" of no trade: it is a price below the tick, garbage.
+bool names_a_nonzero_value(std::string_view s) {
+  for (char c : s) {
+    if (c == 'e' || c == 'E') break;
+    if (c >= '1' && c <= '9') return true;
+  }
+  return false;
+}
+
 // An integer scaled by 10^decimals ("1234" with 3 -> 1.234), exactly.
 Result<Price> parse_scaled(std::string_view s, int decimals) {
   if (s.find_first_of(".eE") != std::string_view::npos) return parse_decimal(s);  // already a decimal
@@ -68,6 +77,11 @@ void emit(const QuoteText& t, std::string_view sample, QuoteBatch& out) {
     }
     if (last->units() < 0) {
       out.problems.push_back(make_problem("bad_price", "last " + last->format() + " is negative", sample));
+      return;
+    }
+    if (last->units() == 0 && names_a_nonzero_value(t.last)) {
+      out.problems.push_back(
+          make_problem("bad_price", "last '" + std::string(t.last.substr(0, 32)) + "' is below a tick", sample));
       return;
     }
     no_trade = last->units() == 0;

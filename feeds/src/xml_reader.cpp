@@ -144,7 +144,12 @@ Result<XmlNode> parse_xml(std::string_view xml, XmlLimits limits) {
     stack.push_back(std::move(node));
     if (self_closing) close_top();
   }
-  while (!stack.empty()) close_top();
+  // What is still open at the end was cut short (a truncated transfer, or a sloppy feed): closed
+  // here, and marked, so the caller can refuse an item whose text may end mid-word.
+  while (!stack.empty()) {
+    stack.back().complete = false;
+    close_top();
+  }
   if (roots.empty()) return make_error("no XML element");
   return std::move(roots.front());
 }

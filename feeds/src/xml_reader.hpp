@@ -2,7 +2,7 @@
 // A small, tolerant XML reader for the shapes news feeds use (RSS 2.0, Atom): elements,
 // attributes, text, CDATA, entities. No DTDs, no namespaces beyond dropping the prefix.
 // Malformed nesting is repaired the way browsers read feeds: a stray end tag closes up to
-// its match, and what is open at the end is closed.
+// its match, and what is open at the end is closed and marked incomplete (the text was cut).
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,6 +17,7 @@ struct XmlNode {
   std::vector<std::pair<std::string, std::string>> attributes;
   std::string text;  // text and CDATA directly inside, entities decoded
   std::vector<XmlNode> children;
+  bool complete = true;  // false: the text ended before this element's end tag
 
   [[nodiscard]] const XmlNode* child(std::string_view local_name) const;
   [[nodiscard]] std::string_view attribute(std::string_view local_name) const;

@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
+#include <mutex>
 
 #include "fixture_server.hpp"
 #include "lodestone/feeds/backoff.hpp"
@@ -331,6 +332,131 @@ TEST(WsJsonFeed, SilentDuringTradingHoursIsStaleButNotAtLunch) {
   // 10:25 in the morning session, ten minutes after the last message: stale.
   clock->store(exchange_time(make_date(2026, 2, 9), 10, 25).ms);
   EXPECT_TRUE(h.run_until([&] { return h.status->view().state == FeedState::Stale; }, std::chrono::seconds(2)));
+}
+
+// ---- D11 / D12 (../shared/notes/reliability.md §8): stalled and dropped sockets, restarts ----
+
+// The feeds' clock runs from kNow at the speed of the steady clock, so silence ages.
+FeedContext moving_clock() {
+  FeedContext ctx;
+  ctx.now = [start = std::chrono::steady_clock::now()] {
+    return Timestamp{
+        kNow.ms +
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count()};
+  };
+  return ctx;
+}
+
+std::string tick(std::int64_t ts_ms, const std::string& last, std::int64_t volume, std::int64_t seq = -1) {
+  return std::string("{") + (seq >= 0 ? R"("seq":)" + std::to_string(seq) + "," : std::string()) +
+         R"("data":[{"s":"159713.SZ","p":)" + last + R"(,"t":)" + std::to_string(ts_ms) + R"(,"v":)" +
+         std::to_string(volume) + "}]}";
+}
+
+FeedConfig ws_config(unsigned short port) {
+  FeedConfig c = config(FeedKind::WsJson, "ws://127.0.0.1:" + std::to_string(port) + "/push", {"159713.SZ"});
+  c.subscribe = "sub";
+  c.quote_mapping.items = "data";
+  c.quote_mapping.symbol = "s";
+  c.quote_mapping.price = "p";
+  c.quote_mapping.time = "t";
+  c.quote_mapping.volume = "v";
+  c.quote_mapping.seq = "seq";
+  return c;
+}
+
+TEST(FeedFaults, D11_AStalledWebSocketGoesStaleTimesOutReconnectsAndReplaysNothingOld) {
+  // Two ticks, then the server stays connected and silent (no FIN, no pongs) for 1.5 s; the next
+  // connection sends the same cached ticks again.
+  test::WsFixture server({tick(kNow.ms - 2000, "1.233", 1000), tick(kNow.ms - 1000, "1.234", 1100)}, 1500);
+  FeedConfig c = ws_config(server.port());
+  c.timeout_ms = 300;  // idle timeout max(300 ms, 2 x stale window of 5 x 30 ms)
+  const FeedContext clock = moving_clock();
+  Harness h(c, clock);
+  ASSERT_TRUE(h.run_until([&] { return h.sink.quote_count() == 2; }));
+  const std::int64_t last_message = h.status->view().last_message_ms;
+  // Silent past 5 intervals in trading hours: stale, while the socket is still open.
+  ASSERT_TRUE(h.run_until([&] { return h.status->view().state == FeedState::Stale; }, std::chrono::seconds(3)));
+  EXPECT_EQ(h.errors("timeout"), 0u);
+  // Past the idle timeout: the stalled socket is given up, the feed is down and retrying, and
+  // the age of its last message keeps rising.
+  ASSERT_TRUE(h.run_until([&] { return h.errors("timeout") >= 1; }, std::chrono::seconds(3)));
+  EXPECT_EQ(h.status->view().state, FeedState::Down);
+  EXPECT_EQ(h.status->view().last_message_ms, last_message);
+  EXPECT_GE(clock.now().ms - last_message, 300);  // what /metrics shows as the last-message age
+  // No price was delivered while stalled; the reconnect's replay of the cached ticks is two
+  // counted duplicates, not two more quotes (nothing old moves the board).
+  ASSERT_TRUE(
+      h.run_until([&] { return server.connections() >= 2 && h.errors("duplicate") >= 2; }, std::chrono::seconds(10)));
+  EXPECT_EQ(h.sink.quote_count(), 2u);
+  EXPECT_GE(h.status->view().reconnects, 1u);
+  EXPECT_EQ(h.status->view().state, FeedState::Live);
+}
+
+TEST(FeedFaults, D11_AStalledHttpSourceIsRetriedWithGrowingDelaysAndRecovers) {
+  const std::string body = read_fixture("sina_quotes.gbk.txt");
+  std::mutex mutex;
+  std::vector<std::chrono::steady_clock::time_point> arrivals;
+  HttpFixture server([&](const SeenRequest&, int n) {
+    {
+      std::lock_guard lock(mutex);
+      arrivals.push_back(std::chrono::steady_clock::now());
+    }
+    Reply r = gbk(body);
+    if (n >= 2 && n <= 5) r.delay_ms = 450;  // accepted, read, never answered in time (no FIN)
+    return r;
+  });
+  FeedConfig c = config(FeedKind::Sina, server.url("/list={symbols}"), {"159713.SZ"});
+  c.timeout_ms = 200;
+  c.backoff_initial_ms = 100;
+  c.backoff_max_ms = 400;
+  Harness h(c, moving_clock());
+  ASSERT_TRUE(h.run_until([&] { return h.sink.quote_count() == 1; }));
+  ASSERT_TRUE(h.run_until([&] { return h.errors("timeout") >= 2; }));
+  EXPECT_EQ(h.status->view().state, FeedState::Down);
+  const std::int64_t last_message = h.status->view().last_message_ms;
+  ASSERT_TRUE(h.run_until([&] { return h.errors("timeout") >= 4 && h.status->view().state == FeedState::Live; },
+                          std::chrono::seconds(15)));
+  EXPECT_EQ(h.errors("timeout"), 4u);
+  EXPECT_GT(h.status->view().last_message_ms, last_message);
+  EXPECT_EQ(h.sink.quote_count(), 1u);  // the same snapshot after recovery is a duplicate
+  // Attempt k+1 comes at least timeout + half the k-th backoff base after attempt k: 100, 200,
+  // 400 ms bases. Without backoff the gaps would stay at the 200 ms timeout.
+  std::lock_guard lock(mutex);
+  ASSERT_GE(arrivals.size(), 6u);
+  auto gap = [&](std::size_t i) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(arrivals[i + 1] - arrivals[i]).count();
+  };
+  EXPECT_GE(gap(1), 200 + 50);
+  EXPECT_GE(gap(2), 200 + 100);
+  EXPECT_GE(gap(3), 200 + 200);
+}
+
+TEST(FeedFaults, D12_AnUpstreamSequenceRestartIsOneResetNotAStorm) {
+  const std::int64_t t = kNow.ms - 10'000;
+  test::WsFixture server(
+      {
+          tick(t, "1.230", 5000, 500), tick(t + 1000, "1.231", 5100, 501), tick(t + 2000, "1.232", 5200, 502),
+          tick(t + 2000, "1.232", 5200, 502),  // resent (PossDup): dropped
+          tick(t + 1000, "1.231", 5100, 501),  // late: dropped
+          // The upstream restarted: numbers from 1, cumulative volume from its own start.
+          tick(t + 3000, "1.233", 10, 1), tick(t + 4000, "1.234", 20, 2), tick(t + 5000, "1.235", 30, 3),
+          tick(t + 6000, "1.236", 40, 7),  // three messages lost: a gap, delivered
+      },
+      5000);
+  Harness h(ws_config(server.port()));
+  ASSERT_TRUE(h.run_until([&] { return h.sink.quote_count() >= 7; })) << h.sink.quote_count();
+  h.run_until([] { return false; }, std::chrono::milliseconds(100));
+  const auto quotes = h.sink.quotes();
+  ASSERT_EQ(quotes.size(), 7u);
+  EXPECT_EQ(quotes[3].volume, 10);  // the restart's first message is the new baseline
+  EXPECT_EQ(quotes[6].last, test::px("1.236"));
+  EXPECT_EQ(h.errors("sequence_duplicate"), 1u);
+  EXPECT_EQ(h.errors("sequence_old"), 1u);
+  EXPECT_EQ(h.errors("sequence_reset"), 1u);
+  EXPECT_EQ(h.errors("sequence_gap"), 1u);
+  EXPECT_EQ(h.errors("out_of_order"), 0u);  // no storm: not one quote refused for the lower volume
+  EXPECT_EQ(server.connections(), 1);
 }
 
 TEST(FeedConfigYaml, ReadsTheIssueShape) {

@@ -1,4 +1,5 @@
-// Any bytes as a vendor WebSocket quote message under a nested mapping.
+// Any bytes as a vendor WebSocket quote message under a nested mapping with a message sequence
+// number, and under a flat one (the message is the update, or an array of them).
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -7,7 +8,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace lodestone::feeds;
-  static std::unique_ptr<JsonQuoteParser> parser = [] {
+  static std::unique_ptr<JsonQuoteParser> nested = [] {
     QuoteMapping m;
     m.items = "data.ticks";
     m.symbol = "s";
@@ -17,12 +18,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     m.prev_close = "px.pre";
     m.bid = "b";
     m.ask = "a";
+    m.seq = "seq";
     return JsonQuoteParser::create(m).value();
   }();
-  QuoteBatch batch;
-  parser->parse(std::string_view(reinterpret_cast<const char*>(data), size), lodestone::Timestamp{1}, batch);
-  for (const auto& q : batch.quotes) {
-    if (!q.last.positive()) __builtin_trap();
+  static std::unique_ptr<JsonQuoteParser> flat = [] {
+    QuoteMapping m;
+    m.symbol = "s";
+    m.price = "p";
+    m.volume = "v";
+    m.turnover = "amt";
+    m.seq = "hdr.seq";
+    m.volume_multiplier = 100;
+    return JsonQuoteParser::create(m).value();
+  }();
+  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  for (auto* parser : {nested.get(), flat.get()}) {
+    QuoteBatch batch;
+    parser->parse(bytes, lodestone::Timestamp{1}, batch);
+    for (const auto& q : batch.quotes) {
+      if (!q.last.positive()) __builtin_trap();
+      if (q.volume && *q.volume < 0) __builtin_trap();
+    }
+    // A refused message carries no quotes, so no sequence number is trusted from it either.
+    for (const auto& p : batch.problems)
+      if ((p.reason == "bad_json" || p.reason == "bad_encoding" || p.reason == "too_deep") && !batch.quotes.empty())
+        __builtin_trap();
   }
   return 0;
 }

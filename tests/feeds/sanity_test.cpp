@@ -64,21 +64,25 @@ TEST_F(Sanity, BeforeTheOpenTheLastCloseIsCurrent) {
             "stale");
 }
 
-TEST_F(Sanity, CrossedBookIsFlaggedInContinuousTradingOnly) {
+TEST_F(Sanity, CrossedBookIsRefusedInContinuousTradingOnly) {
   QuoteSanity s(&reg_);
   Quote q = quote("159713.SZ", at_1015_, "1.233");
   q.bid = px("1.234");
   q.ask = px("1.233");
   auto r = s.check(q, at_1015_);
-  EXPECT_EQ(r.verdict, Verdict::Flag);
+  EXPECT_EQ(r.verdict, Verdict::Reject);
   EXPECT_EQ(r.reason, "crossed_book");
   Quote auction = quote("159713.SZ", exchange_time(mon_, 9, 20), "1.233");
   auction.bid = px("1.234");
   auction.ask = px("1.233");
   QuoteSanity s2(&reg_);
   EXPECT_EQ(s2.check(auction, at_1015_).verdict, Verdict::Accept);
-  QuoteSanity strict(&reg_, SanityOptions{60'000, true});
-  EXPECT_EQ(strict.check(q, at_1015_).verdict, Verdict::Reject);
+  SanityOptions lenient;
+  lenient.reject_crossed = false;
+  QuoteSanity flag_only(&reg_, lenient);
+  r = flag_only.check(q, at_1015_);
+  EXPECT_EQ(r.verdict, Verdict::Flag);
+  EXPECT_EQ(r.reason, "crossed_book");
 }
 
 TEST_F(Sanity, UnknownSymbolsAreFlaggedNotRejected) {

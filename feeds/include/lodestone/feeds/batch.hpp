@@ -1,5 +1,7 @@
 #pragma once
 // What one parse of a source's answer yields: the events, and what was skipped and why.
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,12 +25,15 @@ struct QuoteBatch {
   // and volume 0 so a board can show them, and this list lets the caller flag them.
   std::vector<Symbol> no_trade;
   std::vector<Problem> problems;
+  // The message's sequence number, when the source numbers its messages (mapping.seq).
+  std::optional<std::uint64_t> seq;
 
   void clear() {
     quotes.clear();
     unknown.clear();
     no_trade.clear();
     problems.clear();
+    seq.reset();
   }
 };
 

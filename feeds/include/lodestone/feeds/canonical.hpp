@@ -22,10 +22,23 @@ class CanonicalParser {
 
   // Parses one line. The error names the field and what was wrong with it.
   Result<CanonicalEvent> parse(std::string_view line);
+  // After a failed parse, why, as a short stable counter key: bad_json (not JSON, truncated,
+  // trailing content), bad_encoding (not UTF-8), bad_event (not an object, no or unknown type),
+  // missing_field, bad_price, bad_volume, bad_time, bad_symbol, bad_text (control or
+  // bidirectional characters), bad_field. Empty after a successful parse.
+  [[nodiscard]] std::string_view last_reason() const;
 
  private:
+  Result<CanonicalEvent> parse_line(std::string_view line);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The counter key for an event the pipeline's checks refused (lodestone::validate, and the
+// pipeline shedding under load), so the ingest endpoint counts rejections by reason like a feed:
+// unknown_symbol, non_positive_price, bad_volume, future_timestamp, far_past, missing_field,
+// shed, or invalid_event for anything else. Pinned to validate()'s messages by
+// tests/feeds/bad_input_test.cpp.
+std::string_view rejection_reason(const Error& error);
 
 }  // namespace lodestone::feeds

@@ -23,6 +23,9 @@ struct QuoteMapping {
   std::string volume;  // cumulative
   std::string prev_close, open, high, low, bid, ask, turnover;
   std::int64_t volume_multiplier = 1;  // 100 when the vendor counts lots
+  // The message's sequence number, from the document's root ("seq", "header.seq"); empty: the
+  // vendor does not number its messages. Rules in sequence.hpp.
+  std::string seq;
 };
 
 // Vendor JSON quote messages. Reuses buffers; one per connection.
