@@ -81,7 +81,9 @@ test('the dashboard covers feeds, alerts, WebSocket clients, latency and Redis',
     'lodestone_feed_parse_errors_total', 'lodestone_feed_reconnects_total', 'lodestone_feed_lag_seconds_bucket',
     'lodestone_alerts_total', 'lodestone_events_total', 'lodestone_pipeline_pending_events',
     'lodestone_websocket_clients', 'lodestone_websocket_messages_sent_total',
-    'lodestone_websocket_slow_clients_closed_total', 'lodestone_redis_up',
+    'lodestone_websocket_slow_clients_closed_total', 'lodestone_websocket_queued_messages',
+    'lodestone_websocket_queue_depth_max', 'lodestone_rule_evaluation_seconds_bucket', 'lodestone_rule_outcomes_total',
+    'lodestone_redis_up',
   ]) {
     assert.ok(text.includes(metric), `no panel shows ${metric}`);
   }

@@ -1,6 +1,7 @@
 // The real daemon on an ephemeral port with the tiny tape, real WebSocket and HTTP clients.
 #include <gtest/gtest.h>
 #include <simdjson.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <map>
@@ -155,6 +156,13 @@ TEST(Daemon, RejectsABadConfigWithFileLineAndColumn) {
   ::unlink(path);
   EXPECT_NE(status, 0);
   EXPECT_EQ(out, std::string(path) + ":2:10: threads must be an integer\n");
+}
+
+// S10: root is not refused (containers and CI run as root) but is warned about, loudly.
+TEST(Daemon, WarnsWhenStartedAsRoot) {
+  DaemonProcess daemon({"--no-tape"});
+  const bool warned = daemon.log().find("running as root") != std::string::npos;
+  EXPECT_EQ(warned, ::geteuid() == 0) << daemon.log();
 }
 
 }  // namespace

@@ -102,6 +102,15 @@ TEST(LiveFeed, TheDaemonPollsASinaSourceFromItsConfig) {
   const auto feeds = http_request(daemon.port(), http::verb::get, "/api/v1/feeds").body;
   EXPECT_NE(feeds.find(R"("name":"sina-l1","kind":"sina","state":"live")"), std::string::npos) << feeds;
   EXPECT_GE(sina.requests(), 1);
+  // The fixture stamps each quote with the time it serves it: the feed's lag is well under 10 s.
+  const auto metrics = http_request(daemon.port(), http::verb::get, "/metrics").body;
+  const std::string count = "\nlodestone_feed_lag_seconds_count{feed=\"sina-l1\"} ";
+  const std::string within = "\nlodestone_feed_lag_seconds_bucket{feed=\"sina-l1\",le=\"10\"} ";
+  ASSERT_NE(metrics.find(count), std::string::npos) << metrics;
+  ASSERT_NE(metrics.find(within), std::string::npos) << metrics;
+  const double timed = std::stod(metrics.substr(metrics.find(count) + count.size()));
+  EXPECT_GE(timed, 1);
+  EXPECT_EQ(std::stod(metrics.substr(metrics.find(within) + within.size())), timed);
 }
 
 }  // namespace

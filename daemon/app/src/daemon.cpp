@@ -11,6 +11,7 @@
 
 #include "lodestone/app/alert_store.hpp"
 #include "lodestone/app/feed_health.hpp"
+#include "lodestone/app/feed_lag.hpp"
 #include "lodestone/app/metrics.hpp"
 #include "lodestone/app/pipeline.hpp"
 #include "lodestone/app/redis_link.hpp"
@@ -50,6 +51,7 @@ struct Runtime final : web::Api {
         server(ioc, c.server, board, *this),
         pipeline(ioc.get_executor(), registry, board, server.hub(), alerts, news, c.max_pending_events) {
     if (redis) redis->attach(board, server.hub(), news, pipeline, metrics.registry());
+    pipeline.set_observer(&metrics);
   }
 
   // web::Api
@@ -100,7 +102,9 @@ struct Runtime final : web::Api {
       Status st = event ? std::visit([this](auto& e) { return pipeline.accept(e); }, *event) : Status(event.error());
       if (st) {
         ++report.accepted;
-        ingest_status->on_message(line.size(), Timestamp{now_ms()});
+        const std::int64_t received = now_ms();
+        ingest_status->on_message(line.size(), Timestamp{received});
+        ingest_lag.Observe(lag_seconds(received, std::visit([](const auto& e) { return e.ts; }, *event)));
       } else {
         ++report.rejected;
         ingest_status->on_error(event ? "invalid_event" : "bad_event");
@@ -130,6 +134,7 @@ struct Runtime final : web::Api {
     in.http_connections = server.connections();
     in.ws_messages_sent = server.hub().messages_sent();
     in.ws_slow_closed = server.hub().slow_clients_closed();
+    if (rules) in.rules = rules->rule_counters();
     in.now_ms = now_ms();
     return metrics.render(in);
   }
@@ -158,6 +163,8 @@ struct Runtime final : web::Api {
   std::vector<std::shared_ptr<feeds::FeedStatus>> feed_statuses;
   std::shared_ptr<feeds::FeedStatus> ingest_status = std::make_shared<feeds::FeedStatus>("ingest", "http");
   std::vector<std::shared_ptr<feeds::ReplayFeed>> replays;
+  prometheus::Histogram& ingest_lag = metrics.feed_lag("ingest");
+  std::vector<std::unique_ptr<FeedLagSink>> lag_sinks;  // outlive the feeds that write to them
   std::vector<std::shared_ptr<feeds::Feed>> live_feeds;
   std::shared_ptr<RulesService> rules;
   std::atomic<bool> listening{false};
@@ -257,7 +264,9 @@ int serve(const Config& config, const RunOptions& options) {
     context.news = std::make_shared<feeds::NewsDesk>(rt.registry);
     for (const auto& fc : config.feeds) {
       auto status = std::make_shared<feeds::FeedStatus>(fc.name, std::string(feeds::to_string(fc.kind)));
-      auto feed = feeds::make_feed(fc, rt.ioc.get_executor(), rt.pipeline, status, context);
+      auto& sink = *rt.lag_sinks.emplace_back(std::make_unique<FeedLagSink>(
+          rt.pipeline, [lag = &rt.metrics.feed_lag(fc.name)](double seconds) { lag->Observe(seconds); }, now_ms));
+      auto feed = feeds::make_feed(fc, rt.ioc.get_executor(), sink, status, context);
       if (!feed) {
         spdlog::critical("feed {}: {}", fc.name, feed.error().message);
         return 2;

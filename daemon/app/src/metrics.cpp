@@ -44,7 +44,27 @@ Metrics::Metrics(const std::string& version, const std::string& instance)
                    .Name("lodestone_pipeline_pending_events")
                    .Help("Events queued for the pipeline")
                    .Register(*registry_)),
-      alerts_(pm::BuildCounter().Name("lodestone_alerts_total").Help("Alerts notified").Register(*registry_)),
+      alerts_(pm::BuildCounter()
+                  .Name("lodestone_alerts_total")
+                  .Help("Alert notifications published, by rule, severity and state (firing, resolved)")
+                  .Register(*registry_)),
+      rule_evaluation_(pm::BuildHistogram()
+                           .Name("lodestone_rule_evaluation_seconds")
+                           .Help("Rule engine time per event (quote, headline) or timer tick; _count is evaluations")
+                           .Register(*registry_)),
+      rule_outcomes_(pm::BuildCounter()
+                         .Name("lodestone_rule_outcomes_total")
+                         .Help("What each rule did: fired, notified, resolved, silenced, inhibited, grouped, "
+                               "cooldown, frequency, session")
+                         .Register(*registry_)),
+      ws_queued_(pm::BuildGauge()
+                     .Name("lodestone_websocket_queued_messages")
+                     .Help("Messages waiting in all WebSocket clients' send queues")
+                     .Register(*registry_)),
+      ws_queue_max_(pm::BuildGauge()
+                        .Name("lodestone_websocket_queue_depth_max")
+                        .Help("The deepest single WebSocket client's send queue")
+                        .Register(*registry_)),
       ws_clients_(pm::BuildGauge()
                       .Name("lodestone_websocket_clients")
                       .Help("Connected WebSocket clients")
@@ -67,6 +87,24 @@ Metrics::Metrics(const std::string& version, const std::string& instance)
       .Register(*registry_)
       .Add({{"version", version}, {"instance", instance}})
       .Set(1);
+  // Quotes take microseconds; a tick that resolves a burst of alerts may take milliseconds.
+  const pm::Histogram::BucketBoundaries buckets{1e-6,   2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4,
+                                                2.5e-4, 5e-4,   1e-3, 5e-3, 1e-2,   0.1};
+  rule_evaluation_by_event_ = {&rule_evaluation_.Add({{"event", "quote"}}, buckets),
+                               &rule_evaluation_.Add({{"event", "headline"}}, buckets),
+                               &rule_evaluation_.Add({{"event", "tick"}}, buckets)};
+}
+
+void Metrics::evaluated(Evaluation what, std::chrono::nanoseconds took) {
+  rule_evaluation_by_event_[static_cast<std::size_t>(what)]->Observe(std::chrono::duration<double>(took).count());
+}
+
+void Metrics::published(const Alert& alert) {
+  alerts_
+      .Add({{"rule", alert.rule},
+            {"severity", std::string(to_string(alert.severity))},
+            {"state", std::string(to_string(alert.state))}})
+      .Increment();
 }
 
 void Metrics::set_counter(pm::Family<pm::Counter>& family, const pm::Labels& labels, double total) {
@@ -75,9 +113,9 @@ void Metrics::set_counter(pm::Family<pm::Counter>& family, const pm::Labels& lab
   if (delta > 0) c.Increment(delta);
 }
 
-void Metrics::observe_lag(const std::string& feed, double seconds) {
+pm::Histogram& Metrics::feed_lag(const std::string& feed) {
   static const pm::Histogram::BucketBoundaries kBuckets{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
-  feed_lag_.Add({{"feed", feed}}, kBuckets).Observe(seconds);
+  return feed_lag_.Add({{"feed", feed}}, kBuckets);
 }
 
 std::string Metrics::render(const MetricsInputs& in) {
@@ -102,7 +140,20 @@ std::string Metrics::render(const MetricsInputs& in) {
   for (const auto& [reason, n] : in.pipeline.rejected)
     set_counter(rejected_, {{"reason", reason}}, static_cast<double>(n));
   pending_.Add({}).Set(static_cast<double>(in.pipeline_pending));
-  set_counter(alerts_, {}, static_cast<double>(in.pipeline.alerts));
+  for (const auto& [rule, c] : in.rules) {
+    for (const auto& [outcome, n] : {std::pair<const char*, std::uint64_t>{"fired", c.fired},
+                                     {"notified", c.notified},
+                                     {"resolved", c.resolved},
+                                     {"silenced", c.silenced},
+                                     {"inhibited", c.inhibited},
+                                     {"grouped", c.grouped},
+                                     {"cooldown", c.cooldown},
+                                     {"frequency", c.frequency},
+                                     {"session", c.session}})
+      set_counter(rule_outcomes_, {{"rule", rule}, {"outcome", outcome}}, static_cast<double>(n));
+  }
+  ws_queued_.Add({}).Set(static_cast<double>(in.ws_queued));
+  ws_queue_max_.Add({}).Set(static_cast<double>(in.ws_queue_max));
   ws_clients_.Add({}).Set(static_cast<double>(in.ws_clients));
   http_connections_.Add({}).Set(static_cast<double>(in.http_connections));
   set_counter(ws_sent_, {}, static_cast<double>(in.ws_messages_sent));

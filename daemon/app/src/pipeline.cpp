@@ -94,7 +94,7 @@ void Pipeline::raise(std::vector<Alert> alerts) {
 
 void Pipeline::tick(Timestamp now) {
   net::post(strand_, [this, now] {
-    if (evaluator_) publish(evaluator_->advance(now));
+    if (evaluator_) publish(evaluate(PipelineObserver::Evaluation::Tick, [&] { return evaluator_->advance(now); }));
   });
 }
 
@@ -106,7 +106,7 @@ void Pipeline::process(const Quote& quote) {
     ++counters_.quotes;
   }
   if (board_.update(quote)) hub_.quotes_changed();
-  if (evaluator_) publish(evaluator_->on_quote(quote));
+  if (evaluator_) publish(evaluate(PipelineObserver::Evaluation::Quote, [&] { return evaluator_->on_quote(quote); }));
 }
 
 void Pipeline::process(Headline& headline) {
@@ -116,7 +116,8 @@ void Pipeline::process(Headline& headline) {
     return;
   }
   std::vector<Alert> alerts;
-  if (evaluator_) alerts = evaluator_->on_headline(headline);  // tags the headline too
+  if (evaluator_)  // tags the headline too
+    alerts = evaluate(PipelineObserver::Evaluation::Headline, [&] { return evaluator_->on_headline(headline); });
   auto json = news_.append(headline);
   if (!json) return;  // the log is the authority on duplicates
   // The headline goes out before the alerts that cite it.
@@ -126,14 +127,20 @@ void Pipeline::process(Headline& headline) {
   ++counters_.headlines;
 }
 
+template <class Call>
+std::vector<Alert> Pipeline::evaluate(PipelineObserver::Evaluation what, Call&& call) {
+  if (!observer_) return call();
+  const auto start = std::chrono::steady_clock::now();
+  auto alerts = call();
+  observer_->evaluated(what, std::chrono::steady_clock::now() - start);
+  return alerts;
+}
+
 void Pipeline::publish(std::vector<Alert> alerts) {
   for (auto& alert : alerts) {
+    if (observer_) observer_->published(alert);
     auto stored = alerts_.append(std::move(alert));
-    if (!stored) continue;  // already notified
-    {
-      std::lock_guard lock(counters_mutex_);
-      ++counters_.alerts;
-    }
+    if (!stored) continue;  // already notified, or the store delivers it itself (Redis)
     hub_.broadcast(stored->json);
   }
 }

@@ -98,6 +98,14 @@ std::size_t RulesService::rule_count() const {
   return engine_.rules() ? engine_.rules()->rules.size() : 0;
 }
 
+std::vector<std::pair<std::string, rules::RuleCounters>> RulesService::rule_counters() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::pair<std::string, rules::RuleCounters>> out;
+  if (const auto set = engine_.rules())
+    for (const auto& r : set->rules) out.emplace_back(r.name, engine_.counters(r.name));
+  return out;
+}
+
 web::HttpAnswer RulesService::rules_json() const {
   std::lock_guard lock(mutex_);
   std::string out = R"({"file":)";

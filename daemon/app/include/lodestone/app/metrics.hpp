@@ -1,20 +1,25 @@
 #pragma once
 // Prometheus metrics at /metrics (prometheus-cpp, text format). Totals kept elsewhere (feed
-// status, pipeline counters, the hub) are copied into the registry when a scrape arrives.
+// status, pipeline counters, the hub, the rule engine) are copied into the registry when a
+// scrape arrives; rule evaluation latency, alerts and feed lag are observed as they happen.
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <array>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lodestone/app/pipeline.hpp"
 #include "lodestone/feeds/feed_status.hpp"
+#include "lodestone/rules/engine.hpp"
 
 namespace lodestone::app {
 
@@ -26,16 +31,23 @@ struct MetricsInputs {
   std::size_t http_connections = 0;
   std::uint64_t ws_messages_sent = 0;
   std::uint64_t ws_slow_closed = 0;
+  std::size_t ws_queued = 0;                                       // messages waiting in all clients' send queues
+  std::size_t ws_queue_max = 0;                                    // the deepest single client's queue
+  std::vector<std::pair<std::string, rules::RuleCounters>> rules;  // per rule of the running set
   std::int64_t now_ms = 0;
 };
 
-class Metrics {
+class Metrics final : public PipelineObserver {
  public:
   Metrics(const std::string& version, const std::string& instance);
   std::string render(const MetricsInputs& in);
   prometheus::Registry& registry() { return *registry_; }
-  // Receive time minus event time, per feed (seconds).
-  void observe_lag(const std::string& feed, double seconds);
+  // Receive time minus event time, per feed (seconds): the feed's histogram, to observe into.
+  prometheus::Histogram& feed_lag(const std::string& feed);
+
+  // PipelineObserver
+  void evaluated(Evaluation what, std::chrono::nanoseconds took) override;
+  void published(const Alert& alert) override;
 
  private:
   void set_counter(prometheus::Family<prometheus::Counter>& family, const prometheus::Labels& labels, double total);
@@ -53,6 +65,11 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& rejected_;
   prometheus::Family<prometheus::Gauge>& pending_;
   prometheus::Family<prometheus::Counter>& alerts_;
+  prometheus::Family<prometheus::Histogram>& rule_evaluation_;
+  std::array<prometheus::Histogram*, 3> rule_evaluation_by_event_{};
+  prometheus::Family<prometheus::Counter>& rule_outcomes_;
+  prometheus::Family<prometheus::Gauge>& ws_queued_;
+  prometheus::Family<prometheus::Gauge>& ws_queue_max_;
   prometheus::Family<prometheus::Gauge>& ws_clients_;
   prometheus::Family<prometheus::Gauge>& http_connections_;
   prometheus::Family<prometheus::Counter>& ws_sent_;

@@ -3,6 +3,7 @@
 // pipeline validates them, updates the board, runs the rules and fans alerts and headlines out,
 // all on one strand, so the rule engine sees events in one order and needs no locks.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -29,12 +30,22 @@ class Evaluator {
   virtual std::vector<Alert> advance(Timestamp now) = 0;
 };
 
+// What the pipeline reports as it works, for /metrics; called on the pipeline strand.
+class PipelineObserver {
+ public:
+  enum class Evaluation : std::uint8_t { Quote, Headline, Tick };
+  virtual ~PipelineObserver() = default;
+  // How long the rule engine took over one event (or one timer tick).
+  virtual void evaluated(Evaluation what, std::chrono::nanoseconds took) = 0;
+  // An alert handed to the store for notification (rules and system alerts).
+  virtual void published(const Alert& alert) = 0;
+};
+
 struct PipelineCounters {
   std::uint64_t quotes = 0;
   std::uint64_t headlines = 0;
   std::uint64_t duplicate_headlines = 0;
-  std::uint64_t shed_quotes = 0;  // dropped under overload (a newer quote supersedes them)
-  std::uint64_t alerts = 0;
+  std::uint64_t shed_quotes = 0;                  // dropped under overload (a newer quote supersedes them)
   std::map<std::string, std::uint64_t> rejected;  // by reason
 };
 
@@ -43,7 +54,8 @@ class Pipeline final : public EventSink {
   Pipeline(net::any_io_executor executor, const InstrumentRegistry& registry, web::Board& board, web::Hub& hub,
            AlertStore& alerts, NewsLog& news, std::size_t max_pending);
 
-  void set_evaluator(std::shared_ptr<Evaluator> evaluator);  // before start, or on the strand
+  void set_evaluator(std::shared_ptr<Evaluator> evaluator);                // before start, or on the strand
+  void set_observer(PipelineObserver* observer) { observer_ = observer; }  // before start
   // Validates on the caller's thread (so ingest can answer with the reason) and queues.
   Status accept(const Quote& quote);
   Status accept(Headline headline);
@@ -64,6 +76,8 @@ class Pipeline final : public EventSink {
   void process(const Quote& quote);
   void process(Headline& headline);
   void publish(std::vector<Alert> alerts);
+  template <class Call>
+  std::vector<Alert> evaluate(PipelineObserver::Evaluation what, Call&& call);
   void reject(const std::string& reason);
 
   net::strand<net::any_io_executor> strand_;
@@ -74,6 +88,7 @@ class Pipeline final : public EventSink {
   NewsLog& news_;
   std::size_t max_pending_;
   std::shared_ptr<Evaluator> evaluator_;
+  PipelineObserver* observer_ = nullptr;
   std::atomic<std::size_t> pending_{0};
   mutable std::mutex counters_mutex_;
   PipelineCounters counters_;

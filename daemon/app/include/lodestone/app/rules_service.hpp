@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "lodestone/app/pipeline.hpp"
@@ -46,6 +47,8 @@ class RulesService final : public Evaluator {
                                         const std::function<void(std::string)>& broadcast);
   [[nodiscard]] Timestamp now() const;
   [[nodiscard]] std::size_t rule_count() const;
+  // What each rule of the running set did so far (for /metrics).
+  [[nodiscard]] std::vector<std::pair<std::string, rules::RuleCounters>> rule_counters() const;
 
  private:
   web::HttpAnswer rules_json() const;
