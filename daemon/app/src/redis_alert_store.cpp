@@ -132,6 +132,18 @@ void RedisAlertStore::halt() {
     std::lock_guard lock(mutex_);
     if (stopped_) return;
     stopped_ = true;
+    // Never a silent loss: say how many alerts Redis never got, and which.
+    std::size_t unstored = 0;
+    std::string some;
+    for (const auto& w : waiting_) {
+      if (w.written) continue;
+      if (++unstored <= 5) some += (some.empty() ? "" : ", ") + w.key;
+    }
+    if (unstored > 0)
+      spdlog::error(
+          "redis {}: stopping with {} alerts not stored ({}{}): clients saw them without a seq; they are not in "
+          "the history and a resume will not bring them back",
+          describe(options_.client.endpoint), unstored, some, unstored > 5 ? ", ..." : "");
   }
   net::post(writer_client_->strand(), [w = weak_from_this()] {
     if (auto s = w.lock()) s->retry_timer_.cancel();

@@ -175,6 +175,10 @@ void RedisStateStore::halt() {
     std::lock_guard lock(mutex_);
     if (stopped_) return;
     stopped_ = true;
+    const std::size_t unjournaled = lines_.size() + (inflight_ ? inflight_->count : 0);
+    if (unjournaled > 0)
+      spdlog::error("redis {}: stopping with {} events not journaled: a restart will not replay them through the rules",
+                    describe(options_.client.endpoint), unjournaled);
   }
   net::post(writer_->strand(), [w = weak_from_this()] {
     if (auto s = w.lock()) s->flush_timer_.cancel();
