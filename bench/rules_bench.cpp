@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
@@ -163,10 +164,20 @@ Tape make_tape(std::size_t count) {
   return t;
 }
 
+// LODESTONE_BENCH_SMOKE=1 (make test's smoke run): a tape of 20 000 quotes and no minimum time,
+// so the binary is exercised in a second or two even under the sanitizers.
+bool smoke() {
+  static const bool on = [] {
+    const char* v = std::getenv("LODESTONE_BENCH_SMOKE");
+    return v != nullptr && *v != '\0' && *v != '0';
+  }();
+  return on;
+}
+
 struct Fixture {
   InstrumentRegistry registry = universe();
   std::shared_ptr<const RuleSet> rules;
-  Tape tape = make_tape(1'000'000);
+  Tape tape = make_tape(smoke() ? 20'000 : 1'000'000);
   Fixture() {
     auto rs = parse_rules(rules_yaml(), "synthetic.yaml", registry);
     if (!rs.ok()) {
@@ -210,7 +221,7 @@ void BM_Quotes(benchmark::State& state) {
   state.counters["symbols"] = kSymbols;
   state.counters["alerts_per_replay"] = static_cast<double>(alerts);
 }
-BENCHMARK(BM_Quotes)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+BENCHMARK(BM_Quotes)->Unit(benchmark::kMillisecond)->MinTime(smoke() ? 0.01 : 3.0);
 
 void BM_QuoteLatency(benchmark::State& state) {
   Fixture& f = fixture();

@@ -27,6 +27,11 @@ min_time=()
 ((quick)) && min_time=(--benchmark_min_time=0.2)
 pin=()
 command -v taskset >/dev/null && (($(nproc) >= 2)) && pin=(taskset -c 0)
+# As root, each binary runs in a session of its own whose autogroup gets nice -20, so builds beside
+# the benchmark take little from it (bench/README.md, "Pinning and priority").
+if [[ $(id -u) -eq 0 ]] && command -v setsid >/dev/null; then
+  pin=(setsid --wait bash -c 'echo -20 >"/proc/$$/autogroup" 2>/dev/null; exec "$@"' boost "${pin[@]}")
+fi
 for b in feeds/feeds_bench rules_bench; do
   bin=build/release/bench/$b
   [[ -x $bin ]] || { echo "bench: $bin is missing (make build)"; exit 1; }

@@ -73,7 +73,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"${pin_server[@]}" "$daemon" serve --config "$root/bench/lodestone-bench.yaml" --listen 127.0.0.1:0 \
+"${pin_server[@]}" "$daemon" serve --config "$root/bench/lodestone-soak.yaml" --listen 127.0.0.1:0 \
   --port-file "$work/port" --no-tape --log-level warn >"$work/daemon.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 1 300); do

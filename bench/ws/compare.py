@@ -23,6 +23,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import signal
@@ -37,6 +38,28 @@ LOADGEN = os.path.join(REL, "bench", "ws", "lodestone_loadgen")
 DAEMON = os.path.join(REL, "daemon", "lodestone")
 PEERS = os.path.join(ROOT, "bench", "peers")
 BUN = os.path.join(PEERS, "node_modules", ".bin", "bun")
+SHIM = os.path.join(REL, "bench", "ws", "liblodestone_nodelay_shim.so")
+# Root may raise the priority of what is measured, so builds or tests running beside the benchmark
+# on the same two cores take little from it (the same for every server and the load generator).
+# With the kernel's autogroup scheduling a nice value only ranks threads inside one session, so
+# each measured process gets a session of its own and that session's autogroup gets nice -20.
+NICE = ["nice", "-n", "-20"] if os.geteuid() == 0 else []
+
+
+def boost(pid):
+    if not NICE:
+        return
+    try:
+        with open(f"/proc/{pid}/autogroup", "w") as f:
+            f.write("-20")
+    except OSError:
+        pass
+
+
+def spawn(cmd, **kw):
+    p = subprocess.Popen(cmd, start_new_session=True, **kw)
+    boost(p.pid)
+    return p
 TOKEN = "bench-token"
 SERVER_CPU = "0"
 LOADGEN_CPU = "1"
@@ -57,7 +80,7 @@ def log(msg):
 
 
 def server_cmd(name, port_file):
-    if name == "lodestone":
+    if name in ("lodestone", "lodestone+nodelay"):
         return [DAEMON, "serve", "--config", os.path.join(ROOT, "bench", "lodestone-bench.yaml"), "--listen",
                 "127.0.0.1:0", "--port-file", port_file, "--no-tape", "--log-level", "warn"]
     if name == "ws":
@@ -72,12 +95,15 @@ def server_cmd(name, port_file):
 class Server:
     def __init__(self, name, workdir):
         self.name = name
-        self.port_file = os.path.join(workdir, f"{name}.port")
+        self.port_file = os.path.join(workdir, f"{name.replace('+', '-')}.port")
         if os.path.exists(self.port_file):
             os.unlink(self.port_file)
-        self.log = open(os.path.join(workdir, f"{name}.log"), "ab")
-        self.proc = subprocess.Popen(["taskset", "-c", SERVER_CPU] + server_cmd(name, self.port_file),
-                                     stdout=self.log, stderr=self.log, cwd=ROOT)
+        self.log = open(os.path.join(workdir, f"{name.replace('+', '-')}.log"), "ab")
+        env = dict(os.environ)
+        if name == "lodestone+nodelay":
+            env["LD_PRELOAD"] = SHIM
+        self.proc = spawn(NICE + ["taskset", "-c", SERVER_CPU] + server_cmd(name, self.port_file),
+                          stdout=self.log, stderr=self.log, cwd=ROOT, env=env)
         self.port = None
         for _ in range(300):  # 15 s
             if self.proc.poll() is not None:
@@ -111,18 +137,23 @@ def loadgen(server, label, workdir, clients, quote_rate, news_rate, warmup, dura
     out = os.path.join(workdir, "lg.json")
     if os.path.exists(out):
         os.unlink(out)
-    cmd = ["taskset", "-c", LOADGEN_CPU, LOADGEN, "--port", str(server.port), "--token", TOKEN, "--clients",
+    cmd = NICE + ["taskset", "-c", LOADGEN_CPU, LOADGEN, "--port", str(server.port), "--token", TOKEN, "--clients",
            str(clients), "--quote-rate", str(quote_rate), "--news-rate", str(news_rate), "--warmup", str(warmup),
            "--duration", str(duration), "--server-pid", str(server.proc.pid), "--label", label, "--json", out,
            *extra]
     budget = warmup + duration + 180
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=budget, text=True)
-    sys.stdout.write("    " + r.stdout.strip().replace("\n", "\n    ") + "\n")
+    p = spawn(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        text, _ = p.communicate(timeout=budget)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        text, _ = p.communicate(timeout=30)
+    sys.stdout.write("    " + text.strip().replace("\n", "\n    ") + "\n")
     if not os.path.exists(out):
-        raise RuntimeError(f"loadgen failed ({r.returncode}) for {label}")
+        raise RuntimeError(f"loadgen failed ({p.returncode}) for {label}")
     with open(out) as f:
         res = json.load(f)
-    res["exit"] = r.returncode
+    res["exit"] = p.returncode
     res["server"] = server.name
     return res
 
@@ -135,27 +166,28 @@ def one_run(name, workdir, **kw):
         srv.stop()
 
 
-def perf_profile(workdir, clients, news_rate, seconds):
-    """perf record -g on Lodestone while it fans out; returns the top symbols (self time)."""
+def perf_profile(workdir, clients, quote_rate, news_rate, seconds, what):
+    """perf record -g on Lodestone under a load; returns the top symbols (self time)."""
     if not shutil.which("perf"):
         return {"error": "perf not installed"}
     srv = Server("lodestone", workdir)
     data = os.path.join(workdir, "perf.data")
     try:
-        lg = subprocess.Popen(["taskset", "-c", LOADGEN_CPU, LOADGEN, "--port", str(srv.port), "--token", TOKEN,
-                               "--clients", str(clients), "--quote-rate", "0", "--news-rate", str(news_rate),
+        lg = spawn(NICE + ["taskset", "-c", LOADGEN_CPU, LOADGEN, "--port", str(srv.port), "--token", TOKEN,
+                               "--clients", str(clients), "--quote-rate", str(quote_rate), "--news-rate", str(news_rate),
                                "--warmup", "2", "--duration", str(seconds + 2), "--label", "perf", "--json",
                                os.path.join(workdir, "perf-lg.json")], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
         time.sleep(4 + clients / 2000)
-        rec = subprocess.run(["perf", "record", "-F", "999", "-g", "-p", str(srv.proc.pid), "-o", data, "--",
-                              "sleep", str(seconds)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                             timeout=seconds + 60)
+        # perf itself gets the same priority, or it starves beside the boosted processes.
+        recp = spawn(["perf", "record", "-e", "cpu-clock", "-F", "999", "-g", "-p", str(srv.proc.pid), "-o", data,
+                      "--", "sleep", str(seconds)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        rec_out, _ = recp.communicate(timeout=seconds + 120)
         lg.wait(timeout=seconds + 120)
     finally:
         srv.stop()
     if not os.path.exists(data):
-        return {"error": "perf record failed: " + rec.stdout[-300:]}
+        return {"error": "perf record failed: " + rec_out[-300:]}
     rep = subprocess.run(["perf", "report", "-i", data, "--no-children", "--sort", "symbol", "--stdio", "-g", "none",
                           "--percent-limit", "1.5"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                          timeout=300)
@@ -169,11 +201,12 @@ def perf_profile(workdir, clients, news_rate, seconds):
             p = float(pct)
         except ValueError:
             continue
-        sym = rest.strip()
+        sym = re.sub(r"\s+-\s+-\s*$", "", rest.strip())
         if sym.startswith("[.] ") or sym.startswith("[k] "):
             sym = sym[4:]
         rows.append({"self_pct": p, "symbol": sym[:140]})
-    return {"clients": clients, "news_rate": news_rate, "seconds": seconds, "top": rows[:25]}
+    return {"what": what, "clients": clients, "quote_rate": quote_rate, "news_rate": news_rate, "seconds": seconds,
+            "top": rows[:25]}
 
 
 def machine():
@@ -222,10 +255,22 @@ def main():
     ap.add_argument("--quote-rate", type=float, default=49_950)
     ap.add_argument("--news-rate", type=float, default=50)
     ap.add_argument("--no-perf", action="store_true")
+    ap.add_argument("--no-nodelay", action="store_true",
+                    help="skip the diagnostic Lodestone run with TCP_NODELAY preloaded (latency scenario only)")
     ap.add_argument("--json", default=os.path.join(REL, "bench-results", "ws.json"))
     ap.add_argument("--md", default=os.path.join(ROOT, "bench", "RESULTS.md"))
     ap.add_argument("--micro", default=os.path.join(REL, "bench-results"), help="Google Benchmark JSON folder")
+    ap.add_argument("--from-json", default=None, help="only re-render the Markdown from an earlier JSON result")
     a = ap.parse_args()
+    if a.from_json:
+        with open(a.from_json) as f:
+            res = json.load(f)
+        res["micro"] = res.get("micro") or load_micro(a.micro)
+        res["summary"] = summarize(res)
+        with open(a.md, "w") as f:
+            f.write(markdown(res))
+        log(f"wrote {a.md} from {a.from_json}")
+        return
 
     for path in (LOADGEN, DAEMON):
         if not os.path.exists(path):
@@ -237,7 +282,7 @@ def main():
     fan_ks = [k for k in ks if k >= 100]
     warm, dur = (1.5, 4.0) if a.quick else (4.0, 15.0)
     fwarm, fdur = (1.0, 3.0) if a.quick else (2.0, 6.0)
-    ladder = [100_000, 200_000, 400_000, 800_000, 1_600_000]
+    ladder = [25_000, 50_000, 100_000, 200_000, 400_000, 800_000, 1_600_000]
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     need = max(ks) + 512
@@ -255,14 +300,17 @@ def main():
     started = time.time()
     result = {"issue": 7, "started_utc": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
               "quick": a.quick, "machine": machine(), "notes": notes,
-              "method": {"server_cpu": SERVER_CPU, "loadgen_cpu": LOADGEN_CPU, "quote_rate": a.quote_rate,
+              "method": {"nice": " ".join(NICE) or "none", "server_cpu": SERVER_CPU, "loadgen_cpu": LOADGEN_CPU, "quote_rate": a.quote_rate,
                          "news_rate": a.news_rate, "latency_warmup_s": warm, "latency_duration_s": dur,
                          "fanout_warmup_s": fwarm, "fanout_duration_s": fdur, "fanout_ladder": ladder},
               "latency": [], "fanout": [], "perf": None}
 
     # Scenario 3 (+ idle memory): the mixed load at every K.
+    lat_servers = list(servers)
+    if "lodestone" in servers and not a.no_nodelay and os.path.exists(SHIM):
+        lat_servers.insert(1, "lodestone+nodelay")
     for k in ks:
-        for s in servers:
+        for s in lat_servers:
             log(f"latency: {s}, K={k}, {a.quote_rate:.0f} quotes/s + {a.news_rate:.0f} headlines/s")
             try:
                 result["latency"].append(one_run(s, workdir, label=f"{s}-latency-{k}", clients=k,
@@ -301,11 +349,13 @@ def main():
 
     if not a.no_perf and "lodestone" in servers:
         k = 1000 if 1000 in ks else max(ks)
-        log(f"perf: profiling Lodestone fanning out to {k} clients")
-        try:
-            result["perf"] = perf_profile(workdir, k, 300_000 / k, 5 if a.quick else 10)
-        except Exception as e:  # noqa: BLE001
-            result["perf"] = {"error": str(e)}
+        result["perf"] = []
+        for what, q, h in (("the latency load", a.quote_rate, a.news_rate), ("fan-out, headlines only", 0, 100_000 / k)):
+            log(f"perf: profiling Lodestone with {k} clients, {what}")
+            try:
+                result["perf"].append(perf_profile(workdir, k, q, h, 5 if a.quick else 10, what))
+            except Exception as e:  # noqa: BLE001
+                result["perf"].append({"error": str(e), "what": what})
 
     result["machine"]["loadavg_end"] = os.getloadavg()
     result["elapsed_s"] = round(time.time() - started, 1)
@@ -378,6 +428,9 @@ def summarize(res):
                                     [st.get("loadgen_cpu_util", 0) for f in res["fanout"] for st in f["steps"]] + [0])
     s["loadgen_saturated_runs"] = [r["label"] for r in res["latency"] if r.get("loadgen_saturated")] + \
         [st["label"] for f in res["fanout"] for st in f["steps"] if st.get("loadgen_saturated")]
+    s["loadgen_max_cpu_util_lodestone"] = max(
+        [r.get("loadgen_cpu_util", 0) for r in res["latency"] if r.get("server", "").startswith("lodestone")] +
+        [st.get("loadgen_cpu_util", 0) for f in res["fanout"] if f["server"] == "lodestone" for st in f["steps"]] + [0])
     return s
 
 
@@ -405,7 +458,8 @@ def markdown(res):
     la0, la1 = m["loadavg_start"], m.get("loadavg_end", [0, 0, 0])
     L.append(f"| load average | {la0[0]:.2f} at the start, {la1[0]:.2f} at the end (1 min): anything above ~0 "
              "means other work shared the two cores |")
-    L.append(f"| pinning | server under test `taskset -c {SERVER_CPU}`, load generator `taskset -c {LOADGEN_CPU}` |\n")
+    L.append(f"| pinning | server under test `taskset -c {SERVER_CPU}`, load generator `taskset -c {LOADGEN_CPU}`; "
+             f"priority: `{res['method'].get('nice', 'none')}` for both |\n")
     for n in res["notes"]:
         L.append(f"> {n}\n")
 
@@ -420,9 +474,11 @@ def markdown(res):
                     continue
                 ips = b.get("items_per_second")
                 extra = ", ".join(f"{k} {v:.0f}" for k, v in b.items()
-                                  if k in ("p50_ns", "p99_ns", "p999_ns", "p50", "p99", "p999") and
+                                  if k in ("p50_ns", "p99_ns", "p999_ns", "max_ns", "bytes_per_second") and
                                   isinstance(v, (int, float)))
                 ns = f"{1e9 / ips:.0f}" if ips else ""
+                if not ips:
+                    extra = extra or f"{b.get('real_time', 0):.3g} {b.get('time_unit', '')} per iteration"
                 L.append(f"| {name}/{b['name']} | {ips:,.0f} | {ns} | {extra} |" if ips else
                          f"| {name}/{b['name']} | | | {extra} |")
         L.append("")
@@ -434,7 +490,9 @@ def markdown(res):
              "headline's intended send time to its receipt by each of the K clients (every delivery is one "
              f"sample), {me['latency_warmup_s']} s warm-up, {me['latency_duration_s']} s measured. "
              "Clients do not subscribe to quotes (quotes are coalesced per client, at most every 250 ms, so their "
-             "latency is the interval); every server still ingests and keeps each quote.\n")
+             "latency is the interval); every server still ingests and keeps each quote. "
+             "`lodestone+nodelay` is a diagnostic, not a peer: the same daemon with `TCP_NODELAY` set on its "
+             "accepted sockets by an `LD_PRELOAD` shim (bench/ws/nodelay_shim.cpp).\n")
     L.append("| K | server | p50 ms | p99 ms | p99.9 ms | max ms | last-client p99 ms | delivered | delivered msg/s | "
              "msg per CPU-s | server CPU | idle KiB/client | loadgen CPU |")
     L.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -447,9 +505,13 @@ def markdown(res):
         L.append(f"| {r['clients']} | {r['server']} | {ms(h['p50']):.3f} | {ms(h['p99']):.3f} | {ms(h['p999']):.3f} | "
                  f"{ms(h['max']):.3f} | {ms(lc['p99']):.3f} | {100 * r['delivery_ratio']:.2f}% | "
                  f"{r['delivered_per_s']:,.0f} | {r['delivered_per_cpu_s']:,.0f} | "
-                 f"{100 * r['server_cpu_util']:.0f}% | {r['idle_kib_per_client']:.1f} | "
+                 f"{100 * r['server_cpu_util']:.0f}% | "
+                 f"{(format(r['idle_kib_per_client'], '.1f') if r['clients'] >= 100 else '–')} | "
                  f"{100 * r['loadgen_cpu_util']:.0f}%{sat} |")
     L.append("")
+    L.append("Latency percentiles are over the deliveries that arrived; a 'delivered' below 100 % means the server "
+             "had not sent the rest when the run ended (the sender gives up 30 s after its schedule), so those runs "
+             "are worse than their percentiles say.\n")
     L.append("Shed or rejected ingest, server-closed clients (4001 slow consumer) per run: " + "; ".join(
         f"{r['label']}: rejected {r['ingest_rejected']}, closed {r['closed_by_server']}"
         for r in res["latency"] if "error" not in r and (r["ingest_rejected"] or r["closed_by_server"])) + "\n"
@@ -481,7 +543,7 @@ def markdown(res):
 
     def fmt(d, k):
         v = d.get(str(k))
-        return f"{v:.2f}" if v is not None else "–"
+        return f"{v:.3g}" if v is not None else "–"
 
     for k in kset:
         L.append(f"| {k} | {fmt(s.get('throughput_ratio_vs_ws', {}), k)} | {fmt(s.get('throughput_ratio_vs_bun', {}), k)} | "
@@ -508,11 +570,11 @@ def markdown(res):
         p = s.get(f"p99_ratio_vs_{peer}", {})
         if t:
             worst = min(t.values())
-            L.append(f"| >= {need:g}x {name} on delivered msg/s | {', '.join(f'K={k}: {v:.2f}x' for k, v in t.items())} | "
+            L.append(f"| >= {need:g}x {name} on delivered msg/s | {', '.join(f'K={k}: {v:.3g}x' for k, v in t.items())} | "
                      f"{verdict(worst >= need)} |")
         if p:
             worst = min(p.values())
-            L.append(f"| >= {need:g}x {name} on p99 | {', '.join(f'K={k}: {v:.2f}x' for k, v in p.items())} | "
+            L.append(f"| >= {need:g}x {name} on p99 | {', '.join(f'K={k}: {v:.3g}x' for k, v in p.items())} | "
                      f"{verdict(worst >= need)} |")
     if "lodestone_idle_kib_per_client" in s:
         v = s["lodestone_idle_kib_per_client"]
@@ -520,19 +582,22 @@ def markdown(res):
                  f"{verdict(v <= TARGETS['idle_kib_per_client'])} |")
     L.append("| permessage-deflate off by default | Lodestone does not negotiate it (Beast's default); "
              "both peers are started with it off | **met** |")
-    L.append(f"| the load generator is not the bottleneck | its core at most {100 * s['loadgen_max_cpu_util']:.0f}% busy; "
-             f"saturated runs: {', '.join(s['loadgen_saturated_runs']) or 'none'} | "
-             f"{verdict(not s['loadgen_saturated_runs'])} |")
+    lodestone_sat = [x for x in s["loadgen_saturated_runs"] if x.startswith("lodestone")]
+    L.append(f"| the load generator is not the bottleneck | in Lodestone's runs its core was at most "
+             f"{100 * s.get('loadgen_max_cpu_util_lodestone', 0):.0f}% busy"
+             f"{' (saturated: ' + ', '.join(lodestone_sat) + ')' if lodestone_sat else ''}; it saturated (>90 %) in "
+             f"{', '.join(x for x in s['loadgen_saturated_runs'] if x not in lodestone_sat) or 'no'} peer runs, whose "
+             f"numbers are then lower bounds | {verdict(not lodestone_sat)} for Lodestone |")
     L.append("")
 
-    perf = res.get("perf")
-    if perf:
-        L.append("## Where Lodestone spends its time (perf)\n")
+    for perf in res.get("perf") or []:
+        L.append(f"## Where Lodestone spends its time: {perf.get('what', '')} (perf)\n")
         if "error" in perf:
             L.append(f"perf failed: {perf['error']}\n")
         else:
-            L.append(f"`perf record -g` on the daemon for {perf['seconds']} s while it fans {perf['news_rate']:.0f} "
-                     f"headlines/s out to {perf['clients']} clients; self time by symbol (>= 1.5 %).\n")
+            L.append(f"`perf record -e cpu-clock -g` on the daemon for {perf['seconds']} s with {perf['clients']} "
+                     f"clients, {perf['quote_rate']:,.0f} quotes/s + {perf['news_rate']:,.0f} headlines/s offered; "
+                     "self time by symbol (>= 1.5 %).\n")
             L.append("| self % | symbol |\n|---:|---|")
             for r in perf["top"]:
                 sym = r["symbol"].replace("|", "\\|")

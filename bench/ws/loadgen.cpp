@@ -74,6 +74,7 @@ struct Options {
   std::string token;
   int clients = 100;
   int connect_concurrency = 200;
+  int per_source = 200;  // clients per source address (127.1.x.y): servers may cap connections per IP
   double connect_timeout_s = 60;
   double quote_rate = 0;   // quotes/s
   double news_rate = 100;  // headlines/s, each one frame to every client
@@ -213,6 +214,16 @@ class Receiver {
     ++in_progress_;
     auto c = std::make_shared<Conn>(ioc_);
     conns_.push_back(c);
+    // Spread the clients over source addresses in 127.1.0.0/16, as clients on many desks would
+    // be; the sender keeps 127.0.0.1.
+    if (o_.per_source > 0 && ep_.address().is_loopback() && ep_.address().is_v4()) {
+      const auto block = static_cast<unsigned>(started_++ / static_cast<std::uint64_t>(o_.per_source));
+      const net::ip::address_v4 src((127U << 24) | (1U << 16) | (((block / 250) % 250) << 8) | (block % 250 + 1));
+      boost::system::error_code ec;
+      c->sock.open(tcp::v4(), ec);
+      if (!ec) c->sock.bind(tcp::endpoint(src, 0), ec);
+      if (ec) return connect_failed(c);
+    }
     c->sock.async_connect(ep_, [this, c](boost::system::error_code ec) {
       if (ec) return connect_failed(c);
       c->sock.set_option(tcp::no_delay(true));
@@ -305,6 +316,7 @@ class Receiver {
       c->counted_open = true;
       ++open_;
       --in_progress_;
+      start_one();
       c->in.erase(0, end + 4);
       if (c->in.empty()) return;
       std::string rest;
@@ -400,6 +412,7 @@ class Receiver {
   std::mt19937_64 rng_;
   std::vector<std::shared_ptr<Conn>> conns_;
   int to_start_ = 0, in_progress_ = 0, open_ = 0;
+  std::uint64_t started_ = 0;
   std::uint64_t connect_failures_ = 0, closed_by_server_ = 0, churned_ = 0, pings_ = 0, handshake_errors_ = 0;
   std::uint64_t frames_total_ = 0, frames_in_window_time_ = 0, other_frames_ = 0, news_frames_ = 0;
   std::uint64_t delivered_in_window_ = 0;
@@ -839,6 +852,7 @@ int main(int argc, char** argv) {
   app.add_option("--token", o.token, "bearer token for ingest");
   app.add_option("--clients", o.clients)->check(CLI::Range(0, 100000));
   app.add_option("--connect-concurrency", o.connect_concurrency)->check(CLI::Range(1, 10000));
+  app.add_option("--per-source", o.per_source, "clients per source address, 127.1.x.y (0: the default route)");
   app.add_option("--connect-timeout", o.connect_timeout_s);
   app.add_option("--quote-rate", o.quote_rate, "quotes/s")->check(CLI::Range(0.0, 5e6));
   app.add_option("--news-rate", o.news_rate, "headlines/s")->check(CLI::Range(0.0, 1e6));
