@@ -240,6 +240,10 @@ Result<CanonicalEvent> CanonicalParser::parse(std::string_view line) {
 Result<CanonicalEvent> CanonicalParser::parse_line(std::string_view line) {
   line = trim(line);
   if (line.empty()) return make_error("empty line");
+  // On Demand starts lazily: text that cannot begin any JSON value is "not JSON", not merely
+  // "not an object" (which "[…]" or "\"text\"" are).
+  if (std::string_view("{[\"-0123456789tfn").find(line.front()) == std::string_view::npos)
+    return make_error("not JSON");
   auto& buf = impl_->buffer;
   buf.assign(line);
   const std::size_t len = buf.size();

@@ -361,6 +361,8 @@ TEST(BadInput, B3_TruncatedConcatenatedAndTrailingGarbage) {
            {line + line, "bad_json"},
            {line + "garbage", "bad_json"},
            {"[" + line + "]", "bad_event"},
+           {"GET / HTTP/1.1", "bad_json"},
+           {R"("a string")", "bad_event"},
            {R"({"type":"trade","symbol":"159713.SZ"})", "bad_event"},
            {R"({"symbol":"159713.SZ","last":1.2})", "bad_event"},
            {R"({"type":"quote","symbol":"159713.SZ","last":1.2})", "missing_field"},
@@ -737,6 +739,7 @@ TEST(BadInput, B9_TenMegabytesDeepNestingAndAMillionKeysAreBounded) {
   // The canonical parser refuses deep nesting too.
   CanonicalParser canonical;
   EXPECT_FALSE(canonical.parse(R"({"type":"quote","x":)" + std::string(3000, '[') + std::string(3000, ']') + "}"));
+  EXPECT_EQ(canonical.last_reason(), "missing_field");  // the deep value is skipped, never recursed into
 }
 
 // ---- B10: format strings and protocol text in headlines ----
