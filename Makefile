@@ -24,6 +24,15 @@ run: build
 
 test: build-dev
 	@ctest --preset dev
+	@# ThreadSanitizer: only the daemon and the threaded tests (tests/integration, the live feeds, ingest)
+	@# in build/tsan, suppressions in tests/tsan.supp. Reports (the daemon's too) go to
+	@# build/tsan/tsan-reports: any file there fails the run, even if the test around it passed.
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan
+	@rm -rf build/tsan/tsan-reports && mkdir -p build/tsan/tsan-reports
+	@ctest --preset tsan || { cat build/tsan/tsan-reports/* 2>/dev/null; exit 1; }
+	@if ls build/tsan/tsan-reports/report.* >/dev/null 2>&1; then \
+	  cat build/tsan/tsan-reports/report.*; echo "ThreadSanitizer reported races (above)"; exit 1; fi
 
 # make bench [BENCH_ARGS=--quick]: bench/run.sh; results in bench/RESULTS.md and build/release/bench-results/
 bench: build
