@@ -2,7 +2,9 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 namespace lodestone::web {
 
@@ -15,6 +17,19 @@ Result<ClientMessage> parse_client_message(std::string_view text) {
   if (parser.iterate(padded).get(doc)) return make_error("not JSON");
   od::object obj;
   if (doc.get_object().get(obj)) return make_error("expected a JSON object");
+  // A key given twice is ambiguous (another parser may read the other one): refused.
+  {
+    std::vector<std::string> keys;
+    for (auto field : obj) {
+      std::string_view key;
+      if (field.unescaped_key().get(key)) return make_error("bad key");
+      if (keys.size() >= 16) return make_error("too many fields");
+      if (std::find(keys.begin(), keys.end(), key) != keys.end())
+        return make_error("field '" + std::string(key.substr(0, 32)) + "' given twice");
+      keys.emplace_back(key);  // the value is skipped when the loop moves on
+    }
+    if (obj.reset().error()) return make_error("not JSON");
+  }
   std::string_view type;
   if (obj["type"].get_string().get(type)) return make_error("field 'type': missing");
   if (type == "ping") return ClientMessage{Ping{}};

@@ -1,6 +1,7 @@
 #include "http_util.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace lodestone::web {
 
@@ -86,11 +87,61 @@ std::optional<std::string> query_param(std::string_view target, std::string_view
   return std::nullopt;
 }
 
-std::optional<std::string> presented_token(const Request& req) {
+namespace {
+bool secret_name(std::string_view raw_name) {
+  auto decoded = percent_decode(raw_name);
+  std::string name = decoded ? *decoded : std::string(raw_name);
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
+  return name == "token" || name == "access_token" || name == "api_token" || name == "key" || name.ends_with("token");
+}
+}  // namespace
+
+std::string loggable_target(std::string_view target) {
+  constexpr std::size_t kMax = 256;
+  std::string out;
+  const auto q = target.find('?');
+  out.append(target.substr(0, q));
+  if (q != std::string_view::npos) {
+    out.push_back('?');
+    std::string_view rest = target.substr(q + 1);
+    bool first = true;
+    for (;;) {
+      // Split exactly as query_param does, so a redacted value is the whole value it would read.
+      const auto amp = rest.find('&');
+      const std::string_view pair = rest.substr(0, amp);
+      if (!first) out.push_back('&');
+      first = false;
+      const auto eq = pair.find('=');
+      if (secret_name(pair.substr(0, eq))) {
+        out.append(pair.substr(0, eq));
+        out.append("=[redacted]");
+      } else {
+        out.append(pair);
+      }
+      if (amp == std::string_view::npos) break;
+      rest.remove_prefix(amp + 1);
+    }
+  }
+  for (auto& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
+  if (out.size() > kMax) {
+    out.resize(kMax);
+    out += "...";
+  }
+  return out;
+}
+
+std::optional<std::string> header_token(const Request& req) {
   const auto auth = req[http::field::authorization];
   constexpr std::string_view kBearer = "Bearer ";
   if (auth.size() > kBearer.size() && auth.substr(0, kBearer.size()) == kBearer)
     return std::string(auth.substr(kBearer.size()));
+  return std::nullopt;
+}
+
+std::optional<std::string> presented_token(const Request& req) {
+  if (auto token = header_token(req)) return token;
   return query_param(req.target(), "token");
 }
 

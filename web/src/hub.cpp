@@ -40,6 +40,16 @@ void Hub::close_all(websocket::close_code code) {
   for (const auto& s : snapshot()) s->close(code, "server shutting down");
 }
 
+QueueDepth Hub::queue_depth() const {
+  QueueDepth out;
+  for (const auto& s : snapshot()) {
+    const auto n = s->queued();
+    out.total += n;
+    out.deepest = std::max(out.deepest, n);
+  }
+  return out;
+}
+
 std::size_t Hub::clients() const {
   std::lock_guard lock(mutex_);
   return sessions_.size();

@@ -91,7 +91,7 @@ http::message_generator route(Request&& req, RouterContext& ctx) {
   if (!is_read) {
     if (options.api_token.empty())
       return make_error_response(req, http::status::forbidden, "writes are disabled: no API token is configured");
-    auto token = presented_token(req);
+    auto token = header_token(req);
     if (!token || !token_matches(*token, options.api_token))
       return make_error_response(req, http::status::unauthorized, "a valid bearer token is required");
   }

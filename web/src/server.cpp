@@ -1,52 +1,189 @@
 #include "lodestone/web/server.hpp"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include "connection_limiter.hpp"
 #include "http_session.hpp"
 #include "static_files.hpp"
 
 namespace lodestone::web {
+namespace {
+
+constexpr std::string_view kBusyBody = R"({"error":"too many connections, retry later"})";
+
+std::string busy_response() {
+  return "HTTP/1.1 503 Service Unavailable\r\nServer: lodestone\r\nContent-Type: application/json\r\n"
+         "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n"
+         "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\nReferrer-Policy: no-referrer\r\n"
+         "Retry-After: 5\r\nConnection: close\r\n"
+         "Content-Length: " +
+         std::to_string(kBusyBody.size()) + "\r\n\r\n" + std::string(kBusyBody);
+}
+
+// A refused connection: the 503 goes out at once, then the client's request is drained for at
+// most a second (closing with unread data would reset the connection and could lose the 503).
+class Refusal : public std::enable_shared_from_this<Refusal> {
+ public:
+  Refusal(tcp::socket&& socket, std::shared_ptr<std::atomic<std::size_t>> in_flight)
+      : socket_(std::move(socket)), timer_(socket_.get_executor()), in_flight_(std::move(in_flight)) {
+    in_flight_->fetch_add(1);
+  }
+  ~Refusal() { in_flight_->fetch_sub(1); }
+  Refusal(const Refusal&) = delete;
+  Refusal& operator=(const Refusal&) = delete;
+
+  void run(const std::string& response) {
+    response_ = response;
+    timer_.expires_after(std::chrono::seconds(1));
+    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;
+      beast::error_code ignored;
+      self->socket_.close(ignored);
+    });
+    net::async_write(socket_, net::buffer(response_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->finish();
+      beast::error_code ignored;
+      self->socket_.shutdown(tcp::socket::shutdown_send, ignored);
+      self->drain();
+    });
+  }
+
+ private:
+  void drain() {
+    socket_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec || ++self->reads_ > 4) return self->finish();
+      self->drain();
+    });
+  }
+  void finish() {
+    timer_.cancel();
+    beast::error_code ignored;
+    socket_.close(ignored);
+  }
+  tcp::socket socket_;
+  net::steady_timer timer_;
+  std::shared_ptr<std::atomic<std::size_t>> in_flight_;
+  std::string response_;
+  std::array<char, 2048> scratch_{};
+  int reads_ = 0;
+};
+
+}  // namespace
 
 struct Server::Impl {
   Impl(net::io_context& io, Server& s, Board& board, Api& api)
       : ioc(io),
         acceptor(net::make_strand(io)),
+        backoff(acceptor.get_executor()),
         files(s.options_.web_root),
         ctx{board, api, s.options_, files},
-        server(s) {}
+        server(s),
+        busy(busy_response()) {
+    reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  }
+  ~Impl() {
+    if (reserve_fd >= 0) ::close(reserve_fd);
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 
   void accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
       if (!ec) {
-        if (server.live_->load() >= server.options_.max_connections) {
-          // Over the cap: refuse at once rather than queue; the client may retry later.
-          beast::error_code ignored;
-          socket.close(ignored);
-          refused.fetch_add(1);
-        } else {
-          std::make_shared<HttpSession>(std::move(socket), ctx, server.hub_, server.live_)->run();
-        }
+        admit(std::move(socket));
+        accept();
+        return;
+      }
+      if (ec == net::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system) {
+        shed();
       } else {
         spdlog::warn("http: accept failed: {}", ec.message());
       }
-      accept();
+      // Do not spin on a persistent error: try again shortly.
+      backoff.expires_after(std::chrono::milliseconds(20));
+      backoff.async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec && acceptor.is_open()) accept();
+      });
     });
   }
 
+  void admit(tcp::socket socket) {
+    beast::error_code ec;
+    const auto remote = socket.remote_endpoint(ec);
+    if (ec) return;  // already gone
+    // Every write is a whole answer or a whole frame (or batch): Nagle's algorithm would only hold
+    // small ones back until the peer's delayed ACK (up to 40 ms on Linux).
+    socket.set_option(tcp::no_delay(true), ec);
+    RefusedConnection why{};
+    auto slot = server.limiter_->acquire(remote.address(), why);
+    if (!slot.held()) {
+      server.hub_->stats().refused_connections.add(why);
+      // Refusals are cheap but not free: past a bound, close without the courtesy of a 503.
+      if (refusing->load() < kMaxRefusing) {
+        std::make_shared<Refusal>(std::move(socket), refusing)->run(busy);
+      } else {
+        socket.close(ec);
+      }
+      return;
+    }
+    std::make_shared<HttpSession>(std::move(socket), ctx, server.hub_, std::move(slot))->run();
+  }
+
+  // Out of file descriptors: the pending connections cannot be accepted normally. Free the
+  // reserve descriptor, accept and close what is queued (a 503 if the kernel takes it at once),
+  // and take the reserve back, so clients learn at once instead of waiting in the backlog.
+  void shed() {
+    if (reserve_fd >= 0) {
+      ::close(reserve_fd);
+      reserve_fd = -1;
+    }
+    std::size_t shed_now = 0;
+    for (int i = 0; i < 64; ++i) {
+      const int fd = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0) break;
+      (void)::send(fd, busy.data(), busy.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      ::shutdown(fd, SHUT_WR);
+      ::close(fd);
+      ++shed_now;
+    }
+    reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    server.hub_->stats().refused_connections.add(RefusedConnection::FdExhausted, shed_now);
+    shed_since_log += shed_now;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_shed_log >= std::chrono::seconds(1)) {  // one line a second, not one per connection
+      spdlog::warn("http: out of file descriptors; refused {} connections", shed_since_log);
+      shed_since_log = 0;
+      last_shed_log = now;
+    }
+  }
+
+  static constexpr std::size_t kMaxRefusing = 512;
   net::io_context& ioc;
   tcp::acceptor acceptor;
+  net::steady_timer backoff;
   StaticFiles files;
   RouterContext ctx;
   Server& server;
-  std::atomic<std::uint64_t> refused{0};
+  const std::string busy;
+  std::shared_ptr<std::atomic<std::size_t>> refusing = std::make_shared<std::atomic<std::size_t>>(0);
+  int reserve_fd = -1;
+  std::size_t shed_since_log = 0;
+  std::chrono::steady_clock::time_point last_shed_log{};
 };
 
-Server::Server(net::io_context& ioc, ServerOptions options, Board& board, Api& api) : options_(std::move(options)) {
+Server::Server(net::io_context& ioc, ServerOptions options, Board& board, Api& api)
+    : options_(std::move(options)),
+      limiter_(std::make_shared<ConnectionLimiter>(options_.max_connections, options_.max_connections_per_ip)) {
   impl_ = std::make_unique<Impl>(ioc, *this, board, api);
 }
 
 Server::~Server() = default;
+
+std::size_t Server::connections() const { return limiter_->total(); }
 
 Result<std::uint16_t> Server::start() {
   beast::error_code ec;
@@ -60,6 +197,7 @@ Result<std::uint16_t> Server::start() {
   if (acceptor.bind(endpoint, ec); ec)
     return make_error("cannot listen on " + options_.host + ":" + std::to_string(options_.port) + ": " + ec.message());
   if (acceptor.listen(net::socket_base::max_listen_connections, ec); ec) return make_error("listen: " + ec.message());
+  if (acceptor.native_non_blocking(true, ec); ec) return make_error("listen: " + ec.message());
   const auto port = acceptor.local_endpoint().port();
   net::dispatch(acceptor.get_executor(), [this] { impl_->accept(); });
   return port;
@@ -68,6 +206,7 @@ Result<std::uint16_t> Server::start() {
 void Server::stop() {
   net::dispatch(impl_->acceptor.get_executor(), [this] {
     beast::error_code ignored;
+    impl_->backoff.cancel();
     impl_->acceptor.close(ignored);
   });
   hub_->close_all(websocket::close_code::going_away);

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "http_util.hpp"
 #include "lodestone/core/json_writer.hpp"
 #include "lodestone/web/client_message.hpp"
 
@@ -26,21 +29,24 @@ std::shared_ptr<const std::string> hello_message(const ServerOptions& options, s
 }  // namespace
 
 WebSocketSession::WebSocketSession(tcp::socket&& socket, Board& board, std::shared_ptr<Hub> hub, Api& api,
-                                   const ServerOptions& options)
+                                   const ServerOptions& options, ConnectionLimiter::Slot slot)
     : ws_(std::move(socket)),
       board_(board),
       hub_(std::move(hub)),
       api_(api),
       options_(options),
       quote_timer_(ws_.get_executor()),
-      heartbeat_timer_(ws_.get_executor()) {}
+      heartbeat_timer_(ws_.get_executor()),
+      bucket_(options.client_message_burst),
+      bucket_time_(std::chrono::steady_clock::now()),
+      slot_(std::move(slot)) {}
 
 WebSocketSession::~WebSocketSession() { hub_->leave(this); }
 
 void WebSocketSession::run(http::request<http::string_body> request) {
   beast::get_lowest_layer(ws_).expires_never();
   websocket::stream_base::timeout timeouts{};
-  timeouts.handshake_timeout = std::chrono::seconds(10);
+  timeouts.handshake_timeout = std::chrono::milliseconds(options_.ws_close_timeout_ms);  // also the close handshake
   timeouts.idle_timeout = std::chrono::milliseconds(options_.idle_timeout_ms);
   timeouts.keep_alive_pings = true;  // a ping at half the idle timeout; no answer closes it
   ws_.set_option(timeouts);
@@ -48,6 +54,8 @@ void WebSocketSession::run(http::request<http::string_body> request) {
     res.set(http::field::server, "lodestone/" + version);
   }));
   ws_.read_message_max(options_.max_message_bytes);
+  ws_.auto_fragment(false);  // one frame per message (or batch): one gather write, not 4 KiB pieces
+  batch_ = query_param(request.target(), "batch") == std::optional<std::string>("1");
   ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
 }
 
@@ -65,12 +73,31 @@ void WebSocketSession::do_read() {
 
 void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
+    // Closed by the peer, by a protocol error (Beast sent the close), or by a timeout.
+    if (!closing_) {
+      auto& closes = hub_->stats().client_closes;
+      if (ec == websocket::error::message_too_big || ec == websocket::error::buffer_overflow) {
+        closes.add(ClientClose::TooBig);
+      } else if (ec == websocket::error::bad_frame_payload || ec == websocket::error::bad_close_payload) {
+        closes.add(ClientClose::InvalidUtf8);
+      } else if (ec == beast::error::timeout) {
+        closes.add(ClientClose::Timeout);
+      } else if (ec == websocket::condition::protocol_violation) {
+        closes.add(ClientClose::ProtocolError);
+      }
+    }
     closing_ = true;
     heartbeat_timer_.cancel();
     quote_timer_.cancel();
-    return;  // closed by the peer, by a protocol error (Beast sent the close), or by a timeout
+    return;
+  }
+  if (!take_message_token()) {
+    hub_->stats().client_closes.add(ClientClose::RateLimited);
+    fail(kClosePolicy, "rate limit: too many client messages");
+    return;
   }
   if (!ws_.got_text()) {
+    hub_->stats().client_closes.add(ClientClose::BadMessage);
     fail(kCloseBadMessage, "binary messages are not part of the protocol");
     return;
   }
@@ -83,6 +110,7 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
 void WebSocketSession::handle(std::string_view text) {
   auto message = parse_client_message(text);
   if (!message) {
+    hub_->stats().client_closes.add(ClientClose::BadMessage);
     fail(kCloseBadMessage, message.error().message);
     return;
   }
@@ -104,17 +132,31 @@ void WebSocketSession::handle(std::string_view text) {
     quotes_sent_version_ = max_version;
     enqueue(std::make_shared<const std::string>(std::move(snapshot)));
   } else if (const auto* resume = std::get_if<Resume>(&*message)) {
-    // Page through the store so a long absence does not build one huge burst in memory at once.
+    // Replayed in order, a page at a time, as far as the send queue has room (a quarter of it
+    // stays free for live messages). Past that, a resync tells the client to fetch the rest with
+    // GET /api/v1/alerts?after=SEQ: overflowing the queue would close it with 4001, and its next
+    // resume would do the same again.
     std::uint64_t after = resume->after;
+    const std::size_t reserve = options_.max_queue / 4;
     for (;;) {
-      auto range = api_.alerts_after(after, 500);
+      const std::size_t used = queue_.size() + in_flight_.size() + reserve;
+      const std::size_t room = options_.max_queue > used ? options_.max_queue - used : 0;
+      const std::size_t want = std::clamp<std::size_t>(room, 1, 500);
+      auto range = api_.alerts_after(after, want);
       if (range.gap) {
         enqueue(std::make_shared<const std::string>(R"({"type":"resync","reason":"alerts after )" +
-                                                    std::to_string(after) + R"( are no longer retained"})"));
+                                                    std::to_string(after) + R"( are no longer retained","after":)" +
+                                                    std::to_string(after) + "}"));
       }
       if (range.alerts.empty()) break;
+      if (room == 0) {
+        enqueue(std::make_shared<const std::string>(
+            R"({"type":"resync","reason":"too many alerts to replay here: fetch GET /api/v1/alerts?after=)" +
+            std::to_string(after) + R"(","after":)" + std::to_string(after) + "}"));
+        break;
+      }
       for (auto& a : range.alerts) enqueue(a);
-      if (closing_ || range.alerts.size() < 500 || range.last_seq <= after) break;
+      if (closing_ || range.alerts.size() < want || range.last_seq <= after) break;
       after = range.last_seq;
     }
   } else {
@@ -132,8 +174,23 @@ void WebSocketSession::notify_quotes() {
 }
 
 void WebSocketSession::send(std::shared_ptr<const std::string> message) {
-  net::post(ws_.get_executor(),
-            [self = shared_from_this(), m = std::move(message)]() mutable { self->enqueue(std::move(m)); });
+  bool first = false;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    first = inbox_.empty();
+    inbox_.push_back(std::move(message));
+  }
+  // One post per burst, not one per message: a broadcast storm costs each session one handler.
+  if (first) net::post(ws_.get_executor(), [self = shared_from_this()] { self->drain_inbox(); });
+}
+
+void WebSocketSession::drain_inbox() {
+  std::vector<std::shared_ptr<const std::string>> messages;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    messages.swap(inbox_);
+  }
+  for (auto& m : messages) enqueue(std::move(m));
 }
 
 void WebSocketSession::close(websocket::close_code code, std::string reason) {
@@ -146,12 +203,24 @@ void WebSocketSession::enqueue(std::shared_ptr<const std::string> message) {
   if (closing_) return;
   if (queue_.size() >= options_.max_queue) {
     hub_->count_slow_close();
+    hub_->stats().client_closes.add(ClientClose::SlowConsumer);
     spdlog::warn("websocket: closing a client that fell {} messages behind", queue_.size());
     fail(kCloseSlowConsumer, "slow consumer: send queue full");
     return;
   }
   queue_.push_back(std::move(message));
+  sync_depth();
   if (!writing_) write_next();
+}
+
+bool WebSocketSession::take_message_token() {
+  const auto now = std::chrono::steady_clock::now();
+  const double elapsed = std::chrono::duration<double>(now - bucket_time_).count();
+  bucket_time_ = now;
+  bucket_ = std::min(options_.client_message_burst, bucket_ + elapsed * options_.client_messages_per_second);
+  if (bucket_ < 1.0) return false;
+  bucket_ -= 1.0;
+  return true;
 }
 
 void WebSocketSession::flush_quotes() {
@@ -176,6 +245,7 @@ void WebSocketSession::flush_quotes() {
     quotes_sent_version_ = std::max(quotes_sent_version_, entry.version);
     if (subscribed_all_ || symbols_.contains(entry.quote.symbol)) queue_.push_back(entry.json);
   }
+  sync_depth();
   if (!queue_.empty()) write_next();
 }
 
@@ -185,20 +255,55 @@ void WebSocketSession::write_next() {
     return;
   }
   writing_ = true;
+  in_flight_.clear();
+  out_buffers_.clear();
+  // A client that asked for batches gets everything waiting (up to a bound) in one frame:
+  // {"type":"batch","messages":[m1,m2,...]}, gathered from the shared message strings without
+  // copying them. One write in flight, as Beast requires; one frame, one send, many messages.
+  constexpr std::size_t kMaxBatchMessages = 1024;
+  constexpr std::size_t kMaxBatchBytes = 256 * 1024;
+  static constexpr std::string_view kOpen = R"({"type":"batch","messages":[)";
+  static constexpr std::string_view kComma = ",";
+  static constexpr std::string_view kClose = "]}";
+  if (batch_ && queue_.size() > 1) {
+    std::size_t bytes = 0;
+    out_buffers_.emplace_back(kOpen.data(), kOpen.size());
+    while (!queue_.empty() && in_flight_.size() < kMaxBatchMessages &&
+           (in_flight_.empty() || bytes + queue_.front()->size() <= kMaxBatchBytes)) {
+      if (!in_flight_.empty()) out_buffers_.emplace_back(kComma.data(), kComma.size());
+      bytes += queue_.front()->size();
+      out_buffers_.emplace_back(queue_.front()->data(), queue_.front()->size());
+      in_flight_.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    out_buffers_.emplace_back(kClose.data(), kClose.size());
+    if (in_flight_.size() == 1) {  // one large message: no wrapper needed
+      out_buffers_.clear();
+      out_buffers_.emplace_back(in_flight_.front()->data(), in_flight_.front()->size());
+    }
+  } else {
+    in_flight_.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+    out_buffers_.emplace_back(in_flight_.front()->data(), in_flight_.front()->size());
+  }
+  sync_depth();
   ws_.text(true);
-  ws_.async_write(net::buffer(*queue_.front()),
-                  beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+  ws_.async_write(out_buffers_, beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
 }
 
 void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
   if (ec) {
     closing_ = true;
+    queue_.clear();
+    in_flight_.clear();
+    sync_depth();
     return;
   }
-  hub_->count_sent(1);
+  hub_->count_sent(in_flight_.size());
   last_send_ = std::chrono::steady_clock::now();
-  if (!queue_.empty()) queue_.pop_front();
+  in_flight_.clear();
+  sync_depth();
   if (!queue_.empty()) {
     write_next();
   } else if (quotes_dirty_) {
@@ -227,12 +332,9 @@ void WebSocketSession::arm_heartbeat() {
 void WebSocketSession::fail(std::uint16_t code, std::string reason) {
   if (closing_) return;
   closing_ = true;
-  // The message being written must outlive its write; everything behind it is dropped.
-  if (writing_ && !queue_.empty()) {
-    queue_.erase(queue_.begin() + 1, queue_.end());
-  } else {
-    queue_.clear();
-  }
+  // What is being written (in_flight_) must outlive its write; everything behind it is dropped.
+  queue_.clear();
+  sync_depth();
   heartbeat_timer_.cancel();
   quote_timer_.cancel();
   if (reason.size() > 120) reason.resize(120);  // a close reason must fit a control frame

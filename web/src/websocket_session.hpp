@@ -5,9 +5,12 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
+#include "connection_limiter.hpp"
 #include "lodestone/core/symbol.hpp"
 #include "lodestone/net/net.hpp"
 #include "lodestone/web/api.hpp"
@@ -19,8 +22,8 @@ namespace lodestone::web {
 
 class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
  public:
-  WebSocketSession(tcp::socket&& socket, Board& board, std::shared_ptr<Hub> hub, Api& api,
-                   const ServerOptions& options);
+  WebSocketSession(tcp::socket&& socket, Board& board, std::shared_ptr<Hub> hub, Api& api, const ServerOptions& options,
+                   ConnectionLimiter::Slot slot = {});
   ~WebSocketSession();
   WebSocketSession(const WebSocketSession&) = delete;
   WebSocketSession& operator=(const WebSocketSession&) = delete;
@@ -30,6 +33,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   void notify_quotes();
   void send(std::shared_ptr<const std::string> message);
   void close(websocket::close_code code, std::string reason);
+  // Messages in this session's send queue (the one being written included); any thread.
+  [[nodiscard]] std::size_t queued() const { return queued_.load(std::memory_order_relaxed); }
 
  private:
   void on_accept(beast::error_code ec);
@@ -42,6 +47,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   void on_write(beast::error_code ec, std::size_t bytes);
   void arm_heartbeat();
   void fail(std::uint16_t code, std::string reason);
+  bool take_message_token();  // the client message rate limit (a token bucket)
+  void sync_depth() { queued_.store(queue_.size() + in_flight_.size(), std::memory_order_relaxed); }
+  void drain_inbox();
 
   websocket::stream<beast::tcp_stream> ws_;
   Board& board_;
@@ -49,7 +57,14 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   Api& api_;
   const ServerOptions& options_;
   beast::flat_buffer buffer_;
-  std::deque<std::shared_ptr<const std::string>> queue_;
+  std::deque<std::shared_ptr<const std::string>> queue_;  // waiting to be written
+  // Being written: one message, or (batch_) several in one "batch" frame, and their buffers.
+  std::vector<std::shared_ptr<const std::string>> in_flight_;
+  std::vector<net::const_buffer> out_buffers_;
+  bool batch_ = false;  // the client asked for batches (?batch=1)
+  // Messages from other threads (send), moved onto the strand by one post per burst.
+  std::mutex inbox_mutex_;
+  std::vector<std::shared_ptr<const std::string>> inbox_;
   bool writing_ = false;
   bool closing_ = false;
   bool subscribed_all_ = false;
@@ -62,6 +77,10 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   net::steady_timer heartbeat_timer_;
   bool quote_timer_armed_ = false;
   std::chrono::steady_clock::time_point last_send_{};
+  double bucket_ = 0;  // client messages that may still arrive without waiting
+  std::chrono::steady_clock::time_point bucket_time_{};
+  std::atomic<std::size_t> queued_{0};
+  ConnectionLimiter::Slot slot_;  // this connection's place under the connection caps
 };
 
 }  // namespace lodestone::web

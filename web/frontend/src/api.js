@@ -72,6 +72,7 @@ export async function getAcks() {
 export function wsUrl() {
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
   const url = new URL(`${scheme}//${window.location.host}/ws`);
+  url.searchParams.set('batch', '1'); // queued messages may arrive together as one "batch" frame
   const { token } = settings();
   if (token) url.searchParams.set('token', token);
   return url.href;

@@ -93,14 +93,16 @@ export class Connection {
         return;
       }
       if (!msg || typeof msg !== 'object') return;
-      if (msg.type === 'hello') {
-        this.attempt = 0;
-        this.setState('live');
-        this.handlers.onOpen((m) => this.send(m), msg);
-      } else if (this.state === 'stale') {
-        this.setState('live');
+      // Several queued messages in one frame (web/PROTOCOL.md, "Batches"): handled in order.
+      if (msg.type === 'batch') {
+        if (!Array.isArray(msg.messages)) return;
+        for (const m of msg.messages) {
+          if (this.ws !== ws) return; // a handler may have dropped the socket
+          if (m && typeof m === 'object') this.deliver(m);
+        }
+        return;
       }
-      this.handlers.onMessage(msg);
+      this.deliver(msg);
     });
     ws.addEventListener('close', () => {
       if (this.ws !== ws) return;
@@ -108,6 +110,17 @@ export class Connection {
       this.scheduleRetry();
     });
     // An 'error' is always followed by 'close', which does the retry.
+  }
+
+  deliver(msg) {
+    if (msg.type === 'hello') {
+      this.attempt = 0;
+      this.setState('live');
+      this.handlers.onOpen((m) => this.send(m), msg);
+    } else if (this.state === 'stale') {
+      this.setState('live');
+    }
+    this.handlers.onMessage(msg);
   }
 
   drop() {

@@ -214,6 +214,32 @@ function isLive(alert) {
   return Date.now() - firstHelloAt > BACKLOG_GRACE_MS;
 }
 
+// A resync: the server could not replay every missed alert over the socket (too many for its send
+// queue, or older than it retains). The rest comes from GET /api/v1/alerts, page by page; alerts
+// merge by id, so what also arrives live is not shown twice.
+const RESYNC_PAGE = 500;
+const RESYNC_MAX_PAGES = 200;
+let resyncing = false;
+async function backfillAlerts(after) {
+  if (resyncing) return;
+  resyncing = true;
+  try {
+    let cursor = Number.isFinite(after) ? after : alerts.lastSeq;
+    for (let page = 0; page < RESYNC_MAX_PAGES; page++) {
+      const { alerts: batch } = await getAlertPage(cursor, RESYNC_PAGE);
+      for (const a of batch) {
+        alerts.add(a, isLive(a));
+        if (typeof a.seq === 'number') cursor = Math.max(cursor, a.seq);
+      }
+      if (batch.length < RESYNC_PAGE) break;
+    }
+  } catch {
+    // The next reconnect resumes from the last alert shown.
+  } finally {
+    resyncing = false;
+  }
+}
+
 const conn = new Connection(wsUrl, {
   async onOpen(send, hello) {
     const generation = conn.generation;
@@ -255,6 +281,9 @@ const conn = new Connection(wsUrl, {
         break;
       case 'news':
         news.add(msg);
+        break;
+      case 'resync':
+        backfillAlerts(typeof msg.after === 'number' ? msg.after : alerts.lastSeq);
         break;
       default:
         break;

@@ -1,13 +1,16 @@
 #pragma once
 // The only state shared between WebSocket sessions: who is connected. Quotes are pulled from the
 // Board by each session at its own pace (coalesced); alerts and headlines are pushed to all.
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "lodestone/net/net.hpp"
+#include "lodestone/web/stats.hpp"
 
 namespace lodestone::web {
 
@@ -27,6 +30,11 @@ class Hub {
   void count_slow_close() { slow_closed_.fetch_add(1); }
   [[nodiscard]] std::uint64_t messages_sent() const { return sent_.load(std::memory_order_relaxed); }
   void count_sent(std::uint64_t n) { sent_.fetch_add(n, std::memory_order_relaxed); }
+  // Messages waiting in every session's send queue (the one being written included) and the
+  // deepest single queue. Thread-safe; walks the sessions once.
+  [[nodiscard]] QueueDepth queue_depth() const;
+  [[nodiscard]] WebStats& stats() { return stats_; }
+  [[nodiscard]] const WebStats& stats() const { return stats_; }
 
  private:
   [[nodiscard]] std::vector<std::shared_ptr<WebSocketSession>> snapshot() const;
@@ -34,6 +42,7 @@ class Hub {
   std::vector<std::weak_ptr<WebSocketSession>> sessions_;
   std::atomic<std::uint64_t> slow_closed_{0};
   std::atomic<std::uint64_t> sent_{0};
+  WebStats stats_;
 };
 
 }  // namespace lodestone::web

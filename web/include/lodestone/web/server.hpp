@@ -12,6 +12,8 @@
 
 namespace lodestone::web {
 
+class ConnectionLimiter;
+
 class Server {
  public:
   Server(net::io_context& ioc, ServerOptions options, Board& board, Api& api);
@@ -25,7 +27,10 @@ class Server {
   void stop();
 
   Hub& hub() { return *hub_; }
-  [[nodiscard]] std::size_t connections() const { return live_->load(); }
+  // Open connections (HTTP and WebSocket).
+  [[nodiscard]] std::size_t connections() const;
+  // Refused connections, refused requests and client-caused WebSocket closes, by reason.
+  [[nodiscard]] const WebStats& stats() const { return hub_->stats(); }
   [[nodiscard]] const ServerOptions& options() const { return options_; }
 
  private:
@@ -35,7 +40,7 @@ class Server {
   // Shared with the sessions: a session outliving the server (its handler still queued when
   // the io_context is torn down) can still leave the hub safely.
   std::shared_ptr<Hub> hub_ = std::make_shared<Hub>();
-  std::shared_ptr<std::atomic<std::size_t>> live_ = std::make_shared<std::atomic<std::size_t>>(0);
+  std::shared_ptr<ConnectionLimiter> limiter_;
 };
 
 }  // namespace lodestone::web

@@ -21,6 +21,12 @@ struct ServerOptions {
   std::int64_t heartbeat_ms = 15'000;
   std::int64_t request_timeout_ms = 15'000;  // a whole HTTP request must arrive within this
   std::size_t max_connections = 20'000;
+  // Knobs without a YAML key yet (the defaults are what web/PROTOCOL.md documents):
+  std::size_t max_connections_per_ip = 256;  // HTTP and WebSocket connections from one address
+  std::size_t max_header_bytes = 8 * 1024;   // request line + headers; beyond: 414 or 431
+  double client_messages_per_second = 10;    // WebSocket client messages: token bucket rate ...
+  double client_message_burst = 50;          // ... and depth; over it the socket closes with 1008
+  std::int64_t ws_close_timeout_ms = 5'000;  // WebSocket handshake and close handshake limit
   std::string version;
   std::string instance;
 };
@@ -28,5 +34,6 @@ struct ServerOptions {
 // WebSocket close codes Lodestone uses beyond RFC 6455's (documented in web/PROTOCOL.md).
 inline constexpr std::uint16_t kCloseSlowConsumer = 4001;
 inline constexpr std::uint16_t kCloseBadMessage = 4002;
+inline constexpr std::uint16_t kClosePolicy = 1008;  // RFC 6455: policy violation (client message rate)
 
 }  // namespace lodestone::web
