@@ -1,0 +1,243 @@
+// web::Server in-process on an ephemeral loopback port (no daemon): the counters it keeps for
+// /metrics — refused connections, refused requests, client-caused closes, each by reason — and the
+// send-queue depth accessor, checked against real sockets.
+#include "lodestone/web/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <thread>
+
+#include "lodestone/testing/redis_server.hpp"  // eventually()
+#include "lodestone/testing/ws_client.hpp"
+
+namespace lodestone::testing {
+namespace {
+
+struct FakeApi final : web::Api {
+  std::string feeds_json() override { return R"({"feeds":[]})"; }
+  web::AlertRange alerts_after(std::uint64_t, std::size_t) override { return {}; }
+  std::uint64_t last_alert_seq() override { return 0; }
+  std::string news_json(std::size_t) override { return R"({"news":[]})"; }
+  web::IngestReport ingest(std::string_view) override { return {}; }
+  bool ready(std::string&) override { return true; }
+  std::string metrics_text() override { return ""; }
+  web::HttpAnswer extra(std::string_view, std::string_view, std::string_view) override { return {404, "{}"}; }
+};
+
+class InProcessServer {
+ public:
+  explicit InProcessServer(web::ServerOptions options) : board_(registry_) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    server_ = std::make_unique<web::Server>(ioc_, std::move(options), board_, api_);
+    port_ = *server_->start();
+    thread_ = std::thread([this] { ioc_.run(); });
+  }
+  ~InProcessServer() {
+    server_->stop();
+    ioc_.stop();
+    thread_.join();
+  }
+  InProcessServer(const InProcessServer&) = delete;
+  InProcessServer& operator=(const InProcessServer&) = delete;
+  web::Server& server() { return *server_; }
+  [[nodiscard]] std::uint16_t port() const { return port_; }
+
+ private:
+  InstrumentRegistry registry_;
+  web::Board board_;
+  FakeApi api_;
+  net::io_context ioc_;
+  std::unique_ptr<web::Server> server_;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+std::string get(const std::string& target, const std::string& headers = "") {
+  return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "\r\n";
+}
+
+// Sends `bytes` and waits for the server to end the connection.
+void send_and_wait_closed(std::uint16_t port, const std::string& bytes, const std::string& source = "") {
+  RawSocket s(port, source);
+  (void)s.send_all(bytes);
+  EXPECT_TRUE(s.wait_closed(std::chrono::seconds(8)));
+}
+
+std::unique_ptr<RawWebSocket> ws_past_hello(std::uint16_t port) {
+  auto ws = std::make_unique<RawWebSocket>(port);
+  EXPECT_EQ(ws->status(), 101U);
+  EXPECT_TRUE(ws->read_frame().has_value());
+  return ws;
+}
+
+TEST(WebServer, QueueDepthCountsEverySessionsQueueAndItsDeepest) {
+  web::ServerOptions options;
+  options.max_queue = 100'000;
+  InProcessServer s(options);
+  auto& hub = s.server().hub();
+  auto stalled = ws_past_hello(s.port());  // never reads again
+  auto reader = ws_past_hello(s.port());
+  std::atomic<bool> stop{false};
+  std::thread drain([&] {
+    while (!stop) (void)reader->read_frame(std::chrono::milliseconds(50));
+  });
+  ASSERT_TRUE(eventually([&] { return hub.clients() == 2; }));
+  EXPECT_TRUE(eventually([&] { return hub.queue_depth().total == 0; })) << "the hellos are written";
+  const auto big =
+      std::make_shared<const std::string>(R"({"type":"news","body":")" + std::string(64 * 1024, 'x') + R"("})");
+  for (int i = 0; i < 400; ++i) hub.broadcast(big);
+  // The stalled client's socket buffers take a few; the rest waits in its queue.
+  ASSERT_TRUE(eventually([&] { return hub.queue_depth().deepest >= 200; }, std::chrono::seconds(10)))
+      << hub.queue_depth().deepest;
+  ASSERT_TRUE(eventually([&] {
+    const auto d = hub.queue_depth();
+    return d.total == d.deepest;  // the reader's queue drained: all that waits is the stalled one's
+  }));
+  EXPECT_LE(hub.queue_depth().deepest, 400U);
+  stalled.reset();  // the stalled client goes away: its queue goes with it
+  EXPECT_TRUE(eventually([&] { return hub.queue_depth().total == 0 && hub.clients() == 1; }));
+  stop = true;
+  drain.join();
+}
+
+TEST(WebServer, ClientCausedClosesAreCountedByReason) {
+  web::ServerOptions options;
+  options.max_message_bytes = 1024;
+  InProcessServer s(options);
+  const auto& closes = s.server().stats().client_closes;
+  using web::ClientClose;
+  auto expect_close = [&](const std::string& bytes, int code) {
+    auto ws = ws_past_hello(s.port());
+    ws->send(bytes);
+    EXPECT_EQ(ws->read_until_close(), code);
+  };
+  expect_close(ws_frame(0x1, "{not json"), 4002);
+  expect_close(ws_frame(0x2, "binary"), 4002);
+  expect_close(ws_frame(0x1, std::string(2000, ' ')), 1009);
+  expect_close(ws_frame(0x1, "\xff"), 1007);
+  expect_close(ws_frame(0x1, "{}", true, 2), 1002);
+  expect_close(ws_frame(0x8, close_payload(999)), 1002);
+  std::string flood;
+  for (int i = 0; i < 200; ++i) flood += ws_frame(0x1, R"({"type":"ping"})");
+  expect_close(flood, 1008);
+  EXPECT_TRUE(eventually([&] { return closes.get(ClientClose::RateLimited) == 1; }));
+  EXPECT_EQ(closes.get(ClientClose::BadMessage), 2U);
+  EXPECT_EQ(closes.get(ClientClose::TooBig), 1U);
+  EXPECT_EQ(closes.get(ClientClose::InvalidUtf8), 1U);
+  EXPECT_EQ(closes.get(ClientClose::ProtocolError), 2U);
+  EXPECT_EQ(closes.get(ClientClose::SlowConsumer), 0U);
+  // A clean close by the client is not a fault.
+  {
+    auto ws = ws_past_hello(s.port());
+    ws->send(ws_frame(0x8, close_payload(1000)));
+    EXPECT_EQ(ws->read_until_close(), 1000);
+  }
+  EXPECT_EQ(closes.get(ClientClose::ProtocolError), 2U);
+  EXPECT_EQ(web::to_string(ClientClose::RateLimited), "rate_limited");
+}
+
+TEST(WebServer, RefusedConnectionsAndRequestsAreCountedByReason) {
+  web::ServerOptions options;
+  options.max_connections_per_ip = 2;
+  options.request_timeout_ms = 300;
+  InProcessServer s(options);
+  const auto& stats = s.server().stats();
+  using web::RefusedConnection;
+  using web::RejectedRequest;
+  {
+    RawSocket a(s.port(), "127.0.0.9"), b(s.port(), "127.0.0.9");
+    ASSERT_TRUE(eventually([&] { return s.server().connections() == 2; }));
+    RawSocket c(s.port(), "127.0.0.9");
+    (void)c.send_all(get("/healthz"));
+    const auto answer = c.read_some(std::chrono::seconds(2));
+    EXPECT_EQ(answer.rfind("HTTP/1.1 503", 0), 0U) << answer;
+  }
+  EXPECT_EQ(stats.refused_connections.get(RefusedConnection::PerIp), 1U);
+  EXPECT_EQ(stats.refused_connections.get(RefusedConnection::MaxConnections), 0U);
+  send_and_wait_closed(s.port(), get("/healthz", "X-Pad: " + std::string(9000, 'a') + "\r\n"));
+  send_and_wait_closed(s.port(), get("/" + std::string(9000, 'a')));
+  send_and_wait_closed(s.port(), "GET /healthz HTTP/1.1\r\nHost: 1");  // then silence: the timeout
+  send_and_wait_closed(s.port(), "\x16\x03\x01 hello\r\n\r\n");
+  EXPECT_TRUE(eventually([&] { return stats.rejected_requests.get(RejectedRequest::Timeout) == 1; }));
+  EXPECT_EQ(stats.rejected_requests.get(RejectedRequest::HeaderTooLarge), 1U);
+  EXPECT_EQ(stats.rejected_requests.get(RejectedRequest::UriTooLong), 1U);
+  EXPECT_EQ(stats.rejected_requests.get(RejectedRequest::Malformed), 1U);
+  // An idle keep-alive connection that times out is not a slow request.
+  send_and_wait_closed(s.port(), "");
+  EXPECT_EQ(stats.rejected_requests.get(RejectedRequest::Timeout), 1U);
+  EXPECT_TRUE(eventually([&] { return s.server().connections() == 0; }));
+}
+
+// Fan-out of `messages` broadcasts to `clients` readers (batch or not): every reader gets every
+// message once, in order. Returns messages delivered per second over all readers.
+double fan_out(std::uint16_t port, web::Hub& hub, int clients, int messages, bool batch, std::string& problem) {
+  std::vector<std::unique_ptr<RawWebSocket>> conns;
+  for (int c = 0; c < clients; ++c) {
+    conns.push_back(std::make_unique<RawWebSocket>(port, batch ? "/ws?batch=1" : "/ws"));
+    if (!conns.back()->read_frame()) {
+      problem = "no hello";
+      return 0;
+    }
+  }
+  if (!eventually([&] { return hub.clients() == static_cast<std::size_t>(clients); })) {
+    problem = "clients did not join";
+    return 0;
+  }
+  std::vector<std::string> problems(clients);
+  std::vector<std::thread> readers;
+  const auto start = std::chrono::steady_clock::now();
+  for (int c = 0; c < clients; ++c) {
+    readers.emplace_back([&, c] {
+      int next = 0;
+      while (next < messages) {
+        auto f = conns[c]->read_frame(std::chrono::seconds(20));
+        if (!f) {
+          problems[c] = "stopped at " + std::to_string(next);
+          return;
+        }
+        const bool is_batch = f->payload.rfind(R"({"type":"batch","messages":[)", 0) == 0;
+        if (is_batch && !batch) {
+          problems[c] = "a batch without ?batch=1";
+          return;
+        }
+        for (auto p = f->payload.find(R"("n":)"); p != std::string::npos; p = f->payload.find(R"("n":)", p + 4)) {
+          if (std::strtol(f->payload.c_str() + p + 4, nullptr, 10) != next) {
+            problems[c] = "out of order at " + std::to_string(next);
+            return;
+          }
+          ++next;
+        }
+      }
+    });
+  }
+  for (int i = 0; i < messages; ++i)
+    hub.broadcast(std::make_shared<const std::string>(R"({"type":"news","n":)" + std::to_string(i) + "}"));
+  for (auto& t : readers) t.join();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (const auto& p : problems)
+    if (!p.empty()) problem = p;
+  conns.clear();
+  (void)eventually([&] { return hub.clients() == 0; });
+  return static_cast<double>(clients) * messages / seconds;
+}
+
+TEST(WebServer, BatchedAndPlainFanOutDeliverEverythingOnceInOrder) {
+  web::ServerOptions options;
+  options.max_queue = 1'000'000;
+  options.idle_timeout_ms = 600'000;  // the raw readers never answer keep-alive pings
+  InProcessServer s(options);
+  constexpr int kClients = 20, kMessages = 5'000;
+  std::string problem;
+  const double plain = fan_out(s.port(), s.server().hub(), kClients, kMessages, false, problem);
+  EXPECT_EQ(problem, "");
+  const double batched = fan_out(s.port(), s.server().hub(), kClients, kMessages, true, problem);
+  EXPECT_EQ(problem, "");
+  std::cout << "fan-out, " << kClients << " clients x " << kMessages << " messages (ASan build): one frame each "
+            << plain << " msg/s, batched " << batched << " msg/s\n";
+  EXPECT_EQ(s.server().hub().messages_sent(), 2U * kClients * kMessages + 2U * kClients);  // + the hellos
+}
+
+}  // namespace
+}  // namespace lodestone::testing
