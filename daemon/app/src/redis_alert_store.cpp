@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <stdexcept>
 
 #include "lodestone/app/redis_stream.hpp"
@@ -79,11 +80,21 @@ RedisAlertStore::RedisAlertStore(net::any_io_executor executor, RedisAlertStoreO
       }()),
       retry_timer_(writer_client_->strand()),
       read_timer_(reader_client_->strand()),
-      drain_timer_(writer_client_->strand()) {}
+      drain_timer_(writer_client_->strand()),
+      journal_timer_(writer_client_->strand()) {}
 
 RedisAlertStore::~RedisAlertStore() = default;
 
 void RedisAlertStore::set_delivery(Delivery delivery) { delivery_ = std::move(delivery); }
+
+void RedisAlertStore::wait_for_journal(std::function<std::uint64_t()> recorded, std::function<std::uint64_t()> settled,
+                                       std::function<void()> flush) {
+  journal_recorded_ = std::move(recorded);
+  journal_settled_ = std::move(settled);
+  journal_flush_ = std::move(flush);
+}
+
+void RedisAlertStore::journal_settled() { pump(); }
 
 void RedisAlertStore::link(bool writer, bool up, const std::string& why) {
   {
@@ -146,7 +157,10 @@ void RedisAlertStore::halt() {
           describe(options_.client.endpoint), unstored, some, unstored > 5 ? ", ..." : "");
   }
   net::post(writer_client_->strand(), [w = weak_from_this()] {
-    if (auto s = w.lock()) s->retry_timer_.cancel();
+    if (auto s = w.lock()) {
+      s->retry_timer_.cancel();
+      s->journal_timer_.cancel();
+    }
   });
   net::post(reader_client_->strand(), [w = weak_from_this()] {
     if (auto s = w.lock()) s->read_timer_.cancel();
@@ -194,6 +208,8 @@ std::optional<StoredAlert> RedisAlertStore::append(Alert alert) {
       if (at == std::string::npos) throw std::logic_error("alert JSON without its seq field");
       Waiting w;
       w.key = key;
+      w.journal_mark = journal_recorded_ ? journal_recorded_() : 0;
+      w.since = std::chrono::steady_clock::now();
       w.head = json.substr(0, at + 6);
       w.tail = json.substr(at + 7);
       w.provisional = provisional;
@@ -214,24 +230,54 @@ std::optional<StoredAlert> RedisAlertStore::append(Alert alert) {
 void RedisAlertStore::pump() {
   std::vector<std::string> args;
   std::vector<std::string> keys;
+  bool wait_journal = false;
   {
     std::lock_guard lock(mutex_);
     if (stopped_ || sending_ || retry_pending_ || writer_ != Link::Up) return;
     auto it = std::find_if(waiting_.begin(), waiting_.end(), [](const Waiting& w) { return !w.written; });
     if (it == waiting_.end()) return;
-    const auto n = std::min<std::size_t>(options_.batch, static_cast<std::size_t>(waiting_.end() - it));
-    args.reserve(5 + n * 4);
-    args.insert(args.end(), {"EVAL", std::string(kAppendScript), std::to_string(n + 2), keys_.alert_seq, keys_.alerts});
-    for (std::size_t i = 0; i < n; ++i) args.push_back(keys_.dedup + it[static_cast<std::ptrdiff_t>(i)].key);
-    const std::size_t maxlen = options_.stream_maxlen ? options_.stream_maxlen : options_.retention;
-    args.insert(args.end(), {std::to_string(options_.dedup_ttl.count()), std::to_string(maxlen), options_.instance,
-                             std::to_string(last_seq_)});
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto& w = it[static_cast<std::ptrdiff_t>(i)];
-      args.insert(args.end(), {w.key, w.head, w.tail});
-      keys.push_back(w.key);
+    // Write-ahead: only alerts whose journal events are stored (or that waited long enough).
+    const std::uint64_t settled = journal_settled_ ? journal_settled_() : UINT64_MAX;
+    const auto overdue = std::chrono::steady_clock::now() - options_.journal_wait;
+    std::size_t n = 0;
+    for (auto x = it; x != waiting_.end() && n < options_.batch; ++x, ++n) {
+      if (x->journal_mark > settled && x->since > overdue) break;
     }
-    sending_ = true;
+    if (n == 0) {
+      wait_journal = true;
+    } else {
+      args.reserve(5 + n * 4);
+      args.insert(args.end(),
+                  {"EVAL", std::string(kAppendScript), std::to_string(n + 2), keys_.alert_seq, keys_.alerts});
+      for (std::size_t i = 0; i < n; ++i) args.push_back(keys_.dedup + it[static_cast<std::ptrdiff_t>(i)].key);
+      const std::size_t maxlen = options_.stream_maxlen ? options_.stream_maxlen : options_.retention;
+      args.insert(args.end(), {std::to_string(options_.dedup_ttl.count()), std::to_string(maxlen), options_.instance,
+                               std::to_string(last_seq_)});
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto& w = it[static_cast<std::ptrdiff_t>(i)];
+        args.insert(args.end(), {w.key, w.head, w.tail});
+        keys.push_back(w.key);
+      }
+      sending_ = true;
+    }
+  }
+  if (wait_journal) {
+    if (journal_flush_) journal_flush_();
+    // journal_settled() wakes the writer; this timer only guarantees progress when the journal
+    // cannot write (the alert goes anyway after journal_wait).
+    net::post(writer_client_->strand(), [w = weak_from_this()] {
+      auto s = w.lock();
+      if (!s || s->journal_timer_armed_) return;
+      s->journal_timer_armed_ = true;
+      s->journal_timer_.expires_after(std::chrono::milliseconds(100));
+      s->journal_timer_.async_wait([w](const boost::system::error_code& ec) {
+        auto self = w.lock();
+        if (!self) return;
+        self->journal_timer_armed_ = false;
+        if (!ec) self->pump();
+      });
+    });
+    return;
   }
   writer_client_->command(std::move(args), [w = weak_from_this(), keys = std::move(keys)](Result<RedisReply> r) {
     if (auto s = w.lock()) s->written(keys, r);

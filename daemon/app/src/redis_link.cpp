@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdint>
+
 namespace lodestone::app {
 
 RedisLink::RedisLink(net::any_io_executor executor, const Config& config, const RedisEndpoint& endpoint)
@@ -27,6 +29,8 @@ RedisLink::RedisLink(net::any_io_executor executor, const Config& config, const 
   a.retention = config.alert_retention;
   a.stream_maxlen = std::max(t.stream_maxlen, config.alert_retention);
   a.max_buffered = t.max_buffered;
+  // An alert waits for its trigger's journal write at most as long as a command may take.
+  a.journal_wait = client.command_timeout;
   a.client = client;
   alerts_ = RedisAlertStore::create(executor_, a);
   state_options_.instance = config.server.instance;
@@ -61,6 +65,25 @@ void RedisLink::attach(web::Board& board, web::Hub& hub, NewsLog& news, Pipeline
     hub.close_all(websocket::close_code::service_restart);
   });
   state_ = RedisStateStore::create(executor_, state_options_, board, hub, news, pipeline);
+  // Write-ahead: an alert reaches the stream only after the journal holds its trigger, so a
+  // restart's replay explains every stored alert (no firing the rules do not know about).
+  std::weak_ptr<RedisStateStore> state = state_;
+  alerts_->wait_for_journal(
+      [state] {
+        auto s = state.lock();
+        return s ? s->recorded() : 0;
+      },
+      [state] {
+        auto s = state.lock();
+        return s ? s->settled() : UINT64_MAX;
+      },
+      [state] {
+        if (auto s = state.lock()) s->flush_soon();
+      });
+  std::weak_ptr<RedisAlertStore> alerts = alerts_;
+  state_->on_settled([alerts] {
+    if (auto a = alerts.lock()) a->journal_settled();
+  });
   metrics_.emplace(metrics);
 }
 

@@ -202,6 +202,7 @@ void RedisStateStore::record(const Quote& quote) {
   std::string json = to_json(quote, decimals(quote.symbol));
   std::lock_guard lock(mutex_);
   ++stats_.recorded;
+  ++recorded_;
   latest_[quote.symbol.str()] = json;
   lines_.push_back(std::move(json));
   while (lines_.size() > options_.max_buffered_events) {
@@ -215,6 +216,7 @@ void RedisStateStore::record(const Headline& headline) {
   std::string json = to_json(headline);
   std::lock_guard lock(mutex_);
   ++stats_.recorded;
+  ++recorded_;
   lines_.push_back(std::move(json));
   while (lines_.size() > options_.max_buffered_events) {
     lines_.pop_front();
@@ -283,7 +285,26 @@ void RedisStateStore::flushed(const Result<RedisReply>& reply) {
     inflight_.reset();
     more = lines_.size() >= options_.max_batch_events;
   }
+  if (on_settled_) on_settled_();
   if (more) flush();
+}
+
+std::uint64_t RedisStateStore::recorded() const {
+  std::lock_guard lock(mutex_);
+  return recorded_;
+}
+
+std::uint64_t RedisStateStore::settled() const {
+  std::lock_guard lock(mutex_);
+  // The buffer is first in, first out, and batches leave from its front: what is neither
+  // waiting nor in flight is stored or was dropped.
+  return recorded_ - lines_.size() - (inflight_ ? inflight_->count : 0);
+}
+
+void RedisStateStore::flush_soon() {
+  net::post(writer_->strand(), [w = weak_from_this()] {
+    if (auto s = w.lock()) s->flush();
+  });
 }
 
 void RedisStateStore::restore(std::chrono::milliseconds wait, std::function<void(bool)> done) {

@@ -46,9 +46,10 @@ struct RedisAlertStoreOptions {
   std::size_t batch = 100;             // alerts per write (one script call)
   // Longer than any replay a restart does (the event journal), so a replayed alert is known.
   std::chrono::seconds dedup_ttl{std::chrono::hours(24 * 8)};
-  std::chrono::milliseconds block{5000};  // XREAD BLOCK; a hung server is noticed after this plus the timeout
-  std::chrono::milliseconds retry{500};   // after Redis refused a write
-  RedisClientOptions client;              // endpoint, timeouts, backoff (names are set per connection)
+  std::chrono::milliseconds block{5000};         // XREAD BLOCK; a hung server is noticed after this plus the timeout
+  std::chrono::milliseconds retry{500};          // after Redis refused a write
+  std::chrono::milliseconds journal_wait{2000};  // longest an alert waits for the journal (wait_for_journal)
+  RedisClientOptions client;                     // endpoint, timeouts, backoff (names are set per connection)
 };
 
 struct RedisAlertStoreStats {
@@ -79,6 +80,16 @@ class RedisAlertStore final : public AlertStore, public std::enable_shared_from_
   // Runs once, from the reader's strand, when the history is loaded (at once if it already is).
   void when_loaded(std::function<void()> fn);
 
+  // Write-ahead order with the event journal (RedisStateStore): an alert is written only once
+  // the journal holds every event recorded before it (its trigger among them), so a daemon
+  // killed at any moment never leaves an alert in the stream that its restart's replay cannot
+  // explain. `recorded`/`settled` count journal events handed over / stored (or given up);
+  // `flush` asks the journal to write now. An alert waits at most `journal_wait` (liveness when
+  // the journal cannot write). Set before start(); call journal_settled() after each journal write.
+  void wait_for_journal(std::function<std::uint64_t()> recorded, std::function<std::uint64_t()> settled,
+                        std::function<void()> flush);
+  void journal_settled();
+
   std::optional<StoredAlert> append(Alert alert) override;
   [[nodiscard]] web::AlertRange after(std::uint64_t seq, std::size_t limit) const override;
   [[nodiscard]] std::uint64_t last_seq() const override;
@@ -94,6 +105,8 @@ class RedisAlertStore final : public AlertStore, public std::enable_shared_from_
     std::shared_ptr<const std::string> provisional;  // the JSON without a seq
     bool delivered = false;                          // provisionally, to this instance's clients
     bool written = false;                            // Redis holds it; waiting for the stream to bring it back
+    std::uint64_t journal_mark = 0;                  // journal events that must be stored first
+    std::chrono::steady_clock::time_point since;     // appended at
   };
   struct Entry {
     std::uint64_t seq = 0;
@@ -135,6 +148,11 @@ class RedisAlertStore final : public AlertStore, public std::enable_shared_from_
   net::steady_timer retry_timer_;
   net::steady_timer read_timer_;
   net::steady_timer drain_timer_;
+  net::steady_timer journal_timer_;
+  bool journal_timer_armed_ = false;  // writer strand
+  std::function<std::uint64_t()> journal_recorded_;
+  std::function<std::uint64_t()> journal_settled_;
+  std::function<void()> journal_flush_;
   Delivery delivery_;
 
   mutable std::mutex mutex_;

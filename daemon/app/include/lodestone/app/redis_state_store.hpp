@@ -97,6 +97,15 @@ class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
   void record(const Quote& quote);
   void record(const Headline& headline);
 
+  // Write-ahead order for the alert store: events handed to the journal so far, and how many of
+  // them are stored (or given up: dropped from a full buffer). Any thread.
+  [[nodiscard]] std::uint64_t recorded() const;
+  [[nodiscard]] std::uint64_t settled() const;
+  // Writes the journal now rather than at the next flush interval. Any thread.
+  void flush_soon();
+  // Runs after each journal write Redis acknowledged (set before start()).
+  void on_settled(std::function<void()> fn) { on_settled_ = std::move(fn); }
+
   [[nodiscard]] std::string degraded_reason() const;
   [[nodiscard]] RedisStateStats stats() const;
 
@@ -165,6 +174,8 @@ class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
   std::string position_ = "$";  // journal position the reader follows from
   std::string redis_error_;
   std::function<void(bool)> done_;
+  std::function<void()> on_settled_;
+  std::uint64_t recorded_ = 0;  // every event handed to the journal
   RedisStateStats stats_;
 };
 
