@@ -146,8 +146,8 @@ TEST_F(IngestBadInput, B3_TruncatedConcatenatedAndTrailingGarbage) {
 TEST_F(IngestBadInput, B4_NumbersThatAreNotPricesOrCounts) {
   const std::int64_t t = now_ms();
   for (const Row& row : std::vector<Row>{
-           {"NaN", quote_line(t, "NaN"), "bad_json"},
-           {"Infinity", quote_line(t, "Infinity"), "bad_json"},
+           {"NaN", quote_line(t, "NaN"), "bad_price"},
+           {"Infinity", quote_line(t, "Infinity"), "bad_price"},
            {"1e400", quote_line(t, "1e400"), "bad_price"},
            {"-1e400", quote_line(t, "-1e400"), "bad_price"},
            {"1e-400", quote_line(t, "1e-400"), "bad_price"},
