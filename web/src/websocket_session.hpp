@@ -61,7 +61,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   // Being written: one message, or (batch_) several in one "batch" frame, and their buffers.
   std::vector<std::shared_ptr<const std::string>> in_flight_;
   std::vector<net::const_buffer> out_buffers_;
-  bool batch_ = false;  // the client asked for batches (?batch=1)
+  std::string batch_buffer_;  // the batch frame being written
+  bool batch_ = false;        // the client asked for batches (?batch=1)
   // Messages from other threads (send), moved onto the strand by one post per burst.
   std::mutex inbox_mutex_;
   std::vector<std::shared_ptr<const std::string>> inbox_;
