@@ -1,6 +1,7 @@
 // Daemon faults (D7, D13): SIGKILL mid-burst and a restart; SIGTERM during load. The alert
 // ledger checks the stream against the feed: in feed order, nothing twice, nothing missing in
 // the middle, and every alert whose triggering quote reached the journal is there.
+#include <set>
 #include <thread>
 
 #include "fault_fixture.hpp"
@@ -8,7 +9,7 @@
 namespace lodestone::testing {
 namespace {
 
-class DaemonFaults : public FaultTest {
+class FaultDaemon : public FaultTest {
  protected:
   // The stream once it stopped growing for `quiet`.
   static std::vector<std::string> quiet_stream(const RedisServer& redis, std::chrono::milliseconds quiet = 1500ms) {
@@ -27,7 +28,7 @@ class DaemonFaults : public FaultTest {
   }
 };
 
-TEST_F(DaemonFaults, D7_DaemonKilledMidBurstRestartsWithoutDuplicatesAndKeepsEveryJournaledAlert) {
+TEST_F(FaultDaemon, D7_DaemonKilledMidBurstRestartsWithoutDuplicatesAndKeepsEveryJournaledAlert) {
   RedisServer redis(RedisServerOptions{.appendonly = true, .appendfsync = "always", .extra = {}});
   auto* d = &start(redis);
   inject(*d, ledger_.prime());
@@ -55,6 +56,9 @@ TEST_F(DaemonFaults, D7_DaemonKilledMidBurstRestartsWithoutDuplicatesAndKeepsEve
       << "every journaled trigger's alert is stored: " << journal_check.summary();
   EXPECT_TRUE(journal_check.duplicated.empty()) << journal_check.summary();
   EXPECT_GE(after.size(), at_kill.size());
+  // Write-ahead: every alert the killed daemon stored has its trigger in the journal.
+  const auto explained = AlertLedger::check(at_kill, journaled);
+  EXPECT_TRUE(explained.unexpected.empty()) << "stored without a journaled trigger: " << explained.summary();
 
   // The feed delivers the whole burst again (as a feed does after a reconnect): what the journal
   // missed fires now, nothing fires twice.
@@ -72,7 +76,37 @@ TEST_F(DaemonFaults, D7_DaemonKilledMidBurstRestartsWithoutDuplicatesAndKeepsEve
   EXPECT_TRUE(c.ok()) << "client: " << c.summary();
 }
 
-TEST_F(DaemonFaults, D13_SigtermDuringLoadClosesClientsWith1001FlushesToRedisAndExitsZero) {
+// Write-ahead order between the journal and the alert stream. Before it, the journal (flushed
+// every 200 ms on its own connection) lagged the alert writes: a daemon SIGKILLed mid-burst left
+// alerts in the stream whose triggers never reached the journal, the restart's replay left the
+// rules behind the stream, and a stored firing the engine did not know was never resolved when
+// the feed moved on (a live feed does not redeliver). This failed with "3 stored firings never
+// resolved ... journaled triggers 0".
+TEST_F(FaultDaemon, D7_AfterASigkillEveryStoredFiringIsResolvedWhenTheFeedMovesOn) {
+  RedisServer redis(RedisServerOptions{.appendonly = true, .appendfsync = "always", .extra = {}});
+  auto* d = &start(redis);
+  inject(*d, ledger_.prime());
+  inject(*d, ledger_.burst(900));
+  ASSERT_TRUE(eventually([&] { return AlertLedger::own(AlertLedger::stream_ids(redis)).size() >= 150; }, 10s));
+  d->kill();
+  auto& again = start(redis);
+  (void)quiet_stream(redis);
+  // The feed moves on: every symbol under its level, later than anything before.
+  inject(again, ledger_.prime());
+  const auto ids = quiet_stream(redis);
+  const std::set<std::string> stored(ids.begin(), ids.end());
+  std::vector<std::string> unresolved;
+  for (const auto& id : ids) {
+    if (!id.ends_with(":firing")) continue;
+    if (!stored.contains(id.substr(0, id.size() - 7) + ":resolved")) unresolved.push_back(id);
+  }
+  EXPECT_TRUE(unresolved.empty()) << unresolved.size() << " stored firings never resolved, e.g. "
+                                  << (unresolved.empty() ? "" : unresolved.front()) << "; stored " << ids.size()
+                                  << ", journaled triggers "
+                                  << ledger_.expected_for(AlertLedger::journaled_quote_ts(redis)).size();
+}
+
+TEST_F(FaultDaemon, D13_SigtermDuringLoadClosesClientsWith1001FlushesToRedisAndExitsZero) {
   RedisServer redis(RedisServerOptions{.appendonly = true, .appendfsync = "always", .extra = {}});
   auto& d = start(redis);
   LedgerClient client(d.port());
@@ -95,7 +129,7 @@ TEST_F(DaemonFaults, D13_SigtermDuringLoadClosesClientsWith1001FlushesToRedisAnd
   EXPECT_TRUE(is_prefix_of(ids, ledger_.expected()));
 }
 
-TEST_F(DaemonFaults, D13_SigtermWhileRedisIsDownSaysLoudlyWhichAlertsWereNeverStored) {
+TEST_F(FaultDaemon, D13_SigtermWhileRedisIsDownSaysLoudlyWhichAlertsWereNeverStored) {
   RedisServer redis(RedisServerOptions{.appendonly = true, .appendfsync = "always", .extra = {}});
   auto& d = start(redis);
   inject(d, ledger_.prime());

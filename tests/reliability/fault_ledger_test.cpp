@@ -10,7 +10,7 @@
 namespace lodestone::testing {
 namespace {
 
-TEST(AlertLedger, EveryQuoteOfABurstIsOneNotificationWithADistinctDeterministicId) {
+TEST(FaultLedger, EveryQuoteOfABurstIsOneNotificationWithADistinctDeterministicId) {
   AlertLedger a;
   AlertLedger b;
   EXPECT_TRUE(a.expected().empty());
@@ -35,7 +35,7 @@ TEST(AlertLedger, EveryQuoteOfABurstIsOneNotificationWithADistinctDeterministicI
   EXPECT_TRUE(AlertLedger::own({"system:feed-stale:ingest:1:firing"}).empty());
 }
 
-TEST(AlertLedger, TheVerdictNamesWhatIsMissingDuplicatedOrUnexpected) {
+TEST(FaultLedger, TheVerdictNamesWhatIsMissingDuplicatedOrUnexpected) {
   AlertLedger l;
   (void)l.prime();
   (void)l.burst(4);
@@ -57,7 +57,7 @@ TEST(AlertLedger, TheVerdictNamesWhatIsMissingDuplicatedOrUnexpected) {
   EXPECT_NE(twice.summary().find("1 duplicated"), std::string::npos) << twice.summary();
 }
 
-TEST(AlertLedger, ParsesAlertMessagesWithAndWithoutASeq) {
+TEST(FaultLedger, ParsesAlertMessagesWithAndWithoutASeq) {
   const auto stored = AlertLedger::parse_alert(R"({"type":"alert","id":"abc:firing","seq":42,"rule":"x"})");
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->first, "abc:firing");

@@ -9,9 +9,9 @@
 namespace lodestone::testing {
 namespace {
 
-class Persistence : public FaultTest {};
+class FaultPersistence : public FaultTest {};
 
-TEST_F(Persistence, D1_RedisWithoutAppendOnlyFileIsReportedLoudlyAndExportedAsNotOk) {
+TEST_F(FaultPersistence, D1_RedisWithoutAppendOnlyFileIsReportedLoudlyAndExportedAsNotOk) {
   RedisServer redis(RedisServerOptions{.appendonly = false, .appendfsync = "everysec", .extra = {}});
   auto& d = start(redis);
   ASSERT_TRUE(eventually([&] { return metric(d, "lodestone_redis_persistence_ok").has_value(); }, 10s));
@@ -22,7 +22,7 @@ TEST_F(Persistence, D1_RedisWithoutAppendOnlyFileIsReportedLoudlyAndExportedAsNo
   EXPECT_EQ(status(d, "/readyz"), 200U);
 }
 
-TEST_F(Persistence, D1_AnEvictingMaxmemoryPolicyIsReportedLoudlyAndExportedAsNotOk) {
+TEST_F(FaultPersistence, D1_AnEvictingMaxmemoryPolicyIsReportedLoudlyAndExportedAsNotOk) {
   RedisServer redis(
       RedisServerOptions{.appendonly = true, .appendfsync = "always", .extra = {"--maxmemory-policy", "allkeys-lru"}});
   auto& d = start(redis);
@@ -32,7 +32,7 @@ TEST_F(Persistence, D1_AnEvictingMaxmemoryPolicyIsReportedLoudlyAndExportedAsNot
   EXPECT_NE(d.log().find("MAXMEMORY-POLICY allkeys-lru MAY EVICT THE ALERT STREAM"), std::string::npos) << d.log();
 }
 
-TEST_F(Persistence, D1_TheDeploymentRedisConfIsPersistenceOk) {
+TEST_F(FaultPersistence, D1_TheDeploymentRedisConfIsPersistenceOk) {
   // deploy/redis/redis.conf itself (its port, bind and dir overridden for the test).
   RedisServer redis(RedisServerOptions{.appendonly = true,
                                        .appendfsync = "everysec",
@@ -50,7 +50,7 @@ TEST_F(Persistence, D1_TheDeploymentRedisConfIsPersistenceOk) {
   EXPECT_NE(text.find("\nmaxmemory-policy noeviction\n"), std::string::npos);
 }
 
-TEST_F(Persistence, S11_NoPasswordForAPasswordProtectedRedisIsAFatalConfigurationError) {
+TEST_F(FaultPersistence, S11_NoPasswordForAPasswordProtectedRedisIsAFatalConfigurationError) {
   RedisServer redis(
       RedisServerOptions{.appendonly = false, .appendfsync = "always", .extra = {"--requirepass", "s3cret-pass"}});
   auto& d = start(redis, "", "", /*wait_ready=*/false);
@@ -64,7 +64,7 @@ TEST_F(Persistence, S11_NoPasswordForAPasswordProtectedRedisIsAFatalConfiguratio
   EXPECT_EQ(log.find("s3cret-pass"), std::string::npos) << "the password never reaches the log";
 }
 
-TEST_F(Persistence, S11_AWrongPasswordIsAFatalConfigurationErrorAndTheRightOneWorks) {
+TEST_F(FaultPersistence, S11_AWrongPasswordIsAFatalConfigurationErrorAndTheRightOneWorks) {
   RedisServer redis(
       RedisServerOptions{.appendonly = false, .appendfsync = "always", .extra = {"--requirepass", "s3cret-pass"}});
   const std::string base = "redis://:";

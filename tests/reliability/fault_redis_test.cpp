@@ -11,7 +11,7 @@
 namespace lodestone::testing {
 namespace {
 
-class RedisFaults : public FaultTest {
+class FaultRedis : public FaultTest {
  protected:
   // Every ledger alert so far in the stream exactly once, in injection order.
   void expect_stream_exact(const RedisServer& redis, const std::string& when) {
@@ -32,7 +32,7 @@ class RedisFaults : public FaultTest {
   }
 };
 
-TEST_F(RedisFaults, D2_RedisKilledAfterEachBurstWithAppendfsyncAlwaysKeepsEveryAckedAlertOnce) {
+TEST_F(FaultRedis, D2_RedisKilledAfterEachBurstWithAppendfsyncAlwaysKeepsEveryAckedAlertOnce) {
   RedisServer redis(RedisServerOptions{.appendonly = true, .appendfsync = "always", .extra = {}});
   auto& d = start(redis);
   LedgerClient client(d.port());
@@ -75,7 +75,7 @@ TEST_F(RedisFaults, D2_RedisKilledAfterEachBurstWithAppendfsyncAlwaysKeepsEveryA
   measured("D2 daemon ready again after redis restart (max)", recovery_max, "s");
 }
 
-TEST_F(RedisFaults, D4_RedisDownWhileAlertsFireLosesNoneAndTheBufferDrainsOnReturn) {
+TEST_F(FaultRedis, D4_RedisDownWhileAlertsFireLosesNoneAndTheBufferDrainsOnReturn) {
   // 30 s in the plan; 8 s by default keeps the suite short (LODESTONE_FAULT_OUTAGE_SECONDS).
   int outage_s = 8;
   if (const char* s = std::getenv("LODESTONE_FAULT_OUTAGE_SECONDS")) outage_s = std::max(1, std::atoi(s));
@@ -120,7 +120,7 @@ TEST_F(RedisFaults, D4_RedisDownWhileAlertsFireLosesNoneAndTheBufferDrainsOnRetu
   EXPECT_EQ(metric(d, "lodestone_redis_dropped_total{kind=\"alerts\"}").value_or(0), 0.0);
 }
 
-TEST_F(RedisFaults, D4_PastTheBufferBoundAlertsAreCountedAsDroppedNeverSilentlyLost) {
+TEST_F(FaultRedis, D4_PastTheBufferBoundAlertsAreCountedAsDroppedNeverSilentlyLost) {
   RedisServer redis(RedisServerOptions{.appendonly = true, .appendfsync = "always", .extra = {}});
   auto& d = start(redis, "max_buffered: 50");
   LedgerClient client(d.port());
@@ -150,7 +150,7 @@ TEST_F(RedisFaults, D4_PastTheBufferBoundAlertsAreCountedAsDroppedNeverSilentlyL
   EXPECT_TRUE(is_prefix_of(ids, want));
 }
 
-TEST_F(RedisFaults, D4_RedisRefusingWritesOomKeepsAlertsBufferedAndStoresEachOnceWhenItAcceptsAgain) {
+TEST_F(FaultRedis, D4_RedisRefusingWritesOomKeepsAlertsBufferedAndStoresEachOnceWhenItAcceptsAgain) {
   RedisServer redis(RedisServerOptions{.appendonly = true, .appendfsync = "always", .extra = {}});
   auto& d = start(redis);
   LedgerClient client(d.port());
@@ -174,7 +174,7 @@ TEST_F(RedisFaults, D4_RedisRefusingWritesOomKeepsAlertsBufferedAndStoresEachOnc
   expect_client_exact(client, "after memory was freed");
 }
 
-TEST_F(RedisFaults, D5_HungRedisTimesOutAndEachAlertIsStoredOnceAfterItWakes) {
+TEST_F(FaultRedis, D5_HungRedisTimesOutAndEachAlertIsStoredOnceAfterItWakes) {
   RedisServer redis(RedisServerOptions{.appendonly = true, .appendfsync = "always", .extra = {}});
   auto& d = start(redis, "command_timeout: 500ms");
   LedgerClient client(d.port());
@@ -202,7 +202,7 @@ TEST_F(RedisFaults, D5_HungRedisTimesOutAndEachAlertIsStoredOnceAfterItWakes) {
   measured("D5 writes found already stored (unknown outcome resolved by the alert id)", dup, "alerts");
 }
 
-TEST_F(RedisFaults, D6_ClientKillMidBurstRequeuesTheLostCommands) {
+TEST_F(FaultRedis, D6_ClientKillMidBurstRequeuesTheLostCommands) {
   RedisServer redis(RedisServerOptions{.appendonly = true, .appendfsync = "always", .extra = {}});
   auto& d = start(redis);
   LedgerClient client(d.port());

@@ -11,7 +11,7 @@
 namespace lodestone::testing {
 namespace {
 
-class Resume : public FaultTest {
+class FaultResume : public FaultTest {
  protected:
   // seq -> id of every ledger entry in the stream.
   static std::map<std::uint64_t, std::string> stream_by_seq(const RedisServer& redis) {
@@ -28,7 +28,7 @@ class Resume : public FaultTest {
   }
 };
 
-TEST_F(Resume, D8_AClientBackAfter200AlertsGetsExactlyThoseInOrderThenLiveOnes) {
+TEST_F(FaultResume, D8_AClientBackAfter200AlertsGetsExactlyThoseInOrderThenLiveOnes) {
   RedisServer redis;
   auto& d = start(redis);
   inject(d, ledger_.prime());
@@ -65,7 +65,7 @@ TEST_F(Resume, D8_AClientBackAfter200AlertsGetsExactlyThoseInOrderThenLiveOnes) 
 // web/src/websocket_session.cpp: remember the highest seq sent to this client and skip any
 // seq-bearing alert at or below it (the seq is in the JSON; or let Hub::broadcast carry it), so
 // the replay and the live stream join exactly once.
-TEST_F(Resume, DISABLED_D8_ResumeWhileAlertsFireHasNoGapAndNoDuplicateAtTheSeam) {
+TEST_F(FaultResume, DISABLED_D8_ResumeWhileAlertsFireHasNoGapAndNoDuplicateAtTheSeam) {
   RedisServer redis;
   auto& d = start(redis);
   inject(d, ledger_.prime());
@@ -104,7 +104,7 @@ TEST_F(Resume, DISABLED_D8_ResumeWhileAlertsFireHasNoGapAndNoDuplicateAtTheSeam)
   }
 }
 
-TEST_F(Resume, D9_AResumeOlderThanTheRetentionGetsAnExplicitResyncNeverASilentGap) {
+TEST_F(FaultResume, D9_AResumeOlderThanTheRetentionGetsAnExplicitResyncNeverASilentGap) {
   RedisServer redis(RedisServerOptions{.appendonly = true, .appendfsync = "always", .extra = {}});
   auto* d = &start(redis, "", "alerts: {retention: 100}\n");
   inject(*d, ledger_.prime());
@@ -139,7 +139,7 @@ TEST_F(Resume, D9_AResumeOlderThanTheRetentionGetsAnExplicitResyncNeverASilentGa
   check_resync(*d, "after a restart (history reloaded from the stream)");
 }
 
-TEST_F(Resume, D10_GarbageResumePositionsAreRefusedWith4002AndTheDaemonStaysUp) {
+TEST_F(FaultResume, D10_GarbageResumePositionsAreRefusedWith4002AndTheDaemonStaysUp) {
   RedisServer redis;
   auto& d = start(redis);
   inject(d, ledger_.prime());
@@ -161,7 +161,7 @@ TEST_F(Resume, D10_GarbageResumePositionsAreRefusedWith4002AndTheDaemonStaysUp) 
   EXPECT_EQ(status(d, "/healthz"), 200U);
 }
 
-TEST_F(Resume, D10_AFuturePositionSendsNoBacklogAndLiveAlertsStillArrive) {
+TEST_F(FaultResume, D10_AFuturePositionSendsNoBacklogAndLiveAlertsStillArrive) {
   RedisServer redis;
   auto& d = start(redis);
   inject(d, ledger_.prime());
