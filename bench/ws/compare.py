@@ -80,7 +80,7 @@ def log(msg):
 
 
 def server_cmd(name, port_file):
-    if name in ("lodestone", "lodestone+nodelay"):
+    if name in ("lodestone", "lodestone+nodelay", "lodestone+batch"):
         return [DAEMON, "serve", "--config", os.path.join(ROOT, "bench", "lodestone-bench.yaml"), "--listen",
                 "127.0.0.1:0", "--port-file", port_file, "--no-tape", "--log-level", "warn"]
     if name == "ws":
@@ -134,6 +134,8 @@ class Server:
 
 
 def loadgen(server, label, workdir, clients, quote_rate, news_rate, warmup, duration, extra=()):
+    if server.name == "lodestone+batch":  # the page's way of connecting (web/PROTOCOL.md, "Batches")
+        extra = [*extra, "--ws-path", "/ws?batch=1"]
     out = os.path.join(workdir, "lg.json")
     if os.path.exists(out):
         os.unlink(out)
@@ -255,6 +257,7 @@ def main():
     ap.add_argument("--quote-rate", type=float, default=49_950)
     ap.add_argument("--news-rate", type=float, default=50)
     ap.add_argument("--no-perf", action="store_true")
+    ap.add_argument("--no-batch", action="store_true", help="skip Lodestone with ?batch=1 clients")
     ap.add_argument("--no-nodelay", action="store_true",
                     help="skip the diagnostic Lodestone run with TCP_NODELAY preloaded (latency scenario only)")
     ap.add_argument("--json", default=os.path.join(REL, "bench-results", "ws.json"))
@@ -307,6 +310,10 @@ def main():
 
     # Scenario 3 (+ idle memory): the mixed load at every K.
     lat_servers = list(servers)
+    fan_servers = list(servers)
+    if "lodestone" in servers and not a.no_batch:
+        lat_servers.insert(1, "lodestone+batch")
+        fan_servers.insert(1, "lodestone+batch")
     if "lodestone" in servers and not a.no_nodelay and os.path.exists(SHIM):
         lat_servers.insert(1, "lodestone+nodelay")
     for k in ks:
@@ -322,7 +329,7 @@ def main():
 
     # Scenario 4: fan-out throughput ladder, headlines only.
     for k in fan_ks:
-        for s in servers:
+        for s in fan_servers:
             best = None
             steps = []
             for offered in ladder:
@@ -491,8 +498,11 @@ def markdown(res):
              f"sample), {me['latency_warmup_s']} s warm-up, {me['latency_duration_s']} s measured. "
              "Clients do not subscribe to quotes (quotes are coalesced per client, at most every 250 ms, so their "
              "latency is the interval); every server still ingests and keeps each quote. "
-             "`lodestone+nodelay` is a diagnostic, not a peer: the same daemon with `TCP_NODELAY` set on its "
-             "accepted sockets by an `LD_PRELOAD` shim (bench/ws/nodelay_shim.cpp).\n")
+             "`lodestone+batch` is Lodestone with clients that connect as the page does, `/ws?batch=1` "
+             "(several queued messages may share one frame; every message is still counted and timed); the "
+             "targets and ratios use plain `lodestone`, the protocol's default. `lodestone+nodelay` is a "
+             "diagnostic, not a peer: the same daemon with `TCP_NODELAY` set on its accepted sockets by an "
+             "`LD_PRELOAD` shim (bench/ws/nodelay_shim.cpp).\n")
     L.append("| K | server | p50 ms | p99 ms | p99.9 ms | max ms | last-client p99 ms | delivered | delivered msg/s | "
              "msg per CPU-s | server CPU | idle KiB/client | loadgen CPU |")
     L.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
