@@ -77,16 +77,6 @@ struct Row {
   const char* reason;  // the reason the daemon counts it under
 };
 
-// The reasons the daemon counted before ingest counted by reason: the canonical parser refusing
-// the line ("bad_event") or the pipeline refusing the event ("invalid_event"). See the README:
-// with the daemon change described there, the fine reason is counted instead.
-const char* coarse(std::string_view fine) {
-  static const std::set<std::string_view> parser{"bad_json",   "bad_event",   "missing_field", "bad_price",
-                                                 "bad_volume", "bad_time",    "bad_symbol",    "bad_text",
-                                                 "bad_field",  "bad_encoding"};
-  return parser.contains(fine) ? "bad_event" : "invalid_event";
-}
-
 class IngestBadInput : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -108,17 +98,9 @@ class IngestBadInput : public ::testing::Test {
     ASSERT_EQ(diff.size(), 1U) << "one refusal, one reason counted";
     const auto& [reason, n] = *diff.begin();
     EXPECT_EQ(n, 1);
-    if (reason != row.reason) {
-      EXPECT_EQ(reason, coarse(row.reason)) << "counted under neither " << row.reason << " nor the coarse reason";
-      ++coarse_counts_;
-    }
+    EXPECT_EQ(reason, row.reason);
   }
   void TearDown() override {
-    if (coarse_counts_ > 0) {
-      std::cout << "[ NOTE     ] " << coarse_counts_
-                << " refusals were counted under the daemon's coarse reasons (bad_event / invalid_event); "
-                   "tests/reliability/README.md (B3–B10) has the change to daemon.cpp that counts them by reason\n";
-    }
     // Alive and well after all of it.
     EXPECT_EQ(http_request(daemon_->port(), http::verb::get, "/healthz").body, "ok\n");
     EXPECT_EQ(daemon_->stop(), 0) << daemon_->log();
@@ -126,7 +108,6 @@ class IngestBadInput : public ::testing::Test {
 
   std::unique_ptr<DaemonProcess> daemon_;
   std::int64_t good_ms_ = now_ms() - 120'000;
-  int coarse_counts_ = 0;
 };
 
 TEST_F(IngestBadInput, B3_TruncatedConcatenatedAndTrailingGarbage) {

@@ -107,7 +107,8 @@ struct Runtime final : web::Api {
         ingest_lag.Observe(lag_seconds(received, std::visit([](const auto& e) { return e.ts; }, *event)));
       } else {
         ++report.rejected;
-        ingest_status->on_error(event ? "invalid_event" : "bad_event");
+        // By reason, as the live feeds count theirs (bad_price, future_timestamp, bad_text ...).
+        ingest_status->on_error(event ? feeds::rejection_reason(st.error()) : parser.last_reason());
         if (report.errors.size() < 20)
           report.errors.push_back("line " + std::to_string(line_no) + ": " + st.error().message);
       }
