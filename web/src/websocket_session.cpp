@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
+#include <optional>
 
 #include "http_util.hpp"
 #include "lodestone/core/json_writer.hpp"
@@ -39,6 +41,7 @@ WebSocketSession::WebSocketSession(tcp::socket&& socket, Board& board, std::shar
       heartbeat_timer_(ws_.get_executor()),
       bucket_(options.client_message_burst),
       bucket_time_(std::chrono::steady_clock::now()),
+      hold_timer_(ws_.get_executor()),
       slot_(std::move(slot)) {}
 
 WebSocketSession::~WebSocketSession() { hub_->leave(this); }
@@ -64,6 +67,12 @@ void WebSocketSession::on_accept(beast::error_code ec) {
   hub_->join(shared_from_this());
   enqueue(hello_message(options_, api_.last_alert_seq()));
   arm_heartbeat();
+  // A client that resumes says where it stands only after the hello; live alerts wait for that
+  // (or the grace period) so the replay and the live stream meet without a duplicate or a swap.
+  hold_timer_.expires_after(std::chrono::milliseconds(options_.resume_grace_ms));
+  hold_timer_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+    if (!wait_ec) self->release_held();
+  });
   do_read();
 }
 
@@ -89,6 +98,7 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
     closing_ = true;
     heartbeat_timer_.cancel();
     quote_timer_.cancel();
+    hold_timer_.cancel();
     return;
   }
   if (!take_message_token()) {
@@ -156,9 +166,11 @@ void WebSocketSession::handle(std::string_view text) {
         break;
       }
       for (auto& a : range.alerts) enqueue(a);
+      highest_seq_ = std::max(highest_seq_, range.last_seq);
       if (closing_ || range.alerts.size() < want || range.last_seq <= after) break;
       after = range.last_seq;
     }
+    release_held();  // live alerts after the replay, none of them twice
   } else {
     enqueue(std::make_shared<const std::string>(R"({"type":"pong"})"));
   }
@@ -190,7 +202,49 @@ void WebSocketSession::drain_inbox() {
     std::lock_guard lock(inbox_mutex_);
     messages.swap(inbox_);
   }
-  for (auto& m : messages) enqueue(std::move(m));
+  for (auto& m : messages) deliver_live(std::move(m));
+}
+
+namespace {
+// The seq of a stored alert ({"type":"alert","id":"…","seq":N,…}); nullopt for anything else,
+// provisional alerts (no seq yet) included. Inside a JSON string a quote is escaped, so the first
+// ,"seq": is the alert's own.
+std::optional<std::uint64_t> alert_seq(const std::string& m) {
+  constexpr std::string_view kAlert = R"({"type":"alert")";
+  if (m.compare(0, kAlert.size(), kAlert) != 0) return std::nullopt;
+  const auto pos = m.find(R"(,"seq":)");
+  if (pos == std::string::npos) return std::nullopt;
+  std::uint64_t seq = 0;
+  const char* first = m.data() + pos + 7;
+  const auto [ptr, ec] = std::from_chars(first, m.data() + m.size(), seq);
+  if (ec != std::errc() || ptr == first) return std::nullopt;
+  return seq;
+}
+}  // namespace
+
+void WebSocketSession::deliver_live(std::shared_ptr<const std::string> message) {
+  if (closing_) return;
+  if (const auto seq = alert_seq(*message)) {
+    if (holding_alerts_) {
+      held_.push_back(std::move(message));
+      sync_depth();
+      if (held_.size() >= options_.max_queue) release_held();  // never hold more than a queue
+      return;
+    }
+    if (*seq <= highest_seq_) return;  // a resume replay sent it already
+    highest_seq_ = *seq;
+  }
+  enqueue(std::move(message));
+}
+
+void WebSocketSession::release_held() {
+  if (!holding_alerts_) return;
+  holding_alerts_ = false;
+  hold_timer_.cancel();
+  auto held = std::move(held_);
+  held_.clear();
+  sync_depth();
+  for (auto& m : held) deliver_live(std::move(m));
 }
 
 void WebSocketSession::close(websocket::close_code code, std::string reason) {
@@ -332,6 +386,8 @@ void WebSocketSession::fail(std::uint16_t code, std::string reason) {
   closing_ = true;
   // What is being written (in_flight_) must outlive its write; everything behind it is dropped.
   queue_.clear();
+  held_.clear();
+  hold_timer_.cancel();
   sync_depth();
   heartbeat_timer_.cancel();
   quote_timer_.cancel();

@@ -48,8 +48,12 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   void arm_heartbeat();
   void fail(std::uint16_t code, std::string reason);
   bool take_message_token();  // the client message rate limit (a token bucket)
-  void sync_depth() { queued_.store(queue_.size() + in_flight_.size(), std::memory_order_relaxed); }
+  void sync_depth() { queued_.store(queue_.size() + in_flight_.size() + held_.size(), std::memory_order_relaxed); }
   void drain_inbox();
+  // Live alerts: held back until the client's resume (or resume_grace), then in seq order, each
+  // seq at most once (a replay may already have sent it).
+  void deliver_live(std::shared_ptr<const std::string> message);
+  void release_held();
 
   websocket::stream<beast::tcp_stream> ws_;
   Board& board_;
@@ -81,6 +85,10 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   double bucket_ = 0;  // client messages that may still arrive without waiting
   std::chrono::steady_clock::time_point bucket_time_{};
   std::atomic<std::size_t> queued_{0};
+  bool holding_alerts_ = true;  // until the first resume or resume_grace after the handshake
+  std::deque<std::shared_ptr<const std::string>> held_;
+  std::uint64_t highest_seq_ = 0;  // the highest alert seq this client has been sent
+  net::steady_timer hold_timer_;
   ConnectionLimiter::Slot slot_;  // this connection's place under the connection caps
 };
 

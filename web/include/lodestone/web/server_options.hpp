@@ -27,6 +27,7 @@ struct ServerOptions {
   double client_messages_per_second = 10;    // WebSocket client messages: token bucket rate ...
   double client_message_burst = 50;          // ... and depth; over it the socket closes with 1008
   std::int64_t ws_close_timeout_ms = 5'000;  // WebSocket handshake and close handshake limit
+  std::int64_t resume_grace_ms = 1'000;      // live alerts wait this long for a client's resume
   std::string version;
   std::string instance;
 };
