@@ -33,15 +33,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) __builtin_trap();
   if (target.find('?') == std::string_view::npos && target.size() <= 256 && logged.size() != target.size())
     __builtin_trap();
-  if (auto token = lodestone::web::query_param(target, "token")) {
-    // An alphanumeric token that appears once in the target (and is not part of the marker) can
-    // only reach the log line through a redaction bug: the marker and separators are not alphanumeric.
-    const bool alnum = token->size() >= 8 && std::all_of(token->begin(), token->end(), [](char c) {
+  // The raw value query_param reads as the token (the first "token=" pair after the '?'): when it
+  // is alphanumeric (so the same raw and decoded), at least 8 long and appears nowhere else in the
+  // target, the log line must not contain it: the marker and separators are not alphanumeric.
+  if (const auto q = target.find('?'); q != std::string_view::npos) {
+    std::string_view rest = target.substr(q + 1);
+    std::string_view raw;
+    bool found = false;
+    while (!found) {
+      const auto amp = rest.find('&');
+      const std::string_view pair = rest.substr(0, amp);
+      const auto eq = pair.find('=');
+      if (pair.substr(0, eq) == "token") {
+        raw = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+        found = true;
+      }
+      if (amp == std::string_view::npos) break;
+      rest.remove_prefix(amp + 1);
+    }
+    const bool alnum = raw.size() >= 8 && std::all_of(raw.begin(), raw.end(), [](char c) {
                          return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
                        });
-    const auto first = target.find(*token);
-    if (alnum && first != std::string_view::npos && target.find(*token, first + 1) == std::string_view::npos &&
-        std::string_view("redacted").find(*token) == std::string_view::npos && logged.find(*token) != std::string::npos)
+    const auto first = target.find(raw);
+    if (found && alnum && target.find(raw, first + 1) == std::string_view::npos &&
+        std::string_view("redacted").find(raw) == std::string_view::npos && logged.find(raw) != std::string::npos)
       __builtin_trap();
   }
   return 0;
