@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -30,6 +31,11 @@
 
 namespace lodestone::app {
 namespace {
+
+// At shutdown Redis gets this long for the writes still in flight; the pipeline this long to
+// evaluate what was accepted before the signal, should it be stuck.
+constexpr auto kRedisDrain = std::chrono::seconds(2);
+constexpr auto kShutdownDeadline = std::chrono::seconds(3);
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -312,12 +318,38 @@ int serve(const Config& config, const RunOptions& options) {
     for (auto& f : rt.replays) f->stop();
     for (auto& f : rt.live_feeds) f->stop();
     ticker.cancel();
-    if (rt.redis) rt.redis->stop();  // buffered writes get 250 ms to reach Redis
     health_timer.cancel();
-    rt.server.stop();  // WebSockets close with 1001
-    // Give close frames a moment to leave, then stop the loop.
-    auto timer = std::make_shared<net::steady_timer>(rt.ioc, std::chrono::milliseconds(300));
-    timer->async_wait([&rt, timer](beast::error_code) { rt.ioc.stop(); });
+    // Events already accepted are evaluated, and their alerts handed to the store, before Redis
+    // gets its last chance: the pipeline runs this after everything queued before it (or the
+    // deadline passes, should the pipeline be stuck).
+    auto finished = std::make_shared<std::atomic<bool>>(false);
+    auto deadline = std::make_shared<net::steady_timer>(rt.ioc, kShutdownDeadline);
+    auto finish = [&rt, finished, deadline] {
+      if (finished->exchange(true)) return;
+      deadline->cancel();
+      if (rt.redis) rt.redis->stop(kRedisDrain);  // what does not make it is named in the log
+      auto poll = std::make_shared<net::steady_timer>(rt.ioc);
+      auto close = std::make_shared<std::function<void()>>();
+      *close = [&rt, poll, close] {
+        if (rt.redis && !rt.redis->stopped()) {
+          poll->expires_after(std::chrono::milliseconds(10));
+          poll->async_wait([close](beast::error_code) { (*close)(); });
+          return;
+        }
+        rt.server.stop();  // WebSockets close with 1001
+        // Give close frames a moment to leave, then stop the loop.
+        poll->expires_after(std::chrono::milliseconds(300));
+        poll->async_wait([&rt, close](beast::error_code) {
+          rt.ioc.stop();
+          *close = nullptr;  // the cycle through the closure ends here
+        });
+      };
+      (*close)();
+    };
+    rt.pipeline.post([&rt, finish] { net::post(rt.ioc, finish); });
+    deadline->async_wait([finish](beast::error_code ec) {
+      if (!ec) finish();
+    });
   };
   signals.async_wait(on_signal);
 

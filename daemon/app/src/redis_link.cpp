@@ -97,10 +97,12 @@ void RedisLink::start(std::chrono::milliseconds wait, std::function<void()> then
   state_->restore(wait, [then = std::move(then)](bool) { then(); });
 }
 
-void RedisLink::stop() {
-  alerts_->stop();
-  if (state_) state_->stop();
+void RedisLink::stop(std::chrono::milliseconds drain) {
+  alerts_->stop(drain);
+  if (state_) state_->stop(drain);
 }
+
+bool RedisLink::stopped() const { return alerts_->stopped() && (!state_ || state_->stopped()); }
 
 std::string RedisLink::degraded_reason() const {
   std::string why = alerts_->degraded_reason();

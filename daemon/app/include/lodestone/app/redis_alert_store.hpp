@@ -77,6 +77,11 @@ class RedisAlertStore final : public AlertStore, public std::enable_shared_from_
   void start();
   // Gives writes in flight and buffered ones up to `drain` to reach Redis, then disconnects.
   void stop(std::chrono::milliseconds drain = std::chrono::milliseconds(250));
+  // True once stop() has drained (or given up) and disconnected.
+  [[nodiscard]] bool stopped() const {
+    std::lock_guard lock(mutex_);
+    return stopped_;
+  }
   // Runs once, from the reader's strand, when the history is loaded (at once if it already is).
   void when_loaded(std::function<void()> fn);
 

@@ -39,7 +39,10 @@ class RedisLink {
   // Connects, loads the alert history and restores board, news and rules, then runs `then`
   // (start the feeds there) once: after the restore, or after `wait` if Redis is not there.
   void start(std::chrono::milliseconds wait, std::function<void()> then);
-  void stop();
+  // Gives buffered and in-flight writes up to `drain` to reach Redis (what does not is named in
+  // the log), then disconnects; stopped() turns true when both stores are done.
+  void stop(std::chrono::milliseconds drain);
+  [[nodiscard]] bool stopped() const;
 
   // Runs once, from an I/O thread, when Redis refuses the credentials (NOAUTH, WRONGPASS): a
   // configuration error the daemon must exit on instead of retrying forever. Set before start().

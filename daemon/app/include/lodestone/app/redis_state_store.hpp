@@ -87,6 +87,11 @@ class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
   void start();
   // Gives buffered journal writes up to `drain` to reach Redis, then disconnects.
   void stop(std::chrono::milliseconds drain = std::chrono::milliseconds(250));
+  // True once stop() has drained (or given up) and disconnected.
+  [[nodiscard]] bool stopped() const {
+    std::lock_guard lock(mutex_);
+    return stopped_;
+  }
   // Restores the board, the news log and the rule engine, then follows the other instances.
   // Start feeds in `done`: replayed events must reach the engine before live ones. done(true)
   // once restored; done(false) when Redis did not make it within `wait`: the daemon goes on
