@@ -79,6 +79,22 @@ TEST(Config, TapeCanBeSwitchedOff) {
   EXPECT_FALSE(c->tape.has_value());
 }
 
+TEST(Config, WebSocketAbuseLimitsAreConfigurable) {
+  auto c = parse_config(
+      "websocket:\n  max_connections_per_ip: 1024\n  max_header_size: 16KiB\n  client_message_rate: 20\n"
+      "  client_message_burst: 100\n  close_timeout: 2s\n  resume_grace: 500ms\n",
+      "x.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->server.max_connections_per_ip, 1024U);
+  EXPECT_EQ(c->server.max_header_bytes, 16U * 1024);
+  EXPECT_EQ(c->server.client_messages_per_second, 20);
+  EXPECT_EQ(c->server.client_message_burst, 100);
+  EXPECT_EQ(c->server.ws_close_timeout_ms, 2000);
+  EXPECT_EQ(c->server.resume_grace_ms, 500);
+  EXPECT_EQ(error_of("websocket:\n  client_message_rate: 0\n"),
+            "lodestone.yaml:2:24: client_message_rate must be between 1 and 100000");
+}
+
 // ---- redis: (the string form and the map form) ----
 
 TEST(Config, RedisAsAStringIsTheUrlWithDefaultSizes) {

@@ -79,6 +79,17 @@ TEST(Metrics, RuleLatencyAlertsByRuleAndIngestLag) {
   EXPECT_EQ(series(metrics, R"(lodestone_feed_lag_seconds_bucket{feed="ingest",le="10"})"), 0);
   EXPECT_EQ(series(metrics, R"(lodestone_feed_lag_seconds_bucket{feed="ingest",le="30"})"), 5);
   EXPECT_EQ(series(metrics, "lodestone_websocket_queued_messages"), 0);
+  EXPECT_EQ(series(metrics, R"(lodestone_http_refused_connections_total{reason="max_connections"})"), 0);
+  EXPECT_EQ(series(metrics, R"(lodestone_websocket_client_closes_total{reason="bad_message"})"), 0);
+  // A client sending what the protocol does not know is closed (4002) and counted by reason.
+  WsClient ws(daemon.port());
+  ws.send("not json");
+  while (ws.receive(std::chrono::seconds(2))) {
+  }
+  EXPECT_EQ(ws.close_reason().code, 4002);
+  EXPECT_EQ(series(http_request(daemon.port(), http::verb::get, "/metrics").body,
+                   R"(lodestone_websocket_client_closes_total{reason="bad_message"})"),
+            1);
   EXPECT_EQ(series(metrics, "lodestone_websocket_queue_depth_max"), 0);
 }
 

@@ -90,7 +90,8 @@ struct Reader {
 Status read_websocket(const Reader& r, const YAML::Node& ws, web::ServerOptions& s) {
   if (auto st = r.keys(ws,
                        {"quote_interval", "max_queue", "max_message", "idle_timeout", "heartbeat", "max_connections",
-                        "request_timeout", "max_request_body"},
+                        "request_timeout", "max_request_body", "max_connections_per_ip", "max_header_size",
+                        "client_message_rate", "client_message_burst", "close_timeout", "resume_grace"},
                        "websocket");
       !st)
     return st;
@@ -125,6 +126,30 @@ Status read_websocket(const Reader& r, const YAML::Node& ws, web::ServerOptions&
   if (ws["max_connections"]) {
     LODESTONE_TRY(v, r.integer(ws["max_connections"], "max_connections", 1, 1'000'000));
     s.max_connections = static_cast<std::size_t>(*v);
+  }
+  if (ws["max_connections_per_ip"]) {
+    LODESTONE_TRY(v, r.integer(ws["max_connections_per_ip"], "max_connections_per_ip", 1, 1'000'000));
+    s.max_connections_per_ip = static_cast<std::size_t>(*v);
+  }
+  if (ws["max_header_size"]) {
+    LODESTONE_TRY(v, r.size(ws["max_header_size"], "max_header_size"));
+    s.max_header_bytes = static_cast<std::size_t>(*v);
+  }
+  if (ws["client_message_rate"]) {  // messages a second, per connection
+    LODESTONE_TRY(v, r.integer(ws["client_message_rate"], "client_message_rate", 1, 100'000));
+    s.client_messages_per_second = static_cast<double>(*v);
+  }
+  if (ws["client_message_burst"]) {
+    LODESTONE_TRY(v, r.integer(ws["client_message_burst"], "client_message_burst", 1, 1'000'000));
+    s.client_message_burst = static_cast<double>(*v);
+  }
+  if (ws["close_timeout"]) {
+    LODESTONE_TRY(v, r.duration(ws["close_timeout"], "close_timeout"));
+    s.ws_close_timeout_ms = *v;
+  }
+  if (ws["resume_grace"]) {
+    LODESTONE_TRY(v, r.duration(ws["resume_grace"], "resume_grace"));
+    s.resume_grace_ms = *v;
   }
   return {};
 }

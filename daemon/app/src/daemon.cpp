@@ -142,6 +142,8 @@ struct Runtime final : web::Api {
     in.ws_messages_sent = server.hub().messages_sent();
     in.ws_slow_closed = server.hub().slow_clients_closed();
     if (rules) in.rules = rules->rule_counters();
+    in.ws_queue = server.hub().queue_depth();
+    in.web = &server.stats();
     in.now_ms = now_ms();
     return metrics.render(in);
   }

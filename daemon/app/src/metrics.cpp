@@ -65,6 +65,19 @@ Metrics::Metrics(const std::string& version, const std::string& instance)
                         .Name("lodestone_websocket_queue_depth_max")
                         .Help("The deepest single WebSocket client's send queue")
                         .Register(*registry_)),
+      refused_connections_(pm::BuildCounter()
+                               .Name("lodestone_http_refused_connections_total")
+                               .Help("Connections refused before a request was read, by reason")
+                               .Register(*registry_)),
+      rejected_requests_(
+          pm::BuildCounter()
+              .Name("lodestone_http_rejected_requests_total")
+              .Help("HTTP requests refused before routing (414, 431, 413, timeout, malformed), by reason")
+              .Register(*registry_)),
+      client_closes_(pm::BuildCounter()
+                         .Name("lodestone_websocket_client_closes_total")
+                         .Help("WebSockets closed for what the client did or did not do, by reason")
+                         .Register(*registry_)),
       ws_clients_(pm::BuildGauge()
                       .Name("lodestone_websocket_clients")
                       .Help("Connected WebSocket clients")
@@ -105,6 +118,14 @@ void Metrics::published(const Alert& alert) {
             {"severity", std::string(to_string(alert.severity))},
             {"state", std::string(to_string(alert.state))}})
       .Increment();
+}
+
+template <class Reason>
+void Metrics::count_by_reason(pm::Family<pm::Counter>& family, const web::ReasonCounters<Reason>& counters) {
+  for (std::size_t i = 0; i < counters.size(); ++i) {
+    const auto reason = static_cast<Reason>(i);
+    set_counter(family, {{"reason", std::string(web::to_string(reason))}}, static_cast<double>(counters.get(reason)));
+  }
 }
 
 void Metrics::set_counter(pm::Family<pm::Counter>& family, const pm::Labels& labels, double total) {
@@ -152,8 +173,13 @@ std::string Metrics::render(const MetricsInputs& in) {
                                      {"session", c.session}})
       set_counter(rule_outcomes_, {{"rule", rule}, {"outcome", outcome}}, static_cast<double>(n));
   }
-  ws_queued_.Add({}).Set(static_cast<double>(in.ws_queued));
-  ws_queue_max_.Add({}).Set(static_cast<double>(in.ws_queue_max));
+  ws_queued_.Add({}).Set(static_cast<double>(in.ws_queue.total));
+  ws_queue_max_.Add({}).Set(static_cast<double>(in.ws_queue.deepest));
+  if (in.web) {
+    count_by_reason(refused_connections_, in.web->refused_connections);
+    count_by_reason(rejected_requests_, in.web->rejected_requests);
+    count_by_reason(client_closes_, in.web->client_closes);
+  }
   ws_clients_.Add({}).Set(static_cast<double>(in.ws_clients));
   http_connections_.Add({}).Set(static_cast<double>(in.http_connections));
   set_counter(ws_sent_, {}, static_cast<double>(in.ws_messages_sent));

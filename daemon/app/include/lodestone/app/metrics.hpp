@@ -20,6 +20,7 @@
 #include "lodestone/app/pipeline.hpp"
 #include "lodestone/feeds/feed_status.hpp"
 #include "lodestone/rules/engine.hpp"
+#include "lodestone/web/stats.hpp"
 
 namespace lodestone::app {
 
@@ -31,8 +32,8 @@ struct MetricsInputs {
   std::size_t http_connections = 0;
   std::uint64_t ws_messages_sent = 0;
   std::uint64_t ws_slow_closed = 0;
-  std::size_t ws_queued = 0;                                       // messages waiting in all clients' send queues
-  std::size_t ws_queue_max = 0;                                    // the deepest single client's queue
+  web::QueueDepth ws_queue;            // messages waiting in all send queues, the deepest one
+  const web::WebStats* web = nullptr;  // refusals and client-caused closes, by reason
   std::vector<std::pair<std::string, rules::RuleCounters>> rules;  // per rule of the running set
   std::int64_t now_ms = 0;
 };
@@ -51,6 +52,8 @@ class Metrics final : public PipelineObserver {
 
  private:
   void set_counter(prometheus::Family<prometheus::Counter>& family, const prometheus::Labels& labels, double total);
+  template <class Reason>
+  void count_by_reason(prometheus::Family<prometheus::Counter>& family, const web::ReasonCounters<Reason>& counters);
 
   std::shared_ptr<prometheus::Registry> registry_;
   std::mutex mutex_;
@@ -70,6 +73,9 @@ class Metrics final : public PipelineObserver {
   prometheus::Family<prometheus::Counter>& rule_outcomes_;
   prometheus::Family<prometheus::Gauge>& ws_queued_;
   prometheus::Family<prometheus::Gauge>& ws_queue_max_;
+  prometheus::Family<prometheus::Counter>& refused_connections_;
+  prometheus::Family<prometheus::Counter>& rejected_requests_;
+  prometheus::Family<prometheus::Counter>& client_closes_;
   prometheus::Family<prometheus::Gauge>& ws_clients_;
   prometheus::Family<prometheus::Gauge>& http_connections_;
   prometheus::Family<prometheus::Counter>& ws_sent_;
