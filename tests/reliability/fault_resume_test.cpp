@@ -57,15 +57,9 @@ TEST_F(FaultResume, D8_AClientBackAfter200AlertsGetsExactlyThoseInOrderThenLiveO
 
 // The kdb+tick hand-off problem ("avoid duplicate data if subscription whilst data in buffer"):
 // alerts fire while clients resume, so the backlog and the live stream overlap in time.
-//
-// DISABLED: fails today with duplicates at the seam (web/, not Redis; see the report and
-// tests/reliability/README.md D8). WebSocketSession::handle(Resume) reads the store's range while
-// the hub keeps broadcasting to the already registered session: an alert mirrored just before
-// the range is read arrives twice (from the range and from the broadcast posted for it). Fix in
-// web/src/websocket_session.cpp: remember the highest seq sent to this client and skip any
-// seq-bearing alert at or below it (the seq is in the JSON; or let Hub::broadcast carry it), so
-// the replay and the live stream join exactly once.
-TEST_F(FaultResume, DISABLED_D8_ResumeWhileAlertsFireHasNoGapAndNoDuplicateAtTheSeam) {
+// The session holds live alerts back until the client's resume (or resume_grace) and never
+// sends a seq twice, so the replay and the live stream join exactly once.
+TEST_F(FaultResume, D8_ResumeWhileAlertsFireHasNoGapAndNoDuplicateAtTheSeam) {
   RedisServer redis;
   auto& d = start(redis);
   inject(d, ledger_.prime());
