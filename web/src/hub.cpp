@@ -28,7 +28,24 @@ std::vector<std::shared_ptr<WebSocketSession>> Hub::snapshot() const {
   return out;
 }
 
+void Hub::pace_quotes(net::any_io_executor executor, std::chrono::milliseconds pace) {
+  quote_timer_ = std::make_unique<net::steady_timer>(std::move(executor));
+  quote_pace_ = pace;
+}
+
 void Hub::quotes_changed() {
+  if (!quote_timer_) return wake_for_quotes();
+  if (quote_wake_pending_.exchange(true)) return;  // a wake-up is on its way: it carries this quote too
+  quote_timer_->expires_after(quote_pace_);
+  quote_timer_->async_wait([weak = weak_from_this()](beast::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self) return;  // the hub is going away
+    self->quote_wake_pending_.store(false);
+    self->wake_for_quotes();
+  });
+}
+
+void Hub::wake_for_quotes() {
   for (const auto& s : snapshot()) s->notify_quotes();
 }
 

@@ -12,6 +12,10 @@
 namespace lodestone::web {
 namespace {
 
+// At most one walk over the sessions per this much time for quotes (they are coalesced per
+// client every quote_interval anyway); alerts and headlines are not paced.
+constexpr std::chrono::milliseconds kQuoteWakePace{10};
+
 constexpr std::string_view kBusyBody = R"({"error":"too many connections, retry later"})";
 
 std::string busy_response() {
@@ -179,6 +183,7 @@ Server::Server(net::io_context& ioc, ServerOptions options, Board& board, Api& a
     : options_(std::move(options)),
       limiter_(std::make_shared<ConnectionLimiter>(options_.max_connections, options_.max_connections_per_ip)) {
   impl_ = std::make_unique<Impl>(ioc, *this, board, api);
+  hub_->pace_quotes(ioc.get_executor(), kQuoteWakePace);
 }
 
 Server::~Server() = default;
