@@ -1,6 +1,5 @@
 // lodestone: the rare-earth market board and alerting daemon.
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
@@ -162,12 +161,5 @@ int main(int argc, char** argv) {
 
   spdlog::set_level(spdlog::level::from_str(config->log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
-  // Root is not refused (containers and CI run as root), but it is never what a deployment wants:
-  // a bug in a parser of outside bytes would run with every privilege. deploy/systemd runs the
-  // daemon as a DynamicUser with no capabilities.
-  if (::geteuid() == 0)
-    spdlog::warn(
-        "running as root: a network daemon parsing outside input should not; run it as an unprivileged user "
-        "(deploy/systemd/lodestone.service uses DynamicUser=yes)");
   return app::serve(*config, app::RunOptions{port_file});
 }

@@ -8,22 +8,19 @@ namespace lodestone::web {
 
 void Hub::join(const std::shared_ptr<WebSocketSession>& session) {
   std::lock_guard lock(mutex_);
-  sessions_.push_back(session);
+  sessions_.emplace(session.get(), session);
 }
 
 void Hub::leave(const WebSocketSession* session) {
   std::lock_guard lock(mutex_);
-  std::erase_if(sessions_, [&](const std::weak_ptr<WebSocketSession>& w) {
-    auto s = w.lock();
-    return !s || s.get() == session;
-  });
+  sessions_.erase(session);
 }
 
 std::vector<std::shared_ptr<WebSocketSession>> Hub::snapshot() const {
   std::vector<std::shared_ptr<WebSocketSession>> out;
   std::lock_guard lock(mutex_);
   out.reserve(sessions_.size());
-  for (const auto& w : sessions_)
+  for (const auto& [address, w] : sessions_)
     if (auto s = w.lock()) out.push_back(std::move(s));
   return out;
 }

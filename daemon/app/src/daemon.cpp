@@ -185,7 +185,7 @@ int serve(const Config& config, const RunOptions& options) {
   if (::geteuid() == 0)
     spdlog::warn(
         "running as root: Lodestone needs no privileges; run it as an unprivileged user (see "
-        "deploy/lodestone.service)");
+        "deploy/systemd/lodestone.service, DynamicUser=yes)");
   auto registry = load_universe(config.universe);
   if (!registry) {
     spdlog::critical("{}", registry.error().message);
