@@ -14,6 +14,8 @@ using detail::Track;
 
 namespace {
 
+constexpr std::size_t kMaxHeldHeadlines = 5'000;
+
 bool retracted(const Headline& h) { return std::find(h.tags.begin(), h.tags.end(), "retracted") != h.tags.end(); }
 
 // Tags and symbols are enrichment (Engine::classify adds to them), so a re-delivery of the
@@ -56,6 +58,13 @@ void Engine::State::on_headline(const Headline& h) {
     headlines.push_back({h, rules->classify(h), clock.at(h.ts), key, retracted(h)});
     stored = &headlines.back();
     headline_by_key.emplace(key, stored);
+    // Trading time stands still while the market is shut, so nothing ages out overnight or over a
+    // holiday: however many headlines come meanwhile, at most this many wait for a move.
+    while (headlines.size() > kMaxHeldHeadlines) {
+      headline_by_key.erase(headlines.front().key);
+      headlines.pop_front();
+      ++stats.headlines_evicted;
+    }
     schedule_housekeeping(Timestamp{watermark.ms + kMsPerMinute});  // it will be pruned when too old
     if (stored->retracted) return;
   }

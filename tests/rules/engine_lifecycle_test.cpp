@@ -367,5 +367,16 @@ TEST(Reload, ABadFileIsRejectedAndTheRunningRulesStay) {
   EXPECT_FALSE(missing.applied);
 }
 
+TEST(Headlines, AtMostFiveThousandWaitWhileTheMarketIsShut) {
+  // Saturday: trading time stands still, so nothing ages out; the oldest beyond the cap goes.
+  Harness t(
+      "keywords: { stockpile: [\"收储\"] }\n"
+      "rules:\n  - name: m\n    headline: { keywords: [stockpile] }\n"
+      "    move: { symbols: [\"159713.SZ\"], change_pct: \">= 2.0\", window: 15m }\n    within: 30m\n");
+  for (int i = 0; i < 5'003; ++i) t.h("n" + std::to_string(i), at(2, 7, 10, 0, i % 60), "收储 " + std::to_string(i));
+  EXPECT_EQ(t.engine().stats().headlines, 5'003U);
+  EXPECT_EQ(t.engine().stats().headlines_evicted, 3U);
+}
+
 }  // namespace
 }  // namespace lodestone::rules

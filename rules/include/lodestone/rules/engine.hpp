@@ -69,6 +69,7 @@ struct EngineStats {
   std::uint64_t headlines_late = 0;  // behind the watermark by more than the allowed lateness
   std::uint64_t headline_updates = 0;
   std::uint64_t headline_retractions = 0;
+  std::uint64_t headlines_evicted = 0;  // the oldest held headline, dropped past the cap (5 000)
   std::uint64_t reloads = 0;
 };
 
