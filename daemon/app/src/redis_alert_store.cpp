@@ -125,7 +125,9 @@ void RedisAlertStore::drain_until(std::chrono::steady_clock::time_point deadline
   bool drained = false;
   {
     std::lock_guard lock(mutex_);
-    drained = stopped_ || writer_ != Link::Up ||
+    // A writer still connecting for the first time (Unknown) is waited for, up to the deadline:
+    // alerts appended right after start must not be given up before it had a chance.
+    drained = stopped_ || writer_ == Link::Down ||
               std::none_of(waiting_.begin(), waiting_.end(), [](const Waiting& w) { return !w.written; });
   }
   if (drained || std::chrono::steady_clock::now() >= deadline) {
