@@ -203,7 +203,7 @@ std::optional<StoredAlert> RedisAlertStore::append(Alert alert) {
             waiting_.size(), alert.id, stats_.dropped);
       now.push_back(StoredAlert{0, std::move(provisional)});
     } else {
-      // The script writes the seq between head and tail: render once with a placeholder seq.
+      // The script writes the seq between head and tail: render once with a stand-in seq and split there.
       alert.seq = 1;
       const std::string json = to_json(alert);
       const auto at = json.find(R"("seq":1)");
