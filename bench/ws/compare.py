@@ -398,13 +398,23 @@ def summarize(res):
     s = {}
     micro = res.get("micro", {})
     parse = [b for b in micro.get("feeds_bench", []) if "anonical" in b.get("name", "") and "items_per_second" in b]
-    rules = [b for b in micro.get("rules_bench", []) if "items_per_second" in b]
+    rules_rows = micro.get("rules_bench", [])
+    rules = [b for b in rules_rows if b.get("name", "").startswith("BM_Quotes") and "items_per_second" in b]
+    # BM_ParseAndEvaluate: the same tape as NDJSON lines, parsed and evaluated in one loop.
+    both = [b for b in rules_rows if b.get("name", "").startswith("BM_ParseAndEvaluate") and "items_per_second" in b]
     if parse:
         s["canonical_parse_per_s"] = max(b["items_per_second"] for b in parse)
     if rules:
         s["rules_eval_per_s"] = max(b["items_per_second"] for b in rules)
     if parse and rules:
-        s["parse_eval_per_s"] = 1.0 / (1.0 / s["canonical_parse_per_s"] + 1.0 / s["rules_eval_per_s"])
+        # The per-part figures combined (each quote pays both): shown beside the measured one.
+        s["parse_eval_harmonic_per_s"] = 1.0 / (1.0 / s["canonical_parse_per_s"] + 1.0 / s["rules_eval_per_s"])
+    if both:
+        s["parse_eval_per_s"] = max(b["items_per_second"] for b in both)
+        s["parse_eval_measured"] = True
+    elif "parse_eval_harmonic_per_s" in s:  # results from before the combined benchmark
+        s["parse_eval_per_s"] = s["parse_eval_harmonic_per_s"]
+        s["parse_eval_measured"] = False
     fan = [f for f in res["fanout"] if f["server"] == "lodestone"]
     if fan:
         s["lodestone_max_delivered_per_s"] = max(f["max_sustained_per_s"] for f in fan)
@@ -563,8 +573,16 @@ def markdown(res):
     L.append("## Targets (issue #7)\n")
     L.append("| target | measured | |\n|---|---|---|")
     if "parse_eval_per_s" in s:
-        L.append(f"| >= 1M quotes/s parsed and evaluated per core | parse {s['canonical_parse_per_s']:,.0f}/s, "
-                 f"evaluate {s['rules_eval_per_s']:,.0f}/s, both {s['parse_eval_per_s']:,.0f}/s | "
+        how = "in one loop" if s.get("parse_eval_measured") else "combined from the parts"
+        parts = []
+        if "canonical_parse_per_s" in s:
+            parts.append(f"parse alone {s['canonical_parse_per_s']:,.0f}/s")
+        if "rules_eval_per_s" in s:
+            parts.append(f"evaluate alone {s['rules_eval_per_s']:,.0f}/s")
+        if s.get("parse_eval_measured") and "parse_eval_harmonic_per_s" in s:
+            parts.append(f"the parts combined {s['parse_eval_harmonic_per_s']:,.0f}/s")
+        L.append(f"| >= 1M quotes/s parsed and evaluated per core | both {s['parse_eval_per_s']:,.0f}/s ({how}); "
+                 f"{', '.join(parts)} | "
                  f"{verdict(s['parse_eval_per_s'] >= TARGETS['parse_eval_quotes_per_s_per_core'])} |")
     if "lodestone_max_delivered_per_s" in s:
         v = s["lodestone_max_delivered_per_s"]
