@@ -3,6 +3,9 @@
 #include <simdjson.h>
 
 #include <string>
+#include <utility>
+
+#include "canonical_fields.hpp"
 
 namespace lodestone::feeds {
 namespace {
@@ -24,7 +27,9 @@ Error field_error(std::string_view field, std::string_view why) {
 Result<Price> read_price(od::value v, std::string_view field) {
   od::json_type t;
   if (v.type().get(t) || t != od::json_type::number) return field_error(field, "expected a number");
-  auto p = Price::parse(trim(v.raw_json_token()));
+  const std::string_view text = trim(v.raw_json_token());
+  if (auto plain = detail::plain_price(text)) return *plain;
+  auto p = Price::parse(text);
   if (!p) return field_error(field, p.error().message);
   return p;
 }
@@ -84,53 +89,95 @@ bool is_null(od::value& v) {
   return !v.is_null().get(null) && null;
 }
 
+// A field's key as written in the line when it has no escapes (every key the writers make),
+// else unescaped by simdjson. unescaped_key() always copies the key into the parser's string
+// buffer first, which was a tenth of a quote's parse.
+simdjson::error_code read_key(od::field& field, std::string_view& key) {
+  const char* raw = field.key().raw();
+  // Stage 1 has paired every quote, so the closing one is there.
+  for (std::size_t n = 0;; ++n) {
+    if (raw[n] == '"') {
+      key = std::string_view(raw, n);
+      return simdjson::SUCCESS;
+    }
+    if (raw[n] == '\\') break;
+  }
+  return field.unescaped_key().get(key);
+}
+
 Result<CanonicalEvent> parse_quote(od::object obj) {
+  using detail::QuoteField;
   Quote q;
   bool has_symbol = false;
   bool has_ts = false;
   bool has_last = false;
-  for (auto field : obj) {
+  for (auto field_or : obj) {
+    od::field field;
     std::string_view key;
-    if (field.unescaped_key().get(key)) return make_error("bad key");
-    od::value v;
-    if (field.value().get(v)) return field_error(key, "bad value");
-    if (key == "type") continue;
+    if (std::move(field_or).get(field) || read_key(field, key)) return make_error("bad key");
+    od::value v = field.value();
+    const QuoteField which = detail::quote_field(key);
+    if (which == QuoteField::Type) continue;
     if (is_null(v)) continue;
-    if (key == "symbol") {
-      auto s = read_string(v, key);
-      if (!s) return s.error();
-      auto sym = Symbol::parse(*s);
-      if (!sym) return field_error(key, sym.error().message);
-      q.symbol = *sym;
-      has_symbol = true;
-    } else if (key == "ts") {
-      auto ts = read_ts(v);
-      if (!ts) return ts.error();
-      q.ts = *ts;
-      has_ts = true;
-    } else if (key == "last") {
-      auto p = read_price(v, key);
-      if (!p) return p.error();
-      q.last = *p;
-      has_last = true;
-    } else if (key == "volume") {
-      auto n = read_count(v, key);
-      if (!n) return n.error();
-      q.volume = *n;
-    } else {
-      std::optional<Price>* slot = key == "prev_close" ? &q.prev_close
-                                   : key == "open"     ? &q.open
-                                   : key == "high"     ? &q.high
-                                   : key == "low"      ? &q.low
-                                   : key == "bid"      ? &q.bid
-                                   : key == "ask"      ? &q.ask
-                                   : key == "turnover" ? &q.turnover
-                                                       : nullptr;
-      if (slot == nullptr) continue;  // optional extras (name, iopv …) are tolerated
-      auto p = read_price(v, key);
-      if (!p) return p.error();
-      *slot = *p;
+    std::optional<Price>* slot = nullptr;
+    switch (which) {
+      case QuoteField::Symbol: {
+        auto s = read_string(v, key);
+        if (!s) return s.error();
+        auto sym = Symbol::parse(*s);
+        if (!sym) return field_error(key, sym.error().message);
+        q.symbol = *sym;
+        has_symbol = true;
+        continue;
+      }
+      case QuoteField::Ts: {
+        auto ts = read_ts(v);
+        if (!ts) return ts.error();
+        q.ts = *ts;
+        has_ts = true;
+        continue;
+      }
+      case QuoteField::Last: {
+        auto p = read_price(v, key);
+        if (!p) return p.error();
+        q.last = *p;
+        has_last = true;
+        continue;
+      }
+      case QuoteField::Volume: {
+        auto n = read_count(v, key);
+        if (!n) return n.error();
+        q.volume = *n;
+        continue;
+      }
+      case QuoteField::PrevClose:
+        slot = &q.prev_close;
+        break;
+      case QuoteField::Open:
+        slot = &q.open;
+        break;
+      case QuoteField::High:
+        slot = &q.high;
+        break;
+      case QuoteField::Low:
+        slot = &q.low;
+        break;
+      case QuoteField::Bid:
+        slot = &q.bid;
+        break;
+      case QuoteField::Ask:
+        slot = &q.ask;
+        break;
+      case QuoteField::Turnover:
+        slot = &q.turnover;
+        break;
+      case QuoteField::Type:
+      case QuoteField::Other:
+        continue;  // optional extras (name, iopv …) are tolerated
     }
+    auto p = read_price(v, key);
+    if (!p) return p.error();
+    *slot = *p;
   }
   if (!has_symbol) return field_error("symbol", "missing");
   if (!has_ts) return field_error("ts", "missing");
