@@ -17,14 +17,13 @@ std::uint32_t detail::SymbolState::cursor_for(std::int64_t lookback_ms) {
 Engine::State::State(const InstrumentRegistry& r, const TradingCalendar& calendar) : registry(r), clock(calendar) {}
 
 std::uint32_t Engine::State::symbol_slot(const Symbol& s) {
-  auto it = symbol_index.find(s);
-  if (it != symbol_index.end()) return it->second;
+  if (const std::uint32_t found = symbol_index.find(s); found != detail::SymbolIndex::kAbsent) return found;
   const auto slot = static_cast<std::uint32_t>(symbols.size());
   detail::SymbolState st;
   st.symbol = s;
   st.instrument = registry.find(s);
   symbols.push_back(std::move(st));
-  symbol_index.emplace(s, slot);
+  symbol_index.insert(s, slot);
   return slot;
 }
 
@@ -161,12 +160,12 @@ void Engine::State::new_day(detail::SymbolState& st, Date day, const Quote& q) {
 void Engine::State::on_quote(const Quote& q) {
   ++stats.quotes;
   advance_to(q.ts);
-  const auto it = symbol_index.find(q.symbol);
-  if (it == symbol_index.end() || !rules) {
+  const std::uint32_t slot = symbol_index.find(q.symbol);
+  if (slot == detail::SymbolIndex::kAbsent || !rules) {
     ++stats.quotes_unwatched;
     return;
   }
-  detail::SymbolState& st = symbols[it->second];
+  detail::SymbolState& st = symbols[slot];
   if (st.watches.empty() && !st.is_benchmark) {
     ++stats.quotes_unwatched;
     return;

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "engine_state.hpp"
+#include "ratios.hpp"
 
 namespace lodestone::rules {
 
@@ -55,13 +56,14 @@ std::optional<std::int64_t> Engine::State::change_of(SymbolState& st, const Move
   }
   if (!ref.positive()) return std::nullopt;
   *from = ref;
-  return change_centipct(ref, st.last);
+  return detail::change_centipct(ref, st.last);
 }
 
 std::optional<MoveEvidence> Engine::State::day_evidence(const SymbolState& st) const {
   if (!st.prev_close || !st.prev_close->positive()) return std::nullopt;
-  return MoveEvidence{*st.prev_close,  st.last, change_centipct(*st.prev_close, st.last), "prev_close", std::nullopt,
-                      decimals_of(st), {}};
+  return MoveEvidence{
+      *st.prev_close,  st.last, detail::change_centipct(*st.prev_close, st.last), "prev_close", std::nullopt,
+      decimals_of(st), {}};
 }
 
 PathSource Engine::State::path_of(const SymbolState& st, std::int64_t from_clock) const {
@@ -211,9 +213,7 @@ void Engine::State::eval_volume(SymbolState& st, const Watch& w, const VolumeCon
   // the window starts at the open at the earliest (the opening auction's volume is not a spike).
   const bool window_in_today = now.clock - c.window_ms >= st.day_open_clock;
   if (window_in_today && span * 2 >= c.baseline_ms && in_baseline > 0 && in_window >= 0) {
-    const __int128 num = static_cast<__int128>(in_window) * span * 100;
-    const __int128 den = static_cast<__int128>(in_baseline) * c.window_ms;
-    ratio = static_cast<std::int64_t>(num / den);
+    ratio = detail::volume_ratio_hundredths(in_window, span, in_baseline, c.window_ms);
     holds = c.ratio.holds(*ratio);
   }
   if (!holds && !t.active) return;
@@ -221,9 +221,13 @@ void Engine::State::eval_volume(SymbolState& st, const Watch& w, const VolumeCon
   f.ts = st.last_ts;
   f.clock = st.last_clock;
   if (start.price.positive())
-    f.evidence = MoveEvidence{
-        start.price,     st.last, change_centipct(start.price, st.last), format_duration(c.window_ms), std::nullopt,
-        decimals_of(st), {}};
+    f.evidence = MoveEvidence{start.price,
+                              st.last,
+                              detail::change_centipct(start.price, st.last),
+                              format_duration(c.window_ms),
+                              std::nullopt,
+                              decimals_of(st),
+                              {}};
   f.path = path_of(st, now.clock - c.window_ms);
   f.facts.volume_ratio = ratio;
   set_condition(w.rule, w.track, holds, std::move(f));

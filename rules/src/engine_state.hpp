@@ -18,6 +18,7 @@
 #include "lodestone/rules/engine.hpp"
 #include "lodestone/rules/trading_clock.hpp"
 #include "price_series.hpp"
+#include "symbol_index.hpp"
 
 namespace lodestone::rules {
 namespace detail {
@@ -266,7 +267,7 @@ struct Engine::State {
   bool housekeeping_scheduled = false;
 
   std::vector<detail::SymbolState> symbols;
-  std::unordered_map<Symbol, std::uint32_t> symbol_index;
+  detail::SymbolIndex symbol_index;  // symbol -> index into `symbols`
 
   std::vector<detail::RuleState> rule_states;          // parallel to rules->rules
   std::vector<std::vector<std::uint32_t>> inhibitors;  // per rule: the rules that inhibit it
