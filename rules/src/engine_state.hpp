@@ -196,6 +196,7 @@ struct Engine::State {
   std::uint32_t symbol_slot(const Symbol& s);
   void rebuild_watches();
   void new_day(detail::SymbolState& st, Date day, const Quote& q);
+  void prefetch(const detail::SymbolState& st) const;
 
   // engine_conditions.cpp
   void evaluate(detail::SymbolState& st, const detail::Watch& w);

@@ -56,6 +56,17 @@ class PriceSeries {
     return at(pos);
   }
 
+  // Start loading what push() and at_or_before(…, cursor) will read (see Engine::State::prefetch).
+  void prefetch_push() const {
+    if (ring_.empty()) return;
+    __builtin_prefetch(&at(end_));
+    __builtin_prefetch(&at(first_ + 1));
+  }
+  void prefetch_at(std::uint64_t cursor) const {
+    if (ring_.empty()) return;
+    __builtin_prefetch(&at(cursor + 1));
+  }
+
   // The prices from the window's reference tick (the newest at or before `from_clock`) to the
   // newest, at most `max_points` of them spread evenly over the ticks, first and last kept.
   [[nodiscard]] PricePath path(std::int64_t from_clock, std::size_t max_points) const;
