@@ -109,7 +109,16 @@ simdjson::error_code read_key(od::field& field, std::string_view& key) {
   return field.unescaped_key().get(key);
 }
 
-Result<CanonicalEvent> parse_quote(od::object obj) {
+// The fields of an object still to be read, as a range-for walks them (the iterator with its
+// errors, and the end).
+struct Fields {
+  simdjson::simdjson_result<od::object_iterator> first;
+  simdjson::simdjson_result<od::object_iterator> last;
+  [[nodiscard]] simdjson::simdjson_result<od::object_iterator> begin() const { return first; }
+  [[nodiscard]] simdjson::simdjson_result<od::object_iterator> end() const { return last; }
+};
+
+Result<CanonicalEvent> parse_quote(const Fields& obj) {
   using detail::QuoteField;
   Quote q;
   bool has_symbol = false;
@@ -189,7 +198,7 @@ Result<CanonicalEvent> parse_quote(od::object obj) {
   return CanonicalEvent{q};
 }
 
-Result<CanonicalEvent> parse_news(od::object obj) {
+Result<CanonicalEvent> parse_news(const Fields& obj) {
   Headline h;
   bool has_ts = false;
   for (auto field : obj) {
@@ -307,15 +316,30 @@ Result<CanonicalEvent> CanonicalParser::parse_line(std::string_view line) {
   if (const auto e = doc.get_object().get(obj); e) {
     return make_error(e == simdjson::INCORRECT_TYPE ? "expected a JSON object" : "not JSON");
   }
-  // "type" decides the shape; find it first, then walk the fields once.
+  // "type" decides the shape. The writers put it first: then it is read in the same walk as the
+  // other fields. Anywhere else (or written with escapes, which a lookup does not match), it is
+  // looked up first and the fields walked from the start, as always.
   std::string_view type;
-  if (obj["type"].get_string().get(type)) return field_error("type", "missing (quote or news)");
-  bool non_empty = false;
-  if (obj.reset().get(non_empty)) return make_error("not JSON");
+  Fields fields{obj.begin(), obj.end()};
+  bool type_read = false;
+  if (fields.first != fields.last) {
+    od::field first;
+    if (!(*fields.first).get(first) && first.key().unsafe_is_equal("type") && !first.value().get_string().get(type)) {
+      ++fields.first;
+      type_read = true;
+    }
+  }
+  if (!type_read) {
+    bool non_empty = false;
+    (void)obj.reset().get(non_empty);  // back to the start, if the first field was looked at
+    if (obj["type"].get_string().get(type)) return field_error("type", "missing (quote or news)");
+    if (obj.reset().get(non_empty)) return make_error("not JSON");
+    fields = Fields{obj.begin(), obj.end()};
+  }
   if (type != "quote" && type != "news")
     return field_error("type", "unknown event type '" + std::string(type) + "' (quote or news)");
   // Constructed in place: a placeholder error to assign over cost a heap string per line.
-  Result<CanonicalEvent> out = type == "quote" ? parse_quote(obj) : parse_news(obj);
+  Result<CanonicalEvent> out = type == "quote" ? parse_quote(fields) : parse_news(fields);
   if (!out) return out;
   // On Demand validates lazily: make sure nothing after the object is garbage.
   const char* rest = nullptr;

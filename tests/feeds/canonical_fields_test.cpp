@@ -119,5 +119,50 @@ TEST(CanonicalFields, PricesPastTheFastPathReadAsBefore) {
   EXPECT_EQ(parser.last_reason(), "bad_price");
 }
 
+// "type" is read in the same walk as the other fields when it comes first; anywhere else it is
+// looked up first, as before, with the same answers and the same errors.
+TEST(CanonicalFields, TypeAnywhereAndItsErrors) {
+  CanonicalParser parser;
+  for (std::string_view line : {
+           R"({"type":"quote","symbol":"159713.SZ","ts":1770603303120,"last":1.234})",
+           R"({"symbol":"159713.SZ","ts":1770603303120,"type":"quote","last":1.234})",
+           R"({"symbol":"159713.SZ","ts":1770603303120,"last":1.234,"type":"quote"})",
+           R"({"type":"quote","type":"news","symbol":"159713.SZ","ts":1770603303120,"last":1.234})",
+       }) {
+    auto e = parser.parse(line);
+    ASSERT_TRUE(e.ok()) << line << ": " << e.error().message;
+    EXPECT_EQ(std::get<Quote>(*e).last.units(), 12'340) << line;
+  }
+  auto news = parser.parse(R"({"id":"n1","type":"news","ts":1770603303120,"title":"稀土"})");
+  ASSERT_TRUE(news.ok()) << news.error().message;
+  EXPECT_EQ(std::get<Headline>(*news).title, "稀土");
+  struct Case {
+    std::string_view line;
+    std::string_view message;
+    std::string_view reason;
+  };
+  for (const Case& c : {
+           Case{R"({})", "field 'type': missing (quote or news)", "bad_event"},
+           Case{R"({"symbol":"159713.SZ"})", "field 'type': missing (quote or news)", "bad_event"},
+           Case{R"({"type":1,"symbol":"159713.SZ"})", "field 'type': missing (quote or news)", "bad_event"},
+           Case{R"({"symbol":"159713.SZ","type":null})", "field 'type': missing (quote or news)", "bad_event"},
+           // A lookup matches keys as written: an escaped "type" is not found.
+           Case{R"({"\u0074ype":"quote","symbol":"159713.SZ","ts":1770603303120,"last":1.234})",
+                "field 'type': missing (quote or news)", "bad_event"},
+           Case{R"({"type":"tick","symbol":"159713.SZ"})", "field 'type': unknown event type 'tick' (quote or news)",
+                "bad_event"},
+           Case{R"({"last":1.234,"type":"tick"})", "field 'type': unknown event type 'tick' (quote or news)",
+                "bad_event"},
+           Case{R"({"type":"quote","symbol":"159713.SZ","ts":1770603303120})", "field 'last': missing",
+                "missing_field"},
+           Case{R"({"type":"quote","symbol":"159713.SZ","ts":1770603303120,"last":1.234} 1)", "not JSON", "bad_json"},
+       }) {
+    auto e = parser.parse(c.line);
+    ASSERT_FALSE(e.ok()) << c.line;
+    EXPECT_EQ(e.error().message, c.message) << c.line;
+    EXPECT_EQ(parser.last_reason(), c.reason) << c.line;
+  }
+}
+
 }  // namespace
 }  // namespace lodestone::feeds
