@@ -137,9 +137,13 @@ Result<CanonicalEvent> parse_quote(const Fields& obj) {
       case QuoteField::Symbol: {
         auto s = read_string(v, key);
         if (!s) return s.error();
-        auto sym = Symbol::parse(*s);
-        if (!sym) return field_error(key, sym.error().message);
-        q.symbol = *sym;
+        if (auto plain = detail::plain_symbol(*s)) {
+          q.symbol = *plain;
+        } else {
+          auto sym = Symbol::parse(*s);
+          if (!sym) return field_error(key, sym.error().message);
+          q.symbol = *sym;
+        }
         has_symbol = true;
         continue;
       }

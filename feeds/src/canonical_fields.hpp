@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "lodestone/core/price.hpp"
+#include "lodestone/core/symbol.hpp"
 
 namespace lodestone::feeds::detail {
 
@@ -86,6 +87,31 @@ inline std::optional<Price> plain_price(std::string_view s) {
   static_assert(Price::kScale == kFracScale[0]);
   const std::int64_t units = whole * Price::kScale + frac * kFracScale[frac_digits];
   return Price::from_units(negative ? -units : units);
+}
+
+// "600000.SH", "159713.SZ", "930598.CSI": six digits, a dot and the exchange as the writers
+// spell it. Gives the symbol Symbol::parse gives; nullopt for every other form (aliases, lower
+// case, XSHG, Eastmoney secids …), which Symbol::parse reads. Skips its upper-casing copy of the
+// suffix and its chain of compares.
+inline std::optional<Symbol> plain_symbol(std::string_view s) {
+  if (s.size() < 9 || s[6] != '.') return std::nullopt;
+  for (std::size_t i = 0; i < 6; ++i)
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+  const std::string_view suffix = s.substr(7);
+  Exchange exchange = Exchange::SH;
+  if (suffix == "SH")
+    exchange = Exchange::SH;
+  else if (suffix == "SZ")
+    exchange = Exchange::SZ;
+  else if (suffix == "BJ")
+    exchange = Exchange::BJ;
+  else if (suffix == "CSI")
+    exchange = Exchange::CSI;
+  else
+    return std::nullopt;
+  auto symbol = Symbol::make(s.substr(0, 6), exchange);
+  if (!symbol) return std::nullopt;
+  return *symbol;
 }
 
 }  // namespace lodestone::feeds::detail

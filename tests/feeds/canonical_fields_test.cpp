@@ -91,6 +91,21 @@ TEST(CanonicalFields, AgreesWithPriceParseOnRandomText) {
   EXPECT_GT(answered, 1'000);
 }
 
+TEST(CanonicalFields, PlainSymbolsAreWhatSymbolParseSays) {
+  for (std::string_view text : {"600000.SH", "159713.SZ", "430047.BJ", "930598.CSI", "000001.SZ", "999999.SH"}) {
+    auto fast = detail::plain_symbol(text);
+    auto slow = Symbol::parse(text);
+    ASSERT_TRUE(fast.has_value()) << text;
+    ASSERT_TRUE(slow.ok()) << text;
+    EXPECT_EQ(*fast, *slow) << text;
+  }
+  // Every other spelling is Symbol::parse's to read (or refuse).
+  for (std::string_view text :
+       {"", "600000", "sh600000", "600000.sh", "600000.SS", "600000.XSHG", "1.516150", "60000.SH", "6000000.SH",
+        "60000a.SH", "600000.SHX", "600000.", "600000.SH ", "600000.CS", "600000,SH", "600000.S"})
+    EXPECT_FALSE(detail::plain_symbol(text).has_value()) << text;
+}
+
 // Keys with escapes take simdjson's unescaping, as before: "l\u0061st" is "last".
 TEST(CanonicalFields, EscapedKeysStillNameTheirField) {
   CanonicalParser parser;
