@@ -95,7 +95,7 @@ struct Server::Impl {
   Impl& operator=(const Impl&) = delete;
 
   void accept() {
-    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    acceptor.async_accept(connection_executor(), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
       if (!ec) {
         admit(std::move(socket));
@@ -113,6 +113,11 @@ struct Server::Impl {
         if (!wait_ec && acceptor.is_open()) accept();
       });
     });
+  }
+
+  net::any_io_executor connection_executor() {
+    if (server.options_.io_threads == 1) return ioc.get_executor();
+    return net::make_strand(ioc);
   }
 
   void admit(tcp::socket socket) {

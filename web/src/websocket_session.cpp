@@ -47,7 +47,6 @@ WebSocketSession::WebSocketSession(tcp::socket&& socket, Board& board, std::shar
 WebSocketSession::~WebSocketSession() { hub_->leave(this); }
 
 void WebSocketSession::run(http::request<http::string_body> request) {
-  beast::get_lowest_layer(ws_).expires_never();
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::milliseconds(options_.ws_close_timeout_ms);  // also the close handshake
   timeouts.idle_timeout = std::chrono::milliseconds(options_.idle_timeout_ms);
@@ -57,7 +56,6 @@ void WebSocketSession::run(http::request<http::string_body> request) {
     res.set(http::field::server, "lodestone/" + version);
   }));
   ws_.read_message_max(options_.max_message_bytes);
-  ws_.auto_fragment(false);  // one frame per message (or batch): one gather write, not 4 KiB pieces
   batch_ = query_param(request.target(), "batch") == std::optional<std::string>("1");
   ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
 }
@@ -128,6 +126,7 @@ void WebSocketSession::handle(std::string_view text) {
     subscribed_all_ = sub->all;
     symbols_.clear();
     symbols_.insert(sub->symbols.begin(), sub->symbols.end());
+    wants_quotes_.store(subscribed_all_ || !symbols_.empty(), std::memory_order_relaxed);
     std::string snapshot = R"({"type":"snapshot","quotes":[)";
     bool first = true;
     std::uint64_t max_version = quotes_sent_version_;
@@ -149,7 +148,7 @@ void WebSocketSession::handle(std::string_view text) {
     std::uint64_t after = resume->after;
     const std::size_t reserve = options_.max_queue / 4;
     for (;;) {
-      const std::size_t used = queue_.size() + in_flight_.size() + reserve;
+      const std::size_t used = queue_.size() + in_flight_ + reserve;
       const std::size_t room = options_.max_queue > used ? options_.max_queue - used : 0;
       const std::size_t want = std::clamp<std::size_t>(room, 1, 500);
       auto range = api_.alerts_after(after, want);
@@ -177,7 +176,8 @@ void WebSocketSession::handle(std::string_view text) {
 }
 
 void WebSocketSession::notify_quotes() {
-  if (quotes_pending_.exchange(true)) return;
+  // A client watching only alerts and headlines costs nothing per quote.
+  if (!wants_quotes_.load(std::memory_order_relaxed) || quotes_pending_.exchange(true)) return;
   net::post(ws_.get_executor(), [self = shared_from_this()] {
     self->quotes_pending_.store(false);
     self->quotes_dirty_ = true;
@@ -303,59 +303,84 @@ void WebSocketSession::flush_quotes() {
   if (!queue_.empty()) write_next();
 }
 
+namespace {
+// Write buffers above this are given back once the queue is empty (an idle client's memory).
+constexpr std::size_t kKeptWriteBuffer = 16 * 1024;
+
+// A server's text frame header (RFC 6455 5.2: FIN, opcode 1, unmasked).
+void append_text_frame_header(std::string& out, std::size_t payload) {
+  out.push_back(static_cast<char>(0x81));
+  if (payload < 126) {
+    out.push_back(static_cast<char>(payload));
+  } else if (payload <= 0xffff) {
+    out.push_back(static_cast<char>(126));
+    out.push_back(static_cast<char>(payload >> 8));
+    out.push_back(static_cast<char>(payload & 0xff));
+  } else {
+    out.push_back(static_cast<char>(127));
+    for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((payload >> shift) & 0xff));
+  }
+}
+}  // namespace
+
 void WebSocketSession::write_next() {
   if (queue_.empty() || closing_) {
     writing_ = false;
     return;
   }
   writing_ = true;
-  in_flight_.clear();
-  out_buffers_.clear();
-  // A client that asked for batches gets everything waiting (up to a bound) in one frame:
-  // {"type":"batch","messages":[m1,m2,...]}, copied into one buffer (a few hundred KiB at most;
-  // a gather write of thousands of small buffers costs more in iovec walking than the copy).
-  // One write in flight, as Beast requires; one frame, one send, many messages.
-  constexpr std::size_t kMaxBatchMessages = 1024;
-  constexpr std::size_t kMaxBatchBytes = 256 * 1024;
+  in_flight_ = 0;
+  out_.clear();
+  // Everything waiting (up to a bound) goes out in one write: a client that is behind costs one
+  // send for many frames, not one per frame. Copied into one buffer: a gather write of thousands
+  // of small buffers costs more in iovec walking than the copy.
+  // A client that asked for batches gets them in one frame, {"type":"batch","messages":[...]}.
+  constexpr std::size_t kMaxMessages = 1024;
+  constexpr std::size_t kMaxBytes = 256 * 1024;
   if (batch_ && queue_.size() > 1) {
     batch_buffer_.clear();
     batch_buffer_ += R"({"type":"batch","messages":[)";
-    while (!queue_.empty() && in_flight_.size() < kMaxBatchMessages &&
-           (in_flight_.empty() || batch_buffer_.size() + queue_.front()->size() <= kMaxBatchBytes)) {
-      if (!in_flight_.empty()) batch_buffer_.push_back(',');
+    const auto first = queue_.front();
+    while (!queue_.empty() && in_flight_ < kMaxMessages &&
+           (in_flight_ == 0 || batch_buffer_.size() + queue_.front()->size() <= kMaxBytes)) {
+      if (in_flight_ != 0) batch_buffer_.push_back(',');
       batch_buffer_ += *queue_.front();
-      in_flight_.push_back(std::move(queue_.front()));
+      ++in_flight_;
       queue_.pop_front();
     }
     batch_buffer_ += "]}";
-    if (in_flight_.size() == 1) {  // one large message: no wrapper needed
-      out_buffers_.emplace_back(in_flight_.front()->data(), in_flight_.front()->size());
-    } else {
-      out_buffers_.emplace_back(batch_buffer_.data(), batch_buffer_.size());
-    }
+    const std::string& payload = in_flight_ == 1 ? *first : batch_buffer_;  // one large message: no wrapper
+    append_text_frame_header(out_, payload.size());
+    out_ += payload;
+    if (batch_buffer_.capacity() > kKeptWriteBuffer) std::string().swap(batch_buffer_);
   } else {
-    in_flight_.push_back(std::move(queue_.front()));
-    queue_.pop_front();
-    out_buffers_.emplace_back(in_flight_.front()->data(), in_flight_.front()->size());
+    while (!queue_.empty() && in_flight_ < kMaxMessages &&
+           (in_flight_ == 0 || out_.size() + queue_.front()->size() + 10 <= kMaxBytes)) {
+      append_text_frame_header(out_, queue_.front()->size());
+      out_ += *queue_.front();
+      ++in_flight_;
+      queue_.pop_front();
+    }
   }
   sync_depth();
-  ws_.text(true);
-  ws_.async_write(out_buffers_, beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+  ws_.next_layer().async_write_frames(net::buffer(out_), shared_from_this());
 }
 
-void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
+void WebSocketSession::frames_written(beast::error_code ec, std::size_t) {
   writing_ = false;
   if (ec) {
     closing_ = true;
     queue_.clear();
-    in_flight_.clear();
+    in_flight_ = 0;
     sync_depth();
     return;
   }
-  hub_->count_sent(in_flight_.size());
+  hub_->count_sent(in_flight_);
   last_send_ = std::chrono::steady_clock::now();
-  in_flight_.clear();
+  in_flight_ = 0;
   sync_depth();
+  // A burst may have grown the buffer; an idle client should not keep it.
+  if (out_.capacity() > kKeptWriteBuffer && queue_.empty()) std::string().swap(out_);
   if (!queue_.empty()) {
     write_next();
   } else if (quotes_dirty_) {
@@ -384,7 +409,7 @@ void WebSocketSession::arm_heartbeat() {
 void WebSocketSession::fail(std::uint16_t code, std::string reason) {
   if (closing_) return;
   closing_ = true;
-  // What is being written (in_flight_) must outlive its write; everything behind it is dropped.
+  // What is being written (out_) must outlive its write; everything behind it is dropped.
   queue_.clear();
   held_.clear();
   hold_timer_.cancel();

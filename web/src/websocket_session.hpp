@@ -1,6 +1,8 @@
 #pragma once
 // One browser's WebSocket: a strand, one write in flight, a bounded queue of alerts/headlines,
 // and quotes pulled from the Board when the queue is empty (so a slow client never gets stale prices).
+// Data frames are framed here and everything queued goes out in one write (FrameStream); Beast
+// reads, answers pings and closes.
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "connection_limiter.hpp"
+#include "frame_stream.hpp"
 #include "lodestone/core/symbol.hpp"
 #include "lodestone/net/net.hpp"
 #include "lodestone/web/api.hpp"
@@ -20,7 +23,7 @@
 
 namespace lodestone::web {
 
-class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
+class WebSocketSession final : public std::enable_shared_from_this<WebSocketSession>, public FrameStream::Writer {
  public:
   WebSocketSession(tcp::socket&& socket, Board& board, std::shared_ptr<Hub> hub, Api& api, const ServerOptions& options,
                    ConnectionLimiter::Slot slot = {});
@@ -44,28 +47,28 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   void enqueue(std::shared_ptr<const std::string> message);
   void flush_quotes();
   void write_next();
-  void on_write(beast::error_code ec, std::size_t bytes);
+  void frames_written(beast::error_code ec, std::size_t bytes) override;
   void arm_heartbeat();
   void fail(std::uint16_t code, std::string reason);
   bool take_message_token();  // the client message rate limit (a token bucket)
-  void sync_depth() { queued_.store(queue_.size() + in_flight_.size() + held_.size(), std::memory_order_relaxed); }
+  void sync_depth() { queued_.store(queue_.size() + in_flight_ + held_.size(), std::memory_order_relaxed); }
   void drain_inbox();
   // Live alerts: held back until the client's resume (or resume_grace), then in seq order, each
   // seq at most once (a replay may already have sent it).
   void deliver_live(std::shared_ptr<const std::string> message);
   void release_held();
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<FrameStream> ws_;
   Board& board_;
   std::shared_ptr<Hub> hub_;
   Api& api_;
   const ServerOptions& options_;
   beast::flat_buffer buffer_;
   std::deque<std::shared_ptr<const std::string>> queue_;  // waiting to be written
-  // Being written: one message, or (batch_) several in one "batch" frame, and their buffers.
-  std::vector<std::shared_ptr<const std::string>> in_flight_;
-  std::vector<net::const_buffer> out_buffers_;
-  std::string batch_buffer_;  // the batch frame being written
+  // Being written: the frames of in_flight_ messages (or, batch_, one "batch" frame holding them).
+  std::size_t in_flight_ = 0;
+  std::string out_;
+  std::string batch_buffer_;  // a batch frame's payload while it is built
   bool batch_ = false;        // the client asked for batches (?batch=1)
   // Messages from other threads (send), moved onto the strand by one post per burst.
   std::mutex inbox_mutex_;
@@ -76,6 +79,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   std::unordered_set<Symbol> symbols_;
   std::uint64_t quotes_sent_version_ = 0;
   std::atomic<bool> quotes_pending_{false};
+  std::atomic<bool> wants_quotes_{false};  // subscribed to any quote: only then do quote changes wake it
   bool quotes_dirty_ = false;
   std::chrono::steady_clock::time_point last_quote_flush_{};
   net::steady_timer quote_timer_;

@@ -222,6 +222,7 @@ Result<Config> read(const YAML::Node& root, const std::string& file) {
   if (root["threads"]) {
     LODESTONE_TRY(v, r.integer(root["threads"], "threads", 1, 64));
     c.threads = static_cast<int>(*v);
+    c.server.io_threads = c.threads;
   }
   if (root["log_level"]) {
     LODESTONE_TRY(v, r.string(root["log_level"], "log_level"));

@@ -28,6 +28,9 @@ struct ServerOptions {
   double client_message_burst = 50;          // ... and depth; over it the socket closes with 1008
   std::int64_t ws_close_timeout_ms = 5'000;  // WebSocket handshake and close handshake limit
   std::int64_t resume_grace_ms = 1'000;      // live alerts wait this long for a client's resume
+  // Threads running the io_context. With one, connections need no strand of their own (every
+  // handler already runs on that thread) and skip its cost on each handler; 0: unknown, strands.
+  int io_threads = 0;
   std::string version;
   std::string instance;
 };

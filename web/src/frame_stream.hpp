@@ -1,0 +1,187 @@
+#pragma once
+// The layer under a session's beast::websocket::stream: a TCP socket whose writes come from two
+// writers, Beast (the handshake answer, pongs, pings, the close frame) and the session (its data
+// frames, framed by the session and gathered into one buffer, so a client that is behind gets
+// many frames in one send instead of one send per frame — Beast writes one frame per call).
+//
+// Writes never interleave: each one is written whole before the next starts, and a write that
+// arrives while another is in flight waits for it. Beast writes each frame with one
+// net::async_write, which calls async_write_some once with the whole frame; completing that call
+// only when all of it is sent keeps every Beast frame in one piece. Once Beast has sent a close
+// frame, data frames are refused (RFC 6455 5.5.1: nothing may follow a close frame).
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/append.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "lodestone/net/net.hpp"
+
+namespace lodestone::web {
+
+class FrameStream {
+ public:
+  using executor_type = tcp::socket::executor_type;
+  using next_layer_type = tcp::socket;
+  using lowest_layer_type = tcp::socket::lowest_layer_type;
+
+  // Hears that its data frames were written (on the session's strand).
+  class Writer {
+   public:
+    virtual void frames_written(beast::error_code ec, std::size_t bytes) = 0;
+
+   protected:
+    ~Writer() = default;
+  };
+
+  explicit FrameStream(tcp::socket&& socket) : socket_(std::move(socket)) {}
+
+  executor_type get_executor() noexcept { return socket_.get_executor(); }
+  tcp::socket& next_layer() noexcept { return socket_; }
+  const tcp::socket& next_layer() const noexcept { return socket_; }
+  lowest_layer_type& lowest_layer() noexcept { return socket_.lowest_layer(); }
+
+  template <class MutableBufferSequence, class ReadToken>
+  auto async_read_some(const MutableBufferSequence& buffers, ReadToken&& token) {
+    return socket_.async_read_some(buffers, std::forward<ReadToken>(token));
+  }
+
+  // Beast's writes: completes when every byte is sent.
+  template <class ConstBufferSequence, class WriteToken>
+  auto async_write_some(const ConstBufferSequence& buffers, WriteToken&& token) {
+    return net::async_initiate<WriteToken, void(beast::error_code, std::size_t)>(
+        [this](auto handler, const ConstBufferSequence& b) {
+          BeastWrite w{{}, BeastHandler(std::move(handler))};
+          for (auto it = net::buffer_sequence_begin(b); it != net::buffer_sequence_end(b); ++it)
+            w.buffers.emplace_back(*it);
+          if (busy_) {
+            beast_waiting_ = std::move(w);
+          } else {
+            start_beast(std::move(w));
+          }
+        },
+        token, buffers);
+  }
+
+  // The session's data frames, already framed, in `buffer` (which must outlive the write); the
+  // writer is kept alive until it hears back. One at a time. After a close frame was sent the
+  // write is refused with operation_aborted.
+  void async_write_frames(net::const_buffer buffer, std::shared_ptr<Writer> writer) {
+    if (busy_) {
+      data_waiting_ = DataWrite{buffer, std::move(writer)};
+    } else {
+      start_data(DataWrite{buffer, std::move(writer)});
+    }
+  }
+
+ private:
+  using BeastHandler = net::any_completion_handler<void(beast::error_code, std::size_t)>;
+  struct BeastWrite {
+    std::vector<net::const_buffer> buffers;
+    BeastHandler handler;
+  };
+  struct DataWrite {
+    net::const_buffer buffer;
+    std::shared_ptr<Writer> writer;
+  };
+
+  // Held by the socket write in flight. A write asio destroys without running it (its io_context
+  // is going away) drops what waits behind it here: a waiting handler holds its session, which
+  // holds this stream, and that cycle would otherwise never be broken.
+  class InFlight {
+   public:
+    explicit InFlight(FrameStream* stream) : stream_(stream) {}
+    InFlight(InFlight&& other) noexcept : stream_(std::exchange(other.stream_, nullptr)) {}
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+    InFlight& operator=(InFlight&&) = delete;
+    ~InFlight() {
+      if (stream_) stream_->abandon();
+    }
+    FrameStream* release() { return std::exchange(stream_, nullptr); }
+
+   private:
+    FrameStream* stream_;
+  };
+  // Members are destroyed last to first: the guard goes first, while what keeps the stream alive
+  // (the session's handler, or the writer) is still there.
+  struct BeastDone {
+    BeastHandler handler;
+    InFlight guard;
+    void operator()(beast::error_code ec, std::size_t n) {
+      guard.release()->next();
+      // Through the handler's own executor, as asio requires (the session's strand, which this
+      // completion already runs on).
+      net::dispatch(net::append(std::move(handler), ec, n));
+    }
+  };
+  struct DataDone {
+    std::shared_ptr<Writer> writer;
+    InFlight guard;
+    void operator()(beast::error_code ec, std::size_t n) {
+      guard.release()->next();
+      writer->frames_written(ec, n);
+    }
+  };
+
+  void start_beast(BeastWrite w) {
+    if (!w.buffers.empty() && w.buffers.front().size() > 0 &&
+        *static_cast<const unsigned char*>(w.buffers.front().data()) == 0x88)
+      close_sent_ = true;  // FIN + opcode 8: a close frame (the handshake's answer starts with 'H')
+    busy_ = true;
+    net::async_write(socket_, std::move(w.buffers), BeastDone{std::move(w.handler), InFlight(this)});
+  }
+
+  void start_data(DataWrite w) {
+    if (close_sent_) {
+      net::post(socket_.get_executor(),
+                [writer = std::move(w.writer)] { writer->frames_written(net::error::operation_aborted, 0); });
+      return;
+    }
+    busy_ = true;
+    net::async_write(socket_, w.buffer, DataDone{std::move(w.writer), InFlight(this)});
+  }
+
+  // Beast's frame first: it may be the pong or the close the peer waits for.
+  void next() {
+    busy_ = false;
+    if (beast_waiting_) {
+      auto w = std::move(*beast_waiting_);
+      beast_waiting_.reset();
+      start_beast(std::move(w));
+    } else if (data_waiting_) {
+      auto w = std::move(*data_waiting_);
+      data_waiting_.reset();
+      start_data(std::move(w));
+    }
+  }
+
+  void abandon() {
+    busy_ = false;
+    std::optional<BeastWrite> beast = std::move(beast_waiting_);
+    std::optional<DataWrite> data = std::move(data_waiting_);
+    beast_waiting_.reset();
+    data_waiting_.reset();
+    // `beast` and `data` die here and may take the session, and this stream, with them.
+  }
+
+  tcp::socket socket_;
+  bool busy_ = false;
+  bool close_sent_ = false;
+  std::optional<BeastWrite> beast_waiting_;
+  std::optional<DataWrite> data_waiting_;
+};
+
+// Beast closes a WebSocket's connection through these (found by argument-dependent lookup).
+template <class TeardownHandler>
+void async_teardown(beast::role_type role, FrameStream& stream, TeardownHandler&& handler) {
+  websocket::async_teardown(role, stream.next_layer(), std::forward<TeardownHandler>(handler));
+}
+inline void teardown(beast::role_type role, FrameStream& stream, beast::error_code& ec) {
+  websocket::teardown(role, stream.next_layer(), ec);
+}
+
+}  // namespace lodestone::web
