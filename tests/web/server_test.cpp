@@ -42,6 +42,7 @@ class InProcessServer {
   InProcessServer(const InProcessServer&) = delete;
   InProcessServer& operator=(const InProcessServer&) = delete;
   web::Server& server() { return *server_; }
+  net::io_context& io() { return ioc_; }
   [[nodiscard]] std::uint16_t port() const { return port_; }
 
  private:
@@ -171,8 +172,10 @@ TEST(WebServer, RefusedConnectionsAndRequestsAreCountedByReason) {
 }
 
 // Fan-out of `messages` broadcasts to `clients` readers (batch or not): every reader gets every
-// message once, in order. Returns messages delivered per second over all readers.
-double fan_out(std::uint16_t port, web::Hub& hub, int clients, int messages, bool batch, std::string& problem) {
+// message once, in order. Broadcast from this thread, or (`io`) from a handler on the server's
+// I/O thread. Returns messages delivered per second over all readers.
+double fan_out(std::uint16_t port, web::Hub& hub, int clients, int messages, bool batch, std::string& problem,
+               net::io_context* io = nullptr) {
   std::vector<std::unique_ptr<RawWebSocket>> conns;
   for (int c = 0; c < clients; ++c) {
     conns.push_back(std::make_unique<RawWebSocket>(port, batch ? "/ws?batch=1" : "/ws"));
@@ -212,8 +215,15 @@ double fan_out(std::uint16_t port, web::Hub& hub, int clients, int messages, boo
       }
     });
   }
-  for (int i = 0; i < messages; ++i)
-    hub.broadcast(std::make_shared<const std::string>(R"({"type":"news","n":)" + std::to_string(i) + "}"));
+  const auto broadcast_all = [&hub, messages] {
+    for (int i = 0; i < messages; ++i)
+      hub.broadcast(std::make_shared<const std::string>(R"({"type":"news","n":)" + std::to_string(i) + "}"));
+  };
+  if (io) {
+    net::post(*io, broadcast_all);
+  } else {
+    broadcast_all();
+  }
   for (auto& t : readers) t.join();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (const auto& p : problems)
@@ -237,6 +247,27 @@ TEST(WebServer, BatchedAndPlainFanOutDeliverEverythingOnceInOrder) {
   std::cout << "fan-out, " << kClients << " clients x " << kMessages << " messages (ASan build): one frame each "
             << plain << " msg/s, batched " << batched << " msg/s\n";
   EXPECT_EQ(s.server().hub().messages_sent(), 2U * kClients * kMessages + 2U * kClients);  // + the hellos
+}
+
+// One I/O thread: a broadcast made on it is delivered to each session at once (no inbox, no
+// posted handler), and all 5,000 pile up in each queue while the broadcasting handler runs, so
+// they go out in gathered writes. Every reader still gets every message once and in order.
+TEST(WebServer, OnOneIoThreadBroadcastsFromItArriveOnceInOrder) {
+  web::ServerOptions options;
+  options.io_threads = 1;
+  options.max_queue = 1'000'000;
+  options.idle_timeout_ms = 600'000;
+  InProcessServer s(options);
+  constexpr int kClients = 20, kMessages = 5'000;
+  std::string problem;
+  (void)fan_out(s.port(), s.server().hub(), kClients, kMessages, false, problem, &s.io());
+  EXPECT_EQ(problem, "");
+  (void)fan_out(s.port(), s.server().hub(), kClients, kMessages, true, problem, &s.io());
+  EXPECT_EQ(problem, "");
+  // From another thread as well, through the inbox.
+  (void)fan_out(s.port(), s.server().hub(), kClients, kMessages, false, problem);
+  EXPECT_EQ(problem, "");
+  EXPECT_EQ(s.server().hub().messages_sent(), 3U * kClients * kMessages + 3U * kClients);
 }
 
 }  // namespace

@@ -62,6 +62,7 @@ void WebSocketSession::run(http::request<http::string_body> request) {
 
 void WebSocketSession::on_accept(beast::error_code ec) {
   if (ec) return;
+  if (options_.io_threads == 1) io_thread_ = std::this_thread::get_id();
   hub_->join(shared_from_this());
   enqueue(hello_message(options_, api_.last_alert_seq()));
   arm_heartbeat();
@@ -186,11 +187,20 @@ void WebSocketSession::notify_quotes() {
 }
 
 void WebSocketSession::send(std::shared_ptr<const std::string> message) {
+  // With one I/O thread, a caller on it cannot race the session's handlers: deliver now (a
+  // broadcast to 1,000 clients then costs no lock and no posted handler per client). io_thread_
+  // is set before the session joins the hub, which is what makes it visible to broadcasts.
+  if (io_thread_ != std::thread::id() && std::this_thread::get_id() == io_thread_) {
+    if (inbox_waiting_.load(std::memory_order_acquire)) drain_inbox();  // what came first goes first
+    deliver_live(std::move(message));
+    return;
+  }
   bool first = false;
   {
     std::lock_guard lock(inbox_mutex_);
     first = inbox_.empty();
     inbox_.push_back(std::move(message));
+    inbox_waiting_.store(true, std::memory_order_release);
   }
   // One post per burst, not one per message: a broadcast storm costs each session one handler.
   if (first) net::post(ws_.get_executor(), [self = shared_from_this()] { self->drain_inbox(); });
@@ -201,6 +211,7 @@ void WebSocketSession::drain_inbox() {
   {
     std::lock_guard lock(inbox_mutex_);
     messages.swap(inbox_);
+    inbox_waiting_.store(false, std::memory_order_relaxed);
   }
   for (auto& m : messages) deliver_live(std::move(m));
 }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -70,9 +71,13 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   std::string out_;
   std::string batch_buffer_;  // a batch frame's payload while it is built
   bool batch_ = false;        // the client asked for batches (?batch=1)
+  // The one I/O thread (options_.io_threads == 1), seen when the session started: a message
+  // broadcast on it is delivered at once, without the inbox's lock and posted handler.
+  std::thread::id io_thread_;
   // Messages from other threads (send), moved onto the strand by one post per burst.
   std::mutex inbox_mutex_;
   std::vector<std::shared_ptr<const std::string>> inbox_;
+  std::atomic<bool> inbox_waiting_{false};  // inbox_ holds something (read without the lock)
   bool writing_ = false;
   bool closing_ = false;
   bool subscribed_all_ = false;
