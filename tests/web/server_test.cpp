@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <iostream>
+#include <regex>
 #include <thread>
+#include <vector>
 
 #include "lodestone/testing/redis_server.hpp"  // eventually()
 #include "lodestone/testing/ws_client.hpp"
@@ -169,6 +171,66 @@ TEST(WebServer, RefusedConnectionsAndRequestsAreCountedByReason) {
   send_and_wait_closed(s.port(), "");
   EXPECT_EQ(stats.rejected_requests.get(RejectedRequest::Timeout), 1U);
   EXPECT_TRUE(eventually([&] { return s.server().connections() == 0; }));
+}
+
+// The status codes of the HTTP answers in `bytes`, in order.
+std::vector<int> statuses(const std::string& bytes) {
+  std::vector<int> out;
+  static const std::regex status_line(R"(HTTP/1\.1 (\d{3}) )");
+  for (auto it = std::sregex_iterator(bytes.begin(), bytes.end(), status_line); it != std::sregex_iterator(); ++it)
+    out.push_back(std::stoi((*it)[1]));
+  return out;
+}
+
+// Reads until `n` answers have arrived, the peer closes, or 5 s pass.
+std::string read_answers(RawSocket& s, std::size_t n) {
+  std::string bytes;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (statuses(bytes).size() < n && std::chrono::steady_clock::now() < deadline) {
+    auto more = s.read_some(std::chrono::milliseconds(200));
+    if (more.empty() && s.peer_closed()) break;
+    bytes += more;
+  }
+  return bytes;
+}
+
+// A client that pipelines gets every answer, in order, whether its requests arrive whole in one
+// read, split across reads, followed by a malformed one, or followed by a WebSocket upgrade.
+TEST(WebServer, PipelinedRequestsAreAnsweredInOrder) {
+  InProcessServer s(web::ServerOptions{});
+  {
+    RawSocket c(s.port());
+    const std::string fourth = get("/healthz");
+    ASSERT_TRUE(c.send_all(get("/healthz") + get("/nowhere") + get("/healthz") + fourth.substr(0, 20)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the fourth is whole only later
+    ASSERT_TRUE(c.send_all(fourth.substr(20)));
+    EXPECT_EQ(statuses(read_answers(c, 4)), (std::vector<int>{200, 404, 200, 200}));
+    // Still usable afterwards.
+    ASSERT_TRUE(c.send_all(get("/healthz")));
+    EXPECT_EQ(statuses(read_answers(c, 1)), (std::vector<int>{200}));
+  }
+  {
+    RawSocket c(s.port());
+    ASSERT_TRUE(c.send_all(get("/healthz") + get("/healthz") + "\x16\x03\x01 hello\r\n\r\n"));
+    EXPECT_EQ(statuses(read_answers(c, 3)), (std::vector<int>{200, 200, 400}));
+    EXPECT_TRUE(c.wait_closed(std::chrono::seconds(5)));
+  }
+  {
+    RawSocket c(s.port());
+    const std::string upgrade =
+        "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    ASSERT_TRUE(c.send_all(get("/healthz") + upgrade));
+    std::string bytes = read_answers(c, 2);
+    EXPECT_EQ(statuses(bytes), (std::vector<int>{200, 101}));
+    // Then the socket speaks WebSocket: the hello arrives as a text frame.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (bytes.find(R"({"type":"hello")") == std::string::npos && std::chrono::steady_clock::now() < deadline)
+      bytes += c.read_some(std::chrono::milliseconds(200));
+    EXPECT_NE(bytes.find(R"({"type":"hello")"), std::string::npos) << bytes;
+  }
+  const auto& rejected = s.server().stats().rejected_requests;
+  EXPECT_EQ(rejected.get(web::RejectedRequest::Malformed), 1U);
 }
 
 // Fan-out of `messages` broadcasts to `clients` readers (batch or not): every reader gets every

@@ -20,10 +20,14 @@ void HttpSession::run() {
   net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
 }
 
-void HttpSession::do_read() {
+void HttpSession::new_parser() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(ctx_.options.max_header_bytes));
   parser_->body_limit(ctx_.options.max_request_body);
+}
+
+void HttpSession::do_read() {
+  if (!std::exchange(parser_has_partial_, false)) new_parser();
   buffer_.max_size(ctx_.options.max_request_body + ctx_.options.max_header_bytes + 64 * 1024);
   // The whole request must arrive in time: a slow-drip client cannot hold a connection open.
   stream_.expires_after(std::chrono::milliseconds(ctx_.options.request_timeout_ms));
@@ -68,15 +72,77 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   if (ec && ec.category() == http::make_error_code(http::error::bad_target).category())
     return reject(RejectedRequest::Malformed, http::status::bad_request, "malformed request");
   if (ec) return;  // reset or closed by the peer
-  Request req = parser_->release();
-  if (spdlog::should_log(spdlog::level::debug))
-    spdlog::debug("http: {} {} {}", peer_, std::string_view(req.method_string()), loggable_target(req.target()));
-  if (websocket::is_upgrade(req)) {
-    upgrade(std::move(req));
-    return;
+  answer(parser_->release());
+}
+
+// Answers a request, and the requests after it that are already whole in the buffer, in this
+// same turn of the event loop: the events they carry then reach the pipeline back to back, and a
+// WebSocket client gets the messages they cause in one write instead of one write each (which is
+// what keeps a burst from a pipelining feed pusher from costing a send per message per client).
+void HttpSession::answer(Request&& first) {
+  constexpr std::size_t kMaxPerTurn = 1024;  // then the other connections get their turn
+  turn_bytes_ = 0;
+  std::optional<Request> req(std::move(first));
+  while (req) {
+    if (spdlog::should_log(spdlog::level::debug))
+      spdlog::debug("http: {} {} {}", peer_, std::string_view(req->method_string()), loggable_target(req->target()));
+    if (websocket::is_upgrade(*req)) {
+      if (answers_.empty()) return upgrade(std::move(*req));
+      held_upgrade_ = std::move(*req);  // after the answers ahead of it
+      break;
+    }
+    const bool keep_alive = req->keep_alive();
+    answers_.emplace_back(route(std::move(*req), ctx_), keep_alive);
+    if (!keep_alive || answers_.size() >= kMaxPerTurn) break;
+    req = take_buffered_request();
   }
-  const bool keep_alive = req.keep_alive();
-  beast::async_write(stream_, route(std::move(req), ctx_),
+  write_next_answer();
+}
+
+// The next request if the buffer holds all of it. Otherwise the parser keeps what there is and
+// the next read goes on from there; a request that fails to parse is reported after the answers
+// ahead of it.
+std::optional<Request> HttpSession::take_buffered_request() {
+  if (buffer_.size() == 0 && !read_available()) return std::nullopt;
+  new_parser();
+  beast::error_code ec;
+  while (!parser_->is_done()) {
+    const std::size_t used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == http::error::need_more || (!ec && used == 0)) {
+      if (read_available()) continue;
+      parser_has_partial_ = true;
+      return std::nullopt;
+    }
+    if (ec) {
+      buffered_error_ = ec;
+      return std::nullopt;
+    }
+  }
+  return parser_->release();
+}
+
+// What the socket already holds, without waiting (at most kMaxTurnBytes a turn): a client that
+// pipelines faster than it is served then has its backlog answered in one turn, and the messages
+// its events cause leave in one write per WebSocket client instead of one per event.
+bool HttpSession::read_available() {
+  constexpr std::size_t kMaxTurnBytes = 1024 * 1024;
+  constexpr std::size_t kChunk = 64 * 1024;
+  if (turn_bytes_ >= kMaxTurnBytes || buffer_.size() + kChunk > buffer_.max_size()) return false;
+  beast::error_code ec;
+  auto& socket = stream_.socket();
+  if (!socket.non_blocking()) socket.non_blocking(true, ec);
+  const std::size_t n = socket.read_some(buffer_.prepare(kChunk), ec);
+  if (ec) return false;  // would block, or the end: the next asynchronous read sees it
+  buffer_.commit(n);
+  turn_bytes_ += n;
+  return n > 0;
+}
+
+void HttpSession::write_next_answer() {
+  auto [message, keep_alive] = std::move(answers_.front());
+  answers_.pop_front();
+  beast::async_write(stream_, std::move(message),
                      beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
 }
 
@@ -105,6 +171,13 @@ void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     return;
   }
+  if (!answers_.empty()) return write_next_answer();
+  if (held_upgrade_) {
+    Request req = std::move(*held_upgrade_);
+    held_upgrade_.reset();
+    return answer(std::move(req));
+  }
+  if (buffered_error_) return on_read(std::exchange(buffered_error_, {}), 0);
   do_read();
 }
 

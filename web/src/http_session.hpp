@@ -1,8 +1,10 @@
 #pragma once
 // One HTTP connection: read a request (bounded in size and time), answer it, repeat; hand the
 // socket to a WebSocketSession on an allowed upgrade to /ws.
+#include <deque>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "connection_limiter.hpp"
 #include "lodestone/net/net.hpp"
@@ -20,7 +22,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
  private:
   void do_read();
+  void new_parser();
   void on_read(beast::error_code ec, std::size_t bytes);
+  void answer(Request&& req);
+  std::optional<Request> take_buffered_request();
+  bool read_available();
+  void write_next_answer();
   void on_write(bool keep_alive, beast::error_code ec, std::size_t bytes);
   void upgrade(Request&& req);
   void reject(RejectedRequest why, http::status status, std::string_view message);
@@ -32,6 +39,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   ConnectionLimiter::Slot slot_;  // released with the connection (or moved to the WebSocket)
   std::string peer_;              // for the debug access log
   std::optional<http::request_parser<http::string_body>> parser_;
+  // A client that pipelines (a feed pusher) may have several whole requests in the buffer: they
+  // are answered in one turn and their answers written in order from here.
+  std::deque<std::pair<http::message_generator, bool>> answers_;  // and whether to keep the connection
+  bool parser_has_partial_ = false;      // parser_ holds the start of the next request: read on into it
+  std::optional<Request> held_upgrade_;  // an upgrade behind pipelined requests waits for their answers
+  beast::error_code buffered_error_;     // a buffered request that failed to parse, reported in order
+  std::size_t turn_bytes_ = 0;           // read without waiting in this turn
 };
 
 }  // namespace lodestone::web

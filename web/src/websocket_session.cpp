@@ -275,7 +275,11 @@ void WebSocketSession::enqueue(std::shared_ptr<const std::string> message) {
   }
   queue_.push_back(std::move(message));
   sync_depth();
-  if (!writing_) write_next();
+  if (writing_) return;
+  // Started after what is already queued on the loop, not now: the rest of this burst (every
+  // event the pipeline runs in this turn) joins the same write instead of waiting for a second.
+  writing_ = true;
+  net::post(ws_.get_executor(), [self = shared_from_this()] { self->write_next(); });
 }
 
 bool WebSocketSession::take_message_token() {
