@@ -63,8 +63,27 @@ struct Written final : FrameStream::Writer {
   void frames_written(beast::error_code ec, std::size_t n) override { results.emplace_back(ec, n); }
 };
 
-// A server-side websocket over FrameStream (its handshake skipped: Beast only needs to be open
-// to ping and close) and a plain client socket.
+// The opening handshake done by hand, so Beast is open (to ping and close): a minimal upgrade
+// request from `client`, Beast's accept, and its 101 read back. Runs `io` as long as it needs.
+bool open_websocket(net::io_context& io, tcp::socket& client, websocket::stream<FrameStream>& server) {
+  const std::string upgrade =
+      "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  net::write(client, net::buffer(upgrade));
+  bool accepted = false;
+  server.async_accept([&](beast::error_code ec) { accepted = !ec; });
+  for (int i = 0; i < 500 && !accepted; ++i) {
+    io.restart();
+    io.run_for(std::chrono::milliseconds(10));
+  }
+  if (!accepted) return false;
+  beast::flat_buffer answer;
+  http::response<http::empty_body> res;
+  http::read(client, answer, res);
+  return res.result() == http::status::switching_protocols;
+}
+
+// A server-side websocket over FrameStream and a plain client socket.
 struct Pair {
   net::io_context io;
   tcp::socket client{io};
@@ -88,19 +107,7 @@ struct Pair {
 
 TEST(FrameStream, ABeastFrameWaitsForADataWriteInFlightAndNeitherIsCut) {
   Pair p;
-  // Handshake done by hand so Beast is open: a minimal upgrade request and Beast's answer.
-  const std::string upgrade =
-      "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-  net::write(p.client, net::buffer(upgrade));
-  bool accepted = false;
-  p.server->async_accept([&](beast::error_code ec) { accepted = !ec; });
-  p.run_until([&] { return accepted; });
-  ASSERT_TRUE(accepted);
-  beast::flat_buffer answer;
-  http::response<http::empty_body> res;
-  http::read(p.client, answer, res);
-  ASSERT_EQ(res.result(), http::status::switching_protocols);
+  ASSERT_TRUE(open_websocket(p.io, p.client, *p.server));
 
   // 8 MiB of data frames: more than loopback buffers hold while the client is not reading, so the
   // write is still in flight when Beast's ping is asked for.
@@ -143,17 +150,7 @@ TEST(FrameStream, ABeastFrameWaitsForADataWriteInFlightAndNeitherIsCut) {
 
 TEST(FrameStream, NoDataFrameFollowsACloseFrame) {
   Pair p;
-  const std::string upgrade =
-      "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-  net::write(p.client, net::buffer(upgrade));
-  bool accepted = false;
-  p.server->async_accept([&](beast::error_code ec) { accepted = !ec; });
-  p.run_until([&] { return accepted; });
-  ASSERT_TRUE(accepted);
-  beast::flat_buffer answer;
-  http::response<http::empty_body> res;
-  http::read(p.client, answer, res);
+  ASSERT_TRUE(open_websocket(p.io, p.client, *p.server));
 
   const std::string before = text_frame("before");
   const std::string after = text_frame("after");
@@ -198,14 +195,7 @@ TEST(FrameStream, AWriteThatNeverRunsReleasesWhatWaitsBehindIt) {
     client.connect(acceptor.local_endpoint());
     auto owner = std::make_shared<Owner>(acceptor.accept());
     watch = owner;
-    const std::string upgrade =
-        "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-    net::write(client, net::buffer(upgrade));
-    bool accepted = false;
-    owner->ws.async_accept([&accepted, owner](beast::error_code ec) { accepted = !ec; });
-    for (int i = 0; i < 100 && !accepted; ++i) io.run_for(std::chrono::milliseconds(10));
-    ASSERT_TRUE(accepted);
+    ASSERT_TRUE(open_websocket(io, client, owner->ws));
     // A data write that cannot finish (the client never reads), and Beast's ping behind it.
     static const std::string frames = text_frame(std::string(8 * 1024 * 1024, 'x'));
     owner->ws.next_layer().async_write_frames(net::buffer(frames), owner);
