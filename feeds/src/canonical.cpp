@@ -342,7 +342,7 @@ Result<CanonicalEvent> CanonicalParser::parse_line(std::string_view line) {
   }
   if (type != "quote" && type != "news")
     return field_error("type", "unknown event type '" + std::string(type) + "' (quote or news)");
-  // Constructed in place: a placeholder error to assign over cost a heap string per line.
+  // Constructed in place: a default error built first and assigned over cost a heap string per line.
   Result<CanonicalEvent> out = type == "quote" ? parse_quote(fields) : parse_news(fields);
   if (!out) return out;
   // On Demand validates lazily: make sure nothing after the object is garbage.
