@@ -1,42 +1,27 @@
 // An injected headline plus a move makes the rule engine fire, and the alert reaches the panel
 // within a second; its evidence opens and it can be acknowledged with a comment.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { cspViolations, openBrowser, openPage, waitForState } from './support/browser.mjs';
-import { Daemon, readTape, speedFor, tinyTape } from './support/daemon.mjs';
+import { boardSuite } from './support/board_suite.mjs';
+import { cspViolations, openPage, waitForState } from './support/browser.mjs';
 import { PROBE_SYMBOL, probeRules, probeScenario } from './support/probe.mjs';
 
+// The tape plays out in about a second; the injected events then continue its day (the page waits
+// 2 s after going live, so the injected quotes are the newest).
 const TOKEN = 'browser-test-token-alert';
-const tape = readTape(tinyTape());
-// The tape plays out in about a second; the injected events then continue its day.
-const daemon = new Daemon({
-  tape: tinyTape(),
-  speed: speedFor(tape, 1),
+const suite = boardSuite({
+  seconds: 1,
   token: TOKEN,
   args: ['--rules', probeRules(), '--no-loop'],
+  settleMs: 2000,
 });
-let browser;
-let session;
+const { daemon } = suite;
 const scenario = probeScenario('14:26');
 const ROW = `#alert-list li.alert[data-symbol="${PROBE_SYMBOL}"]`;
 
-before(async () => {
-  await daemon.start();
-  browser = await openBrowser();
-  session = await openPage(browser.context, `${daemon.url}/`);
-  await waitForState(session.page, 'live', 15000);
-  // Let the short tape finish so the injected quotes are the newest.
-  await session.page.waitForTimeout(2000);
-}, { timeout: 60000 });
-
-after(async () => {
-  await browser?.close();
-  await daemon.cleanup();
-}, { timeout: 30000 });
-
 test('a headline plus a move shows an alert in the panel within one second', { timeout: 30000 }, async () => {
-  const { page } = session;
+  const { page } = suite.session;
   // Synthetic: 159713.SZ climbs from 1.490 to 1.525 (+2.3%) in two minutes after the headline.
   const sent = Date.now();
   await daemon.ingest(scenario.events);
@@ -50,7 +35,7 @@ test('a headline plus a move shows an alert in the panel within one second', { t
 });
 
 test('the evidence opens with the headline and the move', { timeout: 15000 }, async () => {
-  const { page } = session;
+  const { page } = suite.session;
   const item = await page.waitForSelector(ROW, { timeout: 5000 });
   await item.$eval('.evidence-toggle', (b) => b.click());
   const evidence = await item.waitForSelector('.evidence-body', { state: 'visible', timeout: 2000 });
@@ -61,7 +46,7 @@ test('the evidence opens with the headline and the move', { timeout: 15000 }, as
 });
 
 test('acknowledging with a comment posts it with the token and shows it', { timeout: 20000 }, async () => {
-  const { page, problems } = session;
+  const { page, problems } = suite.session;
   await page.click('#open-settings');
   await page.fill('#set-token', TOKEN);
   await page.click('#settings-form button[value="save"]');
@@ -84,7 +69,7 @@ test('acknowledging with a comment posts it with the token and shows it', { time
 });
 
 test('another trader opening the board sees the acknowledgement', { timeout: 20000 }, async () => {
-  const other = await openPage(browser.context, `${daemon.url}/`);
+  const other = await openPage(suite.browser.context, `${daemon.url}/`);
   await waitForState(other.page, 'live', 15000);
   const item = await other.page.waitForSelector(ROW, { timeout: 5000 });
   await item.waitForSelector('.ack-mark', { timeout: 5000 });

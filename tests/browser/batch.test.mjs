@@ -1,31 +1,16 @@
 // Batches (web/PROTOCOL.md): the page asks for them with ?batch=1; a burst of headlines arrives as
 // "batch" frames and every headline still shows, in order, exactly once.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { cspViolations, openBrowser, openPage, waitForState } from './support/browser.mjs';
-import { Daemon, readTape, speedFor, tinyTape } from './support/daemon.mjs';
+import { boardSuite } from './support/board_suite.mjs';
+import { cspViolations } from './support/browser.mjs';
 
-const TOKEN = 'browser-test-token-batch';
-const tape = readTape(tinyTape());
-const daemon = new Daemon({ tape: tinyTape(), speed: speedFor(tape, 5), token: TOKEN });
-let browser;
-let session;
-
-before(async () => {
-  await daemon.start();
-  browser = await openBrowser();
-  session = await openPage(browser.context, `${daemon.url}/`);
-  await waitForState(session.page, 'live', 15000);
-}, { timeout: 60000 });
-
-after(async () => {
-  await browser?.close();
-  await daemon.cleanup();
-}, { timeout: 30000 });
+const suite = boardSuite({ seconds: 5, token: 'browser-test-token-batch' });
+const { daemon } = suite;
 
 test('a burst of 300 headlines arrives in batch frames and every one is shown once', { timeout: 60000 }, async () => {
-  const { page, problems } = session;
+  const { page, problems } = suite.session;
   // A second socket, opened by hand in the page, counts the frames the server sends.
   await page.evaluate(() => {
     window.__frames = { batch: 0, single: 0, inBatches: 0, news: [] };

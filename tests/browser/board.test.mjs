@@ -1,44 +1,23 @@
 // The page as the real daemon serves it: loads cleanly under the strict CSP, and the board follows the tape.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import {
-  STRICT_CSP,
-  cellText,
-  cspLooserThanStrict,
-  cspViolations,
-  openBrowser,
-  openPage,
-  waitForState,
-} from './support/browser.mjs';
-import { Daemon, readTape, speedFor, tinyTape } from './support/daemon.mjs';
+import { boardSuite } from './support/board_suite.mjs';
+import { STRICT_CSP, cellText, cspLooserThanStrict, cspViolations, waitForState } from './support/browser.mjs';
 
-const tape = readTape(tinyTape());
-const quotes = tape.filter((e) => e.type === 'quote');
 // The tape plays for about 25 s, long enough to watch prices move after the page has loaded.
-const daemon = new Daemon({ tape: tinyTape(), speed: speedFor(tape, 25) });
-let browser;
-let session;
-
-before(async () => {
-  await daemon.start();
-  browser = await openBrowser();
-  session = await openPage(browser.context, `${daemon.url}/`);
-}, { timeout: 60000 });
-
-after(async () => {
-  await browser?.close();
-  await daemon.cleanup();
-}, { timeout: 30000 });
+const suite = boardSuite({ seconds: 25, waitLive: false });
+const { tape } = suite;
+const quotes = tape.filter((e) => e.type === 'quote');
 
 test('the daemon serves the page with a Content-Security-Policy at least as strict as the page needs', () => {
-  assert.equal(session.response.status(), 200);
-  const csp = session.response.headers()['content-security-policy'];
+  assert.equal(suite.session.response.status(), 200);
+  const csp = suite.session.response.headers()['content-security-policy'];
   assert.deepEqual(cspLooserThanStrict(csp), [], `served CSP: ${csp ?? '(none)'}; needed at least ${STRICT_CSP}`);
 });
 
 test('the page goes live and the board fills from the snapshot', { timeout: 30000 }, async () => {
-  const { page } = session;
+  const { page } = suite.session;
   await waitForState(page, 'live', 15000);
   const symbols = [...new Set(quotes.map((q) => q.symbol))];
   for (const symbol of symbols) {
@@ -49,7 +28,7 @@ test('the page goes live and the board fills from the snapshot', { timeout: 3000
 });
 
 test('a last price moves to a value from the tape, padded to the tick', { timeout: 40000 }, async () => {
-  const { page } = session;
+  const { page } = suite.session;
   // The symbol whose last price changes most often on the tape, and every text it may show.
   const bySymbol = new Map();
   for (const q of quotes) {
@@ -90,7 +69,7 @@ test('a last price moves to a value from the tape, padded to the tick', { timeou
 });
 
 test('a stock at its limit-up price carries the 涨停 badge', { timeout: 15000 }, async () => {
-  const { page } = session;
+  const { page } = suite.session;
   // 600392.SH sits at 22.01 on the tape, its 10% limit over 20.01.
   const atLimit = quotes.find((q) => q.symbol === '600392.SH');
   if (!atLimit) return;
@@ -101,7 +80,7 @@ test('a stock at its limit-up price carries the 涨停 badge', { timeout: 15000 
 });
 
 test('sorting by change % orders the rows', { timeout: 15000 }, async () => {
-  const { page } = session;
+  const { page } = suite.session;
   await page.click('#board-table th[data-col="pct"] button');
   await page.click('#board-table th[data-col="pct"] button');
   const ascending = await page.$eval('#board-table th[data-col="pct"]', (th) => th.getAttribute('aria-sort'));
@@ -113,7 +92,7 @@ test('sorting by change % orders the rows', { timeout: 15000 }, async () => {
 });
 
 test('no console errors, page errors or CSP violations', { timeout: 10000 }, async () => {
-  const { page, problems } = session;
+  const { page, problems } = suite.session;
   // Let the chart, sparklines and a few quote batches run before judging.
   await page.waitForTimeout(1500);
   const csp = await cspViolations(page);

@@ -1,33 +1,18 @@
 // Headlines are feed text: markup in them must show as characters and never run.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { cspViolations, openBrowser, openPage, waitForState } from './support/browser.mjs';
-import { Daemon, readTape, speedFor, tinyTape } from './support/daemon.mjs';
+import { boardSuite } from './support/board_suite.mjs';
+import { cspViolations } from './support/browser.mjs';
 
-const TOKEN = 'browser-test-token-xss';
-const tape = readTape(tinyTape());
-const daemon = new Daemon({ tape: tinyTape(), speed: speedFor(tape, 5), token: TOKEN });
-let browser;
-let session;
+const suite = boardSuite({ seconds: 5, token: 'browser-test-token-xss' });
+const { daemon } = suite;
 
 const SCRIPT_TITLE = '稀土 probe <script>window.__pwned = "script"</script> 出口管制';
 const IMG_TITLE = 'probe <img src=x onerror="window.__pwned = \'img\'"> & <b>bold</b> 稀土';
 
-before(async () => {
-  await daemon.start();
-  browser = await openBrowser();
-  session = await openPage(browser.context, `${daemon.url}/`);
-  await waitForState(session.page, 'live', 15000);
-}, { timeout: 60000 });
-
-after(async () => {
-  await browser?.close();
-  await daemon.cleanup();
-}, { timeout: 30000 });
-
 test('headlines with <script> and <img onerror> render as literal text', { timeout: 30000 }, async () => {
-  const { page, problems } = session;
+  const { page, problems } = suite.session;
   await daemon.ingest([
     {
       type: 'news',
