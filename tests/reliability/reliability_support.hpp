@@ -16,23 +16,13 @@
 #include <vector>
 
 #include "lodestone/testing/daemon_process.hpp"
+#include "lodestone/testing/policy_rules.hpp"
 #include "lodestone/testing/redis_server.hpp"  // eventually()
 #include "lodestone/testing/ws_client.hpp"
 
 namespace lodestone::testing::reliability {
 
 inline const std::string kToken = "reliability-token-5f0c9e";
-
-// Rules that fire one alert per headline containing 出口管制 (strictly increasing seq).
-inline const char* kPolicyRules = R"(keywords:
-  export_control: ["出口管制"]
-rules:
-  - name: policy-news
-    severity: info
-    headline: { keywords: [export_control] }
-    session: any
-    message: "{headline}"
-)";
 
 inline std::string temp_file(const std::string& text) {
   char path[] = "/tmp/lodestone-rel-XXXXXX";

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "lodestone/testing/daemon_process.hpp"
+#include "lodestone/testing/policy_rules.hpp"
 #include "lodestone/testing/ws_client.hpp"
 
 namespace lodestone::testing {
@@ -54,17 +55,6 @@ class Protocol : public ::testing::Test {
   std::unique_ptr<DaemonProcess> daemon_;
   std::string config_;
 };
-
-// Alerts with strictly increasing seq: each headline naming export controls fires one.
-const char* kPolicyRules = R"(keywords:
-  export_control: ["出口管制"]
-rules:
-  - name: policy-news
-    severity: info
-    headline: { keywords: [export_control] }
-    session: any
-    message: "{headline}"
-)";
 
 // Stamped now: the daemon runs on the wall clock without a tape, and these must not resolve
 // (policy news ends after 30 minutes) while the test runs.
