@@ -79,9 +79,12 @@ def log(msg):
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
+LODESTONE_CONFIG = os.path.join(ROOT, "bench", "lodestone-bench.yaml")
+
+
 def server_cmd(name, port_file):
     if name in ("lodestone", "lodestone+nodelay", "lodestone+batch"):
-        return [DAEMON, "serve", "--config", os.path.join(ROOT, "bench", "lodestone-bench.yaml"), "--listen",
+        return [DAEMON, "serve", "--config", LODESTONE_CONFIG, "--listen",
                 "127.0.0.1:0", "--port-file", port_file, "--no-tape", "--log-level", "warn"]
     if name == "ws":
         return ["node", os.path.join(PEERS, "ws-server.mjs"), "--listen", "127.0.0.1:0", "--token", TOKEN,
@@ -254,6 +257,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="short runs, K = 1, 100, 1000 (about 4 minutes)")
     ap.add_argument("--ks", default=None, help="client counts for the latency scenario (default 1,100,1000,5000)")
     ap.add_argument("--servers", default="lodestone,ws,bun")
+    ap.add_argument("--lodestone-config", default=None,
+                    help="the daemon's configuration (default bench/lodestone-bench.yaml), to compare settings")
     ap.add_argument("--quote-rate", type=float, default=49_950)
     ap.add_argument("--news-rate", type=float, default=50)
     ap.add_argument("--no-perf", action="store_true")
@@ -265,6 +270,9 @@ def main():
     ap.add_argument("--micro", default=os.path.join(REL, "bench-results"), help="Google Benchmark JSON folder")
     ap.add_argument("--from-json", default=None, help="only re-render the Markdown from an earlier JSON result")
     a = ap.parse_args()
+    if a.lodestone_config:
+        global LODESTONE_CONFIG
+        LODESTONE_CONFIG = os.path.abspath(a.lodestone_config)
     if a.from_json:
         with open(a.from_json) as f:
             res = json.load(f)

@@ -95,6 +95,22 @@ TEST(Config, WebSocketAbuseLimitsAreConfigurable) {
             "lodestone.yaml:2:24: client_message_rate must be between 1 and 100000");
 }
 
+TEST(Config, SendBufferBoundsWhatAStalledReaderHoldsInTheKernel) {
+  auto d = parse_config("tape: off\n", "x.yaml");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->server.send_buffer_bytes, web::kDefaultSendBuffer);
+  auto c = parse_config("websocket: {send_buffer: 64KiB}\n", "x.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->server.send_buffer_bytes, 64U * 1024);
+  auto kernel = parse_config("websocket: {send_buffer: 0}\n", "x.yaml");
+  ASSERT_TRUE(kernel.ok()) << kernel.error().message;
+  EXPECT_EQ(kernel->server.send_buffer_bytes, 0U);
+  EXPECT_EQ(error_of("websocket:\n  send_buffer: 1KiB\n"),
+            "lodestone.yaml:2:16: send_buffer must be 0 (the kernel decides) or between 4KiB and 64MiB");
+  EXPECT_EQ(error_of("websocket:\n  send_buffer: 1GiB\n"),
+            "lodestone.yaml:2:16: send_buffer: unit must be B, KiB or MiB");
+}
+
 // ---- redis: (the string form and the map form) ----
 
 TEST(Config, RedisAsAStringIsTheUrlWithDefaultSizes) {

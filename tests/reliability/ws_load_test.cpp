@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <iostream>
+#include <limits>
 #include <mutex>
 
 #include "reliability_support.hpp"
@@ -66,25 +67,44 @@ std::vector<std::uint64_t> resume(std::uint16_t port, std::uint64_t after, std::
 
 // ---- L1: one client stops reading while twenty others read; an alert burst ----
 
-TEST(WsLoad, L1_AStalledReaderIsClosedWith4001OthersGetEverythingAndResumeLosesNothing) {
-  // The queue holds a whole resume (1000 alerts) but not what the stalled client misses (a
-  // news message and an alert per headline, 2000, less what its socket buffers take).
+// What a stalled reader takes before it is cut off: its own receive buffer (the client machine's
+// memory, and its choice), this host's send buffer for it (websocket.send_buffer, which Linux
+// doubles), the write in progress (at most 256 KiB gathered), then max_queue messages and 4001.
+// The test sets the server's part and reads the client's back, so the cut comes where Lodestone
+// says on any kernel, whatever net.ipv4.tcp_rmem and tcp_wmem allow autotuning to grow to.
+constexpr std::size_t kSendBuffer = 256 * 1024;
+constexpr std::size_t kGatheredWrite = 256 * 1024;
+constexpr std::size_t kBody = 8000;  // each headline's body; its news message carries it
+
+void a_stalled_reader_is_cut_off(int receive_buffer, std::size_t max_queue) {
   // The raw clients never answer keep-alive pings: a long idle timeout keeps them for the test.
-  Daemon daemon("websocket: {max_queue: 1024, idle_timeout: 10min}\n", /*with_rules=*/true);
+  Daemon daemon("websocket: {max_queue: " + std::to_string(max_queue) +
+                    ", send_buffer: " + std::to_string(kSendBuffer) + ", idle_timeout: 10min}\n",
+                /*with_rules=*/true);
   constexpr int kFast = 20;
-  constexpr int kAlerts = 1000;
   constexpr int kBatch = 50;
   using Clock = std::chrono::steady_clock;
 
-  auto slow = open_ws(daemon.port());
+  auto slow = std::make_unique<RawWebSocket>(daemon.port(), "/ws", "", "", std::chrono::seconds(5), receive_buffer);
+  ASSERT_EQ(slow->status(), 101U);
   ASSERT_TRUE(slow->read_frame().has_value());  // hello, then it never reads again until the end
+  // At most this many bytes reach the stalled client (or wait for it) outside its queue. Its
+  // receive buffer is read back as the kernel has it now (autotuning may have grown it).
+  const auto outside_queue = [&] {
+    return static_cast<std::size_t>(slow->socket().receive_buffer()) + 2 * kSendBuffer + kGatheredWrite;
+  };
+  // Each headline sends the stalled client at least its body, and a full queue holds at most
+  // max_queue news messages: twice what must be sent before the cut bounds the burst.
+  const auto most_headlines = [&] { return 2 * (outside_queue() + max_queue * (kBody + 512)) / kBody; };
 
   std::vector<std::unique_ptr<RawWebSocket>> fast;
   for (int i = 0; i < kFast; ++i) {
     fast.push_back(open_ws(daemon.port()));
     ASSERT_TRUE(fast.back()->read_frame().has_value());
   }
-  std::vector<Clock::time_point> batch_sent(kAlerts / kBatch + 1);
+  const std::size_t most_batches = most_headlines() / kBatch + 2;
+  std::vector<Clock::time_point> batch_sent(4 * most_batches);  // room if the receive buffer grows
+  std::atomic<int> total{std::numeric_limits<int>::max()};      // the alerts sent, once the burst ends
   std::mutex latency_mutex;
   std::vector<double> latencies_ms;
   std::vector<std::atomic<int>> received(kFast);
@@ -93,15 +113,18 @@ TEST(WsLoad, L1_AStalledReaderIsClosedWith4001OthersGetEverythingAndResumeLosesN
   std::vector<std::thread> readers;
   for (int c = 0; c < kFast; ++c) {
     readers.emplace_back([&, c] {
-      const auto deadline = Clock::now() + std::chrono::seconds(90);
+      const auto deadline = Clock::now() + std::chrono::seconds(240);
+      auto last_frame = Clock::now();
       std::vector<double> mine;
-      while (received[c] < kAlerts && Clock::now() < deadline) {
-        auto f = fast[c]->read_frame(std::chrono::seconds(20));
+      while (received[c] < total.load() && Clock::now() < deadline) {
+        auto f = fast[c]->read_frame(std::chrono::milliseconds(200));
         if (!f) {
-          problems[c] = "stream ended after " + std::to_string(received[c]) + " alerts";
+          if (!fast[c]->socket().peer_closed() && Clock::now() - last_frame < std::chrono::seconds(20)) continue;
+          problems[c] = "stream ended or stalled after " + std::to_string(received[c]) + " alerts";
           failed[c] = true;
           break;
         }
+        last_frame = Clock::now();
         if (f->opcode != kText || !is_alert(f->payload)) continue;
         const auto seq = seq_of(f->payload);
         if (seq != static_cast<std::uint64_t>(received[c] + 1)) {
@@ -117,39 +140,48 @@ TEST(WsLoad, L1_AStalledReaderIsClosedWith4001OthersGetEverythingAndResumeLosesN
       latencies_ms.insert(latencies_ms.end(), mine.begin(), mine.end());
     });
   }
-  // Headlines with 8 KB bodies fill the stalled client's socket buffers, then its queue.
+  // Headlines with 8 KB bodies fill the stalled client's buffers, then its queue, until the
+  // server cuts it off; the fast readers get every one.
   unsigned ingest_status = 200;
-  for (int b = 0; b < kAlerts / kBatch && ingest_status == 200; ++b) {
+  int sent = 0;
+  bool cut = false;
+  while (!cut && ingest_status == 200 && static_cast<std::size_t>(sent) < most_headlines() &&
+         static_cast<std::size_t>(sent / kBatch) < batch_sent.size()) {
     std::string batch;
-    for (int i = b * kBatch; i < (b + 1) * kBatch; ++i) batch += policy_headline(i, 8000) + "\n";
-    batch_sent[b] = Clock::now();
+    for (int i = sent; i < sent + kBatch; ++i) batch += policy_headline(i, kBody) + "\n";
+    batch_sent[static_cast<std::size_t>(sent / kBatch)] = Clock::now();
     ingest_status = http_request(daemon.port(), http::verb::post, "/api/v1/ingest", batch, kToken).status;
+    sent += kBatch;
     // Paced like a live feed: a batch goes out once every reader has the one before last, so a
     // reader that keeps up never holds more than two batches (far below max_queue).
     (void)eventually(
         [&] {
           for (int c = 0; c < kFast; ++c)
-            if (received[c] < (b - 1) * kBatch && !failed[c]) return false;
+            if (received[c] < sent - 2 * kBatch && !failed[c]) return false;
           return true;
         },
         std::chrono::seconds(10));
+    cut = metric(metrics(daemon.port()), "lodestone_websocket_slow_clients_closed_total") >= 1;
   }
-  for (auto& t : readers) t.join();  // bounded: each reader gives up after 90 s
+  total = sent;
+  for (auto& t : readers) t.join();  // bounded: each reader gives up after 240 s
   ASSERT_EQ(ingest_status, 200U);
   for (int c = 0; c < kFast; ++c) {
-    EXPECT_EQ(received[c].load(), kAlerts) << "fast client " << c << ": " << problems[c];
+    EXPECT_EQ(received[c].load(), sent) << "fast client " << c << ": " << problems[c];
   }
   const double p50 = percentile(latencies_ms, 0.5), p99 = percentile(latencies_ms, 0.99);
-  std::cout << "L1: " << kFast << " fast readers, " << kAlerts << " alerts each: delivery latency p50 " << p50
+  std::cout << "L1: " << kFast << " fast readers, " << sent << " alerts each: delivery latency p50 " << p50
             << " ms, p99 " << p99 << " ms (ASan build)\n";
   ::testing::Test::RecordProperty("fast_p99_ms", std::to_string(p99));
   EXPECT_LT(p99, 5000) << "fast clients are held up by the stalled one";
 
   ASSERT_TRUE(
       eventually([&] { return metric(metrics(daemon.port()), "lodestone_websocket_slow_clients_closed_total") >= 1; },
-                 std::chrono::seconds(20)));
+                 std::chrono::seconds(20)))
+      << "not cut off after " << sent << " headlines (receive buffer " << slow->socket().receive_buffer() << " B)";
   // The stalled client reads again: what was already on its way, then the close with 4001.
   std::vector<std::uint64_t> seen;
+  std::size_t bytes_before_close = 0;
   int close_code = -1;
   const auto deadline = Clock::now() + std::chrono::seconds(30);
   while (Clock::now() < deadline) {
@@ -162,20 +194,38 @@ TEST(WsLoad, L1_AStalledReaderIsClosedWith4001OthersGetEverythingAndResumeLosesN
       close_code = f->close_code();
       break;
     }
+    bytes_before_close += f->payload.size();
     if (f->opcode == kText && is_alert(f->payload)) seen.push_back(seq_of(f->payload));
   }
   EXPECT_EQ(close_code, 4001);
-  ASSERT_LT(seen.size(), static_cast<std::size_t>(kAlerts)) << "the stalled client was never cut off";
+  ASSERT_LT(seen.size(), static_cast<std::size_t>(sent)) << "the stalled client was never cut off";
   for (std::size_t i = 0; i < seen.size(); ++i) ASSERT_EQ(seen[i], i + 1) << "in order, none lost before the cut";
+  // What was on its way is bounded by the buffers, not by how far autotuning could grow them.
+  EXPECT_LE(bytes_before_close, outside_queue()) << "the server's send buffer is not bounded by send_buffer";
+  std::cout << "L1: receive buffer " << slow->socket().receive_buffer() << " B, max_queue " << max_queue
+            << ": cut off after " << sent << " headlines, " << bytes_before_close << " B were on their way\n";
 
   // It reconnects and resumes from the last alert it saw: exactly the rest, in order (over the
   // socket as far as its queue allows, then, after a resync, from GET /api/v1/alerts).
   std::size_t over_socket = 0;
-  const auto rest = resume(daemon.port(), seen.size(), kAlerts, &over_socket);
-  ASSERT_EQ(rest.size(), kAlerts - seen.size());
+  const auto last = static_cast<std::uint64_t>(sent);
+  const auto rest = resume(daemon.port(), seen.size(), last, &over_socket);
+  ASSERT_EQ(rest.size(), last - seen.size());
   for (std::size_t i = 0; i < rest.size(); ++i) ASSERT_EQ(rest[i], seen.size() + i + 1);
   std::cout << "L1: the stalled client got " << seen.size() << " alerts before 4001; resume delivered the other "
             << rest.size() << " (" << over_socket << " over the socket, the rest after a resync)\n";
+}
+
+// A client that leaves its receive buffer to the kernel (as browsers do): autotuning only grows
+// a buffer that is read, so it stays small, and the server's send buffer decides.
+TEST(WsLoad, L1_AStalledReaderIsClosedWith4001OthersGetEverythingAndResumeLosesNothing) {
+  a_stalled_reader_is_cut_off(/*receive_buffer=*/0, /*max_queue=*/1024);
+}
+
+// A client that asks for a 64 MiB receive buffer (Linux gives it net.core.rmem_max, doubled):
+// the cut comes after that much more, and still comes.
+TEST(WsLoad, L1_AStalledReaderWithAHugeReceiveBufferIsStillClosedWith4001) {
+  a_stalled_reader_is_cut_off(/*receive_buffer=*/64 * 1024 * 1024, /*max_queue=*/256);
 }
 
 TEST(WsLoad, L1_AResumeLargerThanTheQueueGetsAResyncInsteadOfA4001Loop) {

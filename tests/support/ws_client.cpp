@@ -93,9 +93,11 @@ int remaining_ms(std::chrono::steady_clock::time_point deadline) {
 
 }  // namespace
 
-RawSocket::RawSocket(std::uint16_t port, const std::string& source) {
+RawSocket::RawSocket(std::uint16_t port, const std::string& source, int receive_buffer) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+  // Before connect: the window scale is agreed in the handshake.
+  if (receive_buffer > 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
   if (!source.empty()) {
     sockaddr_in local{};
     local.sin_family = AF_INET;
@@ -123,6 +125,13 @@ RawSocket::RawSocket(std::uint16_t port, const std::string& source) {
 }
 
 RawSocket::~RawSocket() { close(); }
+
+int RawSocket::receive_buffer() const {
+  int size = 0;
+  socklen_t len = sizeof size;
+  ::getsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &size, &len);
+  return size;
+}
 
 RawSocket::RawSocket(RawSocket&& other) noexcept : fd_(other.fd_), peer_closed_(other.peer_closed_) { other.fd_ = -1; }
 
@@ -219,8 +228,8 @@ std::uint16_t WsFrame::close_code() const {
 }
 
 RawWebSocket::RawWebSocket(std::uint16_t port, const std::string& target, const std::string& extra_headers,
-                           const std::string& source, std::chrono::milliseconds timeout)
-    : socket_(port, source) {
+                           const std::string& source, std::chrono::milliseconds timeout, int receive_buffer)
+    : socket_(port, source, receive_buffer) {
   const std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
                               "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +

@@ -127,6 +127,7 @@ struct Server::Impl {
     // Every write is a whole answer or a whole frame (or batch): Nagle's algorithm would only hold
     // small ones back until the peer's delayed ACK (up to 40 ms on Linux).
     socket.set_option(tcp::no_delay(true), ec);
+    bound_send_buffer(socket);
     RefusedConnection why{};
     auto slot = server.limiter_->acquire(remote.address(), why);
     if (!slot.held()) {
@@ -140,6 +141,26 @@ struct Server::Impl {
       return;
     }
     std::make_shared<HttpSession>(std::move(socket), ctx, server.hub_, std::move(slot))->run();
+  }
+
+  // A stalled reader's bytes wait in this socket's send buffer, then in its queue (max_queue),
+  // then it is closed with 4001. Left to autotuning, the buffer grows to net.ipv4.tcp_wmem's
+  // maximum (4 MiB by default, more where raised), and whether the 4001 ever comes would be the
+  // machine's choice.
+  void bound_send_buffer(tcp::socket& socket) {
+    const auto wanted = server.options_.send_buffer_bytes;
+    if (wanted == 0) return;
+    beast::error_code ec;
+    socket.set_option(net::socket_base::send_buffer_size(static_cast<int>(wanted)), ec);
+    if (ec || send_buffer_checked) return;
+    send_buffer_checked = true;
+    // Linux doubles the request for its bookkeeping and caps it at net.core.wmem_max: say so
+    // once when the cap bites, since the operator asked for more than they get.
+    net::socket_base::send_buffer_size got;
+    socket.get_option(got, ec);
+    if (!ec && static_cast<std::size_t>(got.value()) < wanted)
+      spdlog::warn("websocket: send_buffer {} B asked, the kernel gives {} B (net.core.wmem_max caps it)", wanted,
+                   got.value());
   }
 
   // Out of file descriptors: the pending connections cannot be accepted normally. Free the
@@ -180,6 +201,7 @@ struct Server::Impl {
   const std::string busy;
   std::shared_ptr<std::atomic<std::size_t>> refusing = std::make_shared<std::atomic<std::size_t>>(0);
   int reserve_fd = -1;
+  bool send_buffer_checked = false;
   std::size_t shed_since_log = 0;
   std::chrono::steady_clock::time_point last_shed_log{};
 };

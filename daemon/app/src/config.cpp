@@ -88,11 +88,12 @@ struct Reader {
   if (!var) return var.error()
 
 Status read_websocket(const Reader& r, const YAML::Node& ws, web::ServerOptions& s) {
-  if (auto st = r.keys(ws,
-                       {"quote_interval", "max_queue", "max_message", "idle_timeout", "heartbeat", "max_connections",
-                        "request_timeout", "max_request_body", "max_connections_per_ip", "max_header_size",
-                        "client_message_rate", "client_message_burst", "close_timeout", "resume_grace"},
-                       "websocket");
+  if (auto st =
+          r.keys(ws,
+                 {"quote_interval", "max_queue", "send_buffer", "max_message", "idle_timeout", "heartbeat",
+                  "max_connections", "request_timeout", "max_request_body", "max_connections_per_ip", "max_header_size",
+                  "client_message_rate", "client_message_burst", "close_timeout", "resume_grace"},
+                 "websocket");
       !st)
     return st;
   if (ws["quote_interval"]) {
@@ -102,6 +103,12 @@ Status read_websocket(const Reader& r, const YAML::Node& ws, web::ServerOptions&
   if (ws["max_queue"]) {
     LODESTONE_TRY(v, r.integer(ws["max_queue"], "max_queue", 16, 10'000'000));
     s.max_queue = static_cast<std::size_t>(*v);
+  }
+  if (ws["send_buffer"]) {  // 0: the kernel's autotuning decides (not bounded by Lodestone)
+    LODESTONE_TRY(v, r.size(ws["send_buffer"], "send_buffer"));
+    if (*v != 0 && (*v < 4096 || *v > 64 * 1024 * 1024))
+      return r.error(ws["send_buffer"], "send_buffer must be 0 (the kernel decides) or between 4KiB and 64MiB");
+    s.send_buffer_bytes = static_cast<std::size_t>(*v);
   }
   if (ws["max_message"]) {
     LODESTONE_TRY(v, r.size(ws["max_message"], "max_message"));

@@ -6,6 +6,9 @@
 
 namespace lodestone::web {
 
+// The default SO_SNDBUF request (see ServerOptions::send_buffer_bytes).
+inline constexpr std::size_t kDefaultSendBuffer = 256 * 1024;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";  // loopback unless the operator opens it up
   std::uint16_t port = 8080;
@@ -15,6 +18,11 @@ struct ServerOptions {
   std::vector<std::string> allowed_origins;  // empty: same origin as the Host header only
   std::int64_t quote_interval_ms = 250;      // coalescing: at most one quote batch per client per interval
   std::size_t max_queue = 4096;              // messages waiting for one client before it is closed
+  // SO_SNDBUF of every accepted socket, so what a stalled reader holds in this host's kernel is
+  // Lodestone's choice, not the sysctl's (net.ipv4.tcp_wmem lets autotuning grow it to 4 MiB or
+  // more). The kernel doubles the value for its bookkeeping and caps it at net.core.wmem_max.
+  // 0: leave it to the kernel's autotuning. The default is measured in bench/ANALYSIS.md.
+  std::size_t send_buffer_bytes = kDefaultSendBuffer;
   std::size_t max_message_bytes = 64 * 1024;
   std::size_t max_request_body = 4 * 1024 * 1024;  // ingest batches
   std::int64_t idle_timeout_ms = 60'000;

@@ -39,9 +39,10 @@ HttpResult http_request(std::uint16_t port, http::verb method, const std::string
 // thousands of idle connections). Loopback only; every wait is bounded by a timeout.
 class RawSocket {
  public:
-  // Connects to 127.0.0.1:port, from `source` when given (any 127.x.y.z address works on Linux).
-  // Throws std::runtime_error when the connection fails (errno text included).
-  explicit RawSocket(std::uint16_t port, const std::string& source = "");
+  // Connects to 127.0.0.1:port, from `source` when given (any 127.x.y.z address works on Linux),
+  // with SO_RCVBUF set to `receive_buffer` before connecting when it is not 0 (Linux doubles it
+  // and caps it at net.core.rmem_max). Throws std::runtime_error when the connection fails.
+  explicit RawSocket(std::uint16_t port, const std::string& source = "", int receive_buffer = 0);
   ~RawSocket();
   RawSocket(RawSocket&& other) noexcept;
   RawSocket& operator=(RawSocket&& other) noexcept;
@@ -56,6 +57,7 @@ class RawSocket {
   bool wait_closed(std::chrono::milliseconds timeout);
   [[nodiscard]] bool peer_closed() const { return peer_closed_; }
   [[nodiscard]] int fd() const { return fd_; }
+  [[nodiscard]] int receive_buffer() const;  // SO_RCVBUF as the kernel reports it
   void close();
 
  private:
@@ -85,7 +87,8 @@ class RawWebSocket {
   // Sends the upgrade request (with `extra_headers`, each ending in \r\n) and reads the answer's
   // head. Throws std::runtime_error on a connection failure; check status() for the answer.
   RawWebSocket(std::uint16_t port, const std::string& target = "/ws", const std::string& extra_headers = "",
-               const std::string& source = "", std::chrono::milliseconds timeout = std::chrono::seconds(5));
+               const std::string& source = "", std::chrono::milliseconds timeout = std::chrono::seconds(5),
+               int receive_buffer = 0);
   [[nodiscard]] unsigned status() const { return status_; }  // 101 when upgraded
   [[nodiscard]] const std::string& response_head() const { return head_; }
   bool send(std::string_view bytes) { return socket_.send_all(bytes); }
