@@ -1,12 +1,13 @@
 # Lodestone: the two commands a newcomer types, and a few more for developers.
 #   make run   installs what is missing, builds release, serves the bundled replay at http://127.0.0.1:8080
 #   make test  installs what is missing, builds the dev preset (ASan+UBSan), runs every test
+#   make check the fast tiers only; make test-clock, make test-repeat: see tests/run.sh
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 LODESTONE := build/release/daemon/lodestone
 RUN_ARGS ?=
 
-.PHONY: setup run build build-dev test bench soak format tidy clean
+.PHONY: setup run build build-dev test check test-clock test-repeat bench soak format tidy clean
 
 setup:
 	@bash deploy/setup.sh
@@ -23,16 +24,19 @@ run: build
 	$(LODESTONE) serve --config deploy/lodestone.yaml $(RUN_ARGS)
 
 test: build-dev
-	@ctest --preset dev
-	@# ThreadSanitizer: only the daemon and the threaded tests (tests/integration, the live feeds, ingest)
-	@# in build/tsan, suppressions in tests/tsan.supp. Reports (the daemon's too) go to
-	@# build/tsan/tsan-reports: any file there fails the run, even if the test around it passed.
-	@cmake --preset tsan >/dev/null
-	@cmake --build --preset tsan
-	@rm -rf build/tsan/tsan-reports && mkdir -p build/tsan/tsan-reports
-	@ctest --preset tsan || { cat build/tsan/tsan-reports/* 2>/dev/null; exit 1; }
-	@if ls build/tsan/tsan-reports/report.* >/dev/null 2>&1; then \
-	  cat build/tsan/tsan-reports/report.*; echo "ThreadSanitizer reported races (above)"; exit 1; fi
+	@bash tests/run.sh all
+
+# The unit and in-process socket tiers: under two minutes after a build (no daemon, browser, fuzz or soak).
+check: build-dev
+	@bash tests/run.sh check
+
+# The daemon-level tests under libfaketime at fixed Asia/Shanghai instants (tests/clock/README.md).
+test-clock: build-dev
+	@bash tests/run.sh clock
+
+# The daemon, fault and load tiers five times each (ctest --repeat until-fail:5).
+test-repeat: build-dev
+	@bash tests/run.sh repeat
 
 # make bench [BENCH_ARGS=--quick]: bench/run.sh; results in bench/RESULTS.md and build/release/bench-results/
 bench: build
