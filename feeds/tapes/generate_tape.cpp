@@ -1,5 +1,5 @@
 // lodestone_tapegen: writes the bundled replay tape. Quotes are synthetic (see README.md);
-// headlines come from headlines-2026-02.ndjson, transcribed from ../shared/seeds.
+// headlines come from headlines-2026-02.ndjson, transcribed from the news of README.md#sources.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>

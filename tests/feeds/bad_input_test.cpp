@@ -1,5 +1,5 @@
-// Bad input, table-driven, through every parser of outside bytes (../shared/notes/reliability.md
-// §8 B3–B10): each row is an input and the one outcome Lodestone promises for it, a reason that
+// Bad input, table-driven, through every parser of outside bytes (tests/reliability/README.md
+// B3–B10): each row is an input and the one outcome Lodestone promises for it, a reason that
 // is counted (the key FeedStatus and /metrics use) or the value that gets through. A quote counts
 // as delivered only if the parser yields it AND QuoteSanity lets it pass, as Delivery does.
 #include <gtest/gtest.h>

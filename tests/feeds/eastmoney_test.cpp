@@ -1,4 +1,4 @@
-// Eastmoney push2 answers (../shared/notes/a-share.md §3). Values are synthetic, shapes real.
+// Eastmoney push2 answers (docs/market-data.md#eastmoney). Values are synthetic, shapes real.
 #include "lodestone/feeds/eastmoney.hpp"
 
 #include <gtest/gtest.h>

@@ -334,7 +334,7 @@ TEST(WsJsonFeed, SilentDuringTradingHoursIsStaleButNotAtLunch) {
   EXPECT_TRUE(h.run_until([&] { return h.status->view().state == FeedState::Stale; }, std::chrono::seconds(2)));
 }
 
-// ---- D11 / D12 (../shared/notes/reliability.md §8): stalled and dropped sockets, restarts ----
+// ---- D11 / D12 (tests/reliability/README.md): stalled and dropped sockets, restarts ----
 
 // The feeds' clock runs from kNow at the speed of the steady clock, so silence ages.
 FeedContext moving_clock() {

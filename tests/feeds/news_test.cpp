@@ -1,4 +1,4 @@
-// News: RSS / Atom, the Chinese flash-news JSON shapes (../shared/notes/a-share.md §4), text
+// News: RSS / Atom, the Chinese flash-news JSON shapes (docs/market-data.md#flash-news), text
 // cleaning, dedup and symbol mentions. Item texts are synthetic; the shapes are the real ones.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Sina and Tencent text answers, from the real formats in ../shared/notes/a-share.md §1-2.
+// Sina and Tencent text answers, from the real formats in docs/market-data.md#sina and #tencent.
 #include <gtest/gtest.h>
 
 #include "lodestone/feeds/charset.hpp"

@@ -1,8 +1,7 @@
 #pragma once
-// Shared by the fault tests (D1-D13, S11 in ../../../shared/notes/reliability.md and
-// tests/reliability/README.md): a real redis-server, the real daemon, the alert ledger's feed
-// injected through POST /api/v1/ingest, and /metrics read back. Loopback only; every wait is
-// bounded.
+// Shared by the fault tests (D1-D13, S11 in tests/reliability/README.md): a real redis-server,
+// the real daemon, the alert ledger's feed injected through POST /api/v1/ingest, and /metrics
+// read back. Loopback only; every wait is bounded.
 #include <gtest/gtest.h>
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-// Bad input through the HTTP ingest API of the real daemon (../shared/notes/reliability.md §8
+// Bad input through the HTTP ingest API of the real daemon (tests/reliability/README.md
 // B3–B5, B7, B9, B10): every bad line is refused with the line number, counted once in /metrics
 // under feed="ingest" by reason, the good line next to it still goes in, nothing bad reaches the
 // board, and the daemon stays up. tests/feeds/bad_input_test.cpp has the same table per parser.

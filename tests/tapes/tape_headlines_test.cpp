@@ -1,4 +1,4 @@
-// Every news item of ../shared/seeds is on the tape, at its publication time.
+// Every seed news item (feeds/tapes/README.md#sources) is on the tape, at its publication time.
 #include <gtest/gtest.h>
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 #pragma once
 // What the bundled tape encodes: the instruments with a plausible price level on 2026-02-02,
 // the seven trading days, and the intraday moves the seeds report. The moves are real
-// (../shared/seeds); every price in between is synthetic.
+// (feeds/tapes/README.md#sources); every price in between is synthetic.
 #include <cstdint>
 #include <string_view>
 #include <vector>

@@ -1,7 +1,7 @@
 #pragma once
 // Eastmoney push2 quotes, JSON: ulist.np/get (rows in data.diff[], fields f2 f5 f6 f12 f13 f15-f18
 // f124) and stock/get (one row in data, fields f43-f48 f57 f59 f60 f86 f107, book f19/f39).
-// Field map in ../shared/notes/a-share.md §3. "-" means no value; data:null means the secid is
+// Field map in docs/market-data.md#eastmoney. "-" means no value; data:null means the secid is
 // unknown.
 #include <cstdint>
 #include <memory>

@@ -56,7 +56,7 @@ struct NewsMapping {
   std::string url_template;  // used when url is empty: "{id}" is replaced by the item's id
 };
 
-// The shapes of the Chinese flash-news APIs (../shared/notes/a-share.md §4): "sina-7x24",
+// The shapes of the Chinese flash-news APIs (docs/market-data.md#flash-news): "sina-7x24",
 // "eastmoney-kuaixun", "cls-telegraph".
 Result<NewsMapping> builtin_news_mapping(std::string_view name);
 

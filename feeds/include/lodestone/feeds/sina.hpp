@@ -1,7 +1,7 @@
 #pragma once
 // Sina real-time quotes (hq.sinajs.cn/list=sz159713,sh600111): one JavaScript statement per
 // code, `var hq_str_sz159713="name,open,prev_close,last,high,low,bid,ask,volume,turnover,…,
-// date,time,status";`. Field map in ../shared/notes/a-share.md §1. Decode the answer to UTF-8
+// date,time,status";`. Field map in docs/market-data.md#sina. Decode the answer to UTF-8
 // first (it is GBK; see charset.hpp).
 #include <string_view>
 

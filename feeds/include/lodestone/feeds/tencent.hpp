@@ -1,7 +1,7 @@
 #pragma once
 // Tencent real-time quotes (qt.gtimg.cn/q=sz159713,sh600111): `v_sz159713="51~name~code~last~
 // prev_close~open~volume(lots)~…";`, tilde-separated, GBK. Field map in
-// ../shared/notes/a-share.md §2. Volumes come in lots (×100 shares), amount in 10k CNY.
+// docs/market-data.md#tencent. Volumes come in lots (×100 shares), amount in 10k CNY.
 #include <string_view>
 
 #include "lodestone/feeds/batch.hpp"
