@@ -78,7 +78,7 @@ class FaultTest : public ::testing::Test {
                                         std::map<std::string, std::string>{{"LODESTONE_API_TOKEN", kFaultToken}}));
     auto& d = *daemons_.back();
     if (wait_ready) {
-      const bool ready = eventually([&] { return status(d, "/readyz") == 200; }, 20s);
+      const bool ready = eventually([&] { return status(d, "/readyz") == 200; }, 60s);
       EXPECT_TRUE(ready) << http_request(d.port(), http::verb::get, "/readyz").body << "\n" << d.log();
     }
     return d;
@@ -108,7 +108,7 @@ class FaultTest : public ::testing::Test {
   }
   // The ledger's ids in the stream, once the stream stops growing (or holds `at_least`).
   static std::vector<std::string> settled_stream(const RedisServer& redis, std::size_t at_least,
-                                                 std::chrono::milliseconds timeout = 20s) {
+                                                 std::chrono::milliseconds timeout = 60s) {
     eventually([&] { return AlertLedger::own(AlertLedger::stream_ids(redis)).size() >= at_least; }, timeout);
     return AlertLedger::own(AlertLedger::stream_ids(redis));
   }
