@@ -66,9 +66,11 @@ class RedisServer {
 
 void wait_a_little();  // a few milliseconds
 
-// Polls `condition` until it holds or `timeout` passes.
+// Polls `condition` until it holds or `timeout` passes. Every caller waits for something that
+// must happen, so the default only bounds a hang: a Redis restart or a daemon's reconnect on a
+// loaded sanitizer build may take seconds, and the wait ends as soon as it holds.
 template <class F>
-bool eventually(F&& condition, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+bool eventually(F&& condition, std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!condition()) {
     if (std::chrono::steady_clock::now() > deadline) return false;
