@@ -112,6 +112,16 @@ class FaultTest : public ::testing::Test {
     eventually([&] { return AlertLedger::own(AlertLedger::stream_ids(redis)).size() >= at_least; }, timeout);
     return AlertLedger::own(AlertLedger::stream_ids(redis));
   }
+  // Waits until the daemon has read back everything in the alert stream: its stream reader can
+  // lag the writer on a loaded machine, so "in Redis" does not yet mean "known to the daemon".
+  static bool read_back(const DaemonProcess& d, const RedisServer& redis) {
+    const auto seqs = AlertLedger::stream_seqs(redis);
+    if (seqs.empty()) return true;
+    const std::string page = "/api/v1/alerts?after=" + std::to_string(seqs.back() - 1) + "&limit=1";
+    const std::string last = R"("seq":)" + std::to_string(seqs.back()) + ",";
+    return eventually(
+        [&] { return http_request(d.port(), http::verb::get, page).body.find(last) != std::string::npos; });
+  }
   // Prints a measured number so that it shows in the ctest log.
   static void measured(const std::string& what, double value, const std::string& unit) {
     std::printf("[measured] %s: %.3f %s\n", what.c_str(), value, unit.c_str());

@@ -138,6 +138,10 @@ TEST_F(FaultResume, D10_GarbageResumePositionsAreRefusedWith4002AndTheDaemonStay
   auto& d = start(redis);
   inject(d, ledger_.prime());
   inject(d, ledger_.burst(10));
+  // Stored and read back first: alerts the daemon reads later go out live to connected clients,
+  // which is not a replay.
+  ASSERT_EQ(settled_stream(redis, 10).size(), 10U);
+  ASSERT_TRUE(read_back(d, redis));
   for (const std::string bad :
        {R"({"type":"resume","after":"abc"})", R"({"type":"resume","after":-1})", R"({"type":"resume"})",
         R"({"type":"resume","after":1e400})", R"({"type":"resume","after":18446744073709551616})",
@@ -161,6 +165,8 @@ TEST_F(FaultResume, D10_AFuturePositionSendsNoBacklogAndLiveAlertsStillArrive) {
   inject(d, ledger_.prime());
   inject(d, ledger_.burst(20));
   ASSERT_EQ(settled_stream(redis, 20).size(), 20U);
+  // What its reader reads after the client's resume goes out to it live (as it must).
+  ASSERT_TRUE(read_back(d, redis));
   LedgerClient c(d.port(), 1'000'000);
   // hello's last_seq below the client's position tells the page the numbering restarted.
   EXPECT_LT(c.hello_last_seq(), 1'000'000U);
