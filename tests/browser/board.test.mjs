@@ -93,7 +93,8 @@ test('sorting by change % orders the rows', { timeout: 15000 }, async () => {
 
 test('no console errors, page errors or CSP violations', { timeout: 10000 }, async () => {
   const { page, problems } = suite.session;
-  // Let the chart, sparklines and a few quote batches run before judging.
+  // Let the chart, sparklines and a few quote batches run before judging (a negative check: the
+  // wait cannot make it fail falsely).
   await page.waitForTimeout(1500);
   const csp = await cspViolations(page);
   assert.deepEqual([...problems, ...csp], []);

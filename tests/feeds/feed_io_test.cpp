@@ -174,8 +174,8 @@ TEST(FeedResilience, TruncatedDroppedSlowAndServerErrorsAreSurvived) {
         r.kind = Reply::Kind::Drop;
         break;
       case 3:
-        r.delay_ms = 600;
-        break;  // beyond the 300 ms timeout
+        r.delay_ms = 60'000;
+        break;  // beyond the timeout, however late the client's timer fires
       case 4:
         r.status = 502;
         r.body = "<html>Bad Gateway</html>";
@@ -186,7 +186,7 @@ TEST(FeedResilience, TruncatedDroppedSlowAndServerErrorsAreSurvived) {
     return r;
   });
   FeedConfig c = config(FeedKind::Sina, server.url("/list={symbols}"), {"159713.SZ"});
-  c.timeout_ms = 300;
+  c.timeout_ms = 2000;  // every other answer comes well within it, on a loaded machine too
   Harness h(c);
   ASSERT_TRUE(h.run_until([&] { return h.sink.quote_count() > 0; }));
   EXPECT_EQ(h.errors("truncated"), 2u);  // the half body, and the hang-up without an answer
@@ -314,7 +314,7 @@ TEST(WsJsonFeed, SubscribesParsesAndReconnectsAfterTheServerCloses) {
 }
 
 TEST(WsJsonFeed, SilentDuringTradingHoursIsStaleButNotAtLunch) {
-  test::WsFixture server({R"({"s":"159713.SZ","p":1.233})"}, 3000);
+  test::WsFixture server({R"({"s":"159713.SZ","p":1.233})"}, 60'000);  // connected and silent
   auto clock = std::make_shared<std::atomic<std::int64_t>>(kNow.ms);
   FeedConfig c = config(FeedKind::WsJson, "ws://127.0.0.1:" + std::to_string(server.port()) + "/push");
   c.subscribe = "sub";
@@ -331,7 +331,7 @@ TEST(WsJsonFeed, SilentDuringTradingHoursIsStaleButNotAtLunch) {
   EXPECT_EQ(h.status->view().state, FeedState::Live);
   // 10:25 in the morning session, ten minutes after the last message: stale.
   clock->store(exchange_time(make_date(2026, 2, 9), 10, 25).ms);
-  EXPECT_TRUE(h.run_until([&] { return h.status->view().state == FeedState::Stale; }, std::chrono::seconds(2)));
+  EXPECT_TRUE(h.run_until([&] { return h.status->view().state == FeedState::Stale; }, std::chrono::seconds(30)));
 }
 
 // ---- D11 / D12 (tests/reliability/README.md): stalled and dropped sockets, restarts ----
@@ -366,9 +366,9 @@ FeedConfig ws_config(unsigned short port) {
 }
 
 TEST(FeedFaults, D11_AStalledWebSocketGoesStaleTimesOutReconnectsAndReplaysNothingOld) {
-  // Two ticks, then the server stays connected and silent (no FIN, no pongs) for 1.5 s; the next
-  // connection sends the same cached ticks again.
-  test::WsFixture server({tick(kNow.ms - 2000, "1.233", 1000), tick(kNow.ms - 1000, "1.234", 1100)}, 1500);
+  // Two ticks, then the server stays connected and silent (no FIN, no pongs) until the client
+  // gives up (60 s at most); the next connection sends the same cached ticks again.
+  test::WsFixture server({tick(kNow.ms - 2000, "1.233", 1000), tick(kNow.ms - 1000, "1.234", 1100)}, 60'000);
   FeedConfig c = ws_config(server.port());
   c.timeout_ms = 300;  // idle timeout max(300 ms, 2 x stale window of 5 x 30 ms)
   const FeedContext clock = moving_clock();
@@ -376,17 +376,17 @@ TEST(FeedFaults, D11_AStalledWebSocketGoesStaleTimesOutReconnectsAndReplaysNothi
   ASSERT_TRUE(h.run_until([&] { return h.sink.quote_count() == 2; }));
   const std::int64_t last_message = h.status->view().last_message_ms;
   // Silent past 5 intervals in trading hours: stale, while the socket is still open.
-  ASSERT_TRUE(h.run_until([&] { return h.status->view().state == FeedState::Stale; }, std::chrono::seconds(3)));
+  ASSERT_TRUE(h.run_until([&] { return h.status->view().state == FeedState::Stale; }, std::chrono::seconds(30)));
   // Past the idle timeout: the stalled socket is given up, the feed is down and retrying, and
   // the age of its last message keeps rising.
-  ASSERT_TRUE(h.run_until([&] { return h.errors("timeout") >= 1; }, std::chrono::seconds(3)));
+  ASSERT_TRUE(h.run_until([&] { return h.errors("timeout") >= 1; }, std::chrono::seconds(30)));
   EXPECT_EQ(h.status->view().state, FeedState::Down);
   EXPECT_EQ(h.status->view().last_message_ms, last_message);
   EXPECT_GE(clock.now().ms - last_message, 300);  // what /metrics shows as the last-message age
   // No price was delivered while stalled; the reconnect's replay of the cached ticks is two
   // counted duplicates, not two more quotes (nothing old moves the board).
   ASSERT_TRUE(
-      h.run_until([&] { return server.connections() >= 2 && h.errors("duplicate") >= 2; }, std::chrono::seconds(10)));
+      h.run_until([&] { return server.connections() >= 2 && h.errors("duplicate") >= 2; }, std::chrono::seconds(30)));
   EXPECT_EQ(h.sink.quote_count(), 2u);
   EXPECT_GE(h.status->view().reconnects, 1u);
   EXPECT_EQ(h.status->view().state, FeedState::Live);
@@ -402,11 +402,12 @@ TEST(FeedFaults, D11_AStalledHttpSourceIsRetriedWithGrowingDelaysAndRecovers) {
       arrivals.push_back(std::chrono::steady_clock::now());
     }
     Reply r = gbk(body);
-    if (n >= 2 && n <= 5) r.delay_ms = 450;  // accepted, read, never answered in time (no FIN)
+    if (n >= 2 && n <= 5) r.delay_ms = 60'000;  // accepted, read, never answered in time (no FIN)
     return r;
   });
   FeedConfig c = config(FeedKind::Sina, server.url("/list={symbols}"), {"159713.SZ"});
-  c.timeout_ms = 200;
+  // Long enough for a normal answer on a loaded machine; the stalled ones never come in time.
+  c.timeout_ms = 1000;
   c.backoff_initial_ms = 100;
   c.backoff_max_ms = 400;
   Harness h(c, moving_clock());
@@ -415,20 +416,20 @@ TEST(FeedFaults, D11_AStalledHttpSourceIsRetriedWithGrowingDelaysAndRecovers) {
   EXPECT_EQ(h.status->view().state, FeedState::Down);
   const std::int64_t last_message = h.status->view().last_message_ms;
   ASSERT_TRUE(h.run_until([&] { return h.errors("timeout") >= 4 && h.status->view().state == FeedState::Live; },
-                          std::chrono::seconds(15)));
+                          std::chrono::seconds(60)));
   EXPECT_GE(h.errors("timeout"), 4u);  // more only if the loaded machine made a normal answer late
   EXPECT_GT(h.status->view().last_message_ms, last_message);
   EXPECT_EQ(h.sink.quote_count(), 1u);  // the same snapshot after recovery is a duplicate
   // Attempt k+1 comes at least timeout + half the k-th backoff base after attempt k: 100, 200,
-  // 400 ms bases. Without backoff the gaps would stay at the 200 ms timeout.
+  // 400 ms bases. Without backoff the gaps would stay at the timeout.
   std::lock_guard lock(mutex);
   ASSERT_GE(arrivals.size(), 6u);
   auto gap = [&](std::size_t i) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(arrivals[i + 1] - arrivals[i]).count();
   };
-  EXPECT_GE(gap(1), 200 + 50);
-  EXPECT_GE(gap(2), 200 + 100);
-  EXPECT_GE(gap(3), 200 + 200);
+  EXPECT_GE(gap(1), c.timeout_ms + 50);
+  EXPECT_GE(gap(2), c.timeout_ms + 100);
+  EXPECT_GE(gap(3), c.timeout_ms + 200);
 }
 
 TEST(FeedFaults, D12_AnUpstreamSequenceRestartIsOneResetNotAStorm) {
@@ -442,7 +443,7 @@ TEST(FeedFaults, D12_AnUpstreamSequenceRestartIsOneResetNotAStorm) {
           tick(t + 3000, "1.233", 10, 1), tick(t + 4000, "1.234", 20, 2), tick(t + 5000, "1.235", 30, 3),
           tick(t + 6000, "1.236", 40, 7),  // three messages lost: a gap, delivered
       },
-      5000);
+      60'000);  // then connected and silent until the test ends: one connection
   Harness h(ws_config(server.port()));
   ASSERT_TRUE(h.run_until([&] { return h.sink.quote_count() >= 7; })) << h.sink.quote_count();
   h.run_until([] { return false; }, std::chrono::milliseconds(100));

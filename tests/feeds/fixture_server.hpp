@@ -2,10 +2,12 @@
 // Loopback fixture servers for the feed tests (port 0, one thread per connection, blocking I/O):
 // an HTTP server whose every answer is scripted by the test (status, charset, chunked, slow,
 // dropped, truncated) and a WebSocket server that sends scripted messages.
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -24,7 +26,7 @@ struct Reply {
   std::string body;
   std::string content_type = "text/plain";
   std::map<std::string, std::string> headers;
-  int delay_ms = 0;    // wait before answering (a slow source)
+  int delay_ms = 0;    // wait before answering (a slow source); cut short when the fixture stops
   bool close = false;  // Connection: close after this answer
 };
 
@@ -56,6 +58,7 @@ class HttpFixture {
       for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
       threads.swap(threads_);
     }
+    stopped_.notify_all();
     for (auto& t : threads) t.join();
   }
   HttpFixture(const HttpFixture&) = delete;
@@ -100,7 +103,11 @@ class HttpFixture {
         request_no = static_cast<int>(requests_.size());
       }
       const Reply r = script_(seen, request_no);
-      if (r.delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(r.delay_ms));
+      if (r.delay_ms > 0) {
+        // A delay far past the client's timeout costs the test nothing: the fixture's end wakes it.
+        std::unique_lock lock(mutex_);
+        if (stopped_.wait_for(lock, std::chrono::milliseconds(r.delay_ms), [this] { return stopping_; })) return;
+      }
       if (r.kind == Reply::Kind::Drop) return;
       if (!write_reply(socket, r)) return;
       if (r.close || r.kind == Reply::Kind::Truncate) return;
@@ -147,6 +154,7 @@ class HttpFixture {
   tcp::acceptor acceptor_{io_};
   std::thread io_thread_;
   mutable std::mutex mutex_;
+  std::condition_variable stopped_;
   std::vector<std::thread> threads_;
   std::vector<int> open_fds_;
   std::vector<SeenRequest> requests_;
@@ -158,7 +166,9 @@ class HttpFixture {
 // closes; counts the connections and keeps the subscriptions it read.
 class WsFixture {
  public:
-  // `hold_ms`: stay connected and silent this long after the messages before closing.
+  // `hold_ms`: stay connected and silent this long after the messages before closing, or until the
+  // client hangs up (so a long hold, safe on a loaded machine, costs nothing when the client
+  // gives up sooner).
   explicit WsFixture(std::vector<std::string> messages, int hold_ms = 0)
       : messages_(std::move(messages)), hold_ms_(hold_ms) {
     acceptor_.open(tcp::v4());
@@ -205,12 +215,19 @@ class WsFixture {
         ws.write(net::buffer(m), ec);
         if (ec) break;
       }
-      for (int waited = 0; waited < hold_ms_ && !stopping_; waited += 10)
+      for (int waited = 0; waited < hold_ms_ && !stopping_ && !hung_up(ws.next_layer()); waited += 10)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
       ws.close(websocket::close_code::going_away, ec);
       // Drain until the client answers the close.
       while (!ec) ws.read(buffer, ec);
     }
+  }
+
+  // Whether the client closed its side. Nothing is read: Beast would answer its pings, and a
+  // stalled server must not.
+  static bool hung_up(tcp::socket& socket) {
+    pollfd p{socket.native_handle(), POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
   }
 
   std::vector<std::string> messages_;

@@ -73,7 +73,7 @@ TEST(RedisAlertStore, AssignsSeqsDeliversOnceAndDedupesByIdentity) {
   EXPECT_FALSE(a.store->append(synthetic_alert("x1")));  // the same notification again
   EXPECT_FALSE(a.store->append(synthetic_alert("x1", AlertState::Resolved)));
   ASSERT_TRUE(eventually([&] { return a.delivered.stored().size() == 3; }));
-  std::this_thread::sleep_for(100ms);
+  std::this_thread::sleep_for(100ms);  // a negative check follows: nothing more may come
 
   const auto got = a.delivered.all();
   ASSERT_EQ(got.size(), 3U) << "each notification exactly once, nothing provisional while Redis is up";
@@ -121,7 +121,7 @@ TEST(RedisAlertStore, ARestartedStoreServesTheHistoryAndDoesNotNotifyAgain) {
   for (int i = 1; i <= 5; ++i) EXPECT_FALSE(after.store->append(synthetic_alert("r" + std::to_string(i))));
   (void)after.store->append(synthetic_alert("r6"));
   ASSERT_TRUE(eventually([&] { return after.delivered.stored().size() == 1; }));
-  std::this_thread::sleep_for(200ms);
+  std::this_thread::sleep_for(200ms);  // a negative check follows: nothing more may come
   const auto got = after.delivered.all();
   ASSERT_EQ(got.size(), 1U) << "only the new alert is notified";
   EXPECT_EQ(got[0].seq, 6U);
@@ -150,7 +150,7 @@ TEST(RedisAlertStore, TwoInstancesShareOneSeqOrderAndDeliverEachOthersAlerts) {
   (void)b.store->append(synthetic_alert("both"));
 
   ASSERT_TRUE(eventually([&] { return a.delivered.stored().size() == 121 && b.delivered.stored().size() == 121; }));
-  std::this_thread::sleep_for(200ms);
+  std::this_thread::sleep_for(200ms);  // a negative check follows: nothing more may come
   const auto on_a = a.delivered.all();
   const auto on_b = b.delivered.all();
   ASSERT_EQ(on_a.size(), 121U);
@@ -177,19 +177,21 @@ TEST(RedisAlertStore, RedisKilledWhileAlertsFireLosesNothingWithinTheBound) {
       std::this_thread::sleep_for(2ms);
     }
   });
-  std::this_thread::sleep_for(150ms);
+  // Some alerts stored before the kill, some buffered during the outage, some fired after Redis
+  // is back: each phase waits for its event, not for a time a loaded machine may not keep.
+  ASSERT_TRUE(eventually([&] { return a.delivered.stored().size() >= 10; }));
   server.kill();
   ASSERT_TRUE(eventually([&] { return !a.store->degraded_reason().empty(); }));
-  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(eventually([&] { return a.store->stats().buffered >= 10; }));
   EXPECT_TRUE(contains(a.store->degraded_reason(), "unreachable")) << a.store->degraded_reason();
-  EXPECT_GT(a.store->stats().buffered, 0U);
   server.start();
-  std::this_thread::sleep_for(150ms);
+  const int fired_at_return = fired.load();
+  ASSERT_TRUE(eventually([&] { return fired.load() >= fired_at_return + 10; }));
   firing = false;
   feed.join();
 
   const auto total = static_cast<std::size_t>(fired.load());
-  ASSERT_TRUE(eventually([&] { return a.delivered.stored().size() == total; }, 15s))
+  ASSERT_TRUE(eventually([&] { return a.delivered.stored().size() == total; }, 60s))
       << a.delivered.stored().size() << " of " << total << "; " << a.store->degraded_reason();
   EXPECT_TRUE(eventually([&] { return a.store->degraded_reason().empty(); }));
   const auto stored = a.delivered.stored();
@@ -215,13 +217,13 @@ TEST(RedisAlertStore, AHungRedisIsNoticedAndEveryAlertIsStoredOnceAfterIt) {
   for (int i = 5; i < 10; ++i) (void)a.store->append(synthetic_alert("h" + std::to_string(i)));
   // The writes stall; the command timeout turns the hang into "unreachable" and clients get
   // the alerts provisionally.
-  ASSERT_TRUE(eventually([&] { return a.delivered.provisional() == 5; }, 5s)) << a.delivered.provisional();
+  ASSERT_TRUE(eventually([&] { return a.delivered.provisional() == 5; }, 30s)) << a.delivered.provisional();
   EXPECT_FALSE(a.store->degraded_reason().empty());
   std::this_thread::sleep_for(300ms);
   server.resume();
 
-  ASSERT_TRUE(eventually([&] { return a.delivered.stored().size() == 10; }, 10s)) << a.store->degraded_reason();
-  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(eventually([&] { return a.delivered.stored().size() == 10; }, 30s)) << a.store->degraded_reason();
+  std::this_thread::sleep_for(300ms);  // a negative check follows: nothing more may come
   EXPECT_EQ(seqs(a.delivered.stored()), one_to(10));
   EXPECT_EQ(stream_keys(server).size(), 10U) << "a write whose reply was lost ran once at most";
   EXPECT_TRUE(eventually([&] { return a.store->degraded_reason().empty(); }));
@@ -235,7 +237,10 @@ TEST(RedisAlertStore, PastTheBufferBoundAlertsAreDeliveredHereAndCountedAsDroppe
   Instance a(io, o);
   ASSERT_TRUE(eventually([&] { return a.store->loaded(); }));
   server.kill();
-  ASSERT_TRUE(eventually([&] { return !a.store->degraded_reason().empty(); }));
+  // Degraded is not enough: a link still connecting counts as degraded too, and appends go
+  // provisional only once a link is known down, which names its error ("unreachable (...").
+  // Which comes first depends on the scheduling of the moment.
+  ASSERT_TRUE(eventually([&] { return contains(a.store->degraded_reason(), "unreachable ("); }));
   for (int i = 0; i < 8; ++i) (void)a.store->append(synthetic_alert("d" + std::to_string(i)));
   EXPECT_EQ(a.delivered.provisional(), 8U);
   EXPECT_EQ(a.store->stats().dropped, 3U);
@@ -292,8 +297,10 @@ TEST(RedisAlertStore, StoppingWritesWhatIsBufferedFirst) {
   Instance a(io, store_options(server));
   ASSERT_TRUE(eventually([&] { return a.store->loaded(); }));
   for (int i = 0; i < 50; ++i) (void)a.store->append(synthetic_alert("s" + std::to_string(i)));
-  a.store->stop(2s);
-  ASSERT_TRUE(eventually([&] { return a.store->stats().writer.state == app::RedisState::Stopped; }));
+  // The flush bound only stops a hang: stop() returns once the buffer is written, however long a
+  // loaded machine takes for 50 writes.
+  a.store->stop(30s);
+  ASSERT_TRUE(eventually([&] { return a.store->stats().writer.state == app::RedisState::Stopped; }, 60s));
   EXPECT_EQ(stream_keys(server).size(), 50U);
 }
 

@@ -77,7 +77,7 @@ class FaultTest : public ::testing::Test {
                                         std::map<std::string, std::string>{{"LODESTONE_API_TOKEN", kFaultToken}}));
     auto& d = *daemons_.back();
     if (wait_ready) {
-      const bool ready = eventually([&] { return status(d, "/readyz") == 200; }, 20s);
+      const bool ready = eventually([&] { return status(d, "/readyz") == 200; }, 60s);
       EXPECT_TRUE(ready) << http_request(d.port(), http::verb::get, "/readyz").body << "\n" << d.log();
     }
     return d;
@@ -107,9 +107,19 @@ class FaultTest : public ::testing::Test {
   }
   // The ledger's ids in the stream, once the stream stops growing (or holds `at_least`).
   static std::vector<std::string> settled_stream(const RedisServer& redis, std::size_t at_least,
-                                                 std::chrono::milliseconds timeout = 20s) {
+                                                 std::chrono::milliseconds timeout = 60s) {
     eventually([&] { return AlertLedger::own(AlertLedger::stream_ids(redis)).size() >= at_least; }, timeout);
     return AlertLedger::own(AlertLedger::stream_ids(redis));
+  }
+  // Waits until the daemon has read back everything in the alert stream: its stream reader can
+  // lag the writer on a loaded machine, so "in Redis" does not yet mean "known to the daemon".
+  static bool read_back(const DaemonProcess& d, const RedisServer& redis) {
+    const auto seqs = AlertLedger::stream_seqs(redis);
+    if (seqs.empty()) return true;
+    const std::string page = "/api/v1/alerts?after=" + std::to_string(seqs.back() - 1) + "&limit=1";
+    const std::string last = R"("seq":)" + std::to_string(seqs.back()) + ",";
+    return eventually(
+        [&] { return http_request(d.port(), http::verb::get, page).body.find(last) != std::string::npos; });
   }
   // Prints a measured number so that it shows in the ctest log.
   static void measured(const std::string& what, double value, const std::string& unit) {

@@ -14,7 +14,7 @@ class FaultPersistence : public FaultTest {};
 TEST_F(FaultPersistence, D1_RedisWithoutAppendOnlyFileIsReportedLoudlyAndExportedAsNotOk) {
   RedisServer redis(RedisServerOptions{.appendonly = false, .appendfsync = "everysec", .extra = {}});
   auto& d = start(redis);
-  ASSERT_TRUE(eventually([&] { return metric(d, "lodestone_redis_persistence_ok").has_value(); }, 10s));
+  ASSERT_TRUE(eventually([&] { return metric(d, "lodestone_redis_persistence_ok").has_value(); }, 30s));
   EXPECT_EQ(metric(d, "lodestone_redis_persistence_ok"), 0.0);
   EXPECT_EQ(metric(d, "lodestone_redis_aof_enabled"), 0.0);
   EXPECT_NE(d.log().find("APPEND-ONLY PERSISTENCE IS OFF"), std::string::npos) << d.log();
@@ -26,7 +26,7 @@ TEST_F(FaultPersistence, D1_AnEvictingMaxmemoryPolicyIsReportedLoudlyAndExported
   RedisServer redis(
       RedisServerOptions{.appendonly = true, .appendfsync = "always", .extra = {"--maxmemory-policy", "allkeys-lru"}});
   auto& d = start(redis);
-  ASSERT_TRUE(eventually([&] { return metric(d, "lodestone_redis_persistence_ok").has_value(); }, 10s));
+  ASSERT_TRUE(eventually([&] { return metric(d, "lodestone_redis_persistence_ok").has_value(); }, 30s));
   EXPECT_EQ(metric(d, "lodestone_redis_persistence_ok"), 0.0);
   EXPECT_EQ(metric(d, "lodestone_redis_aof_enabled"), 1.0);
   EXPECT_NE(d.log().find("MAXMEMORY-POLICY allkeys-lru MAY EVICT THE ALERT STREAM"), std::string::npos) << d.log();
@@ -40,7 +40,7 @@ TEST_F(FaultPersistence, D1_TheDeploymentRedisConfIsPersistenceOk) {
                                        .config_file = source_path("deploy/redis/redis.conf")});
   EXPECT_EQ(redis.command({"CONFIG", "GET", "appendonly"}).elements.at(1).str, "yes");
   auto& d = start(redis);
-  ASSERT_TRUE(eventually([&] { return metric(d, "lodestone_redis_persistence_ok").has_value(); }, 10s));
+  ASSERT_TRUE(eventually([&] { return metric(d, "lodestone_redis_persistence_ok").has_value(); }, 30s));
   EXPECT_EQ(metric(d, "lodestone_redis_persistence_ok"), 1.0);
   EXPECT_EQ(d.log().find("APPEND-ONLY PERSISTENCE IS OFF"), std::string::npos) << d.log();
   EXPECT_EQ(d.log().find("MAY EVICT"), std::string::npos) << d.log();
@@ -55,7 +55,7 @@ TEST_F(FaultPersistence, S11_NoPasswordForAPasswordProtectedRedisIsAFatalConfigu
       RedisServerOptions{.appendonly = false, .appendfsync = "always", .extra = {"--requirepass", "s3cret-pass"}});
   auto& d = start(redis, "", "", /*wait_ready=*/false);
   const auto t0 = std::chrono::steady_clock::now();
-  const int code = d.wait_exit(15s);
+  const int code = d.wait_exit(60s);
   EXPECT_EQ(code, 2) << d.log();
   measured("S11 exit after NOAUTH", seconds_since(t0), "s");
   const auto log = d.log();
@@ -71,7 +71,7 @@ TEST_F(FaultPersistence, S11_AWrongPasswordIsAFatalConfigurationErrorAndTheRight
   const std::string where = "@127.0.0.1:" + std::to_string(redis.port()) + "/0";
   {
     auto& d = start(redis, "", "", /*wait_ready=*/false, base + "wrong-pass" + where);
-    EXPECT_EQ(d.wait_exit(15s), 2) << d.log();
+    EXPECT_EQ(d.wait_exit(60s), 2) << d.log();
     EXPECT_NE(d.log().find("WRONGPASS"), std::string::npos) << d.log();
     EXPECT_EQ(d.log().find("wrong-pass"), std::string::npos) << "the password never reaches the log";
   }

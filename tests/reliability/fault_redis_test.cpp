@@ -25,7 +25,7 @@ class FaultRedis : public FaultTest {
   }
   // Every ledger alert so far at the client exactly once with its seq.
   void expect_client_exact(LedgerClient& client, const std::string& when) {
-    client.wait_stored(ledger_.expected().size(), 20s);
+    client.wait_stored(ledger_.expected().size(), 60s);
     const auto v = ledger_.check(AlertLedger::own(client.stored_ids()));
     EXPECT_TRUE(v.ok()) << when << ": client " << v.summary();
     EXPECT_FALSE(client.closed()) << when << ": the client stays connected through Redis faults";
@@ -51,7 +51,7 @@ TEST_F(FaultRedis, D2_RedisKilledAfterEachBurstWithAppendfsyncAlwaysKeepsEveryAc
             return redis.command({"XLEN", "{lodestone}:alerts"}).integer >=
                    static_cast<long long>(ledger_.expected().size());
           },
-          20s))
+          60s))
           << d.log();
       acked_seconds += seconds_since(t0);
       acked_alerts += 200;
@@ -64,7 +64,7 @@ TEST_F(FaultRedis, D2_RedisKilledAfterEachBurstWithAppendfsyncAlwaysKeepsEveryAc
       const auto v = ledger_.check(AlertLedger::own(AlertLedger::stream_ids(redis)));
       EXPECT_TRUE(v.ok()) << "round " << round << " right after restart: " << v.summary();
     }
-    ASSERT_TRUE(eventually([&] { return status(d, "/readyz") == 200; }, 15s)) << d.log();
+    ASSERT_TRUE(eventually([&] { return status(d, "/readyz") == 200; }, 60s)) << d.log();
     recovery_max = std::max(recovery_max, seconds_since(t1));
   }
   expect_stream_exact(redis, "after 5 kills");
@@ -87,36 +87,37 @@ TEST_F(FaultRedis, D4_RedisDownWhileAlertsFireLosesNoneAndTheBufferDrainsOnRetur
   ASSERT_EQ(settled_stream(redis, 30).size(), 30U);
 
   redis.kill();
-  ASSERT_TRUE(eventually([&] { return status(d, "/readyz") == 503; }, 10s));
+  ASSERT_TRUE(eventually([&] { return status(d, "/readyz") == 503; }, 30s));
   const std::size_t before = ledger_.expected().size();
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(outage_s);
   double buffered_peak = 0;
   while (std::chrono::steady_clock::now() < until) {
     inject(d, ledger_.burst(10));
     buffered_peak = std::max(buffered_peak, metric(d, "lodestone_redis_buffered{kind=\"alerts\"}").value_or(-1));
-    std::this_thread::sleep_for(250ms);
+    std::this_thread::sleep_for(250ms);  // the feed's pace during the outage, not a wait for the daemon
   }
   const auto outage = ledger_.expected_range(before, ledger_.expected().size());
   EXPECT_EQ(status(d, "/healthz"), 200U) << "the daemon stays up";
   EXPECT_GT(buffered_peak, 0.0) << "the buffer rises during the outage";
   EXPECT_TRUE(eventually(
-      [&] { return metric(d, "lodestone_redis_buffered{kind=\"alerts\"}") == static_cast<double>(outage.size()); }, 5s))
+      [&] { return metric(d, "lodestone_redis_buffered{kind=\"alerts\"}") == static_cast<double>(outage.size()); },
+      30s))
       << "every outage alert waits in the buffer";
   // Clients saw each outage alert at once, without a seq, exactly once.
-  client.wait([&](const LedgerClient& c) { return c.provisional_ids().size() >= outage.size(); }, 10s);
+  client.wait([&](const LedgerClient& c) { return c.provisional_ids().size() >= outage.size(); }, 30s);
   const auto early = AlertLedger::check(AlertLedger::own(client.provisional_ids()), outage);
   EXPECT_TRUE(early.ok()) << "provisional: " << early.summary();
 
   redis.start();
   const auto t0 = std::chrono::steady_clock::now();
   ASSERT_TRUE(eventually(
-      [&] { return AlertLedger::own(AlertLedger::stream_ids(redis)).size() >= ledger_.expected().size(); }, 20s));
+      [&] { return AlertLedger::own(AlertLedger::stream_ids(redis)).size() >= ledger_.expected().size(); }, 60s));
   measured("D4 buffered alerts stored after redis returned", seconds_since(t0), "s");
   measured("D4 alerts buffered during the outage", static_cast<double>(outage.size()), "alerts");
   expect_stream_exact(redis, "after the outage");
   expect_client_exact(client, "after the outage");
-  EXPECT_TRUE(eventually([&] { return metric(d, "lodestone_redis_buffered{kind=\"alerts\"}") == 0.0; }, 10s));
-  EXPECT_TRUE(eventually([&] { return status(d, "/readyz") == 200; }, 10s));
+  EXPECT_TRUE(eventually([&] { return metric(d, "lodestone_redis_buffered{kind=\"alerts\"}") == 0.0; }, 30s));
+  EXPECT_TRUE(eventually([&] { return status(d, "/readyz") == 200; }, 30s));
   EXPECT_EQ(metric(d, "lodestone_redis_dropped_total{kind=\"alerts\"}").value_or(0), 0.0);
 }
 
@@ -128,15 +129,15 @@ TEST_F(FaultRedis, D4_PastTheBufferBoundAlertsAreCountedAsDroppedNeverSilentlyLo
   inject(d, ledger_.burst(10));
   ASSERT_EQ(settled_stream(redis, 10).size(), 10U);
   redis.kill();
-  ASSERT_TRUE(eventually([&] { return status(d, "/readyz") == 503; }, 10s));
+  ASSERT_TRUE(eventually([&] { return status(d, "/readyz") == 503; }, 30s));
   inject(d, ledger_.burst(80));
-  EXPECT_TRUE(eventually([&] { return metric(d, "lodestone_redis_dropped_total{kind=\"alerts\"}") == 30.0; }, 5s))
+  EXPECT_TRUE(eventually([&] { return metric(d, "lodestone_redis_dropped_total{kind=\"alerts\"}") == 30.0; }, 30s))
       << metrics(d);
   EXPECT_EQ(metric(d, "lodestone_redis_buffered{kind=\"alerts\"}"), 50.0);
   EXPECT_EQ(metric(d, "lodestone_redis_buffer_limit{kind=\"alerts\"}"), 50.0);
   EXPECT_NE(http_request(d.port(), http::verb::get, "/readyz").body.find("30 dropped"), std::string::npos);
   // Clients still saw all 80, once each.
-  client.wait([](const LedgerClient& c) { return AlertLedger::own(c.provisional_ids()).size() >= 80; }, 10s);
+  client.wait([](const LedgerClient& c) { return AlertLedger::own(c.provisional_ids()).size() >= 80; }, 30s);
   const auto outage = ledger_.expected_range(10, 90);
   EXPECT_TRUE(AlertLedger::check(AlertLedger::own(client.provisional_ids()), outage).ok());
 
@@ -165,8 +166,8 @@ TEST_F(FaultRedis, D4_RedisRefusingWritesOomKeepsAlertsBufferedAndStoresEachOnce
         return http_request(d.port(), http::verb::get, "/readyz").body.find("refuses alert writes") !=
                std::string::npos;
       },
-      10s));
-  client.wait([](const LedgerClient& c) { return AlertLedger::own(c.provisional_ids()).size() >= 40; }, 10s);
+      30s));
+  client.wait([](const LedgerClient& c) { return AlertLedger::own(c.provisional_ids()).size() >= 40; }, 30s);
   EXPECT_TRUE(AlertLedger::check(AlertLedger::own(client.provisional_ids()), ledger_.expected_range(20, 60)).ok());
   EXPECT_EQ(AlertLedger::own(AlertLedger::stream_ids(redis)).size(), 20U);
   ASSERT_EQ(redis.command({"CONFIG", "SET", "maxmemory", "0"}).str, "OK");
@@ -186,11 +187,11 @@ TEST_F(FaultRedis, D5_HungRedisTimesOutAndEachAlertIsStoredOnceAfterItWakes) {
   const auto t0 = std::chrono::steady_clock::now();
   inject(d, ledger_.burst(60));  // the write of these hangs: its outcome is unknown
   const bool timed_out = eventually(
-      [&] { return metric(d, "lodestone_redis_timeouts_total{connection=\"alerts-writer\"}").value_or(0) >= 1; }, 10s);
+      [&] { return metric(d, "lodestone_redis_timeouts_total{connection=\"alerts-writer\"}").value_or(0) >= 1; }, 30s);
   EXPECT_TRUE(timed_out) << metrics(d);
   measured("D5 hung redis detected after (command_timeout 500ms)", seconds_since(t0), "s");
   // Once the writer is declared down, clients get the waiting alerts without a seq.
-  client.wait([](const LedgerClient& c) { return AlertLedger::own(c.provisional_ids()).size() >= 60; }, 10s);
+  client.wait([](const LedgerClient& c) { return AlertLedger::own(c.provisional_ids()).size() >= 60; }, 30s);
   EXPECT_TRUE(AlertLedger::check(AlertLedger::own(client.provisional_ids()), ledger_.expected_range(30, 90)).ok());
   std::this_thread::sleep_for(1s);  // reconnect attempts pile up on the stopped server too
   redis.resume();                   // the hung connection's script may run now, and the retry as well
@@ -214,7 +215,7 @@ TEST_F(FaultRedis, D6_ClientKillMidBurstRequeuesTheLostCommands) {
     // Connected again after the last kill (the connect counter moved on: an "up" gauge could
     // still show the killed connection), then a burst, then every daemon connection (writer,
     // reader, journal) at once while the burst is being written.
-    ASSERT_TRUE(eventually([&] { return metric(d, connects).value_or(0) >= connects_before + round; }, 5s));
+    ASSERT_TRUE(eventually([&] { return metric(d, connects).value_or(0) >= connects_before + round; }, 30s));
     inject(d, ledger_.burst(150));
     kills += static_cast<int>(redis.command({"CLIENT", "KILL", "TYPE", "normal"}).integer);
   }
@@ -226,7 +227,7 @@ TEST_F(FaultRedis, D6_ClientKillMidBurstRequeuesTheLostCommands) {
         return metric(d, "lodestone_redis_connects_total{connection=\"alerts-writer\"}").value_or(0) >=
                connects_before + 10;
       },
-      5s))
+      30s))
       << "the writer reconnected after each kill: " << metrics(d);
   measured("D6 writer errors (commands lost with their connection, re-sent)",
            metric(d, "lodestone_redis_errors_total{connection=\"alerts-writer\"}").value_or(0), "commands");

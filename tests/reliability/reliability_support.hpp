@@ -96,9 +96,10 @@ struct RawHttp {
 };
 
 // Sends `request` as written (one connection, "Connection: close" is the caller's business) and
-// reads one answer: the head, then Content-Length bytes of body.
+// reads one answer: the head, then Content-Length bytes of body. The default timeout only bounds
+// a hang (the answer ends the wait; a loaded sanitizer build can take seconds).
 inline RawHttp raw_http(std::uint16_t port, const std::string& request,
-                        std::chrono::milliseconds timeout = std::chrono::seconds(5), const std::string& source = "") {
+                        std::chrono::milliseconds timeout = std::chrono::seconds(30), const std::string& source = "") {
   RawHttp out;
   RawSocket s(port, source);
   if (!s.send_all(request, timeout)) return out;

@@ -35,14 +35,16 @@ class WsConformance : public ::testing::Test {
   }
 
   // Sends `bytes` on a fresh connection; the close code the server answers with (0: TCP closed
-  // without a close frame, -1: nothing within 5 s) and whether the TCP connection then ends.
+  // without a close frame, -1: nothing within 30 s, a hang) and whether the TCP connection then
+  // ends.
   static int close_code_for(const std::string& bytes, bool* tcp_closed = nullptr) {
     auto ws = open();
     ws->send(bytes);
-    const int code = ws->read_until_close(std::chrono::seconds(5));
-    // After its close frame the server ends the TCP connection (at the latest when the close
-    // handshake times out); the client never answers here, so allow that timeout.
-    const bool closed = ws->socket().wait_closed(std::chrono::seconds(8));
+    const int code = ws->read_until_close(std::chrono::seconds(30));
+    // After its close frame the server ends the TCP connection (at the latest when the 5 s close
+    // handshake times out); the client never answers here, so allow that timeout and a loaded
+    // machine's delay on top.
+    const bool closed = ws->socket().wait_closed(std::chrono::seconds(30));
     if (tcp_closed) *tcp_closed = closed;
     return code;
   }
@@ -183,9 +185,11 @@ TEST_F(WsConformance, C4_ValidCloseCodesAreEchoedAndTheTcpConnectionEndsAtOnce) 
     auto ws = open();
     const auto sent = std::chrono::steady_clock::now();
     ws->send(ws_frame(kClose, close_payload(static_cast<std::uint16_t>(code), "bye")));
-    EXPECT_EQ(ws->read_until_close(std::chrono::seconds(5)), code);
-    EXPECT_TRUE(ws->socket().wait_closed(std::chrono::seconds(2))) << "code " << code;
-    EXPECT_LT(std::chrono::steady_clock::now() - sent, std::chrono::seconds(2)) << "code " << code;
+    EXPECT_EQ(ws->read_until_close(std::chrono::seconds(30)), code);
+    EXPECT_TRUE(ws->socket().wait_closed(std::chrono::seconds(30))) << "code " << code;
+    // "At once" against the alternative, the server waiting for the client to end TCP until its
+    // 5 s close timeout: anything before that is the server's own doing, however loaded the box.
+    EXPECT_LT(std::chrono::steady_clock::now() - sent, std::chrono::milliseconds(4500)) << "code " << code;
   }
   // An empty close frame is answered with 1000.
   auto ws = open();
@@ -199,8 +203,10 @@ TEST_F(WsConformance, C4_AClientThatNeverAnswersTheServersCloseIsDroppedWithinTh
   EXPECT_EQ(ws->read_until_close(), 4002);
   const auto asked = std::chrono::steady_clock::now();
   // ... and the client keeps silent: the close handshake times out (5 s) and the server drops TCP.
-  EXPECT_TRUE(ws->socket().wait_closed(std::chrono::seconds(9)));
-  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::seconds(8));
+  // The bound leaves a loaded machine's timers room and still catches a server that never drops
+  // it (the next thing that would is the 60 s idle timeout).
+  EXPECT_TRUE(ws->socket().wait_closed(std::chrono::seconds(40)));
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::seconds(20));
 }
 
 // ---- C5: ping and pong ----

@@ -263,19 +263,24 @@ TEST(WsLoad, L2_TenThousandIdleConnectionsStayUpWithBoundedMemory) {
   auto source = [&](std::size_t i) { return "127.0.1." + std::to_string(1 + i / kPerAddress); };
   const auto t0 = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < kWarm; ++i) conns.push_back(open_ws(daemon.port(), source(i)));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // The baseline once the daemon holds the warm-up sessions (counted), not after a guessed time.
+  ASSERT_TRUE(eventually(
+      [&] { return metric(metrics(daemon.port()), "lodestone_websocket_clients") == static_cast<double>(kWarm); },
+      std::chrono::seconds(60)));
   const auto rss_before = rss_kib(daemon.pid());
   for (std::size_t i = kWarm; i < n; ++i) {
     conns.push_back(open_ws(daemon.port(), source(i)));
     ASSERT_EQ(conns.back()->status(), 101U) << "connection " << i;
   }
   const double open_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Every session counted (the 101 may reach the client before the daemon counts its session).
+  EXPECT_TRUE(eventually(
+      [&] { return metric(metrics(daemon.port()), "lodestone_websocket_clients") == static_cast<double>(n); },
+      std::chrono::seconds(60)))
+      << metric(metrics(daemon.port()), "lodestone_websocket_clients") << " of " << n;
   const auto rss_after = rss_kib(daemon.pid());
   const double per_conn_kib =
       static_cast<double>(rss_after - std::min(rss_after, rss_before)) / static_cast<double>(n - kWarm);
-  const auto m = metrics(daemon.port());
-  EXPECT_EQ(metric(m, "lodestone_websocket_clients"), static_cast<double>(n));
   // The daemon still answers at once.
   const auto h0 = std::chrono::steady_clock::now();
   EXPECT_EQ(raw_http(daemon.port(), get_request("/healthz")).status, 200U);
@@ -284,8 +289,11 @@ TEST(WsLoad, L2_TenThousandIdleConnectionsStayUpWithBoundedMemory) {
             << rss_after << " KiB = " << per_conn_kib << " KiB per connection (ASan build); /healthz in " << healthz_ms
             << " ms\n";
   ::testing::Test::RecordProperty("rss_kib_per_connection", std::to_string(per_conn_kib));
+  ::testing::Test::RecordProperty("healthz_ms", std::to_string(healthz_ms));
   EXPECT_LT(per_conn_kib, 64.0) << "memory per idle connection";
-  EXPECT_LT(healthz_ms, 1000.0);
+  // A functional test does not assert speed (the time is printed and recorded above): the bound
+  // only catches a daemon that no longer answers while it holds the connections.
+  EXPECT_LT(healthz_ms, 10'000.0);
   // Every one of them is alive: a headline reaches a sample spread over all of them.
   ASSERT_EQ(http_request(daemon.port(), http::verb::post, "/api/v1/ingest", policy_headline(1), kToken).status, 200U);
   for (std::size_t i = 0; i < n; i += n / 50) {
@@ -312,18 +320,27 @@ TEST(WsLoad, L2_TenThousandIdleConnectionsStayUpWithBoundedMemory) {
 
 TEST(WsLoad, L2_DeadPeersAreReapedByTheIdleTimeoutWhileLiveOnesStay) {
   // Heartbeats every 300 ms keep the live client's reads returning (a read cut short by a
-  // timeout would break its stream); the dead ones get them too, but never answer a ping.
-  Daemon daemon("websocket: {idle_timeout: 1s, heartbeat: 300ms}\n");
+  // timeout would break its stream); the dead ones get them too, but never answer a ping. The
+  // ping goes out at half the idle timeout: the live client has 2 s to answer it, which a loaded
+  // machine keeps (1 s left it 500 ms).
+  Daemon daemon("websocket: {idle_timeout: 4s, heartbeat: 300ms}\n");
   // These never read, so they never answer the keep-alive ping.
   std::vector<std::unique_ptr<RawWebSocket>> dead;
   for (int i = 0; i < 5; ++i) dead.push_back(open_ws(daemon.port()));
   WsClient live(daemon.port());  // Beast answers pings while a read is pending
   ASSERT_TRUE(live.receive().has_value());
-  const auto start = std::chrono::steady_clock::now();
-  while (std::chrono::steady_clock::now() - start < std::chrono::seconds(4) && !live.closed())
-    (void)live.receive(std::chrono::seconds(2));
+  // The live client keeps reading until every dead peer is gone (the event, however late a
+  // loaded machine makes it); the dead ones connected first, so their idle timeout has passed
+  // for the live one as well by then.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::size_t reaped = 0;
+  while (reaped < dead.size() && std::chrono::steady_clock::now() < deadline && !live.closed()) {
+    ASSERT_TRUE(live.receive().has_value()) << "the heartbeats stopped";
+    reaped = 0;
+    for (auto& d : dead) reaped += d->socket().wait_closed(std::chrono::milliseconds(1)) ? 1 : 0;
+  }
   EXPECT_FALSE(live.closed()) << "a client that answers pings was dropped";
-  for (auto& d : dead) EXPECT_TRUE(d->socket().wait_closed(std::chrono::seconds(3))) << "a dead peer was kept";
+  EXPECT_EQ(reaped, dead.size()) << "a dead peer was kept";
   live.send(R"({"type":"ping"})");
   auto pong = live.receive();
   ASSERT_TRUE(pong.has_value());
@@ -344,7 +361,8 @@ TEST(WsLoad, L5_AnAnnounced17MiBFrameIsRefusedWith1009BeforeItsPayloadArrives) {
     // The header says 17 MiB; only 100 bytes follow. The answer must not wait for the rest.
     ws->send(ws_frame(kText, std::string(100, ' '), true, 0, true, 17ULL * 1024 * 1024));
   }
-  for (auto& ws : conns) EXPECT_EQ(ws->read_until_close(std::chrono::seconds(3)), 1009);
+  // Any close proves it: the announced payload never comes. The bound only stops a hang.
+  for (auto& ws : conns) EXPECT_EQ(ws->read_until_close(std::chrono::seconds(30)), 1009);
   const auto rss_after = rss_kib(daemon.pid());
   std::cout << "L5: 20 announced 17 MiB frames: daemon RSS " << rss_before << " -> " << rss_after << " KiB\n";
   EXPECT_LT(rss_after, rss_before + 16 * 1024) << "the daemon buffered the announced frames";
@@ -390,6 +408,7 @@ TEST(WsLoad, L6_AFloodingClientIsClosedWith1008WhileOthersAreServed) {
   constexpr int kFlooders = 10;
   constexpr int kMessages = 1000;
   std::vector<int> pongs(kFlooders, 0), codes(kFlooders, -1);
+  std::vector<double> flood_s(kFlooders, 0);
   std::vector<std::thread> flooders;
   for (int f = 0; f < kFlooders; ++f) {
     flooders.emplace_back([&, f] {
@@ -397,10 +416,11 @@ TEST(WsLoad, L6_AFloodingClientIsClosedWith1008WhileOthersAreServed) {
       (void)ws->read_frame();
       std::string flood;
       for (int i = 0; i < kMessages; ++i) flood += ws_frame(kText, R"({"type":"ping"})");
+      const auto sent = std::chrono::steady_clock::now();
       ws->send(flood);  // 1000 messages at once: far beyond 10/s with a burst of 50
-      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      const auto deadline = sent + std::chrono::seconds(60);
       while (std::chrono::steady_clock::now() < deadline) {
-        auto fr = ws->read_frame(std::chrono::seconds(5));
+        auto fr = ws->read_frame();
         if (!fr) break;
         if (fr->opcode == 0x8) {
           codes[f] = fr->close_code();
@@ -408,13 +428,14 @@ TEST(WsLoad, L6_AFloodingClientIsClosedWith1008WhileOthersAreServed) {
         }
         if (fr->payload == R"({"type":"pong"})") ++pongs[f];
       }
+      flood_s[f] = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
     });
   }
   // Meanwhile the bystander gets a headline and answers to its own ping.
   ASSERT_EQ(http_request(daemon.port(), http::verb::post, "/api/v1/ingest", policy_headline(7), kToken).status, 200U);
   bool news = false;
   for (int i = 0; i < 5 && !news; ++i) {
-    auto m = bystander.receive(std::chrono::seconds(5));
+    auto m = bystander.receive();
     ASSERT_TRUE(m.has_value());
     news = m->find(R"("type":"news")") != std::string::npos;
   }
@@ -423,7 +444,10 @@ TEST(WsLoad, L6_AFloodingClientIsClosedWith1008WhileOthersAreServed) {
   for (int f = 0; f < kFlooders; ++f) {
     EXPECT_EQ(codes[f], 1008) << "flooder " << f;
     // At most the burst allowance (50) is served; answers still queued at the close are dropped.
-    EXPECT_LE(pongs[f], 51) << "flooder " << f << " got more than the burst";
+    // The bucket refills at 10/s while the daemon works through the flood: a loaded machine that
+    // takes longer may serve those few more, and no more than those.
+    const int refill = static_cast<int>(10 * flood_s[f]) + 1;
+    EXPECT_LE(pongs[f], 50 + refill) << "flooder " << f << " got more than the burst (" << flood_s[f] << " s)";
   }
   bystander.send(R"({"type":"ping"})");
   auto pong = bystander.receive();
@@ -448,7 +472,7 @@ TEST(WsLoad, L6_AClientUnderTheRateIsNeverClosed) {
   }
   int pongs = 0;
   while (pongs < sent) {
-    auto f = ws->read_frame(std::chrono::seconds(3));
+    auto f = ws->read_frame();
     ASSERT_TRUE(f.has_value()) << "after " << pongs << " pongs";
     ASSERT_NE(f->opcode, 0x8) << "closed with " << f->close_code();
     if (f->opcode != kPong && f->payload == R"({"type":"pong"})") ++pongs;

@@ -238,7 +238,7 @@ struct LedgerClient::Impl {
 
 LedgerClient::LedgerClient(std::uint16_t port, std::optional<std::uint64_t> resume) : impl_(std::make_unique<Impl>()) {
   auto& ws = impl_->ws;
-  beast::get_lowest_layer(ws).expires_after(std::chrono::seconds(5));
+  beast::get_lowest_layer(ws).expires_after(std::chrono::seconds(30));  // connect, upgrade, hello: a hang
   beast::get_lowest_layer(ws).connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
   ws.handshake("127.0.0.1:" + std::to_string(port), "/ws");
   beast::flat_buffer buffer;

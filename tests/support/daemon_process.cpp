@@ -53,6 +53,8 @@ DaemonProcess::DaemonProcess(std::vector<std::string> args, std::map<std::string
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  // The destructor does not run for a constructor that throws: no daemon may outlive its test.
+  kill();
   throw std::runtime_error("lodestone did not listen within 30 s:\n" + log());
 }
 

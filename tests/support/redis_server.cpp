@@ -6,10 +6,14 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstddef>
+#include <cstring>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -17,21 +21,35 @@
 namespace lodestone::testing {
 namespace {
 
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket() failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+// Ports below the kernel's ephemeral range (net.ipv4.ip_local_port_range): a port inside it
+// that is free while redis is down for a restart can be taken meanwhile by any process's
+// outgoing connection or port-0 bind (10 000 of them in the load tests), and redis could not
+// come back on it. Above the range if the range leaves too little room below it.
+std::pair<unsigned, unsigned> candidate_ports() {
+  unsigned low = 32768, high = 60999;
+  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> low >> high;
+  constexpr unsigned kFloor = 10000, kEnough = 2000;
+  if (low >= kFloor + kEnough) return {kFloor, low - 1};
+  if (high + kEnough <= 65535) return {high + 1, 65535};
+  return {1024, 65535};
+}
+
+// Claims `port` among the processes of this machine (ctest -j runs several test binaries at
+// once) with an abstract Unix socket named after it: the name is released when the descriptor
+// is closed or the process dies, so nothing is left behind. -1 when another test holds it.
+int claim_port(unsigned port) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error("socket(AF_UNIX) failed");
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  const std::string name = "lodestone-test-redis-port-" + std::to_string(port);
+  std::memcpy(addr.sun_path + 1, name.data(), name.size());  // sun_path[0] == 0: abstract
+  const auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0) {
     ::close(fd);
-    throw std::runtime_error("cannot bind a loopback port");
+    return -1;
   }
-  ::close(fd);
-  return ntohs(addr.sin_port);
+  return fd;
 }
 
 SyncReply convert(const redisReply& r) {
@@ -69,16 +87,28 @@ RedisServer::RedisServer(RedisServerOptions options) : options_(std::move(option
   char tmpl[] = "/tmp/lodestone-redis-XXXXXX";
   if (::mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
-  // A port free a moment ago may be taken by the time redis binds it: try a few.
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    port_ = free_port();
+  // redis has no "--port 0": pick a port no other test holds; if something else on the machine
+  // listens there, redis exits at once and another port is tried (the start is retried, not
+  // the test).
+  const auto [first, last] = candidate_ports();
+  std::mt19937 random(std::random_device{}());
+  std::uniform_int_distribution<unsigned> pick(first, last);
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    const unsigned port = pick(random);
+    const int claim = claim_port(port);
+    if (claim < 0) continue;
+    port_ = static_cast<std::uint16_t>(port);
+    claim_fd_ = claim;
     if (launch()) return;
+    ::close(claim_fd_);
+    claim_fd_ = -1;
   }
-  throw std::runtime_error("redis-server did not start on any of 5 ports:\n" + log());
+  throw std::runtime_error("redis-server did not start on any of 50 ports:\n" + log());
 }
 
 RedisServer::~RedisServer() {
   if (pid_ > 0) kill();
+  if (claim_fd_ >= 0) ::close(claim_fd_);
   (void)std::system(("rm -rf '" + dir_ + "'").c_str());
 }
 
@@ -113,6 +143,7 @@ bool RedisServer::launch() {
                                 dir_ + "/redis.log"};
   argv.insert(argv.end(), options_.extra.begin(), options_.extra.end());
   if (!options_.config_file.empty()) argv.insert(argv.begin() + 1, options_.config_file);
+  const auto log_start = log().size();  // a restart appends to the log of the runs before
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
@@ -126,24 +157,28 @@ bool RedisServer::launch() {
     ::_exit(127);
   }
   paused_ = false;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  // Ready when its own log says so: a PING alone could be answered by whatever else listens on
+  // the port while this redis-server is still failing to bind it.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
       return false;  // most likely the port was taken
     }
-    try {
-      const auto pong = command({"PING"}, std::chrono::milliseconds(200));
-      // A server with a password answers NOAUTH: it is up all the same.
-      if (pong.str == "PONG" || pong.str.starts_with("NOAUTH")) return true;
-    } catch (const std::exception&) {
-      // not listening yet
+    if (log().find("Ready to accept connections", log_start) != std::string::npos) {
+      try {
+        const auto pong = command({"PING"}, std::chrono::seconds(5));
+        // A server with a password answers NOAUTH: it is up all the same.
+        if (pong.str == "PONG" || pong.str.starts_with("NOAUTH")) return true;
+      } catch (const std::exception&) {
+        // ready a moment ago: the next round tells whether it died
+      }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   kill();
-  throw std::runtime_error("redis-server did not answer PING within 20 s:\n" + log());
+  throw std::runtime_error("redis-server was not ready within 60 s:\n" + log());
 }
 
 void RedisServer::kill() {

@@ -14,7 +14,8 @@
 namespace lodestone::testing {
 
 WsClient::WsClient(std::uint16_t port, const std::string& target, const std::string& origin) : ws_(ioc_) {
-  beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(5));
+  // Only a hang ends here: a loaded sanitizer build may take seconds to answer the upgrade.
+  beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(30));
   beast::get_lowest_layer(ws_).connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
   if (!origin.empty()) {
     ws_.set_option(websocket::stream_base::decorator(
@@ -55,7 +56,7 @@ HttpResult http_request(std::uint16_t port, http::verb method, const std::string
                         const std::string& token) {
   net::io_context ioc;
   beast::tcp_stream stream(ioc);
-  stream.expires_after(std::chrono::seconds(10));
+  stream.expires_after(std::chrono::seconds(30));  // a hang, not a slow loaded machine
   stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
   http::request<http::string_body> req{method, target, 11};
   req.set(http::field::host, "127.0.0.1:" + std::to_string(port));

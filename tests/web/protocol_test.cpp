@@ -8,6 +8,7 @@
 
 #include "lodestone/testing/daemon_process.hpp"
 #include "lodestone/testing/policy_rules.hpp"
+#include "lodestone/testing/redis_server.hpp"  // eventually()
 #include "lodestone/testing/ws_client.hpp"
 
 namespace lodestone::testing {
@@ -85,7 +86,7 @@ TEST_F(Protocol, ResumeDeliversExactlyTheMissedAlerts) {
     for (int i = 0; i < 5; ++i) batch += policy_headline(i) + "\n";
     ASSERT_EQ(ingest(batch).status, 200U);
     while (seen.size() < 5) {
-      auto m = ws.receive(std::chrono::seconds(5));
+      auto m = ws.receive();
       ASSERT_TRUE(m.has_value()) << daemon_->log();
       if (m->find(R"("type":"alert")") != std::string::npos) seen.push_back(seq_of(*m));
     }
@@ -93,19 +94,29 @@ TEST_F(Protocol, ResumeDeliversExactlyTheMissedAlerts) {
   std::string batch;
   for (int i = 5; i < 12; ++i) batch += policy_headline(i) + "\n";
   ASSERT_EQ(ingest(batch).status, 200U);
-  // Wait until the store holds them all, then come back.
-  for (int i = 0; i < 100; ++i) {
-    auto r = http_request(daemon_->port(), http::verb::get, "/api/v1/alerts?after=0&limit=100");
-    if (r.body.find(R"("last_seq":12)") != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  // Wait until the store holds them all (bounded only against a hang), then come back.
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto r = http_request(daemon_->port(), http::verb::get, "/api/v1/alerts?after=0&limit=100");
+        return r.body.find(R"("last_seq":12)") != std::string::npos;
+      },
+      std::chrono::seconds(60)))
+      << daemon_->log();
   WsClient again(daemon_->port());
   ASSERT_TRUE(again.receive());
   again.send(R"({"type":"resume","after":)" + std::to_string(seen.back()) + "}");
   std::vector<std::uint64_t> resumed;
-  while (auto m = again.receive(std::chrono::seconds(2))) {
-    if (m->find(R"("type":"alert")") != std::string::npos) resumed.push_back(seq_of(*m));
+  const auto take = [&](const std::string& m) {
+    if (m.find(R"("type":"alert")") != std::string::npos) resumed.push_back(seq_of(m));
+  };
+  // The seven missed ones (however long a loaded machine takes), then 2 s of silence in which a
+  // duplicate would show.
+  while (resumed.size() < 7) {
+    auto m = again.receive();
+    if (!m) break;
+    take(*m);
   }
+  while (auto m = again.receive(std::chrono::seconds(2))) take(*m);
   ::unlink(rules_path);
   EXPECT_EQ(seen, (std::vector<std::uint64_t>{1, 2, 3, 4, 5}));
   EXPECT_EQ(resumed, (std::vector<std::uint64_t>{6, 7, 8, 9, 10, 11, 12})) << "no loss, no duplicate";
@@ -146,11 +157,19 @@ TEST_F(Protocol, QuotesAreCoalescedLatestWins) {
   ASSERT_EQ(ingest(batch).status, 200U);
   int quotes = 0;
   std::string last;
-  while (auto m = ws.receive(std::chrono::milliseconds(1500))) {
-    if (m->find(R"("type":"quote")") == std::string::npos) continue;
+  const auto take = [&](const std::string& m) {
+    if (m.find(R"("type":"quote")") == std::string::npos) return;
     ++quotes;
-    last = *m;
+    last = m;
+  };
+  // Until the burst's last price arrives (the event, however late a loaded machine makes it),
+  // then 1.5 s of silence: more quote messages would show there.
+  while (last.find(R"("last":1.499)") == std::string::npos) {
+    auto m = ws.receive();
+    if (!m) break;
+    take(*m);
   }
+  while (auto m = ws.receive(std::chrono::milliseconds(1500))) take(*m);
   EXPECT_GE(quotes, 1);
   EXPECT_LE(quotes, 10) << "201 quotes in one burst must coalesce";
   EXPECT_NE(last.find(R"("last":1.499)"), std::string::npos) << last;
@@ -160,12 +179,17 @@ TEST_F(Protocol, ASlowClientIsClosedWhileAFastOneGetsEverything) {
   start("websocket: {max_queue: 256}\n");
   WsClient fast(daemon_->port());
   WsClient slow(daemon_->port());  // never reads after the handshake: its socket buffers fill up
+  // What the slow client's kernel takes before the daemon's queue fills is the test's choice, not
+  // net.ipv4.tcp_rmem's (a buffer that is never read does not autotune, but its starting size is
+  // the sysctl's): 4 KiB, asked after the handshake, which also switches autotuning off. The
+  // daemon's side is bounded by websocket.send_buffer.
+  slow.stream().next_layer().socket().set_option(net::socket_base::receive_buffer_size(4096));
   ASSERT_TRUE(fast.receive());
   constexpr int kHeadlines = 2000;
   int received = 0;
   std::thread reader([&] {
     while (received < kHeadlines) {
-      auto m = fast.receive(std::chrono::seconds(10));
+      auto m = fast.receive();
       if (!m) break;
       if (m->find(R"("type":"news")") == std::string::npos) continue;
       if (m->find(R"("id":"t-)" + std::to_string(received) + "\"") == std::string::npos) break;  // in order, none lost
@@ -190,7 +214,7 @@ TEST_F(Protocol, BadJsonAndBinaryAndOversizeMessagesAreClosedNotCrashed) {
     WsClient ws(daemon_->port());
     ASSERT_TRUE(ws.receive());
     ws.send("{not json");
-    while (ws.receive(std::chrono::seconds(3))) {
+    while (ws.receive()) {  // until the close (the default timeout only bounds a hang)
     }
     EXPECT_EQ(ws.close_reason().code, 4002);
   }
@@ -198,7 +222,7 @@ TEST_F(Protocol, BadJsonAndBinaryAndOversizeMessagesAreClosedNotCrashed) {
     WsClient ws(daemon_->port());
     ASSERT_TRUE(ws.receive());
     ws.send(R"({"type":"subscribe","symbols":"all"})");
-    while (ws.receive(std::chrono::seconds(3))) {
+    while (ws.receive()) {
     }
     EXPECT_EQ(ws.close_reason().code, 4002);
   }
@@ -206,7 +230,7 @@ TEST_F(Protocol, BadJsonAndBinaryAndOversizeMessagesAreClosedNotCrashed) {
     WsClient ws(daemon_->port());
     ASSERT_TRUE(ws.receive());
     ws.send(std::string(8000, ' '));
-    while (ws.receive(std::chrono::seconds(3))) {
+    while (ws.receive()) {
     }
     EXPECT_EQ(ws.close_reason().code, websocket::close_code::too_big);
   }
@@ -218,9 +242,10 @@ TEST_F(Protocol, AQuietConnectionGetsHeartbeats) {
   WsClient ws(daemon_->port());
   ASSERT_TRUE(ws.receive());  // hello
   int heartbeats = 0;
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  // Two heartbeats come, on any machine; the bound (100 intervals) only stops a hang.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (heartbeats < 2 && std::chrono::steady_clock::now() < until) {
-    auto m = ws.receive(std::chrono::seconds(2));
+    auto m = ws.receive();
     ASSERT_TRUE(m.has_value()) << "silence: no heartbeat";
     if (m->find(R"("type":"heartbeat","server_time":")") != std::string::npos) ++heartbeats;
   }

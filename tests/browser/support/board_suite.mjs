@@ -8,11 +8,11 @@ import { Daemon, readTape, speedFor, tinyTape } from './daemon.mjs';
 /**
  * Registers the file's before/after hooks and returns what they set up: `daemon` at once,
  * `browser` and `session` ({page, response, problems}) once `before` has run.
- * @param {{seconds: number, token?: string, args?: string[], waitLive?: boolean, settleMs?: number}} opts
+ * @param {{seconds: number, token?: string, args?: string[], waitLive?: boolean, tapeFinished?: boolean}} opts
  *   seconds: how long the tape plays; waitLive: wait for the page's live state (default true);
- *   settleMs: then wait this long more.
+ *   tapeFinished: then wait until the daemon has played the whole tape (needs --no-loop).
  */
-export function boardSuite({ seconds, token, args, waitLive = true, settleMs = 0 }) {
+export function boardSuite({ seconds, token, args, waitLive = true, tapeFinished = false }) {
   const tape = readTape(tinyTape());
   const suite = {
     tape,
@@ -24,8 +24,8 @@ export function boardSuite({ seconds, token, args, waitLive = true, settleMs = 0
     await suite.daemon.start();
     suite.browser = await openBrowser();
     suite.session = await openPage(suite.browser.context, `${suite.daemon.url}/`);
-    if (waitLive) await waitForState(suite.session.page, 'live', 15000);
-    if (settleMs) await suite.session.page.waitForTimeout(settleMs);
+    if (waitLive) await waitForState(suite.session.page, 'live', 30000);
+    if (tapeFinished) await suite.daemon.tapeFinished();
   }, { timeout: 60000 });
   after(async () => {
     await suite.browser?.close();

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const STARTUP_TIMEOUT_MS = 20000;
+// Bounds on a hang only: each wait ends at its event, and a loaded sanitizer build is slow.
+const STARTUP_TIMEOUT_MS = 30000;
 const STOP_TIMEOUT_MS = 5000;
 
 function required(name) {
@@ -137,11 +138,27 @@ export class Daemon {
       method: 'POST',
       headers: { Authorization: `Bearer ${this.opts.token}`, 'Content-Type': 'application/x-ndjson' },
       body: `${events.map((e) => JSON.stringify(e)).join('\n')}\n`,
-      signal: AbortSignal.timeout(5000),
+      signal: AbortSignal.timeout(30000),
     });
     const text = await res.text();
     if (!res.ok) throw new Error(`POST /api/v1/ingest answered ${res.status}: ${text}`);
     return text ? JSON.parse(text) : null;
+  }
+
+  /**
+   * Resolves once the tape (started with --no-loop) has played out, as GET /api/v1/feeds says:
+   * what a test injects afterwards is newer than anything on the tape, on any machine.
+   */
+  async tapeFinished(timeout = 30000) {
+    const deadline = Date.now() + timeout;
+    let feeds = '';
+    while (Date.now() < deadline) {
+      const res = await fetch(`${this.url}/api/v1/feeds`, { signal: AbortSignal.timeout(30000) });
+      feeds = await res.text();
+      if (res.ok && JSON.parse(feeds).feeds.some((f) => f.kind === 'replay' && f.state === 'finished')) return;
+      await sleep(50);
+    }
+    throw new Error(`the tape did not finish within ${timeout} ms: ${feeds}`);
   }
 }
 

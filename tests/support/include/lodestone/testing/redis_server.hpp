@@ -1,7 +1,8 @@
 #pragma once
-// A real redis-server for tests: its own temporary directory, a free loopback port (redis has no
-// "--port 0", so a port is picked by binding port 0 and retried if redis then cannot bind it),
-// no RDB snapshots, append-only persistence on request. Fault tests kill, hang and restart it.
+// A real redis-server for tests: its own temporary directory, a loopback port of its own (redis
+// has no "--port 0": a port outside the kernel's ephemeral range, claimed against the other
+// tests of the run, and another one tried if redis cannot bind it), no RDB snapshots,
+// append-only persistence on request. Fault tests kill, hang and restart it on the same port.
 #include <sys/types.h>
 
 #include <chrono>
@@ -59,14 +60,17 @@ class RedisServer {
   std::string dir_;
   std::uint16_t port_ = 0;
   pid_t pid_ = -1;
+  int claim_fd_ = -1;  // holds port_ against the other tests of the run (redis_server.cpp)
   bool paused_ = false;
 };
 
 void wait_a_little();  // a few milliseconds
 
-// Polls `condition` until it holds or `timeout` passes.
+// Polls `condition` until it holds or `timeout` passes. Every caller waits for something that
+// must happen, so the default only bounds a hang: a Redis restart or a daemon's reconnect on a
+// loaded sanitizer build may take seconds, and the wait ends as soon as it holds.
 template <class F>
-bool eventually(F&& condition, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+bool eventually(F&& condition, std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!condition()) {
     if (std::chrono::steady_clock::now() > deadline) return false;

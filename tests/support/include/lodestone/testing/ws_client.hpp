@@ -15,7 +15,9 @@ class WsClient {
   WsClient(std::uint16_t port, const std::string& target = "/ws", const std::string& origin = "");
   void send(const std::string& text);
   // The next text message, or nullopt when none arrives within `timeout` or the peer closed.
-  std::optional<std::string> receive(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // The default only bounds a hang (the wait ends with the message): a loaded sanitizer build
+  // can take seconds. A test that expects silence passes its own, short, timeout.
+  std::optional<std::string> receive(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   [[nodiscard]] websocket::close_reason close_reason() const { return ws_.reason(); }
   [[nodiscard]] bool closed() const { return closed_; }
   websocket::stream<beast::tcp_stream>& stream() { return ws_; }
@@ -93,10 +95,11 @@ class RawWebSocket {
   [[nodiscard]] const std::string& response_head() const { return head_; }
   bool send(std::string_view bytes) { return socket_.send_all(bytes); }
   // The next whole frame within `timeout`; nullopt on timeout or when the connection ended.
-  std::optional<WsFrame> read_frame(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // As WsClient::receive, the default only bounds a hang.
+  std::optional<WsFrame> read_frame(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   // Reads (and drops) frames until a close frame; its code, 0 when the TCP connection ended
   // without one, -1 when nothing ended within `timeout`.
-  int read_until_close(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  int read_until_close(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   RawSocket& socket() { return socket_; }
 
  private:
