@@ -134,6 +134,7 @@ redis:
   command_timeout: 750ms
   backoff_max: 2s
   journal: 48h
+  shutdown_flush: 15s
 )",
                         "x.yaml");
   ASSERT_TRUE(c.ok()) << c.error().message;
@@ -144,6 +145,9 @@ redis:
   EXPECT_EQ(c->redis_tuning.command_timeout_ms, 750);
   EXPECT_EQ(c->redis_tuning.backoff_max_ms, 2000);
   EXPECT_EQ(c->redis_tuning.journal_ms, 48LL * 3'600'000);
+  EXPECT_EQ(c->redis_tuning.shutdown_flush_ms, 15'000);
+  EXPECT_EQ(error_of("redis: {url: redis://h, shutdown_flush: 5m}\n"),
+            "lodestone.yaml:1:41: shutdown_flush must be between 100ms and 60s");
 }
 
 TEST(Config, RedisMapErrorsSayFileLineAndColumn) {

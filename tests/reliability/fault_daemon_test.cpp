@@ -127,7 +127,9 @@ TEST_F(FaultDaemon, D7_AfterASigkillEveryStoredFiringIsResolvedWhenTheFeedMovesO
 
 TEST_F(FaultDaemon, D13_SigtermDuringLoadClosesClientsWith1001FlushesToRedisAndExitsZero) {
   RedisServer redis(RedisServerOptions{.appendonly = true, .appendfsync = "always", .extra = {}});
-  auto& d = start(redis);
+  // The flush ends when the buffer is written; how long 300 alerts take on a loaded sanitizer
+  // build is the machine's, so the test gives it what an operator would on a slow box.
+  auto& d = start(redis, "shutdown_flush: 20s");
   LedgerClient client(d.port());
   inject(d, ledger_.prime());
   inject(d, ledger_.burst(100));
@@ -137,10 +139,10 @@ TEST_F(FaultDaemon, D13_SigtermDuringLoadClosesClientsWith1001FlushesToRedisAndE
   const int code = d.stop(60s);
   const double took = seconds_since(t0);
   EXPECT_EQ(code, 0) << d.log();
-  // The Redis drain gives up after 2 s; the rest is the exit, which a loaded sanitizer build (the
-  // leak check runs at exit) can stretch. The bound catches a shutdown that waits for anything
-  // else; the time itself is measured below.
-  EXPECT_LT(took, 20.0) << "graceful shutdown within its deadline";
+  // The pipeline's 3 s and the Redis flush's 20 s at most, then the exit, which a loaded sanitizer
+  // build (the leak check runs at exit) can stretch. The bound catches a shutdown that waits for
+  // anything else; the time itself is measured below.
+  EXPECT_LT(took, 40.0) << "graceful shutdown within its deadline";
   measured("D13 SIGTERM to exit under load", took, "s");
   ASSERT_TRUE(client.wait([](const LedgerClient& c) { return c.closed(); }, 30s));
   EXPECT_EQ(client.close_code(), 1001) << "going away";

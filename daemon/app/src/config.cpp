@@ -169,10 +169,10 @@ Status read_redis(const Reader& r, const YAML::Node& redis, Config& c) {
     return {};
   }
   if (!redis.IsMap()) return r.error(redis, "redis must be a URL (redis://host:port/db) or a mapping with a url");
-  if (auto st = r.keys(
-          redis,
-          {"url", "max_buffered", "max_buffered_events", "stream_maxlen", "command_timeout", "backoff_max", "journal"},
-          "redis");
+  if (auto st = r.keys(redis,
+                       {"url", "max_buffered", "max_buffered_events", "stream_maxlen", "command_timeout", "backoff_max",
+                        "journal", "shutdown_flush"},
+                       "redis");
       !st)
     return st;
   if (!redis["url"]) return r.error(redis, "redis needs a url (redis://host:port/db)");
@@ -207,6 +207,12 @@ Status read_redis(const Reader& r, const YAML::Node& redis, Config& c) {
     LODESTONE_TRY(v, r.duration(redis["journal"], "journal"));
     if (*v < 3'600'000) return r.error(redis["journal"], "journal must be at least 1h (a rule's window reaches back)");
     t.journal_ms = *v;
+  }
+  if (redis["shutdown_flush"]) {
+    LODESTONE_TRY(v, r.duration(redis["shutdown_flush"], "shutdown_flush"));
+    if (*v < 100 || *v > 60'000)
+      return r.error(redis["shutdown_flush"], "shutdown_flush must be between 100ms and 60s");
+    t.shutdown_flush_ms = *v;
   }
   return {};
 }

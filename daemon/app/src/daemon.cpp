@@ -32,9 +32,8 @@
 namespace lodestone::app {
 namespace {
 
-// At shutdown Redis gets this long for the writes still in flight; the pipeline this long to
-// evaluate what was accepted before the signal, should it be stuck.
-constexpr auto kRedisDrain = std::chrono::seconds(2);
+// At shutdown the pipeline gets this long to evaluate what was accepted before the signal, should
+// it be stuck; then Redis gets redis.shutdown_flush for the writes still buffered.
 constexpr auto kShutdownDeadline = std::chrono::seconds(3);
 
 std::int64_t now_ms() {
@@ -329,7 +328,8 @@ int serve(const Config& config, const RunOptions& options) {
     auto finish = [&rt, finished, deadline] {
       if (finished->exchange(true)) return;
       deadline->cancel();
-      if (rt.redis) rt.redis->stop(kRedisDrain);  // what does not make it is named in the log
+      // What does not make it is named in the log.
+      if (rt.redis) rt.redis->stop(std::chrono::milliseconds(rt.config.redis_tuning.shutdown_flush_ms));
       auto poll = std::make_shared<net::steady_timer>(rt.ioc);
       auto close = std::make_shared<std::function<void()>>();
       *close = [&rt, poll, close] {

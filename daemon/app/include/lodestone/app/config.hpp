@@ -29,6 +29,9 @@ struct RedisTuning {
   std::int64_t command_timeout_ms = 3'000;     // a reply later than this drops the connection
   std::int64_t backoff_max_ms = 5'000;         // longest wait between reconnect attempts
   std::int64_t journal_ms = 96LL * 3'600'000;  // how far back the event journal reaches
+  // At SIGTERM, how long what is still buffered may take to reach Redis before the daemon exits
+  // naming what never did: part of the shutdown time systemd allows (TimeoutStopSec).
+  std::int64_t shutdown_flush_ms = 2'000;
 };
 
 struct Config {
