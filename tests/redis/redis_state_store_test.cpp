@@ -243,6 +243,32 @@ TEST(RedisStateStore, JournalWritesSurviveARedisCrash) {
   EXPECT_TRUE(contains(server.command({"HGET", "{lodestone}:quotes", "159713.SZ"}).str, R"("last":1.461)"));
 }
 
+// The journal reaches back `journal` on Redis's clock, the one its entry ids are taken on: what is
+// older goes at the next write, what is younger stays.
+TEST(RedisStateStore, TheJournalIsTrimmedByAgeOnRedisClock) {
+  RedisServer server;
+  server.command({"CONFIG", "SET", "stream-node-max-entries", "1"});  // trimmed entry by entry, not node by node
+  const auto time = server.command({"TIME"}).elements;
+  const std::int64_t redis_now_ms = std::stoll(time.at(0).str) * 1000 + std::stoll(time.at(1).str) / 1000;
+  const std::int64_t journal_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(app::RedisStateOptions{}.journal).count();
+  const auto old_id = std::to_string(redis_now_ms - journal_ms - 60'000) + "-0";
+  const auto kept_id = std::to_string(redis_now_ms - journal_ms + 60'000) + "-0";
+  for (const auto& id : {old_id, kept_id})
+    server.command(
+        {"XADD", "{lodestone}:events", id, "origin", "elsewhere", "token", "t", "batch", "t:" + id, "events", ""});
+  IoThreads io;
+  Daemon a(io, server, "a", false);
+  ASSERT_TRUE(a.restore());
+  ASSERT_TRUE(a.pipeline->accept(quote("159713.SZ", 1, "1.452")));
+  ASSERT_TRUE(eventually([&] { return a.state->stats().written_batches >= 1; }));
+  std::vector<std::string> ids;
+  for (const auto& e : server.command({"XRANGE", "{lodestone}:events", "-", "+"}).elements)
+    ids.push_back(e.elements.at(0).str);
+  ASSERT_EQ(ids.size(), 2U) << "the entry past the journal's reach is trimmed, the one within it and the new one stay";
+  EXPECT_EQ(ids[0], kept_id);
+}
+
 TEST(RedisStateStore, StoppingWritesWhatIsBufferedFirst) {
   RedisServer server;
   IoThreads io;

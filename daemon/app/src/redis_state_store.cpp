@@ -11,11 +11,15 @@ namespace lodestone::app {
 namespace {
 
 // One journal batch and the latest quotes, together. KEYS: journal stream, quote hash.
-// ARGV: MINID cutoff (ms), origin, token, batch id, events (NDJSON, may be empty), then
-// symbol/JSON pairs for the hash.
+// ARGV: how far back the journal reaches (ms), origin, token, batch id, events (NDJSON, may be
+// empty), then symbol/JSON pairs for the hash. The entry ids are Redis's clock, so the cutoff is
+// taken on it too: a daemon whose clock runs days ahead of Redis's would otherwise trim away the
+// entry it just wrote, and a restart would replay nothing.
 constexpr std::string_view kFlushScript = R"lua(
 if ARGV[5] ~= '' then
-  redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[1], '*', 'origin', ARGV[2], 'token', ARGV[3],
+  local now = redis.call('TIME')
+  local cutoff = math.max(tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[1]), 0)
+  redis.call('XADD', KEYS[1], 'MINID', '~', string.format('%d', cutoff), '*', 'origin', ARGV[2], 'token', ARGV[3],
              'batch', ARGV[4], 'events', ARGV[5])
 end
 if #ARGV > 5 then redis.call('HSET', KEYS[2], unpack(ARGV, 6)) end
@@ -30,11 +34,6 @@ std::string random_token() {
   std::string t;
   for (int i = 0; i < 16; ++i) t.push_back("0123456789abcdef"[hex(rd)]);
   return t;
-}
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 // Journals what it evaluates, then lets the rule engine (if any) evaluate it.
@@ -252,13 +251,12 @@ void RedisStateStore::flush() {
       b.quotes.swap(latest_);
       inflight_ = std::move(b);
     }
-    const auto cutoff = now_ms() - std::chrono::duration_cast<std::chrono::milliseconds>(options_.journal).count();
     args = {"EVAL",
             std::string(kFlushScript),
             "2",
             keys_.events,
             keys_.quotes,
-            std::to_string(std::max<std::int64_t>(cutoff, 0)),
+            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(options_.journal).count()),
             options_.instance,
             token_,
             inflight_->id,
