@@ -12,6 +12,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { reservePort } from './ports.mjs';
 
 function required(name) {
   const value = process.env[name];
@@ -71,15 +72,11 @@ async function waitFor(what, probe, timeoutMs) {
   }
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
+const reservations = [];
+async function freePort() {
+  const r = await reservePort();
+  reservations.push(r);
+  return r.port;
 }
 
 async function api(pathAndQuery) {
@@ -209,6 +206,7 @@ before(async () => {
 
 after(async () => {
   await Promise.all(processes.map(stop));
+  for (const r of reservations) r.release();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -1,15 +1,15 @@
-// deploy/redis/redis.conf in a real redis-server (Debian's 7.0) on an ephemeral loopback port:
+// deploy/redis/redis.conf in a real redis-server (Debian's 7.0) on a reserved loopback port:
 // it loads, the settings Lodestone depends on are in force, and an acknowledged write survives
 // kill -9 (the append-only file; Debian's default `appendonly no` would lose it).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { reservePort } from './ports.mjs';
 
 const SOURCE = process.env.LODESTONE_SOURCE_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const REDIS_SERVER = process.env.LODESTONE_REDIS_SERVER || 'redis-server';
@@ -18,19 +18,9 @@ const CONF = path.join(SOURCE, 'deploy/redis/redis.conf');
 
 let tmp;
 let port;
+let reservation;
 let server;
 let log = '';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function cli(...args) {
   return execFileSync(REDIS_CLI, ['-h', '127.0.0.1', '-p', String(port), '--no-raw', ...args], {
@@ -65,12 +55,15 @@ function kill9() {
 
 before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lodestone-redis-'));
-  port = await freePort();
+  // Held until the end: the kill -9 test restarts redis on the same port.
+  reservation = await reservePort();
+  port = reservation.port;
   await start();
 });
 
 after(async () => {
   if (server) await kill9();
+  reservation?.release();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 

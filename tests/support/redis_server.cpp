@@ -42,7 +42,7 @@ int claim_port(unsigned port) {
   if (fd < 0) throw std::runtime_error("socket(AF_UNIX) failed");
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
-  const std::string name = "lodestone-test-redis-port-" + std::to_string(port);
+  const std::string name = "lodestone-test-port-" + std::to_string(port);
   std::memcpy(addr.sun_path + 1, name.data(), name.size());  // sun_path[0] == 0: abstract
   const auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
   if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0) {
