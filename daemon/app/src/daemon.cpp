@@ -240,8 +240,13 @@ int serve(const Config& config, const RunOptions& options) {
     spdlog::info("replaying {} at {}x{}", ro.path, ro.speed, ro.loop ? ", looping" : "");
   }
 
+  // The daemon's own timers, its signals and every step of the shutdown run on one strand, one at
+  // a time: with several I/O threads a timer the signal handler cancels could otherwise be
+  // re-armed, or cancelled again, on another thread at the same moment (ThreadSanitizer saw it).
+  auto control = net::make_strand(rt.ioc);
+
   // Live feeds: time-driven rule transitions (a move left unexplained, resolution at the close).
-  net::steady_timer ticker(rt.ioc);
+  net::steady_timer ticker(control);
   std::function<void()> tick = [&] {
     ticker.expires_after(std::chrono::seconds(1));
     ticker.async_wait([&](beast::error_code ec) {
@@ -253,7 +258,7 @@ int serve(const Config& config, const RunOptions& options) {
 
   // Feed health: a feed that turns stale or down raises a system alert, resolved on recovery.
   FeedHealth feed_health;
-  net::steady_timer health_timer(rt.ioc);
+  net::steady_timer health_timer(control);
   std::function<void()> watch_feeds = [&] {
     health_timer.expires_after(std::chrono::seconds(1));
     health_timer.async_wait([&](beast::error_code ec) {
@@ -295,12 +300,12 @@ int serve(const Config& config, const RunOptions& options) {
   if (rt.redis) {
     // A refused password is a configuration error: shut down (exit 2) instead of retrying.
     rt.redis->on_fatal([] { ::kill(::getpid(), SIGTERM); });
-    rt.redis->start(std::chrono::seconds(10), [&] { net::post(rt.ioc, start_feeds); });
+    rt.redis->start(std::chrono::seconds(10), [&] { net::post(control, start_feeds); });
   } else {
     start_feeds();
   }
 
-  net::signal_set signals(rt.ioc, SIGINT, SIGTERM, SIGHUP);
+  net::signal_set signals(control, SIGINT, SIGTERM, SIGHUP);
   std::function<void(beast::error_code, int)> on_signal = [&](beast::error_code ec, int sig) {
     if (ec) return;
     if (sig == SIGHUP) {
@@ -324,13 +329,13 @@ int serve(const Config& config, const RunOptions& options) {
     // gets its last chance: the pipeline runs this after everything queued before it (or the
     // deadline passes, should the pipeline be stuck).
     auto finished = std::make_shared<std::atomic<bool>>(false);
-    auto deadline = std::make_shared<net::steady_timer>(rt.ioc, kShutdownDeadline);
-    auto finish = [&rt, finished, deadline] {
+    auto deadline = std::make_shared<net::steady_timer>(control, kShutdownDeadline);
+    auto finish = [&rt, control, finished, deadline] {
       if (finished->exchange(true)) return;
       deadline->cancel();
       // What does not make it is named in the log.
       if (rt.redis) rt.redis->stop(std::chrono::milliseconds(rt.config.redis_tuning.shutdown_flush_ms));
-      auto poll = std::make_shared<net::steady_timer>(rt.ioc);
+      auto poll = std::make_shared<net::steady_timer>(control);
       auto close = std::make_shared<std::function<void()>>();
       *close = [&rt, poll, close] {
         if (rt.redis && !rt.redis->stopped()) {
@@ -348,7 +353,7 @@ int serve(const Config& config, const RunOptions& options) {
       };
       (*close)();
     };
-    rt.pipeline.post([&rt, finish] { net::post(rt.ioc, finish); });
+    rt.pipeline.post([control, finish] { net::post(control, finish); });
     deadline->async_wait([finish](beast::error_code ec) {
       if (!ec) finish();
     });
