@@ -154,8 +154,9 @@ struct Server::Impl {
     socket.set_option(net::socket_base::send_buffer_size(static_cast<int>(wanted)), ec);
     if (ec || send_buffer_checked) return;
     send_buffer_checked = true;
-    // Linux doubles the request for its bookkeeping and caps it at net.core.wmem_max: say so
-    // once when the cap bites, since the operator asked for more than they get.
+    // Linux caps the request at net.core.wmem_max (then doubles it for its bookkeeping; Asio
+    // halves what the kernel reports, so `got` compares with the request): say so once when the
+    // cap bites, since the operator asked for more than they get.
     net::socket_base::send_buffer_size got;
     socket.get_option(got, ec);
     if (!ec && static_cast<std::size_t>(got.value()) < wanted)
