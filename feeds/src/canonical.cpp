@@ -351,17 +351,4 @@ Result<CanonicalEvent> CanonicalParser::parse_line(std::string_view line) {
   return out;
 }
 
-std::string_view rejection_reason(const Error& error) {
-  const std::string& m = error.message;
-  auto has = [&](std::string_view part) { return m.find(part) != std::string::npos; };
-  if (m.rfind("unknown symbol", 0) == 0) return "unknown_symbol";
-  if (has("is not positive")) return "non_positive_price";
-  if (has("is negative")) return "bad_volume";
-  if (m.rfind("timestamp", 0) == 0 && has("in the future")) return "future_timestamp";
-  if (m.rfind("timestamp", 0) == 0 && has("before 2000")) return "far_past";
-  if (m.rfind("headline", 0) == 0 && (has("has no id") || has("has no title"))) return "missing_field";
-  if (m.rfind("overloaded", 0) == 0) return "shed";
-  return "invalid_event";
-}
-
 }  // namespace lodestone::feeds

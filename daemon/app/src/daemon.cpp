@@ -113,7 +113,7 @@ struct Runtime final : web::Api {
       } else {
         ++report.rejected;
         // By reason, as the live feeds count theirs (bad_price, future_timestamp, bad_text ...).
-        ingest_status->on_error(event ? feeds::rejection_reason(st.error()) : parser.last_reason());
+        ingest_status->on_error(event ? to_string(st.error().code) : parser.last_reason());
         if (report.errors.size() < 20)
           report.errors.push_back("line " + std::to_string(line_no) + ": " + st.error().message);
       }

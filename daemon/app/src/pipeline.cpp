@@ -16,18 +16,6 @@ Timestamp wall_clock() {
           .count()};
 }
 
-// "last price 0.00 is not positive" -> "last_price_not_positive": a bounded label for metrics.
-std::string reason_label(const std::string& message) {
-  if (message.starts_with("unknown symbol")) return "unknown_symbol";
-  if (message.find("not positive") != std::string::npos) return "non_positive_price";
-  if (message.find("in the future") != std::string::npos) return "future_timestamp";
-  if (message.find("before 2000") != std::string::npos) return "bad_timestamp";
-  if (message.find("negative") != std::string::npos) return "negative_volume";
-  if (message.find("title") != std::string::npos || message.find("id") != std::string::npos)
-    return "incomplete_headline";
-  return "invalid";
-}
-
 }  // namespace
 
 Pipeline::Pipeline(net::any_io_executor executor, const InstrumentRegistry& registry, web::Board& board, web::Hub& hub,
@@ -42,20 +30,20 @@ Pipeline::Pipeline(net::any_io_executor executor, const InstrumentRegistry& regi
 
 void Pipeline::set_evaluator(std::shared_ptr<Evaluator> evaluator) { evaluator_ = std::move(evaluator); }
 
-void Pipeline::reject(const std::string& reason) {
+void Pipeline::reject(ErrorCode reason) {
   std::lock_guard lock(counters_mutex_);
-  ++counters_.rejected[reason_label(reason)];
+  ++counters_.rejected[std::string(to_string(reason))];
 }
 
 Status Pipeline::accept(const Quote& quote) {
   if (auto st = validate(quote, registry_, wall_clock()); !st) {
-    reject(st.error().message);
+    reject(st.error().code);
     return st;
   }
   if (pending_.load(std::memory_order_relaxed) >= max_pending_) {
     std::lock_guard lock(counters_mutex_);
     ++counters_.shed_quotes;
-    return make_error("overloaded: quote shed");
+    return make_error(ErrorCode::shed, "overloaded: quote shed");
   }
   pending_.fetch_add(1, std::memory_order_relaxed);
   net::post(strand_, [this, quote] {
@@ -67,7 +55,7 @@ Status Pipeline::accept(const Quote& quote) {
 
 Status Pipeline::accept(Headline headline) {
   if (auto st = validate(headline, wall_clock()); !st) {
-    reject(st.error().message);
+    reject(st.error().code);
     return st;
   }
   // Headlines are never shed: each one may be the evidence an alert needs.

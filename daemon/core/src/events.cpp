@@ -19,7 +19,7 @@ std::string_view to_string(AlertState s) { return s == AlertState::Firing ? "fir
 Result<Severity> parse_severity(std::string_view text) {
   for (Severity s : {Severity::Info, Severity::Warning, Severity::Critical})
     if (to_string(s) == text) return s;
-  return make_error("unknown severity '" + std::string(text) + "' (info, warning, critical)");
+  return make_error(ErrorCode::bad_field, "unknown severity '" + std::string(text) + "' (info, warning, critical)");
 }
 
 }  // namespace lodestone

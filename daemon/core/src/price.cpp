@@ -11,7 +11,8 @@ constexpr std::int64_t kMaxUnits = std::numeric_limits<std::int64_t>::max() / 10
 // Parses [-]digits[.digits] into an integer scaled by 10^decimals, rounding half-up beyond.
 Result<std::int64_t> parse_scaled(std::string_view text, int decimals, std::string_view what) {
   auto fail = [&](std::string_view why) {
-    return make_error(std::string(what) + " '" + std::string(text.substr(0, 32)) + "': " + std::string(why));
+    return make_error(ErrorCode::bad_price,
+                      std::string(what) + " '" + std::string(text.substr(0, 32)) + "': " + std::string(why));
   };
   if (text.empty()) return fail("empty");
   std::size_t i = 0;

@@ -26,7 +26,7 @@ Result<Exchange> exchange_from_suffix(std::string_view suffix) {
   if (s == "SZ" || s == "XSHE") return Exchange::SZ;
   if (s == "BJ" || s == "BSE") return Exchange::BJ;
   if (s == "CSI") return Exchange::CSI;
-  return make_error("unknown exchange '" + std::string(suffix) + "'");
+  return make_error(ErrorCode::bad_symbol, "unknown exchange '" + std::string(suffix) + "'");
 }
 
 }  // namespace
@@ -80,17 +80,20 @@ std::string_view to_string(InstrumentType t) {
 Result<Board> parse_board(std::string_view text) {
   for (Board b : {Board::Main, Board::ChiNext, Board::Star, Board::Bse, Board::Fund, Board::Index})
     if (to_string(b) == text) return b;
-  return make_error("unknown board '" + std::string(text) + "' (main, chinext, star, bse, fund, index)");
+  return make_error(ErrorCode::bad_symbol,
+                    "unknown board '" + std::string(text) + "' (main, chinext, star, bse, fund, index)");
 }
 
 Result<InstrumentType> parse_instrument_type(std::string_view text) {
   for (InstrumentType t : {InstrumentType::Stock, InstrumentType::Etf, InstrumentType::Lof, InstrumentType::Index})
     if (to_string(t) == text) return t;
-  return make_error("unknown instrument type '" + std::string(text) + "' (stock, etf, lof, index)");
+  return make_error(ErrorCode::bad_symbol,
+                    "unknown instrument type '" + std::string(text) + "' (stock, etf, lof, index)");
 }
 
 Result<Exchange> infer_exchange(std::string_view code) {
-  if (!is_six_digits(code)) return make_error("'" + std::string(code) + "' is not a six-digit code");
+  if (!is_six_digits(code))
+    return make_error(ErrorCode::bad_symbol, "'" + std::string(code) + "' is not a six-digit code");
   // SSE: 6xxxxx stocks (600-605 main, 688/689 STAR), 5xxxxx funds, 9xxxxx B shares.
   if (code[0] == '6' || code[0] == '5' || code[0] == '9') return Exchange::SH;
   // BSE: 43, 83, 87, 88, 92.
@@ -98,11 +101,12 @@ Result<Exchange> infer_exchange(std::string_view code) {
     return Exchange::BJ;
   // SZSE: 000-003 main, 300/301 ChiNext, 15/16 funds, 399 indexes.
   if (code[0] == '0' || code[0] == '1' || code[0] == '2' || code[0] == '3') return Exchange::SZ;
-  return make_error("cannot tell the exchange of code '" + std::string(code) + "'");
+  return make_error(ErrorCode::bad_symbol, "cannot tell the exchange of code '" + std::string(code) + "'");
 }
 
 Result<Symbol> Symbol::make(std::string_view code, Exchange exchange) {
-  if (!is_six_digits(code)) return make_error("'" + std::string(code) + "' is not a six-digit code");
+  if (!is_six_digits(code))
+    return make_error(ErrorCode::bad_symbol, "'" + std::string(code) + "' is not a six-digit code");
   Symbol s;
   for (std::size_t i = 0; i < 6; ++i) s.code_[i] = code[i];
   s.exchange_ = exchange;
@@ -111,7 +115,8 @@ Result<Symbol> Symbol::make(std::string_view code, Exchange exchange) {
 
 Result<Symbol> Symbol::parse(std::string_view text) {
   auto bad = [&](std::string_view why) {
-    return make_error("bad symbol '" + std::string(text.substr(0, 40)) + "': " + std::string(why));
+    return make_error(ErrorCode::bad_symbol,
+                      "bad symbol '" + std::string(text.substr(0, 40)) + "': " + std::string(why));
   };
   if (text.empty()) return bad("empty");
   // 159713.SZ, 600111.XSHG, and Eastmoney secids 0.159713 / 1.516150 / 2.930598

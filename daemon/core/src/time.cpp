@@ -79,7 +79,7 @@ Result<Date> parse_date(std::string_view text) {
   if (ok && dashed) ok = text[i++] == '-';
   ok = ok && read_digits(text, i, 2, d) && i == text.size();
   if (!ok || m < 1 || m > 12 || d < 1 || static_cast<unsigned>(d) > days_in_month(y, static_cast<unsigned>(m)))
-    return make_error("bad date '" + std::string(text.substr(0, 32)) + "': expected YYYY-MM-DD");
+    return make_error(ErrorCode::bad_time, "bad date '" + std::string(text.substr(0, 32)) + "': expected YYYY-MM-DD");
   return make_date(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
 }
 
@@ -110,7 +110,8 @@ std::string format_timestamp(Timestamp t) {
 
 Result<Timestamp> parse_timestamp(std::string_view text) {
   auto bad = [&](std::string_view why) {
-    return make_error("bad timestamp '" + std::string(text.substr(0, 40)) + "': " + std::string(why));
+    return make_error(ErrorCode::bad_time,
+                      "bad timestamp '" + std::string(text.substr(0, 40)) + "': " + std::string(why));
   };
   if (text.size() < 19) return bad("expected YYYY-MM-DDTHH:MM:SS[.fff][Z|+08:00]");
   auto date = parse_date(text.substr(0, 10));
@@ -163,19 +164,19 @@ Result<std::int64_t> parse_duration_ms(std::string_view text) {
   std::int64_t n = 0;
   while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
     n = n * 10 + (text[i] - '0');
-    if (n > 1'000'000'000) return make_error("duration '" + std::string(text) + "' is too long");
+    if (n > 1'000'000'000) return make_error(ErrorCode::bad_field, "duration '" + std::string(text) + "' is too long");
     ++i;
   }
   if (i == 0)
-    return make_error("bad duration '" + std::string(text) +
-                      "': expected a number and a unit (250ms, 30s, 15m, 2h, 1d)");
+    return make_error(ErrorCode::bad_field, "bad duration '" + std::string(text) +
+                                                "': expected a number and a unit (250ms, 30s, 15m, 2h, 1d)");
   const auto unit = text.substr(i);
   if (unit == "ms") return n;
   if (unit == "s") return n * 1000;
   if (unit == "m" || unit == "min") return n * kMsPerMinute;
   if (unit == "h") return n * 3'600'000;
   if (unit == "d") return n * kMsPerDay;
-  return make_error("bad duration '" + std::string(text) + "': unit must be ms, s, m, h or d");
+  return make_error(ErrorCode::bad_field, "bad duration '" + std::string(text) + "': unit must be ms, s, m, h or d");
 }
 
 std::string format_duration(std::int64_t ms) {

@@ -34,11 +34,4 @@ class CanonicalParser {
   std::unique_ptr<Impl> impl_;
 };
 
-// The counter key for an event the pipeline's checks refused (lodestone::validate, and the
-// pipeline shedding under load), so the ingest endpoint counts rejections by reason like a feed:
-// unknown_symbol, non_positive_price, bad_volume, future_timestamp, far_past, missing_field,
-// shed, or invalid_event for anything else. Pinned to validate()'s messages by
-// tests/feeds/bad_input_test.cpp.
-std::string_view rejection_reason(const Error& error);
-
 }  // namespace lodestone::feeds

@@ -46,7 +46,7 @@ struct PipelineCounters {
   std::uint64_t headlines = 0;
   std::uint64_t duplicate_headlines = 0;
   std::uint64_t shed_quotes = 0;                  // dropped under overload (a newer quote supersedes them)
-  std::map<std::string, std::uint64_t> rejected;  // by reason
+  std::map<std::string, std::uint64_t> rejected;  // by ErrorCode label
 };
 
 class Pipeline final : public EventSink {
@@ -78,7 +78,7 @@ class Pipeline final : public EventSink {
   void publish(std::vector<Alert> alerts);
   template <class Call>
   std::vector<Alert> evaluate(PipelineObserver::Evaluation what, Call&& call);
-  void reject(const std::string& reason);
+  void reject(ErrorCode reason);
 
   net::strand<net::any_io_executor> strand_;
   const InstrumentRegistry& registry_;

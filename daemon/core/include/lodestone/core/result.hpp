@@ -1,14 +1,18 @@
 #pragma once
 // Errors are values at Lodestone's boundaries: a parser or validator returns Result<T>,
-// carrying either the value or a message that says what was wrong and where.
+// carrying either the value or an Error: a typed code (what kind of wrong, for counters and
+// statuses) and a message that says what was wrong and where (for people).
 #include <cassert>
 #include <string>
 #include <utility>
 #include <variant>
 
+#include "lodestone/core/error_code.hpp"
+
 namespace lodestone {
 
 struct Error {
+  ErrorCode code = ErrorCode::bad_field;
   std::string message;
 };
 
@@ -64,6 +68,8 @@ class [[nodiscard]] Status {
   bool ok_ = true;
 };
 
-inline Error make_error(std::string message) { return Error{std::move(message)}; }
+inline Error make_error(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+// Transitional: the untyped form, until every caller names its code.
+inline Error make_error(std::string message) { return Error{ErrorCode::bad_field, std::move(message)}; }
 
 }  // namespace lodestone
