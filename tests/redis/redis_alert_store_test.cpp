@@ -37,7 +37,7 @@ struct Instance {
   std::shared_ptr<RedisAlertStore> store;
 };
 
-std::vector<std::uint64_t> seqs(const std::vector<app::StoredAlert>& alerts) {
+std::vector<std::uint64_t> seqs(const std::vector<bus::StoredAlert>& alerts) {
   std::vector<std::uint64_t> out;
   for (const auto& a : alerts) out.push_back(a.seq);
   return out;

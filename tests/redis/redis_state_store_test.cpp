@@ -6,6 +6,7 @@
 
 #include "lodestone/app/redis_alert_store.hpp"
 #include "lodestone/app/universe.hpp"
+#include "lodestone/web/broadcast.hpp"
 #include "redis_test_util.hpp"
 
 namespace lodestone::testing {
@@ -40,7 +41,7 @@ Headline headline(const std::string& id, int second) {
 
 // A stand-in rule engine: one alert per quote, named by what triggered it (as the real engine
 // names alerts), and a log of every event it evaluated, in order.
-class EchoRules final : public app::Evaluator {
+class EchoRules final : public bus::Evaluator {
  public:
   std::vector<Alert> on_quote(const Quote& q) override {
     log("q:" + q.symbol.str() + "@" + std::to_string(q.ts.ms));
@@ -69,7 +70,7 @@ class EchoRules final : public app::Evaluator {
 // One daemon's worth of state, wired as the daemon wires it.
 struct Daemon {
   Daemon(IoThreads& io, const RedisServer& server, const std::string& instance, bool with_rules = true)
-      : board(registry()), news(100) {
+      : board(registry()), broadcast(board, hub), news(100) {
     app::RedisAlertStoreOptions ao;
     ao.instance = instance;
     ao.client.endpoint = *app::parse_redis_url(server.url());
@@ -79,7 +80,8 @@ struct Daemon {
     ao.block = 300ms;
     alerts = app::RedisAlertStore::create(io.executor(), ao);
     alerts->set_delivery(delivered.sink());
-    pipeline = std::make_unique<app::Pipeline>(io.executor(), registry(), board, hub, *alerts, news, 10'000);
+    pipeline =
+        std::make_unique<bus::Pipeline>(io.executor(), system_clock(), registry(), broadcast, *alerts, news, 10'000);
     app::RedisStateOptions so;
     so.instance = instance;
     so.client = ao.client;
@@ -111,10 +113,11 @@ struct Daemon {
 
   web::Board board;
   web::Hub hub;
-  app::NewsLog news;
+  web::Broadcast broadcast;
+  bus::NewsLog news;
   Deliveries delivered;
   std::shared_ptr<app::RedisAlertStore> alerts;
-  std::unique_ptr<app::Pipeline> pipeline;
+  std::unique_ptr<bus::Pipeline> pipeline;
   std::shared_ptr<RedisStateStore> state;
   std::shared_ptr<EchoRules> rules;
 };

@@ -182,9 +182,9 @@ void RedisAlertStore::when_loaded(std::function<void()> fn) {
   fn();
 }
 
-std::optional<StoredAlert> RedisAlertStore::append(Alert alert) {
+std::optional<bus::StoredAlert> RedisAlertStore::append(Alert alert) {
   std::string key = identity(alert);
-  std::vector<StoredAlert> now;
+  std::vector<bus::StoredAlert> now;
   {
     std::lock_guard lock(mutex_);
     if (known_.contains(key) || waiting_keys_.contains(key)) {
@@ -201,7 +201,7 @@ std::optional<StoredAlert> RedisAlertStore::append(Alert alert) {
         spdlog::error(
             "redis alert buffer full ({} alerts): alert {} is delivered here but not stored ({} dropped so far)",
             waiting_.size(), alert.id, stats_.dropped);
-      now.push_back(StoredAlert{0, std::move(provisional)});
+      now.push_back(bus::StoredAlert{0, std::move(provisional)});
     } else {
       // The script writes the seq between head and tail: render once with a stand-in seq and split there.
       alert.seq = 1;
@@ -218,7 +218,7 @@ std::optional<StoredAlert> RedisAlertStore::append(Alert alert) {
       if (!available_locked()) {
         w.delivered = true;
         ++stats_.provisional;
-        now.push_back(StoredAlert{0, std::move(provisional)});
+        now.push_back(bus::StoredAlert{0, std::move(provisional)});
       }
       waiting_.push_back(std::move(w));
       waiting_keys_.insert(std::move(key));
@@ -287,7 +287,7 @@ void RedisAlertStore::pump() {
 }
 
 void RedisAlertStore::written(const std::vector<std::string>& keys, const Result<RedisReply>& reply) {
-  std::vector<StoredAlert> now;
+  std::vector<bus::StoredAlert> now;
   // Any failure, an unexpected reply included, waits for the retry timer: it alone clears
   // retry_pending_ (pumping at once would find it set and nothing would ever retry).
   const bool failed = !reply || reply->type != RedisReply::Type::Array || reply->elements.size() != keys.size();
@@ -412,7 +412,7 @@ void RedisAlertStore::load_page(std::vector<Entry> newest_first, std::string bef
 }
 
 void RedisAlertStore::loaded_history(std::vector<Entry> newest_first, const std::string& last_id) {
-  std::vector<StoredAlert> now;
+  std::vector<bus::StoredAlert> now;
   std::vector<std::function<void()>> callbacks;
   {
     std::lock_guard lock(mutex_);
@@ -478,7 +478,7 @@ void RedisAlertStore::read_next() {
 }
 
 void RedisAlertStore::take(std::vector<Entry> entries) {
-  std::vector<StoredAlert> now;
+  std::vector<bus::StoredAlert> now;
   {
     std::lock_guard lock(mutex_);
     for (auto& e : entries) {
@@ -494,7 +494,7 @@ void RedisAlertStore::take(std::vector<Entry> entries) {
 
 void RedisAlertStore::mirror_locked(const Entry& e) {
   if (e.seq <= last_seq_ && !mirror_.empty()) return;
-  mirror_.push_back(StoredAlert{e.seq, std::make_shared<const std::string>(e.json)});
+  mirror_.push_back(bus::StoredAlert{e.seq, std::make_shared<const std::string>(e.json)});
   mirror_keys_.push_back(e.key);
   known_.insert(e.key);
   last_seq_ = e.seq;
@@ -506,7 +506,7 @@ void RedisAlertStore::mirror_locked(const Entry& e) {
 }
 
 void RedisAlertStore::degrade(const std::string& why) {
-  std::vector<StoredAlert> now;
+  std::vector<bus::StoredAlert> now;
   {
     std::lock_guard lock(mutex_);
     if (!why.empty()) redis_error_ = why;
@@ -515,28 +515,28 @@ void RedisAlertStore::degrade(const std::string& why) {
   deliver(now);
 }
 
-std::vector<StoredAlert> RedisAlertStore::provisional_locked() {
-  std::vector<StoredAlert> out;
+std::vector<bus::StoredAlert> RedisAlertStore::provisional_locked() {
+  std::vector<bus::StoredAlert> out;
   for (auto& w : waiting_) {
     if (w.delivered) continue;
     w.delivered = true;
     ++stats_.provisional;
-    out.push_back(StoredAlert{0, w.provisional});
+    out.push_back(bus::StoredAlert{0, w.provisional});
   }
   return out;
 }
 
-void RedisAlertStore::deliver(const std::vector<StoredAlert>& alerts) {
+void RedisAlertStore::deliver(const std::vector<bus::StoredAlert>& alerts) {
   if (!delivery_) return;
   for (const auto& a : alerts) delivery_(a);
 }
 
-web::AlertRange RedisAlertStore::after(std::uint64_t seq, std::size_t limit) const {
-  web::AlertRange range;
+bus::AlertRange RedisAlertStore::after(std::uint64_t seq, std::size_t limit) const {
+  bus::AlertRange range;
   std::lock_guard lock(mutex_);
   if (!mirror_.empty() && mirror_.front().seq > seq + 1) range.gap = true;
   auto it = std::upper_bound(mirror_.begin(), mirror_.end(), seq,
-                             [](std::uint64_t s, const StoredAlert& a) { return s < a.seq; });
+                             [](std::uint64_t s, const bus::StoredAlert& a) { return s < a.seq; });
   for (; it != mirror_.end() && range.alerts.size() < limit; ++it) {
     range.alerts.push_back(it->json);
     range.last_seq = it->seq;

@@ -55,9 +55,9 @@ std::string RedisLink::fatal_error() const {
 
 RedisLink::~RedisLink() = default;
 
-void RedisLink::attach(web::Board& board, web::Hub& hub, NewsLog& news, Pipeline& pipeline,
+void RedisLink::attach(web::Board& board, web::Hub& hub, bus::NewsLog& news, bus::Pipeline& pipeline,
                        prometheus::Registry& metrics) {
-  alerts_->set_delivery([&hub](const StoredAlert& a) { hub.broadcast(a.json); });
+  alerts_->set_delivery([&hub](const bus::StoredAlert& a) { hub.broadcast(a.json); });
   // Clients that resumed before the history was there got nothing; make them resume again.
   alerts_->when_loaded([&hub] {
     if (hub.clients() == 0) return;
@@ -87,7 +87,7 @@ void RedisLink::attach(web::Board& board, web::Hub& hub, NewsLog& news, Pipeline
   metrics_.emplace(metrics);
 }
 
-std::shared_ptr<Evaluator> RedisLink::recorder(std::shared_ptr<Evaluator> rules) {
+std::shared_ptr<bus::Evaluator> RedisLink::recorder(std::shared_ptr<bus::Evaluator> rules) {
   return state_->recorder(std::move(rules));
 }
 

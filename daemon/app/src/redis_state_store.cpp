@@ -37,9 +37,9 @@ std::string random_token() {
 }
 
 // Journals what it evaluates, then lets the rule engine (if any) evaluate it.
-class Recorder final : public Evaluator {
+class Recorder final : public bus::Evaluator {
  public:
-  Recorder(std::shared_ptr<Evaluator> rules, std::weak_ptr<RedisStateStore> store)
+  Recorder(std::shared_ptr<bus::Evaluator> rules, std::weak_ptr<RedisStateStore> store)
       : rules_(std::move(rules)), store_(std::move(store)) {}
   std::vector<Alert> on_quote(const Quote& quote) override {
     if (auto s = store_.lock()) s->record(quote);
@@ -53,7 +53,7 @@ class Recorder final : public Evaluator {
   std::vector<Alert> advance(Timestamp now) override { return rules_ ? rules_->advance(now) : std::vector<Alert>{}; }
 
  private:
-  std::shared_ptr<Evaluator> rules_;
+  std::shared_ptr<bus::Evaluator> rules_;
   std::weak_ptr<RedisStateStore> store_;
 };
 
@@ -67,8 +67,8 @@ overloaded(F...) -> overloaded<F...>;
 }  // namespace
 
 std::shared_ptr<RedisStateStore> RedisStateStore::create(net::any_io_executor executor, RedisStateOptions options,
-                                                         web::Board& board, web::Hub& hub, NewsLog& news,
-                                                         Pipeline& pipeline) {
+                                                         web::Board& board, web::Hub& hub, bus::NewsLog& news,
+                                                         bus::Pipeline& pipeline) {
   std::shared_ptr<RedisStateStore> store(
       new RedisStateStore(std::move(executor), std::move(options), board, hub, news, pipeline));
   std::weak_ptr<RedisStateStore> weak = store;
@@ -108,7 +108,7 @@ std::shared_ptr<RedisStateStore> RedisStateStore::create(net::any_io_executor ex
 }
 
 RedisStateStore::RedisStateStore(net::any_io_executor executor, RedisStateOptions options, web::Board& board,
-                                 web::Hub& hub, NewsLog& news, Pipeline& pipeline)
+                                 web::Hub& hub, bus::NewsLog& news, bus::Pipeline& pipeline)
     : options_(std::move(options)),
       keys_(options_.prefix),
       token_(random_token()),
@@ -135,7 +135,7 @@ RedisStateStore::RedisStateStore(net::any_io_executor executor, RedisStateOption
 
 RedisStateStore::~RedisStateStore() = default;
 
-std::shared_ptr<Evaluator> RedisStateStore::recorder(std::shared_ptr<Evaluator> rules) {
+std::shared_ptr<bus::Evaluator> RedisStateStore::recorder(std::shared_ptr<bus::Evaluator> rules) {
   rules_ = rules;
   return std::make_shared<Recorder>(std::move(rules), weak_from_this());
 }

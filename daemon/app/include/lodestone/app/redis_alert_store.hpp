@@ -31,9 +31,9 @@
 #include <unordered_set>
 #include <vector>
 
-#include "lodestone/app/alert_store.hpp"
 #include "lodestone/app/redis_client.hpp"
 #include "lodestone/app/redis_keys.hpp"
+#include "lodestone/bus/alert_store.hpp"
 
 namespace lodestone::app {
 
@@ -67,7 +67,7 @@ struct RedisAlertStoreStats {
   RedisClientStats reader;
 };
 
-class RedisAlertStore final : public AlertStore, public std::enable_shared_from_this<RedisAlertStore> {
+class RedisAlertStore final : public bus::AlertStore, public std::enable_shared_from_this<RedisAlertStore> {
  public:
   static std::shared_ptr<RedisAlertStore> create(net::any_io_executor executor, RedisAlertStoreOptions options);
   ~RedisAlertStore() override;
@@ -95,8 +95,8 @@ class RedisAlertStore final : public AlertStore, public std::enable_shared_from_
                         std::function<void()> flush);
   void journal_settled();
 
-  std::optional<StoredAlert> append(Alert alert) override;
-  [[nodiscard]] web::AlertRange after(std::uint64_t seq, std::size_t limit) const override;
+  std::optional<bus::StoredAlert> append(Alert alert) override;
+  [[nodiscard]] bus::AlertRange after(std::uint64_t seq, std::size_t limit) const override;
   [[nodiscard]] std::uint64_t last_seq() const override;
   [[nodiscard]] std::string degraded_reason() const override;
   [[nodiscard]] bool loaded() const;
@@ -133,8 +133,8 @@ class RedisAlertStore final : public AlertStore, public std::enable_shared_from_
   void take(std::vector<Entry> entries);
   void degrade(const std::string& why);
   // Collects what must go out provisionally now; call with mutex_ held, deliver after unlocking.
-  std::vector<StoredAlert> provisional_locked();
-  void deliver(const std::vector<StoredAlert>& alerts);
+  std::vector<bus::StoredAlert> provisional_locked();
+  void deliver(const std::vector<bus::StoredAlert>& alerts);
   void mirror_locked(const Entry& e);
   // Alerts go out provisionally only once Redis is known to be away, not while the first
   // connection is still being made.
@@ -162,7 +162,7 @@ class RedisAlertStore final : public AlertStore, public std::enable_shared_from_
 
   mutable std::mutex mutex_;
   // Mirror of the stream's tail: seq order.
-  std::deque<StoredAlert> mirror_;
+  std::deque<bus::StoredAlert> mirror_;
   std::deque<std::string> mirror_keys_;
   std::unordered_set<std::string> known_;
   std::uint64_t last_seq_ = 0;

@@ -13,11 +13,11 @@
 #include <string>
 
 #include "lodestone/app/config.hpp"
-#include "lodestone/app/pipeline.hpp"
 #include "lodestone/app/redis_alert_store.hpp"
 #include "lodestone/app/redis_metrics.hpp"
 #include "lodestone/app/redis_state_store.hpp"
 #include "lodestone/app/redis_url.hpp"
+#include "lodestone/bus/pipeline.hpp"
 
 namespace lodestone::app {
 
@@ -31,11 +31,12 @@ class RedisLink {
   RedisLink& operator=(const RedisLink&) = delete;
 
   // For the Pipeline's constructor.
-  AlertStore& alerts() { return *alerts_; }
+  bus::AlertStore& alerts() { return *alerts_; }
   // Once the pipeline exists.
-  void attach(web::Board& board, web::Hub& hub, NewsLog& news, Pipeline& pipeline, prometheus::Registry& metrics);
+  void attach(web::Board& board, web::Hub& hub, bus::NewsLog& news, bus::Pipeline& pipeline,
+              prometheus::Registry& metrics);
   // For Pipeline::set_evaluator: the rule engine (may be null) behind the journal.
-  std::shared_ptr<Evaluator> recorder(std::shared_ptr<Evaluator> rules);
+  std::shared_ptr<bus::Evaluator> recorder(std::shared_ptr<bus::Evaluator> rules);
   // Connects, loads the alert history and restores board, news and rules, then runs `then`
   // (start the feeds there) once: after the restore, or after `wait` if Redis is not there.
   void start(std::chrono::milliseconds wait, std::function<void()> then);

@@ -34,10 +34,11 @@
 #include <unordered_set>
 #include <vector>
 
-#include "lodestone/app/alert_store.hpp"
-#include "lodestone/app/pipeline.hpp"
 #include "lodestone/app/redis_client.hpp"
 #include "lodestone/app/redis_keys.hpp"
+#include "lodestone/bus/alert_store.hpp"
+#include "lodestone/bus/news_log.hpp"
+#include "lodestone/bus/pipeline.hpp"
 #include "lodestone/feeds/canonical.hpp"
 #include "lodestone/web/board.hpp"
 #include "lodestone/web/hub.hpp"
@@ -77,12 +78,13 @@ struct RedisStateStats {
 class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
  public:
   static std::shared_ptr<RedisStateStore> create(net::any_io_executor executor, RedisStateOptions options,
-                                                 web::Board& board, web::Hub& hub, NewsLog& news, Pipeline& pipeline);
+                                                 web::Board& board, web::Hub& hub, bus::NewsLog& news,
+                                                 bus::Pipeline& pipeline);
   ~RedisStateStore();
 
   // Wraps the rule engine (null when there are no rules) so that every event it evaluates is
   // journaled: give the result to Pipeline::set_evaluator.
-  std::shared_ptr<Evaluator> recorder(std::shared_ptr<Evaluator> rules);
+  std::shared_ptr<bus::Evaluator> recorder(std::shared_ptr<bus::Evaluator> rules);
 
   void start();
   // Gives buffered journal writes up to `drain` to reach Redis, then disconnects.
@@ -127,7 +129,7 @@ class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
   };
 
   RedisStateStore(net::any_io_executor executor, RedisStateOptions options, web::Board& board, web::Hub& hub,
-                  NewsLog& news, Pipeline& pipeline);
+                  bus::NewsLog& news, bus::Pipeline& pipeline);
   void halt();
   void drain_until(std::chrono::steady_clock::time_point deadline);
   void flush();
@@ -148,8 +150,8 @@ class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
   std::string token_;  // this process: its own entries are not fanned back to it
   web::Board& board_;
   web::Hub& hub_;
-  NewsLog& news_;
-  Pipeline& pipeline_;
+  bus::NewsLog& news_;
+  bus::Pipeline& pipeline_;
   std::shared_ptr<RedisClient> writer_;
   std::shared_ptr<RedisClient> reader_;
   net::steady_timer flush_timer_;
@@ -157,7 +159,7 @@ class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
   net::steady_timer restore_timer_;
   net::steady_timer drain_timer_;
   feeds::CanonicalParser parser_;  // reader strand only
-  std::shared_ptr<Evaluator> rules_;
+  std::shared_ptr<bus::Evaluator> rules_;
 
   mutable std::mutex mutex_;
   std::deque<std::string> lines_;              // waiting to be journaled
