@@ -46,7 +46,14 @@ void ReplayFeed::open() {
 }
 
 void ReplayFeed::next() {
-  while (!stopped_) {
+  // At a high speed most lines are due at once. A slice of them at a time, then the strand is
+  // let go: stop() (and everything else queued on this strand) gets its turn, and a looping tape
+  // cannot hold an I/O thread for ever.
+  for (int slice = 0; !stopped_; ++slice) {
+    if (slice == kLinesPerSlice) {
+      net::post(strand_, [self = shared_from_this()] { self->next(); });
+      return;
+    }
     if (!std::getline(in_, line_)) {
       if (options_.loop && line_no_ > 0) {
         // Whole weeks keep weekdays and sessions where they were; enough of them to clear the tape.

@@ -12,7 +12,7 @@
 namespace lodestone {
 namespace {
 
-constexpr auto kLast = static_cast<int>(ErrorCode::http_status);
+constexpr auto kLast = static_cast<int>(kLastErrorCode);
 
 // Labels are metric label values and feed counter keys: each distinct, each the enumerator's name.
 TEST(ErrorCode, EveryCodeHasItsOwnLabel) {

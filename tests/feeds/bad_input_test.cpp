@@ -793,7 +793,8 @@ TEST(BadInput, PipelineRefusalsMapToTheirReasons) {
   h.ts = kNow;
   h.title = "t";
   EXPECT_EQ(to_string(validate(h, kNow).error().code), "missing_field");
-  EXPECT_EQ(http_status(validate(h, kNow).error().code), 422) << "well-formed, refused by the checks";
+  EXPECT_EQ(http_status(validate(q159713(Timestamp{1000}, "1.233", 100), reg, kNow).error().code), 422)
+      << "well-formed, refused by the checks";
 }
 
 }  // namespace

@@ -25,7 +25,6 @@ struct FakeApi final : web::Api {
   web::IngestReport ingest(std::string_view) override { return {}; }
   bool ready(std::string&) override { return true; }
   std::string metrics_text() override { return ""; }
-  web::HttpAnswer extra(std::string_view, std::string_view, std::string_view) override { return {404, "{}"}; }
 };
 
 class InProcessServer {

@@ -12,8 +12,24 @@ void Hub::join(const std::shared_ptr<WebSocketSession>& session) {
 }
 
 void Hub::leave(const WebSocketSession* session) {
-  std::lock_guard lock(mutex_);
-  sessions_.erase(session);
+  std::function<void()> empty;
+  {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(session);
+    if (sessions_.empty()) empty = std::move(on_empty_);
+  }
+  if (empty) empty();
+}
+
+void Hub::when_empty(std::function<void()> fn) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!sessions_.empty()) {
+      on_empty_ = std::move(fn);
+      return;
+    }
+  }
+  fn();
 }
 
 std::vector<std::shared_ptr<WebSocketSession>> Hub::snapshot() const {

@@ -5,6 +5,7 @@
 
 #include "lodestone/core/json_writer.hpp"
 #include "lodestone/core/time.hpp"
+#include "rules_endpoints.hpp"
 
 namespace lodestone::web {
 namespace {
@@ -126,10 +127,11 @@ http::message_generator route(Request&& req, RouterContext& ctx) {
     body += "]}";
     return answer(report.rejected && !report.accepted ? http::status::bad_request : http::status::ok, std::move(body));
   }
-  if (api) {
-    auto extra = ctx.api.extra(req.method_string(), target, req.body());
-    return answer(static_cast<http::status>(extra.status), std::move(extra.body), extra.content_type);
+  if (auto* rules = ctx.api.rules(); rules && api) {
+    if (auto a = answer_rules_request(*rules, ctx.hub, req.method_string(), target, req.body()))
+      return answer(static_cast<http::status>(a->status), std::move(a->body), a->content_type);
   }
+  if (api) return answer(http::status::not_found, R"({"error":"not found"})");
   if (!ctx.files.available()) return make_error_response(req, http::status::not_found, "no web root configured");
   return ctx.files.serve(req);
 }

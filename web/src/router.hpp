@@ -2,12 +2,14 @@
 #include "http_util.hpp"
 #include "lodestone/web/api.hpp"
 #include "lodestone/web/board.hpp"
+#include "lodestone/web/hub.hpp"
 #include "static_files.hpp"
 
 namespace lodestone::web {
 
 struct RouterContext {
   Board& board;
+  Hub& hub;
   Api& api;
   const ServerOptions& options;
   const StaticFiles& files;

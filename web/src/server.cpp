@@ -83,7 +83,7 @@ struct Server::Impl {
         acceptor(net::make_strand(io)),
         backoff(acceptor.get_executor()),
         files(s.options_.web_root),
-        ctx{board, api, s.options_, files},
+        ctx{board, *s.hub_, api, s.options_, files},
         server(s),
         busy(busy_response()) {
     reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -237,12 +237,21 @@ Result<std::uint16_t> Server::start() {
 }
 
 void Server::stop() {
+  stop_accepting();
+  hub_->close_all(websocket::close_code::going_away);
+}
+
+void Server::stop_accepting() {
   net::dispatch(impl_->acceptor.get_executor(), [this] {
     beast::error_code ignored;
     impl_->backoff.cancel();
     impl_->acceptor.close(ignored);
   });
+}
+
+void Server::close_clients(std::function<void()> closed) {
   hub_->close_all(websocket::close_code::going_away);
+  hub_->when_empty(std::move(closed));
 }
 
 }  // namespace lodestone::web

@@ -15,6 +15,7 @@
 #include "lodestone/app/metrics.hpp"
 #include "lodestone/app/redis_link.hpp"
 #include "lodestone/app/rules_service.hpp"
+#include "lodestone/app/shutdown.hpp"
 #include "lodestone/app/universe.hpp"
 #include "lodestone/bus/alert_store.hpp"
 #include "lodestone/bus/news_log.hpp"
@@ -34,9 +35,12 @@
 namespace lodestone::app {
 namespace {
 
-// At shutdown the pipeline gets this long to evaluate what was accepted before the signal, should
-// it be stuck; then Redis gets redis.shutdown_flush for the writes still buffered.
-constexpr auto kShutdownDeadline = std::chrono::seconds(3);
+// Shutdown's deadlines: the pipeline gets kDrainDeadline to evaluate what was accepted before the
+// signal, Redis redis.shutdown_flush (plus kStepDeadline) for the writes still buffered, clients
+// kCloseDeadline to answer their close frames; the quick steps kStepDeadline each.
+constexpr std::chrono::milliseconds kStepDeadline{500};
+constexpr std::chrono::milliseconds kDrainDeadline{3000};
+constexpr std::chrono::milliseconds kCloseDeadline{1000};
 
 // Everything one running daemon holds, in construction order.
 struct Runtime final : web::Api {
@@ -139,22 +143,14 @@ struct Runtime final : web::Api {
     in.http_connections = server.connections();
     in.ws_messages_sent = server.hub().messages_sent();
     in.ws_slow_closed = server.hub().slow_clients_closed();
-    if (rules) in.rules = rules->rule_counters();
+    if (rules_service) in.rules = rules_service->rule_counters();
     in.ws_queue = server.hub().queue_depth();
     in.web = &server.stats();
     in.now_ms = clock.now().ms;
     return metrics.render(in);
   }
 
-  web::HttpAnswer extra(std::string_view method, std::string_view target, std::string_view body) override {
-    if (rules) {
-      auto answer = rules->handle(
-          method, target, body, [this](std::vector<Alert> a) { pipeline.raise(std::move(a)); },
-          [this](std::string msg) { server.hub().broadcast(std::make_shared<const std::string>(std::move(msg))); });
-      if (answer) return std::move(*answer);
-    }
-    return {404, R"({"error":"not found"})"};
-  }
+  web::RulesControl* rules() override { return rules_service.get(); }
 
   const Config& config;
   const Clock& clock;
@@ -175,7 +171,7 @@ struct Runtime final : web::Api {
   prometheus::Histogram& ingest_lag = metrics.feed_lag("ingest");
   std::vector<std::unique_ptr<FeedLagSink>> lag_sinks;  // outlive the feeds that write to them
   std::vector<std::shared_ptr<feeds::Feed>> live_feeds;
-  std::shared_ptr<RulesService> rules;
+  std::shared_ptr<RulesService> rules_service;
   std::atomic<bool> listening{false};
 };
 
@@ -203,13 +199,15 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
   Runtime rt(config, clock, std::move(*registry), redis_endpoint);
   // A replay keeps event time; live feeds run on the wall clock. Without a rules file the
   // service still answers silences and acknowledgements.
-  rt.rules = std::make_shared<RulesService>(rt.clock, rt.registry, config.rules,
-                                            config.tape.has_value() && config.feeds.empty());
-  if (auto st = rt.rules->load(); !st) {
+  rt.rules_service = std::make_shared<RulesService>(rt.clock, rt.registry, config.rules,
+                                                    config.tape.has_value() && config.feeds.empty());
+  rt.rules_service->set_publisher([&rt](std::vector<Alert> resolved) { rt.pipeline.raise(std::move(resolved)); });
+  if (auto st = rt.rules_service->load(); !st) {
     spdlog::critical("rules: {}", st.error().message);
     return 2;
   }
-  rt.pipeline.set_evaluator(rt.redis ? rt.redis->recorder(rt.rules) : rt.rules);  // Redis journals what the rules see
+  rt.pipeline.set_evaluator(rt.redis ? rt.redis->recorder(rt.rules_service)
+                                     : rt.rules_service);  // Redis journals what the rules see
   rt.ingest_status->set_state(feeds::FeedState::Live);
   rt.feed_statuses.push_back(rt.ingest_status);
 
@@ -308,15 +306,41 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
     start_feeds();
   }
 
+  // SIGTERM's order of work (app/shutdown.hpp): each step logged, each bounded, no polling.
+  auto shutdown = ShutdownSequence::create(control, rt.clock);
+  shutdown->add("stop accepting connections", kStepDeadline, [&rt](ShutdownSequence::Done done) {
+    rt.server.stop_accepting();
+    done();
+  });
+  shutdown->add("stop feeds and timers", kStepDeadline, [&](ShutdownSequence::Done done) {
+    for (auto& f : rt.replays) f->stop();
+    for (auto& f : rt.live_feeds) f->stop();
+    ticker.cancel();
+    health_timer.cancel();
+    done();
+  });
+  // Events already accepted are evaluated, and their alerts handed to the store, before Redis
+  // gets its last chance: the pipeline says done after everything queued before it.
+  shutdown->add("drain the pipeline", kDrainDeadline,
+                [&rt](ShutdownSequence::Done done) { rt.pipeline.post(std::move(done)); });
+  if (rt.redis) {
+    const std::chrono::milliseconds flush(config.redis_tuning.shutdown_flush_ms);
+    // What does not make it is named in the log by the stores.
+    shutdown->add("flush Redis", flush + kStepDeadline,
+                  [&rt, flush](ShutdownSequence::Done done) { rt.redis->stop(flush, std::move(done)); });
+  }
+  // A client that stopped reading never completes its close handshake: the deadline bounds it.
+  shutdown->add("close WebSockets with 1001", kCloseDeadline,
+                [&rt](ShutdownSequence::Done done) { rt.server.close_clients(std::move(done)); });
+
+  spdlog::info("SIGTERM ends this process within {} ms", shutdown->budget().count());
+
   net::signal_set signals(control, SIGINT, SIGTERM, SIGHUP);
   std::function<void(beast::error_code, int)> on_signal = [&](beast::error_code ec, int sig) {
     if (ec) return;
     if (sig == SIGHUP) {
-      if (rt.rules) {
-        auto reloaded = rt.rules->reload();
-        if (reloaded) {
-          rt.pipeline.raise(std::move(*reloaded));
-        } else {
+      if (rt.rules_service) {
+        if (auto reloaded = rt.rules_service->reload(); !reloaded) {
           spdlog::error("SIGHUP: the rules file has errors; the running rules stay:\n{}", reloaded.error().message);
         }
       }
@@ -324,42 +348,7 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
       return;
     }
     spdlog::info("{}: shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    for (auto& f : rt.replays) f->stop();
-    for (auto& f : rt.live_feeds) f->stop();
-    ticker.cancel();
-    health_timer.cancel();
-    // Events already accepted are evaluated, and their alerts handed to the store, before Redis
-    // gets its last chance: the pipeline runs this after everything queued before it (or the
-    // deadline passes, should the pipeline be stuck).
-    auto finished = std::make_shared<std::atomic<bool>>(false);
-    auto deadline = std::make_shared<net::steady_timer>(control, kShutdownDeadline);
-    auto finish = [&rt, control, finished, deadline] {
-      if (finished->exchange(true)) return;
-      deadline->cancel();
-      // What does not make it is named in the log.
-      if (rt.redis) rt.redis->stop(std::chrono::milliseconds(rt.config.redis_tuning.shutdown_flush_ms));
-      auto poll = std::make_shared<net::steady_timer>(control);
-      auto close = std::make_shared<std::function<void()>>();
-      *close = [&rt, poll, close] {
-        if (rt.redis && !rt.redis->stopped()) {
-          poll->expires_after(std::chrono::milliseconds(10));
-          poll->async_wait([close](beast::error_code) { (*close)(); });
-          return;
-        }
-        rt.server.stop();  // WebSockets close with 1001
-        // Give close frames a moment to leave, then stop the loop.
-        poll->expires_after(std::chrono::milliseconds(300));
-        poll->async_wait([&rt, close](beast::error_code) {
-          rt.ioc.stop();
-          *close = nullptr;  // the cycle through the closure ends here
-        });
-      };
-      (*close)();
-    };
-    rt.pipeline.post([control, finish] { net::post(control, finish); });
-    deadline->async_wait([finish](beast::error_code ec) {
-      if (!ec) finish();
-    });
+    shutdown->run([&rt] { rt.ioc.stop(); });
   };
   signals.async_wait(on_signal);
 

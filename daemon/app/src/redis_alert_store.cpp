@@ -116,7 +116,11 @@ void RedisAlertStore::start() {
   reader_client_->start();
 }
 
-void RedisAlertStore::stop(std::chrono::milliseconds drain) {
+void RedisAlertStore::stop(std::chrono::milliseconds drain, std::function<void()> halted) {
+  {
+    std::lock_guard lock(mutex_);
+    on_halted_ = std::move(halted);
+  }
   pump();
   drain_until(std::chrono::steady_clock::now() + drain);
 }
@@ -141,10 +145,12 @@ void RedisAlertStore::drain_until(std::chrono::steady_clock::time_point deadline
 }
 
 void RedisAlertStore::halt() {
+  std::function<void()> halted;
   {
     std::lock_guard lock(mutex_);
     if (stopped_) return;
     stopped_ = true;
+    halted = std::move(on_halted_);
     // Never a silent loss: say how many alerts Redis never got, and which.
     std::size_t unstored = 0;
     std::string some;
@@ -169,6 +175,7 @@ void RedisAlertStore::halt() {
   });
   writer_client_->stop();
   reader_client_->stop();
+  if (halted) halted();
 }
 
 void RedisAlertStore::when_loaded(std::function<void()> fn) {

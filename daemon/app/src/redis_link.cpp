@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <cstdint>
 
 namespace lodestone::app {
@@ -97,9 +98,14 @@ void RedisLink::start(std::chrono::milliseconds wait, std::function<void()> then
   state_->restore(wait, [then = std::move(then)](bool) { then(); });
 }
 
-void RedisLink::stop(std::chrono::milliseconds drain) {
-  alerts_->stop(drain);
-  if (state_) state_->stop(drain);
+void RedisLink::stop(std::chrono::milliseconds drain, std::function<void()> stopped) {
+  // Both stores drain at once; `stopped` runs when the second one has halted.
+  auto left = std::make_shared<std::atomic<int>>(state_ ? 2 : 1);
+  auto one_halted = [left, stopped = std::move(stopped)] {
+    if (left->fetch_sub(1) == 1 && stopped) stopped();
+  };
+  alerts_->stop(drain, one_halted);
+  if (state_) state_->stop(drain, one_halted);
 }
 
 bool RedisLink::stopped() const { return alerts_->stopped() && (!state_ || state_->stopped()); }

@@ -148,7 +148,11 @@ void RedisStateStore::start() {
   });
 }
 
-void RedisStateStore::stop(std::chrono::milliseconds drain) {
+void RedisStateStore::stop(std::chrono::milliseconds drain, std::function<void()> halted) {
+  {
+    std::lock_guard lock(mutex_);
+    on_halted_ = std::move(halted);
+  }
   flush();
   drain_until(std::chrono::steady_clock::now() + drain);
 }
@@ -170,10 +174,12 @@ void RedisStateStore::drain_until(std::chrono::steady_clock::time_point deadline
 }
 
 void RedisStateStore::halt() {
+  std::function<void()> halted;
   {
     std::lock_guard lock(mutex_);
     if (stopped_) return;
     stopped_ = true;
+    halted = std::move(on_halted_);
     const std::size_t unjournaled = lines_.size() + (inflight_ ? inflight_->count : 0);
     if (unjournaled > 0)
       spdlog::error("redis {}: stopping with {} events not journaled: a restart will not replay them through the rules",
@@ -190,6 +196,7 @@ void RedisStateStore::halt() {
   });
   writer_->stop();
   reader_->stop();
+  if (halted) halted();
 }
 
 int RedisStateStore::decimals(const Symbol& symbol) const {

@@ -36,6 +36,7 @@ class ReplayFeed : public std::enable_shared_from_this<ReplayFeed> {
  private:
   void open();
   void next();
+  static constexpr int kLinesPerSlice = 256;
 
   net::strand<net::any_io_executor> strand_;
   net::steady_timer timer_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lodestone/bus/alert_store.hpp"
+#include "lodestone/web/rules_control.hpp"
 
 namespace lodestone::web {
 
@@ -38,8 +39,9 @@ class Api {
   // "ok", or why the daemon is degraded (it still serves).
   virtual bool ready(std::string& why) = 0;
   virtual std::string metrics_text() = 0;
-  // Endpoints the daemon adds (rules, silences, acknowledgements): nullopt-like 404 when unknown.
-  virtual HttpAnswer extra(std::string_view method, std::string_view target, std::string_view body) = 0;
+  // The rule engine behind /api/v1/rules, /silences and the acknowledgements; nullptr when the
+  // daemon runs without one (those paths answer 404).
+  virtual RulesControl* rules() { return nullptr; }
 };
 
 }  // namespace lodestone::web

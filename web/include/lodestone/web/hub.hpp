@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -30,6 +31,9 @@ class Hub : public std::enable_shared_from_this<Hub> {
   void pace_quotes(net::any_io_executor executor, std::chrono::milliseconds pace);
   void broadcast(std::shared_ptr<const std::string> message);  // alerts and headlines: never dropped
   void close_all(websocket::close_code code);
+  // Runs `fn` once no session is left: now if none is, else when the last one leaves (from its
+  // thread). One waiter; a later call replaces it.
+  void when_empty(std::function<void()> fn);
 
   [[nodiscard]] std::size_t clients() const;
   [[nodiscard]] std::uint64_t slow_clients_closed() const { return slow_closed_.load(); }
@@ -48,6 +52,7 @@ class Hub : public std::enable_shared_from_this<Hub> {
   // By address: a session leaves from its destructor, and 10 000 of them closing at once must
   // not cost 10 000 scans of the list.
   std::unordered_map<const WebSocketSession*, std::weak_ptr<WebSocketSession>> sessions_;
+  std::function<void()> on_empty_;
   std::atomic<std::uint64_t> slow_closed_{0};
   std::atomic<std::uint64_t> sent_{0};
   void wake_for_quotes();

@@ -1,6 +1,7 @@
 #pragma once
 // The one port: the page, REST under /api/v1, /metrics, /healthz, /readyz and the WebSocket at /ws.
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "lodestone/core/result.hpp"
@@ -25,6 +26,11 @@ class Server {
   Result<std::uint16_t> start();
   // Stops accepting and closes every WebSocket with 1001 (going away).
   void stop();
+  // The two halves of stop(), for a shutdown that logs each: no new connections; then every
+  // WebSocket closes with 1001 and `closed` runs once the last one has gone (it may never, for a
+  // client that stopped reading: the caller bounds the wait).
+  void stop_accepting();
+  void close_clients(std::function<void()> closed);
 
   Hub& hub() { return *hub_; }
   // Open connections (HTTP and WebSocket).

@@ -76,7 +76,8 @@ class RedisAlertStore final : public bus::AlertStore, public std::enable_shared_
   // Connects, loads the last `retention` alerts into the mirror and follows the stream.
   void start();
   // Gives writes in flight and buffered ones up to `drain` to reach Redis, then disconnects.
-  void stop(std::chrono::milliseconds drain = std::chrono::milliseconds(250));
+  // `halted` runs once it has (from the store's thread).
+  void stop(std::chrono::milliseconds drain = std::chrono::milliseconds(250), std::function<void()> halted = {});
   // True once stop() has drained (or given up) and disconnected.
   [[nodiscard]] bool stopped() const {
     std::lock_guard lock(mutex_);
@@ -161,6 +162,7 @@ class RedisAlertStore final : public bus::AlertStore, public std::enable_shared_
   Delivery delivery_;
 
   mutable std::mutex mutex_;
+  std::function<void()> on_halted_;
   // Mirror of the stream's tail: seq order.
   std::deque<bus::StoredAlert> mirror_;
   std::deque<std::string> mirror_keys_;

@@ -41,8 +41,9 @@ class RedisLink {
   // (start the feeds there) once: after the restore, or after `wait` if Redis is not there.
   void start(std::chrono::milliseconds wait, std::function<void()> then);
   // Gives buffered and in-flight writes up to `drain` to reach Redis (what does not is named in
-  // the log), then disconnects; stopped() turns true when both stores are done.
-  void stop(std::chrono::milliseconds drain);
+  // the log), then disconnects; `stopped` runs (from a store's thread) and stopped() turns true
+  // when both stores are done.
+  void stop(std::chrono::milliseconds drain, std::function<void()> stopped = {});
   [[nodiscard]] bool stopped() const;
 
   // Runs once, from an I/O thread, when Redis refuses the credentials (NOAUTH, WRONGPASS): a

@@ -88,7 +88,8 @@ class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
 
   void start();
   // Gives buffered journal writes up to `drain` to reach Redis, then disconnects.
-  void stop(std::chrono::milliseconds drain = std::chrono::milliseconds(250));
+  // `halted` runs once it has (from the store's thread).
+  void stop(std::chrono::milliseconds drain = std::chrono::milliseconds(250), std::function<void()> halted = {});
   // True once stop() has drained (or given up) and disconnected.
   [[nodiscard]] bool stopped() const {
     std::lock_guard lock(mutex_);
@@ -162,6 +163,7 @@ class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
   std::shared_ptr<bus::Evaluator> rules_;
 
   mutable std::mutex mutex_;
+  std::function<void()> on_halted_;
   std::deque<std::string> lines_;              // waiting to be journaled
   std::map<std::string, std::string> latest_;  // symbol -> JSON, waiting for the hash
   std::optional<Batch> inflight_;              // sent (or to be sent again), not yet acknowledged

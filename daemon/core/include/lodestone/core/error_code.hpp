@@ -58,6 +58,8 @@ enum class ErrorCode : std::uint8_t {
   unavailable,   // a dependency (Redis, a feed) cannot be reached now; retry later
   timeout,       // a deadline passed
 };
+// The last enumerator: a new code goes before it or moves this (error_code_test checks).
+inline constexpr ErrorCode kLastErrorCode = ErrorCode::timeout;
 
 // The counter label: the enumerator's name ("bad_price").
 std::string_view to_string(ErrorCode code);
