@@ -3,7 +3,10 @@
 //   engine.cpp             construction, reloads, quotes, the watermark and timers
 //   engine_conditions.cpp  evaluating triggers on a quote
 //   engine_headlines.cpp   classification, correlation, explanation, updates and retractions
-//   engine_lifecycle.cpp   firing, holding back, grouping, notifying and resolving alerts
+//   engine_firing.cpp      whether an alert may fire, firing it, the end of the explanation wait
+//   engine_holds.cpp       holding an alert back: inhibited, silenced, grouped; letting it go
+//   engine_alert_text.cpp  an alert's labels and message
+//   engine_lifecycle.cpp   notifying alerts and ending them
 #include <cstdint>
 #include <deque>
 #include <limits>
@@ -280,6 +283,17 @@ struct Engine::State {
   std::map<std::string, detail::LiveAlert> live;  // by fingerprint
   std::vector<Alert>* out = nullptr;              // where notifications go during a call
   bool release_due = false;                       // an inhibitor resolved during this call
+  // One call from outside (a quote, a headline, time passing): `step` runs with the
+  // notifications going to the list returned.
+  template <class Step>
+  std::vector<Alert> collect(Step step) {
+    std::vector<Alert> notes;
+    out = &notes;
+    step();
+    finish_call();
+    out = nullptr;
+    return notes;
+  }
   void finish_call() {
     if (release_due) {
       release_due = false;
