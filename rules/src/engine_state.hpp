@@ -233,21 +233,27 @@ struct Engine::State {
   void headline_changed(detail::StoredHeadline& h);
   void prune_headlines();
 
-  // engine_lifecycle.cpp
+  // engine_firing.cpp
   detail::LiveAlert* fire(std::uint32_t rule, std::uint32_t track, const std::string& headline_key,
                           std::int64_t occurrence_ms, const detail::Firing& f,
                           const std::vector<const detail::StoredHeadline*>& headlines);
-  void deliver(detail::LiveAlert& a, Timestamp now);
-  void notify(detail::LiveAlert& a, NotificationKind kind, Timestamp now);
-  void resolve(const std::string& fingerprint, std::string_view reason, Timestamp now);
-  void release_holds(Timestamp now);
-  void flush_group(const std::string& fingerprint, Timestamp now);
   void finalize_explanation(detail::LiveAlert& a, Timestamp now);
   void attach_headline(detail::LiveAlert& a, const detail::StoredHeadline& h);
-  bool inhibited(const detail::LiveAlert& a) const;
   bool in_session(Session s, Timestamp t) const;
+
+  // engine_holds.cpp
+  void deliver(detail::LiveAlert& a, Timestamp now);
+  void release_holds(Timestamp now);
+  void flush_group(const std::string& fingerprint, Timestamp now);
+  bool inhibited(const detail::LiveAlert& a) const;
+
+  // engine_alert_text.cpp
   void render(detail::LiveAlert& a);
   void set_labels(detail::LiveAlert& a);
+
+  // engine_lifecycle.cpp
+  void notify(detail::LiveAlert& a, NotificationKind kind, Timestamp now);
+  void resolve(const std::string& fingerprint, std::string_view reason, Timestamp now);
   void discard(const std::string& fingerprint);
   // Look at the alert again at `due` (its deadlines are re-checked then; extra entries are
   // harmless). An empty fingerprint is the housekeeping timer.
