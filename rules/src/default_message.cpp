@@ -2,9 +2,24 @@
 // headline near it when the rule correlates.
 #include <type_traits>
 
+#include "enum_words.hpp"
 #include "parse_context.hpp"
 
 namespace lodestone::rules::detail {
+namespace {
+
+// A price level's message, by LevelKind.
+constexpr std::array<std::string_view, 6> kLevelMessages = {
+    "{symbol} {name} at {to}, at or above {level}",         // Above
+    "{symbol} {name} at {to}, at or below {level}",         // Below
+    "{symbol} {name} crossed {level}, now {to}",            // Cross
+    "{symbol} {name} entered {level} at {to}",              // BandEnter
+    "{symbol} {name} left {level} at {to}",                 // BandExit
+    "{symbol} {name} crossed the edge of {level} at {to}",  // BandEither
+};
+static_assert(kLevelMessages.size() == static_cast<std::size_t>(LevelKind::BandEither) + 1);
+
+}  // namespace
 
 std::string default_message(const Rule& r) {
   std::string m;
@@ -21,26 +36,7 @@ std::string default_message(const Rule& r) {
           if (c.stage == LimitStage::Opened)
             m = std::string("{symbol} {name} opened from ") + side + " {limit}, now {to}";
         } else if constexpr (std::is_same_v<T, LevelCondition>) {
-          switch (c.kind) {
-            case LevelKind::Above:
-              m = "{symbol} {name} at {to}, at or above {level}";
-              break;
-            case LevelKind::Below:
-              m = "{symbol} {name} at {to}, at or below {level}";
-              break;
-            case LevelKind::Cross:
-              m = "{symbol} {name} crossed {level}, now {to}";
-              break;
-            case LevelKind::BandEnter:
-              m = "{symbol} {name} entered {level} at {to}";
-              break;
-            case LevelKind::BandExit:
-              m = "{symbol} {name} left {level} at {to}";
-              break;
-            case LevelKind::BandEither:
-              m = "{symbol} {name} crossed the edge of {level} at {to}";
-              break;
-          }
+          m = word_of(c.kind, kLevelMessages, "");
         } else if constexpr (std::is_same_v<T, VolumeCondition>) {
           m = "{symbol} {name} volume {volume_ratio}x its trailing average in {window}";
         } else if constexpr (std::is_same_v<T, BreadthCondition>) {
