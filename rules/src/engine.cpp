@@ -282,30 +282,15 @@ std::vector<Alert> Engine::set_rules(std::shared_ptr<const RuleSet> rules) {
 const std::shared_ptr<const RuleSet>& Engine::rules() const { return state_->rules; }
 
 std::vector<Alert> Engine::on_quote(const Quote& quote) {
-  std::vector<Alert> notes;
-  state_->out = &notes;
-  state_->on_quote(quote);
-  state_->finish_call();
-  state_->out = nullptr;
-  return notes;
+  return state_->collect([&] { state_->on_quote(quote); });
 }
 
 std::vector<Alert> Engine::on_headline(const Headline& headline) {
-  std::vector<Alert> notes;
-  state_->out = &notes;
-  state_->on_headline(headline);
-  state_->finish_call();
-  state_->out = nullptr;
-  return notes;
+  return state_->collect([&] { state_->on_headline(headline); });
 }
 
 std::vector<Alert> Engine::advance(Timestamp now) {
-  std::vector<Alert> notes;
-  state_->out = &notes;
-  state_->advance_to(now);
-  state_->finish_call();
-  state_->out = nullptr;
-  return notes;
+  return state_->collect([&] { state_->advance_to(now); });
 }
 
 HeadlineMatch Engine::classify(Headline& headline) const {

@@ -3,7 +3,10 @@
 //   engine.cpp             construction, reloads, quotes, the watermark and timers
 //   engine_conditions.cpp  evaluating triggers on a quote
 //   engine_headlines.cpp   classification, correlation, explanation, updates and retractions
-//   engine_lifecycle.cpp   firing, holding back, grouping, notifying and resolving alerts
+//   engine_firing.cpp      whether an alert may fire, firing it, the end of the explanation wait
+//   engine_holds.cpp       holding an alert back: inhibited, silenced, grouped; letting it go
+//   engine_alert_text.cpp  an alert's labels and message
+//   engine_lifecycle.cpp   notifying alerts and ending them
 #include <cstdint>
 #include <deque>
 #include <limits>
@@ -230,21 +233,27 @@ struct Engine::State {
   void headline_changed(detail::StoredHeadline& h);
   void prune_headlines();
 
-  // engine_lifecycle.cpp
+  // engine_firing.cpp
   detail::LiveAlert* fire(std::uint32_t rule, std::uint32_t track, const std::string& headline_key,
                           std::int64_t occurrence_ms, const detail::Firing& f,
                           const std::vector<const detail::StoredHeadline*>& headlines);
-  void deliver(detail::LiveAlert& a, Timestamp now);
-  void notify(detail::LiveAlert& a, NotificationKind kind, Timestamp now);
-  void resolve(const std::string& fingerprint, std::string_view reason, Timestamp now);
-  void release_holds(Timestamp now);
-  void flush_group(const std::string& fingerprint, Timestamp now);
   void finalize_explanation(detail::LiveAlert& a, Timestamp now);
   void attach_headline(detail::LiveAlert& a, const detail::StoredHeadline& h);
-  bool inhibited(const detail::LiveAlert& a) const;
   bool in_session(Session s, Timestamp t) const;
+
+  // engine_holds.cpp
+  void deliver(detail::LiveAlert& a, Timestamp now);
+  void release_holds(Timestamp now);
+  void flush_group(const std::string& fingerprint, Timestamp now);
+  bool inhibited(const detail::LiveAlert& a) const;
+
+  // engine_alert_text.cpp
   void render(detail::LiveAlert& a);
   void set_labels(detail::LiveAlert& a);
+
+  // engine_lifecycle.cpp
+  void notify(detail::LiveAlert& a, NotificationKind kind, Timestamp now);
+  void resolve(const std::string& fingerprint, std::string_view reason, Timestamp now);
   void discard(const std::string& fingerprint);
   // Look at the alert again at `due` (its deadlines are re-checked then; extra entries are
   // harmless). An empty fingerprint is the housekeeping timer.
@@ -280,6 +289,17 @@ struct Engine::State {
   std::map<std::string, detail::LiveAlert> live;  // by fingerprint
   std::vector<Alert>* out = nullptr;              // where notifications go during a call
   bool release_due = false;                       // an inhibitor resolved during this call
+  // One call from outside (a quote, a headline, time passing): `step` runs with the
+  // notifications going to the list returned.
+  template <class Step>
+  std::vector<Alert> collect(Step step) {
+    std::vector<Alert> notes;
+    out = &notes;
+    step();
+    finish_call();
+    out = nullptr;
+    return notes;
+  }
   void finish_call() {
     if (release_due) {
       release_due = false;

@@ -74,7 +74,8 @@ Result<MessageTemplate> MessageTemplate::parse(std::string_view text) {
       continue;
     }
     if (c == '}')
-      return make_error("unmatched '}' in message at byte " + std::to_string(i) + " (write '}}' for a brace)");
+      return make_error(ErrorCode::bad_field,
+                        "unmatched '}' in message at byte " + std::to_string(i) + " (write '}}' for a brace)");
     if (c != '{') {
       literal.push_back(c);
       ++i;
@@ -82,7 +83,8 @@ Result<MessageTemplate> MessageTemplate::parse(std::string_view text) {
     }
     const auto close = text.find('}', i + 1);
     if (close == std::string_view::npos)
-      return make_error("unclosed '{' in message at byte " + std::to_string(i) + " (write '{{' for a brace)");
+      return make_error(ErrorCode::bad_field,
+                        "unclosed '{' in message at byte " + std::to_string(i) + " (write '{{' for a brace)");
     const auto name = text.substr(i + 1, close - i - 1);
     bool found = false;
     for (const auto& [p, n] : kNames) {
@@ -94,8 +96,8 @@ Result<MessageTemplate> MessageTemplate::parse(std::string_view text) {
       }
     }
     if (!found)
-      return make_error("unknown placeholder '{" + std::string(name.substr(0, 40)) +
-                        "}' in message (known: " + known_list() + ")");
+      return make_error(ErrorCode::bad_field, "unknown placeholder '{" + std::string(name.substr(0, 40)) +
+                                                  "}' in message (known: " + known_list() + ")");
     i = close + 1;
   }
   flush();

@@ -1,12 +1,22 @@
 #pragma once
 // Shared by the rules-file readers: typed access to YAML nodes that reports every mistake as a
 // diagnostic at the node's position and carries on, so one run lists all the errors.
+//   rules_file.cpp             the file as a whole: shape, definitions, rules, the headline matcher
+//   parse_context.cpp          the readers of values: text, names, durations, thresholds, prices ...
+//   parse_references.cpp       names of instruments, groups, keyword sets and tags, resolved
+//   parse_definitions.cpp      settings, groups, keywords and taxonomy
+//   parse_rule.cpp             one rule: severity, labels, lifecycle settings, message
+//   parse_conditions.cpp       its trigger: move, speed, price (limit or level), volume, breadth
+//   parse_headline_filter.cpp  its headline filter and what explains a move
+//   default_message.cpp        the message of a rule that gives none
+//   rule_hash.cpp              the configuration hash a reload compares
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "hash.hpp"
 #include "lodestone/core/instrument.hpp"
 #include "lodestone/rules/diagnostic.hpp"
 #include "lodestone/rules/rule_set.hpp"
@@ -15,6 +25,9 @@
 namespace lodestone::rules::detail {
 
 using yaml::Node;
+
+// Text as a diagnostic quotes it: in single quotes, cut at 60 bytes.
+inline std::string quoted(std::string_view s) { return "'" + std::string(s.substr(0, 60)) + "'"; }
 
 class ParseContext {
  public:
@@ -62,10 +75,30 @@ class ParseContext {
   std::vector<Diagnostic>& diagnostics_;
 };
 
-// A compact, position-free serialization of a node: equal text, equal behaviour.
-void serialize(const Node& node, std::string& out);
+// settings, groups, keywords and taxonomy, in that order: rules refer to them by name.
+void parse_definitions(ParseContext& ctx, const Node& root);
 
 // rules: one entry. Returns nothing when it had errors (already reported).
 std::optional<Rule> parse_rule(ParseContext& ctx, const Node& node);
+
+// A rule's trigger block: `node` is null when the rule has none.
+struct TriggerBlock {
+  const Node* node = nullptr;
+  std::string key;  // move, speed, price, volume or breadth
+};
+// The trigger: at most one of the condition blocks, read into r.symbols and r.trigger when valid.
+TriggerBlock parse_trigger(ParseContext& ctx, const Node& node, const std::string& what, Rule& r);
+
+// headline: or explain: (`symbols_allowed` only for a headline rule without a trigger).
+std::optional<HeadlineFilter> parse_filter(ParseContext& ctx, const Node& node, const std::string& what,
+                                           bool symbols_allowed);
+
+// The message of a rule whose file gives none.
+std::string default_message(const Rule& r);
+
+// A compact, position-free serialization of a node: equal text, equal behaviour.
+void serialize(const Node& node, std::string& out);
+// Adds to `h` what the rule means: its text and the definitions it names.
+void hash_rule(const Node& node, const Rule& r, const RuleSet& rs, Fnv64& h);
 
 }  // namespace lodestone::rules::detail

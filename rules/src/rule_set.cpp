@@ -2,59 +2,30 @@
 
 #include <algorithm>
 
+#include "enum_words.hpp"
+
 namespace lodestone::rules {
 
-std::string_view to_string(Direction d) {
-  switch (d) {
-    case Direction::None:
-      return "neutral";
-    case Direction::Supportive:
-      return "supportive";
-    case Direction::Adverse:
-      return "adverse";
-    case Direction::Mixed:
-      return "mixed";
-  }
-  return "?";
-}
+namespace {
 
-std::string_view to_string(Reference r) {
-  switch (r) {
-    case Reference::Window:
-      return "window";
-    case Reference::PrevClose:
-      return "prev_close";
-    case Reference::Open:
-      return "open";
-  }
-  return "?";
-}
+using detail::word_of;
 
-std::string_view to_string(Frequency f) {
-  switch (f) {
-    case Frequency::EveryTime:
-      return "every_time";
-    case Frequency::Once:
-      return "once";
-    case Frequency::OncePerDay:
-      return "once_per_day";
-    case Frequency::OncePerInterval:
-      return "once_per_interval";
-  }
-  return "?";
-}
+// As the rules file and the alert labels write them.
+constexpr std::array<std::string_view, 4> kDirections = {"neutral", "supportive", "adverse", "mixed"};
+constexpr std::array<std::string_view, 3> kReferences = {"window", "prev_close", "open"};
+constexpr std::array<std::string_view, 4> kFrequencies = {"every_time", "once", "once_per_day", "once_per_interval"};
+constexpr std::array<std::string_view, 3> kSessions = {"any", "trading_hours", "continuous"};
+static_assert(kDirections.size() == static_cast<std::size_t>(Direction::Mixed) + 1);
+static_assert(kReferences.size() == static_cast<std::size_t>(Reference::Open) + 1);
+static_assert(kFrequencies.size() == static_cast<std::size_t>(Frequency::OncePerInterval) + 1);
+static_assert(kSessions.size() == static_cast<std::size_t>(Session::Continuous) + 1);
 
-std::string_view to_string(Session s) {
-  switch (s) {
-    case Session::Any:
-      return "any";
-    case Session::TradingHours:
-      return "trading_hours";
-    case Session::Continuous:
-      return "continuous";
-  }
-  return "?";
-}
+}  // namespace
+
+std::string_view to_string(Direction d) { return word_of(d, kDirections); }
+std::string_view to_string(Reference r) { return word_of(r, kReferences); }
+std::string_view to_string(Frequency f) { return word_of(f, kFrequencies); }
+std::string_view to_string(Session s) { return word_of(s, kSessions); }
 
 bool HeadlineMatch::has_set(std::size_t i) const {
   return std::binary_search(keyword_sets.begin(), keyword_sets.end(), i);

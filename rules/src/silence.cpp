@@ -31,8 +31,8 @@ std::string Matcher::str() const {
 
 Result<Matcher> parse_matcher(std::string_view text) {
   auto fail = [&](const std::string& why) {
-    return make_error("bad matcher '" + std::string(text.substr(0, 80)) + "': " + why +
-                      " (expected label=value, label!=value, label=~regex or label!~regex)");
+    return make_error(ErrorCode::bad_field, "bad matcher '" + std::string(text.substr(0, 80)) + "': " + why +
+                                                " (expected label=value, label!=value, label=~regex or label!~regex)");
   };
   std::size_t i = 0;
   while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
@@ -75,11 +75,11 @@ bool Silence::matches(const std::map<std::string, std::string>& labels) const {
 }
 
 Result<std::string> SilenceBook::add(Silence s, Timestamp now) {
-  if (s.matchers.empty()) return make_error("a silence needs at least one matcher");
-  if (s.created_by.empty()) return make_error("a silence needs its author (created_by)");
-  if (s.comment.empty()) return make_error("a silence needs a comment saying why");
-  if (!(s.starts_at < s.ends_at)) return make_error("a silence must end after it starts");
-  if (!(now < s.ends_at)) return make_error("a silence must end in the future");
+  if (s.matchers.empty()) return make_error(ErrorCode::bad_request, "a silence needs at least one matcher");
+  if (s.created_by.empty()) return make_error(ErrorCode::bad_request, "a silence needs its author (created_by)");
+  if (s.comment.empty()) return make_error(ErrorCode::bad_request, "a silence needs a comment saying why");
+  if (!(s.starts_at < s.ends_at)) return make_error(ErrorCode::bad_request, "a silence must end after it starts");
+  if (!(now < s.ends_at)) return make_error(ErrorCode::bad_request, "a silence must end in the future");
   if (s.id.empty()) {
     Fnv64 h;
     for (const auto& m : s.matchers) h.field(m.str());
@@ -102,7 +102,7 @@ Result<std::string> SilenceBook::add(Silence s, Timestamp now) {
 
 Status SilenceBook::expire(std::string_view id, Timestamp now) {
   auto it = std::find_if(silences_.begin(), silences_.end(), [&](const Silence& x) { return x.id == id; });
-  if (it == silences_.end()) return make_error("no silence with id '" + std::string(id) + "'");
+  if (it == silences_.end()) return make_error(ErrorCode::not_found, "no silence with id '" + std::string(id) + "'");
   if (now < it->ends_at) it->ends_at = std::max(now, it->starts_at);
   return {};
 }

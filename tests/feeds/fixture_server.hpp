@@ -1,11 +1,14 @@
 #pragma once
 // Loopback fixture servers for the feed tests (port 0, one thread per connection, blocking I/O):
 // an HTTP server whose every answer is scripted by the test (status, charset, chunked, slow,
-// dropped, truncated) and a WebSocket server that sends scripted messages.
+// dropped, truncated), plain or over TLS (tls_fixture.hpp makes the certificate), and a WebSocket
+// server that sends scripted messages.
 #include <poll.h>
 #include <sys/socket.h>
 
 #include <atomic>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -18,6 +21,14 @@
 #include "lodestone/net/net.hpp"
 
 namespace lodestone::feeds::test {
+
+// Listens on 127.0.0.1, on a port the system picks.
+inline void listen_on_loopback(tcp::acceptor& acceptor) {
+  acceptor.open(tcp::v4());
+  acceptor.set_option(net::socket_base::reuse_address(true));
+  acceptor.bind({net::ip::make_address("127.0.0.1"), 0});
+  acceptor.listen();
+}
 
 struct Reply {
   enum class Kind { Normal, Chunked, Drop, Truncate };
@@ -39,11 +50,10 @@ struct SeenRequest {
 class HttpFixture {
  public:
   using Script = std::function<Reply(const SeenRequest&, int request_no)>;
-  explicit HttpFixture(Script script) : script_(std::move(script)) {
-    acceptor_.open(tcp::v4());
-    acceptor_.set_option(net::socket_base::reuse_address(true));
-    acceptor_.bind({net::ip::make_address("127.0.0.1"), 0});
-    acceptor_.listen();
+  // Plain HTTP; with `tls`, HTTPS: each connection starts with the handshake (which `tls` must
+  // outlive).
+  explicit HttpFixture(Script script, net::ssl::context* tls = nullptr) : script_(std::move(script)), tls_(tls) {
+    listen_on_loopback(acceptor_);
     accept();
     io_thread_ = std::thread([this] { io_.run(); });
   }
@@ -73,6 +83,7 @@ class HttpFixture {
     return requests_;
   }
   int connections() const { return connections_.load(); }
+  int handshakes() const { return handshakes_.load(); }  // TLS handshakes completed
 
  private:
   void accept() {
@@ -88,12 +99,28 @@ class HttpFixture {
   }
 
   void serve(tcp::socket socket, int connection) {
+    if (tls_ == nullptr) {
+      serve_requests(socket, connection);
+      return;
+    }
+    beast::ssl_stream<tcp::socket> stream(std::move(socket), *tls_);
+    beast::error_code ec;
+    stream.handshake(net::ssl::stream_base::server, ec);
+    if (ec) return;  // a client that does not trust us hangs up here
+    ++handshakes_;
+    if (serve_requests(stream, connection)) stream.shutdown(ec);
+  }
+
+  // Answers requests until the script or the client ends the connection; true when an answer
+  // that closes it was written.
+  template <class Stream>
+  bool serve_requests(Stream& stream, int connection) {
     beast::flat_buffer buffer;
     for (;;) {
       http::request<http::string_body> req;
       beast::error_code ec;
-      http::read(socket, buffer, req, ec);
-      if (ec) return;
+      http::read(stream, buffer, req, ec);
+      if (ec) return false;
       SeenRequest seen{std::string(req.target()), {}, connection};
       for (const auto& f : req) seen.headers[std::string(f.name_string())] = std::string(f.value());
       int request_no = 0;
@@ -106,15 +133,16 @@ class HttpFixture {
       if (r.delay_ms > 0) {
         // A delay far past the client's timeout costs the test nothing: the fixture's end wakes it.
         std::unique_lock lock(mutex_);
-        if (stopped_.wait_for(lock, std::chrono::milliseconds(r.delay_ms), [this] { return stopping_; })) return;
+        if (stopped_.wait_for(lock, std::chrono::milliseconds(r.delay_ms), [this] { return stopping_; })) return false;
       }
-      if (r.kind == Reply::Kind::Drop) return;
-      if (!write_reply(socket, r)) return;
-      if (r.close || r.kind == Reply::Kind::Truncate) return;
+      if (r.kind == Reply::Kind::Drop) return false;
+      if (!write_reply(stream, r)) return false;
+      if (r.close) return true;
     }
   }
 
-  static bool write_reply(tcp::socket& socket, const Reply& r) {
+  template <class Stream>
+  static bool write_reply(Stream& socket, const Reply& r) {
     beast::error_code ec;
     http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
     res.set(http::field::content_type, r.content_type);
@@ -150,6 +178,7 @@ class HttpFixture {
   }
 
   Script script_;
+  net::ssl::context* tls_ = nullptr;
   net::io_context io_;
   tcp::acceptor acceptor_{io_};
   std::thread io_thread_;
@@ -159,6 +188,7 @@ class HttpFixture {
   std::vector<int> open_fds_;
   std::vector<SeenRequest> requests_;
   std::atomic<int> connections_{0};
+  std::atomic<int> handshakes_{0};
   bool stopping_ = false;
 };
 
@@ -171,10 +201,7 @@ class WsFixture {
   // gives up sooner).
   explicit WsFixture(std::vector<std::string> messages, int hold_ms = 0)
       : messages_(std::move(messages)), hold_ms_(hold_ms) {
-    acceptor_.open(tcp::v4());
-    acceptor_.set_option(net::socket_base::reuse_address(true));
-    acceptor_.bind({net::ip::make_address("127.0.0.1"), 0});
-    acceptor_.listen();
+    listen_on_loopback(acceptor_);
     thread_ = std::thread([this] { run(); });
   }
   ~WsFixture() {

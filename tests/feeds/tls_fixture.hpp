@@ -1,22 +1,19 @@
 #pragma once
-// A loopback HTTPS server with a throwaway self-signed certificate for 127.0.0.1 (made with the
-// OpenSSL API at test time, nothing committed), answering every request with one fixed body.
+// A loopback HTTPS server: fixture_server.hpp's HttpFixture with a throwaway self-signed
+// certificate for 127.0.0.1 (made with the OpenSSL API at test time, nothing committed),
+// answering every request with one fixed body.
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <boost/asio/ssl.hpp>
-#include <boost/beast/ssl.hpp>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
-#include <thread>
 
-#include "lodestone/net/net.hpp"
+#include "fixture_server.hpp"
 
 namespace lodestone::feeds::test {
 
@@ -64,71 +61,51 @@ inline SelfSigned make_self_signed() {
   return s;
 }
 
+// An HttpFixture over TLS that answers every request with `body` (JSON) and closes the
+// connection: the client reconnects, and handshakes, for the next.
 class TlsFixture {
  public:
-  explicit TlsFixture(std::string body) : body_(std::move(body)), pem_(make_self_signed()) {
-    ca_path_ =
-        (std::filesystem::temp_directory_path() / ("lodestone-ca-" + std::to_string(::getpid()) + ".pem")).string();
-    std::ofstream(ca_path_) << pem_.cert_pem;
-    ssl_.use_certificate_chain(net::buffer(pem_.cert_pem));
-    ssl_.use_private_key(net::buffer(pem_.key_pem), net::ssl::context::pem);
-    acceptor_.open(tcp::v4());
-    acceptor_.bind({net::ip::make_address("127.0.0.1"), 0});
-    acceptor_.listen();
-    thread_ = std::thread([this] { run(); });
-  }
-  ~TlsFixture() {
-    stopping_ = true;
-    beast::error_code ec;
-    tcp::socket poke(poke_io_);
-    poke.connect({net::ip::make_address("127.0.0.1"), port()}, ec);
-    poke.close(ec);
-    thread_.join();
-    std::filesystem::remove(ca_path_);
-  }
-  [[nodiscard]] unsigned short port() const { return acceptor_.local_endpoint().port(); }
+  explicit TlsFixture(std::string body)
+      : pem_(make_self_signed()),
+        ca_path_(write_ca_file(pem_.cert_pem)),
+        ssl_(server_context(pem_)),
+        http_(
+            [body = std::move(body)](const SeenRequest&, int) {
+              Reply r;
+              r.body = body;
+              r.content_type = "application/json";
+              r.close = true;
+              return r;
+            },
+            &ssl_) {}
+  ~TlsFixture() { std::filesystem::remove(ca_path_); }
+  TlsFixture(const TlsFixture&) = delete;
+  TlsFixture& operator=(const TlsFixture&) = delete;
+
+  [[nodiscard]] unsigned short port() const { return http_.port(); }
   [[nodiscard]] const std::string& ca_file() const { return ca_path_; }
-  int handshakes() const { return handshakes_.load(); }
-  int requests() const { return requests_.load(); }
+  int handshakes() const { return http_.handshakes(); }
+  int requests() const { return static_cast<int>(http_.requests().size()); }
 
  private:
-  void run() {
-    while (!stopping_) {
-      tcp::socket socket(io_);
-      beast::error_code ec;
-      acceptor_.accept(socket, ec);
-      if (ec || stopping_) return;
-      beast::ssl_stream<tcp::socket> stream(std::move(socket), ssl_);
-      stream.handshake(net::ssl::stream_base::server, ec);
-      if (ec) continue;  // a client that does not trust us hangs up here
-      ++handshakes_;
-      beast::flat_buffer buffer;
-      // One request per connection keeps the loop simple; the client reconnects for the next.
-      http::request<http::string_body> req;
-      http::read(stream, buffer, req, ec);
-      if (ec) continue;
-      ++requests_;
-      http::response<http::string_body> res{http::status::ok, 11};
-      res.set(http::field::content_type, "application/json");
-      res.keep_alive(false);
-      res.body() = body_;
-      res.prepare_payload();
-      http::write(stream, res, ec);
-      stream.shutdown(ec);
-    }
+  // The certificate as a file a client can trust (FeedConfig::ca_file).
+  static std::string write_ca_file(const std::string& cert_pem) {
+    std::string path =
+        (std::filesystem::temp_directory_path() / ("lodestone-ca-" + std::to_string(::getpid()) + ".pem")).string();
+    std::ofstream(path) << cert_pem;
+    return path;
+  }
+  static net::ssl::context server_context(const SelfSigned& pem) {
+    net::ssl::context ssl{net::ssl::context::tls_server};
+    ssl.use_certificate_chain(net::buffer(pem.cert_pem));
+    ssl.use_private_key(net::buffer(pem.key_pem), net::ssl::context::pem);
+    return ssl;
   }
 
-  std::string body_;
   SelfSigned pem_;
   std::string ca_path_;
-  net::io_context io_;
-  net::io_context poke_io_;
-  net::ssl::context ssl_{net::ssl::context::tls_server};
-  tcp::acceptor acceptor_{io_};
-  std::thread thread_;
-  std::atomic<bool> stopping_{false};
-  std::atomic<int> handshakes_{0};
-  std::atomic<int> requests_{0};
+  net::ssl::context ssl_;
+  HttpFixture http_;  // last: it stops serving before the context it uses goes
 };
 
 }  // namespace lodestone::feeds::test

@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,7 +14,9 @@
 
 #include "lodestone/testing/alert_ledger.hpp"
 #include "lodestone/testing/daemon_process.hpp"
+#include "lodestone/testing/prometheus_text.hpp"
 #include "lodestone/testing/redis_server.hpp"
+#include "lodestone/testing/temp_file.hpp"
 #include "lodestone/testing/ws_client.hpp"
 
 namespace lodestone::testing {
@@ -24,26 +25,6 @@ using namespace std::chrono_literals;
 
 inline const std::string kFaultToken = "fault-token-0123456789";
 
-inline std::string write_temp(const std::string& text) {
-  char path[] = "/tmp/lodestone-fault-XXXXXX";
-  const int fd = ::mkstemp(path);
-  ::close(fd);
-  std::ofstream(path) << text;
-  return path;
-}
-
-// "lodestone_redis_buffered{kind=\"alerts\"}" -> its value in a /metrics text, if present.
-inline std::optional<double> metric_value(const std::string& text, const std::string& series) {
-  std::size_t at = 0;
-  while ((at = text.find(series, at)) != std::string::npos) {
-    const bool line_start = at == 0 || text[at - 1] == '\n';
-    const auto end = at + series.size();
-    if (line_start && end < text.size() && text[end] == ' ') return std::stod(text.substr(end + 1));
-    at = end;
-  }
-  return std::nullopt;
-}
-
 inline double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
@@ -51,8 +32,8 @@ inline double seconds_since(std::chrono::steady_clock::time_point t) {
 class FaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    rules_ = write_temp(AlertLedger::rules_yaml());
-    tape_ = write_temp(AlertLedger::tape_ndjson());
+    rules_ = temp_file(AlertLedger::rules_yaml(), "lodestone-fault");
+    tape_ = temp_file(AlertLedger::tape_ndjson(), "lodestone-fault");
   }
   void TearDown() override {
     daemons_.clear();
@@ -68,9 +49,10 @@ class FaultTest : public ::testing::Test {
     std::string redis_map = "{url: \"" + (url.empty() ? redis.url() : url) + "\", backoff_max: 500ms";
     if (!redis_extra.empty()) redis_map += ", " + redis_extra;
     redis_map += "}";
-    const std::string config = write_temp("tape: {path: " + tape_ +
-                                          ", speed: 0, loop: false}\nuniverse: " + source_path("deploy/universe.yaml") +
-                                          "\nrules: " + rules_ + "\nredis: " + redis_map + "\ninstance: a\n" + extra);
+    const std::string config = temp_file(
+        "tape: {path: " + tape_ + ", speed: 0, loop: false}\nuniverse: " + source_path("deploy/universe.yaml") +
+            "\nrules: " + rules_ + "\nredis: " + redis_map + "\ninstance: a\n" + extra,
+        "lodestone-fault");
     files_.push_back(config);
     daemons_.push_back(
         std::make_unique<DaemonProcess>(std::vector<std::string>{"--config", config},

@@ -17,30 +17,25 @@
 
 #include "lodestone/testing/daemon_process.hpp"
 #include "lodestone/testing/policy_rules.hpp"
+#include "lodestone/testing/prometheus_text.hpp"
 #include "lodestone/testing/redis_server.hpp"  // eventually()
+#include "lodestone/testing/temp_file.hpp"
 #include "lodestone/testing/ws_client.hpp"
 
 namespace lodestone::testing::reliability {
 
 inline const std::string kToken = "reliability-token-5f0c9e";
 
-inline std::string temp_file(const std::string& text) {
-  char path[] = "/tmp/lodestone-rel-XXXXXX";
-  const int fd = ::mkstemp(path);
-  ::close(fd);
-  std::ofstream(path) << text;
-  return path;
-}
-
 // A daemon without a tape, on the wall clock, configured by `yaml` (appended to the basics).
 class Daemon {
  public:
   explicit Daemon(const std::string& yaml = "", bool with_rules = false, bool with_token = true,
                   std::map<std::string, std::string> env = {}) {
-    if (with_rules) rules_ = temp_file(kPolicyRules);
+    if (with_rules) rules_ = temp_file(kPolicyRules, "lodestone-rel");
     config_ = temp_file(std::string(yaml.find("tape:") == std::string::npos ? "tape: off\n" : "") +
-                        "rules: " + (with_rules ? rules_ : std::string("\"\"")) +
-                        "\nuniverse: " + source_path("deploy/universe.yaml") + "\n" + yaml);
+                            "rules: " + (with_rules ? rules_ : std::string("\"\"")) +
+                            "\nuniverse: " + source_path("deploy/universe.yaml") + "\n" + yaml,
+                        "lodestone-rel");
     if (with_token) env["LODESTONE_API_TOKEN"] = kToken;
     process_ = std::make_unique<DaemonProcess>(std::vector<std::string>{"--config", config_}, env);
   }
@@ -125,11 +120,7 @@ inline std::string get_request(const std::string& target, const std::string& hea
 }
 
 // The value of an unlabelled sample in the Prometheus text, or -1.
-inline double metric(const std::string& text, const std::string& name) {
-  const auto pos = text.find("\n" + name + " ");
-  if (pos == std::string::npos) return -1;
-  return std::atof(text.c_str() + pos + name.size() + 2);
-}
+inline double metric(const std::string& text, const std::string& name) { return metric_value(text, name).value_or(-1); }
 
 inline std::size_t rss_kib(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
