@@ -11,6 +11,8 @@ namespace {
 
 // A resume replays at most this many alerts per page from the store.
 constexpr std::size_t kReplayPage = 500;
+// The write list's capacity an idle client keeps (pointers to messages).
+constexpr std::size_t kKeptInFlight = 64;
 
 // The seq of a stored alert ({"type":"alert","id":"…","seq":N,…}); nullopt for anything else,
 // provisional alerts (no seq yet) included. Inside a JSON string a quote is escaped, so the first
@@ -203,6 +205,8 @@ std::span<const Outbox::Message> Outbox::take(std::size_t max_messages, std::siz
 std::size_t Outbox::written() {
   const std::size_t n = in_flight_.size();
   in_flight_.clear();
+  // A burst may have grown it; an idle client should not keep it (10 000 of them are idle).
+  if (in_flight_.capacity() > kKeptInFlight && queue_.empty()) std::vector<Message>().swap(in_flight_);
   writing_ = false;
   last_write_ = clock_.steady();
   return n;
