@@ -68,6 +68,12 @@ class OutboxTest : public ::testing::Test {
     return box().receive(is_text, text, board, store.fetch());
   }
 
+  // A resume from `after`, and everything it queued.
+  std::vector<std::string> resume(std::uint64_t after) {
+    EXPECT_FALSE(receive(R"({"type":"resume","after":)" + std::to_string(after) + "}"));
+    return drain();
+  }
+
   // Writes everything queued, as the session would, and returns it in order.
   std::vector<std::string> drain() {
     std::vector<std::string> out;
@@ -183,9 +189,9 @@ TEST_F(OutboxTest, LiveAlertsWaitForTheResumeThenGoInSeqOrderNoneTwice) {
   EXPECT_EQ(box().depth(), 3U);
   EXPECT_EQ(drain(), std::vector<std::string>{*news(7)});
 
-  ASSERT_FALSE(receive(R"({"type":"resume","after":1})"));
+  const auto replayed = resume(1);
   EXPECT_FALSE(box().holding());
-  EXPECT_EQ(drain(), (std::vector<std::string>{*alert(2), *alert(3), *alert(4)}));
+  EXPECT_EQ(replayed, (std::vector<std::string>{*alert(2), *alert(3), *alert(4)}));
   // Live from now on, but never one the client already has.
   ASSERT_FALSE(box().offer(alert(4)));
   ASSERT_FALSE(box().offer(alert(5)));
@@ -206,8 +212,7 @@ TEST_F(OutboxTest, WithoutAResumeTheHoldEndsAfterTheGrace) {
   EXPECT_EQ(drain(), (std::vector<std::string>{*alert(9), *alert(10)}));
   // A late resume replays what the client lacks and still sends nothing twice.
   store.last = 11;
-  ASSERT_FALSE(receive(R"({"type":"resume","after":8})"));
-  EXPECT_EQ(drain(), (std::vector<std::string>{*alert(9), *alert(10), *alert(11)}));
+  EXPECT_EQ(resume(8), (std::vector<std::string>{*alert(9), *alert(10), *alert(11)}));
   ASSERT_FALSE(box().offer(alert(11)));
   EXPECT_TRUE(drain().empty());
 }
@@ -223,8 +228,7 @@ TEST_F(OutboxTest, TheHoldNeverKeepsMoreThanAQueue) {
 TEST_F(OutboxTest, AResumeFromBeforeTheStoreGetsAResyncFirst) {
   store.first = 5;
   store.last = 6;
-  ASSERT_FALSE(receive(R"({"type":"resume","after":2})"));
-  const auto sent = drain();
+  const auto sent = resume(2);
   ASSERT_EQ(sent.size(), 3U);
   EXPECT_TRUE(sent[0].starts_with(R"({"type":"resync","reason":"alerts after 2 are no longer retained","after":2})"))
       << sent[0];
@@ -236,8 +240,7 @@ TEST_F(OutboxTest, AResumeLargerThanTheQueueReplaysWhatFitsThenAResync) {
   options.max_queue = 40;  // a quarter (10) stays free for live messages
   store.last = 1000;
   ASSERT_FALSE(box().push(msg("hello")));
-  ASSERT_FALSE(receive(R"({"type":"resume","after":0})"));
-  const auto sent = drain();
+  const auto sent = resume(0);
   ASSERT_EQ(sent.size(), 1U + 29U + 1U);
   EXPECT_EQ(sent[1], *alert(1));
   EXPECT_EQ(sent[29], *alert(29));
@@ -254,8 +257,7 @@ TEST_F(OutboxTest, AResumeLargerThanTheQueueReplaysWhatFitsThenAResync) {
 TEST_F(OutboxTest, AResumeReplaysPageByPage) {
   options.max_queue = 4096;
   store.last = 1200;
-  ASSERT_FALSE(receive(R"({"type":"resume","after":0})"));
-  const auto sent = drain();
+  const auto sent = resume(0);
   ASSERT_EQ(sent.size(), 1200U);
   EXPECT_EQ(sent.back(), *alert(1200));
   ASSERT_EQ(store.asked.size(), 3U);  // 500 + 500 + 200
