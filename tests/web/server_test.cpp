@@ -1,6 +1,6 @@
 // web::Server in-process on an ephemeral loopback port (no daemon): the counters it keeps for
-// /metrics — refused connections, refused requests, client-caused closes, each by reason — and the
-// send-queue depth accessor, checked against real sockets.
+// /metrics — refused connections, refused requests, client-caused closes, each by reason — the
+// send-queue depth accessor and the one clock it reads, checked against real sockets.
 #include "lodestone/web/server.hpp"
 
 #include <gtest/gtest.h>
@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "lodestone/core/clock.hpp"
 #include "lodestone/testing/redis_server.hpp"  // eventually()
 #include "lodestone/testing/ws_client.hpp"
 
@@ -338,6 +339,42 @@ TEST(WebServer, OnOneIoThreadBroadcastsFromItArriveOnceInOrder) {
   (void)fan_out(s.port(), s.server().hub(), kClients, kMessages, false, problem);
   EXPECT_EQ(problem, "");
   EXPECT_EQ(s.server().hub().messages_sent(), 3U * kClients * kMessages + 3U * kClients);
+}
+
+// ServerOptions::clock is the web layer's one "now": the hello and the REST snapshot tell its
+// time, and the resume hold ends when it has moved on by resume_grace, not when the wall has.
+TEST(WebServer, TheClockItIsGivenIsTheOnlyNowItReads) {
+  ManualClock clock(Timestamp{1'770'603'300'000});  // 2026-02-09T10:15:00+08:00
+  web::ServerOptions options;
+  options.clock = clock;
+  InProcessServer s(options);
+  const std::string server_time = R"("server_time":")" + format_timestamp(clock.now()) + R"(")";
+  RawWebSocket ws(s.port());
+  ASSERT_EQ(ws.status(), 101U);
+  const auto hello = ws.read_frame();
+  ASSERT_TRUE(hello.has_value());
+  EXPECT_NE(hello->payload.find(server_time), std::string::npos) << hello->payload;
+
+  RawSocket http(s.port());
+  ASSERT_TRUE(http.send_all(get("/api/v1/snapshot", "Connection: close\r\n")));
+  std::string answer;
+  while (answer.find(server_time) == std::string::npos) {
+    const auto more = http.read_some(std::chrono::seconds(5));
+    if (more.empty()) break;
+    answer += more;
+  }
+  EXPECT_NE(answer.find(server_time), std::string::npos) << answer;
+
+  // A live alert waits for the client's resume or resume_grace (1 s) on this clock: the wall
+  // clock passing the grace does not end the hold, the clock moving does.
+  ASSERT_TRUE(eventually([&] { return s.server().hub().clients() == 1; }));
+  const std::string alert = R"({"type":"alert","id":"a1","seq":1})";
+  s.server().hub().broadcast(std::make_shared<const std::string>(alert));
+  EXPECT_FALSE(ws.read_frame(std::chrono::milliseconds(1500)).has_value());
+  clock.advance(std::chrono::milliseconds(1000));
+  const auto released = ws.read_frame(std::chrono::seconds(5));
+  ASSERT_TRUE(released.has_value());
+  EXPECT_EQ(released->payload, alert);
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 #include "router.hpp"
 
 #include <charconv>
-#include <chrono>
 
 #include "lodestone/core/json_writer.hpp"
 #include "lodestone/core/time.hpp"
@@ -9,12 +8,6 @@
 
 namespace lodestone::web {
 namespace {
-
-Timestamp wall_clock() {
-  return Timestamp{
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count()};
-}
 
 std::uint64_t number_param(std::string_view target, std::string_view name, std::uint64_t fallback, std::uint64_t max) {
   auto v = query_param(target, name);
@@ -105,7 +98,8 @@ http::message_generator route(Request&& req, RouterContext& ctx) {
 
   if (path == "/metrics" && is_read)
     return answer(http::status::ok, ctx.api.metrics_text(), "text/plain; version=0.0.4; charset=utf-8");
-  if (path == "/api/v1/snapshot" && is_read) return answer(http::status::ok, ctx.board.snapshot_json(wall_clock()));
+  if (path == "/api/v1/snapshot" && is_read)
+    return answer(http::status::ok, ctx.board.snapshot_json(options.clock.get().now()));
   if (path == "/api/v1/feeds" && is_read) return answer(http::status::ok, ctx.api.feeds_json());
   if (path == "/api/v1/news" && is_read)
     return answer(http::status::ok, ctx.api.news_json(number_param(target, "limit", 100, 1000)));

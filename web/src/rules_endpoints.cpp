@@ -182,7 +182,7 @@ std::optional<HttpAnswer> answer_rules_request(RulesControl& rules, Hub& hub, st
   if (path == "/api/v1/rules" && method == "GET") return rules_json(rules.summary());
   if (path == "/api/v1/rules/reload" && method == "POST") {
     auto n = rules.reload();
-    if (!n) return json_error(400, n.error().message);
+    if (!n) return error_answer(n.error());
     return HttpAnswer{200, R"({"reloaded":true,"rules":)" + std::to_string(*n) + "}"};
   }
   if (path == "/api/v1/silences" && method == "GET") {
@@ -193,7 +193,7 @@ std::optional<HttpAnswer> answer_rules_request(RulesControl& rules, Hub& hub, st
     auto silence = read_silence(body, rules.now());
     if (!silence) return error_answer(silence.error());
     auto id = rules.add_silence(std::move(*silence));
-    if (!id) return json_error(400, id.error().message);
+    if (!id) return error_answer(id.error());
     std::string out = R"({"id":)";
     append_json_string(out, *id);
     out.push_back('}');
@@ -201,7 +201,7 @@ std::optional<HttpAnswer> answer_rules_request(RulesControl& rules, Hub& hub, st
   }
   constexpr std::string_view kSilence = "/api/v1/silences/";
   if (path.starts_with(kSilence) && method == "DELETE") {
-    if (auto st = rules.expire_silence(path.substr(kSilence.size())); !st) return json_error(404, st.error().message);
+    if (auto st = rules.expire_silence(path.substr(kSilence.size())); !st) return error_answer(st.error());
     return HttpAnswer{200, R"({"expired":true})"};
   }
   constexpr std::string_view kAlerts = "/api/v1/alerts/";

@@ -184,7 +184,7 @@ struct Server::Impl {
     reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     server.hub_->stats().refused_connections.add(RefusedConnection::FdExhausted, shed_now);
     shed_since_log += shed_now;
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = server.options_.clock.get().steady();
     if (now - last_shed_log >= std::chrono::seconds(1)) {  // one line a second, not one per connection
       spdlog::warn("http: out of file descriptors; refused {} connections", shed_since_log);
       shed_since_log = 0;
@@ -204,7 +204,7 @@ struct Server::Impl {
   int reserve_fd = -1;
   bool send_buffer_checked = false;
   std::size_t shed_since_log = 0;
-  std::chrono::steady_clock::time_point last_shed_log{};
+  Clock::Steady last_shed_log{};
 };
 
 Server::Server(net::io_context& ioc, ServerOptions options, Board& board, Api& api)
@@ -221,16 +221,18 @@ std::size_t Server::connections() const { return limiter_->total(); }
 Result<std::uint16_t> Server::start() {
   beast::error_code ec;
   const auto address = net::ip::make_address(options_.host, ec);
-  if (ec) return make_error("listen address '" + options_.host + "': " + ec.message());
+  if (ec) return make_error(ErrorCode::bad_config, "listen address '" + options_.host + "': " + ec.message());
   const tcp::endpoint endpoint{address, options_.port};
   auto& acceptor = impl_->acceptor;
-  if (acceptor.open(endpoint.protocol(), ec); ec) return make_error("open: " + ec.message());
+  if (acceptor.open(endpoint.protocol(), ec); ec) return make_error(ErrorCode::io_error, "open: " + ec.message());
   if (acceptor.set_option(net::socket_base::reuse_address(true), ec); ec)
-    return make_error("reuse_address: " + ec.message());
+    return make_error(ErrorCode::io_error, "reuse_address: " + ec.message());
   if (acceptor.bind(endpoint, ec); ec)
-    return make_error("cannot listen on " + options_.host + ":" + std::to_string(options_.port) + ": " + ec.message());
-  if (acceptor.listen(net::socket_base::max_listen_connections, ec); ec) return make_error("listen: " + ec.message());
-  if (acceptor.native_non_blocking(true, ec); ec) return make_error("listen: " + ec.message());
+    return make_error(ErrorCode::io_error,
+                      "cannot listen on " + options_.host + ":" + std::to_string(options_.port) + ": " + ec.message());
+  if (acceptor.listen(net::socket_base::max_listen_connections, ec); ec)
+    return make_error(ErrorCode::io_error, "listen: " + ec.message());
+  if (acceptor.native_non_blocking(true, ec); ec) return make_error(ErrorCode::io_error, "listen: " + ec.message());
   const auto port = acceptor.local_endpoint().port();
   net::dispatch(acceptor.get_executor(), [this] { impl_->accept(); });
   return port;

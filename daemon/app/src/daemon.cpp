@@ -42,6 +42,12 @@ constexpr std::chrono::milliseconds kStepDeadline{500};
 constexpr std::chrono::milliseconds kDrainDeadline{3000};
 constexpr std::chrono::milliseconds kCloseDeadline{1000};
 
+// The web server reads "now" from the daemon's clock too.
+web::ServerOptions with_clock(web::ServerOptions options, const Clock& clock) {
+  options.clock = std::cref(clock);
+  return options;
+}
+
 // Everything one running daemon holds, in construction order.
 struct Runtime final : web::Api {
   Runtime(const Config& c, const Clock& clk, InstrumentRegistry reg, const std::optional<RedisEndpoint>& redis_endpoint)
@@ -55,7 +61,7 @@ struct Runtime final : web::Api {
         alerts(redis ? redis->alerts() : static_cast<bus::AlertStore&>(memory_alerts)),
         news(c.news_retention),
         metrics(LODESTONE_VERSION, c.server.instance),
-        server(ioc, c.server, board, *this),
+        server(ioc, with_clock(c.server, clk), board, *this),
         broadcast(board, server.hub()),
         pipeline(ioc.get_executor(), clock, registry, broadcast, alerts, news, c.max_pending_events) {
     if (redis) redis->attach(board, server.hub(), news, pipeline, metrics.registry());

@@ -1,8 +1,11 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
+
+#include "lodestone/core/clock.hpp"
 
 namespace lodestone::web {
 
@@ -41,6 +44,9 @@ struct ServerOptions {
   int io_threads = 0;
   std::string version;
   std::string instance;
+  // Every "now" the web layer reads (hello and heartbeat times, the snapshot's server_time, rate
+  // limits, coalescing, the resume hold); tests pass a ManualClock. Must outlive the server.
+  std::reference_wrapper<const Clock> clock{system_clock()};
 };
 
 // WebSocket close codes Lodestone uses beyond RFC 6455's (documented in web/PROTOCOL.md).
