@@ -72,12 +72,12 @@ struct Daemon {
       : board(registry()), news(100) {
     app::RedisAlertStoreOptions ao;
     ao.instance = instance;
-    ao.client.endpoint = *app::parse_redis_url(server.url());
+    ao.client.endpoint = *redis::parse_url(server.url());
     ao.client.command_timeout = 500ms;
     ao.client.backoff_initial = 20ms;
     ao.client.backoff_max = 200ms;
     ao.block = 300ms;
-    alerts = app::RedisAlertStore::create(io.executor(), ao);
+    alerts = app::RedisAlertStore::create(io.executor(), ao, system_clock());
     alerts->set_delivery(delivered.sink());
     pipeline = std::make_unique<app::Pipeline>(io.executor(), registry(), board, hub, *alerts, news, 10'000);
     app::RedisStateOptions so;
@@ -86,7 +86,7 @@ struct Daemon {
     so.block = 300ms;
     so.flush_interval = 20ms;
     so.retry = 50ms;
-    state = RedisStateStore::create(io.executor(), so, board, hub, news, *pipeline);
+    state = RedisStateStore::create(io.executor(), so, system_clock(), board, hub, news, *pipeline);
     if (with_rules) rules = std::make_shared<EchoRules>();
     pipeline->set_evaluator(state->recorder(rules));
     alerts->start();
@@ -279,7 +279,7 @@ TEST(RedisStateStore, StoppingWritesWhatIsBufferedFirst) {
   // A graceful shutdown, likely before the journal flush timer fired. The bound only stops a
   // hang: stop() returns once the buffer is written.
   a.state->stop(30s);
-  ASSERT_TRUE(eventually([&] { return a.state->stats().writer.state == app::RedisState::Stopped; }, 60s));
+  ASSERT_TRUE(eventually([&] { return a.state->stats().writer.state == redis::ClientState::Stopped; }, 60s));
   EXPECT_TRUE(contains(server.command({"HGET", "{lodestone}:quotes", "159713.SZ"}).str, R"("last":1.452)"));
   EXPECT_EQ(server.command({"XLEN", "{lodestone}:events"}).integer, 1);
 }

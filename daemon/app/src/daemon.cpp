@@ -43,7 +43,7 @@ std::int64_t now_ms() {
 
 // Everything one running daemon holds, in construction order.
 struct Runtime final : web::Api {
-  Runtime(const Config& c, InstrumentRegistry reg, const std::optional<RedisEndpoint>& redis_endpoint)
+  Runtime(const Config& c, InstrumentRegistry reg, const std::optional<redis::Endpoint>& redis_endpoint)
       : config(c),
         registry(std::move(reg)),
         ioc(c.threads),
@@ -190,9 +190,9 @@ int serve(const Config& config, const RunOptions& options) {
     spdlog::critical("{}", registry.error().message);
     return 2;
   }
-  std::optional<RedisEndpoint> redis_endpoint;
+  std::optional<redis::Endpoint> redis_endpoint;
   if (!config.redis.empty()) {
-    auto endpoint = parse_redis_url(config.redis);
+    auto endpoint = redis::parse_url(config.redis);
     if (!endpoint) {
       spdlog::critical("{}", endpoint.error().message);
       return 2;

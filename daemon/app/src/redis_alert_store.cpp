@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <stdexcept>
 
-#include "lodestone/app/redis_stream.hpp"
 #include "lodestone/core/json_writer.hpp"
 
 namespace lodestone::app {
@@ -39,49 +38,26 @@ end
 return out
 )lua";
 
-constexpr std::size_t kPage = 1000;
-
 std::string identity(const Alert& a) { return a.id + "|" + std::string(to_string(a.state)); }
 
 }  // namespace
 
-std::shared_ptr<RedisAlertStore> RedisAlertStore::create(net::any_io_executor executor,
-                                                         RedisAlertStoreOptions options) {
-  std::shared_ptr<RedisAlertStore> store(new RedisAlertStore(std::move(executor), std::move(options)));
-  std::weak_ptr<RedisAlertStore> weak = store;
-  for (const bool writer : {true, false}) {
-    auto& client = writer ? store->writer_client_ : store->reader_client_;
-    client->on_connected([weak, writer] {
-      if (auto s = weak.lock()) s->link(writer, true, "");
-    });
-    auto down = [weak, writer](const std::string& why) {
-      if (auto s = weak.lock()) s->link(writer, false, why);
-    };
-    client->on_disconnected(down);
-    client->on_connect_failed(down);
-  }
-  return store;
+std::shared_ptr<RedisAlertStore> RedisAlertStore::create(net::any_io_executor executor, RedisAlertStoreOptions options,
+                                                         const Clock& clock) {
+  return std::shared_ptr<RedisAlertStore>(new RedisAlertStore(std::move(executor), std::move(options), clock));
 }
 
-RedisAlertStore::RedisAlertStore(net::any_io_executor executor, RedisAlertStoreOptions options)
+RedisAlertStore::RedisAlertStore(net::any_io_executor executor, RedisAlertStoreOptions options, const Clock& clock)
     : options_(std::move(options)),
       keys_(options_.prefix),
-      writer_client_([&] {
-        auto o = options_.client;
-        o.name = "lodestone-" + options_.instance + "-alerts-writer";
-        o.check_persistence = true;
-        return RedisClient::create(executor, o);
-      }()),
-      reader_client_([&] {
-        auto o = options_.client;
-        o.name = "lodestone-" + options_.instance + "-alerts-reader";
-        o.check_persistence = false;
-        return RedisClient::create(executor, o);
-      }()),
-      retry_timer_(writer_client_->strand()),
-      read_timer_(reader_client_->strand()),
-      drain_timer_(writer_client_->strand()),
-      journal_timer_(writer_client_->strand()) {}
+      clock_(clock),
+      channel_(redis::StreamChannel::create(
+          std::move(executor),
+          redis::StreamChannelOptions::store(keys_.alerts, options_.instance, "alerts", options_.client, options_.block,
+                                             options_.retry, /*check_persistence=*/true),
+          clock)),
+      retry_timer_(channel_->writer_strand()),
+      journal_timer_(channel_->writer_strand()) {}
 
 RedisAlertStore::~RedisAlertStore() = default;
 
@@ -96,48 +72,16 @@ void RedisAlertStore::wait_for_journal(std::function<std::uint64_t()> recorded, 
 
 void RedisAlertStore::journal_settled() { pump(); }
 
-void RedisAlertStore::link(bool writer, bool up, const std::string& why) {
-  {
-    std::lock_guard lock(mutex_);
-    (writer ? writer_ : reader_) = up ? Link::Up : Link::Down;
-    if (!up) redis_error_ = why;
-  }
-  if (!up) {
-    degrade(why);
-  } else if (writer) {
-    pump();
-  } else {
-    resume_reading();
-  }
-}
-
-void RedisAlertStore::start() {
-  writer_client_->start();
-  reader_client_->start();
-}
+void RedisAlertStore::start() { channel_->start(weak_from_this()); }
 
 void RedisAlertStore::stop(std::chrono::milliseconds drain) {
   pump();
-  drain_until(std::chrono::steady_clock::now() + drain);
+  channel_->drain(drain);
 }
 
-void RedisAlertStore::drain_until(std::chrono::steady_clock::time_point deadline) {
-  bool drained = false;
-  {
-    std::lock_guard lock(mutex_);
-    // A writer still connecting for the first time (Unknown) is waited for, up to the deadline:
-    // alerts appended right after start must not be given up before it had a chance.
-    drained = stopped_ || writer_ == Link::Down ||
-              std::none_of(waiting_.begin(), waiting_.end(), [](const Waiting& w) { return !w.written; });
-  }
-  if (drained || std::chrono::steady_clock::now() >= deadline) {
-    halt();
-    return;
-  }
-  drain_timer_.expires_after(std::chrono::milliseconds(10));
-  drain_timer_.async_wait([w = weak_from_this(), deadline](const boost::system::error_code& ec) {
-    if (auto s = w.lock(); s && !ec) s->drain_until(deadline);
-  });
+bool RedisAlertStore::drained() const {
+  std::lock_guard lock(mutex_);
+  return stopped_ || std::none_of(waiting_.begin(), waiting_.end(), [](const Waiting& w) { return !w.written; });
 }
 
 void RedisAlertStore::halt() {
@@ -156,30 +100,15 @@ void RedisAlertStore::halt() {
       spdlog::error(
           "redis {}: stopping with {} alerts not stored ({}{}): clients saw them without a seq; they are not in "
           "the history and a resume will not bring them back",
-          describe(options_.client.endpoint), unstored, some, unstored > 5 ? ", ..." : "");
+          redis::describe(options_.client.endpoint), unstored, some, unstored > 5 ? ", ..." : "");
   }
-  net::post(writer_client_->strand(), [w = weak_from_this()] {
+  net::post(channel_->writer_strand(), [w = weak_from_this()] {
     if (auto s = w.lock()) {
       s->retry_timer_.cancel();
       s->journal_timer_.cancel();
     }
   });
-  net::post(reader_client_->strand(), [w = weak_from_this()] {
-    if (auto s = w.lock()) s->read_timer_.cancel();
-  });
-  writer_client_->stop();
-  reader_client_->stop();
-}
-
-void RedisAlertStore::when_loaded(std::function<void()> fn) {
-  {
-    std::lock_guard lock(mutex_);
-    if (!loaded_) {
-      on_loaded_.push_back(std::move(fn));
-      return;
-    }
-  }
-  fn();
+  channel_->halt();
 }
 
 std::optional<StoredAlert> RedisAlertStore::append(Alert alert) {
@@ -211,7 +140,7 @@ std::optional<StoredAlert> RedisAlertStore::append(Alert alert) {
       Waiting w;
       w.key = key;
       w.journal_mark = journal_recorded_ ? journal_recorded_() : 0;
-      w.since = std::chrono::steady_clock::now();
+      w.since = clock_.steady();
       w.head = json.substr(0, at + 6);
       w.tail = json.substr(at + 7);
       w.provisional = provisional;
@@ -235,12 +164,12 @@ void RedisAlertStore::pump() {
   bool wait_journal = false;
   {
     std::lock_guard lock(mutex_);
-    if (stopped_ || sending_ || retry_pending_ || writer_ != Link::Up) return;
+    if (stopped_ || sending_ || retry_pending_ || channel_->writer_link() != redis::Link::Up) return;
     auto it = std::find_if(waiting_.begin(), waiting_.end(), [](const Waiting& w) { return !w.written; });
     if (it == waiting_.end()) return;
     // Write-ahead: only alerts whose journal events are stored (or that waited long enough).
     const std::uint64_t settled = journal_settled_ ? journal_settled_() : UINT64_MAX;
-    const auto overdue = std::chrono::steady_clock::now() - options_.journal_wait;
+    const auto overdue = clock_.steady() - options_.journal_wait;
     std::size_t n = 0;
     for (auto x = it; x != waiting_.end() && n < options_.batch; ++x, ++n) {
       if (x->journal_mark > settled && x->since > overdue) break;
@@ -267,7 +196,7 @@ void RedisAlertStore::pump() {
     if (journal_flush_) journal_flush_();
     // journal_settled() wakes the writer; this timer only guarantees progress when the journal
     // cannot write (the alert goes anyway after journal_wait).
-    net::post(writer_client_->strand(), [w = weak_from_this()] {
+    net::post(channel_->writer_strand(), [w = weak_from_this()] {
       auto s = w.lock();
       if (!s || s->journal_timer_armed_) return;
       s->journal_timer_armed_ = true;
@@ -281,16 +210,16 @@ void RedisAlertStore::pump() {
     });
     return;
   }
-  writer_client_->command(std::move(args), [w = weak_from_this(), keys = std::move(keys)](Result<RedisReply> r) {
+  channel_->write(std::move(args), [w = weak_from_this(), keys = std::move(keys)](Result<redis::Reply> r) {
     if (auto s = w.lock()) s->written(keys, r);
   });
 }
 
-void RedisAlertStore::written(const std::vector<std::string>& keys, const Result<RedisReply>& reply) {
+void RedisAlertStore::written(const std::vector<std::string>& keys, const Result<redis::Reply>& reply) {
   std::vector<StoredAlert> now;
   // Any failure, an unexpected reply included, waits for the retry timer: it alone clears
   // retry_pending_ (pumping at once would find it set and nothing would ever retry).
-  const bool failed = !reply || reply->type != RedisReply::Type::Array || reply->elements.size() != keys.size();
+  const bool failed = !reply || reply->type != redis::Reply::Type::Array || reply->elements.size() != keys.size();
   {
     std::lock_guard lock(mutex_);
     sending_ = false;
@@ -338,178 +267,11 @@ void RedisAlertStore::retry_later() {
   });
 }
 
-void RedisAlertStore::resume_reading() {
-  bool load = false;
-  {
-    std::lock_guard lock(mutex_);
-    if (stopped_ || reading_ || reader_ != Link::Up) return;
-    reading_ = true;
-    load = !loaded_;
-  }
-  if (load) {
-    load_page({}, "+", "");
-  } else {
-    read_next();
-  }
-}
-
-void RedisAlertStore::read_later() {
-  {
-    std::lock_guard lock(mutex_);
-    reading_ = false;
-  }
-  read_timer_.expires_after(options_.retry);
-  read_timer_.async_wait([w = weak_from_this()](const boost::system::error_code& ec) {
-    if (auto s = w.lock(); s && !ec) s->resume_reading();
-  });
-}
-
-namespace {
-
-bool to_entry(const StreamEntry& se, std::uint64_t& seq, std::string& key, std::string& json) {
-  const auto* s = se.field("seq");
-  const auto* k = se.field("key");
-  const auto* a = se.field("alert");
-  if (!s || !k || !a) return false;
-  auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), seq);
-  if (ec != std::errc() || p != s->data() + s->size() || seq == 0) return false;
-  key = *k;
-  json = *a;
-  return true;
-}
-
-}  // namespace
-
-void RedisAlertStore::load_page(std::vector<Entry> newest_first, std::string before, std::string newest) {
-  const std::size_t want = std::min(kPage, options_.retention - std::min(options_.retention, newest_first.size()));
-  reader_client_->command(
-      {"XREVRANGE", keys_.alerts, before, "-", "COUNT", std::to_string(std::max<std::size_t>(want, 1))},
-      [w = weak_from_this(), acc = std::move(newest_first), want, first = before == "+",
-       newest = std::move(newest)](Result<RedisReply> r) mutable {
-        auto s = w.lock();
-        if (!s) return;
-        auto entries = r ? parse_stream_entries(*r) : Result<std::vector<StreamEntry>>(r.error());
-        if (!entries) {
-          spdlog::warn("redis: loading alert history: {}", entries.error().message);
-          s->read_later();
-          return;
-        }
-        if (first) newest = entries->empty() ? "0-0" : entries->front().id;
-        for (const auto& se : *entries) {
-          Entry e;
-          if (!to_entry(se, e.seq, e.key, e.json)) {
-            spdlog::warn("redis: alert entry {} has no seq, key or alert; skipped", se.id);
-            continue;
-          }
-          acc.push_back(std::move(e));
-        }
-        if (entries->size() >= want && want > 0 && acc.size() < s->options_.retention) {
-          s->load_page(std::move(acc), "(" + entries->back().id, std::move(newest));
-          return;
-        }
-        s->loaded_history(std::move(acc), newest);
-      });
-}
-
-void RedisAlertStore::loaded_history(std::vector<Entry> newest_first, const std::string& last_id) {
-  std::vector<StoredAlert> now;
-  std::vector<std::function<void()>> callbacks;
-  {
-    std::lock_guard lock(mutex_);
-    for (auto it = newest_first.rbegin(); it != newest_first.rend(); ++it) {
-      mirror_locked(*it);
-      // This instance's own alert, stored while the history was loading: nobody saw it yet.
-      if (waiting_keys_.erase(it->key)) {
-        std::erase_if(waiting_, [&](const Waiting& w) { return w.key == it->key; });
-        if (mirror_.back().seq == it->seq) now.push_back(mirror_.back());
-      }
-    }
-    last_id_ = last_id;
-    loaded_ = true;
-    callbacks.swap(on_loaded_);
-    spdlog::info("redis: {} alerts of history loaded, last seq {}", mirror_.size(), last_seq_);
-  }
-  deliver(now);
-  for (auto& fn : callbacks) fn();
-  read_next();
-}
-
-void RedisAlertStore::read_next() {
-  std::string from;
-  {
-    std::lock_guard lock(mutex_);
-    if (stopped_) {
-      reading_ = false;
-      return;
-    }
-    from = last_id_;
-  }
-  reader_client_->command(
-      {"XREAD", "COUNT", std::to_string(kPage), "BLOCK", std::to_string(options_.block.count()), "STREAMS",
-       keys_.alerts, from},
-      [w = weak_from_this()](Result<RedisReply> r) {
-        auto s = w.lock();
-        if (!s) return;
-        auto entries = r ? parse_xread(*r, s->keys_.alerts) : Result<std::vector<StreamEntry>>(r.error());
-        if (!entries) {
-          spdlog::debug("redis: following the alert stream: {}", entries.error().message);
-          s->read_later();
-          return;
-        }
-        std::vector<Entry> batch;
-        std::string last;
-        for (const auto& se : *entries) {
-          last = se.id;
-          Entry e;
-          if (to_entry(se, e.seq, e.key, e.json)) {
-            batch.push_back(std::move(e));
-          } else {
-            spdlog::warn("redis: alert entry {} has no seq, key or alert; skipped", se.id);
-          }
-        }
-        if (!last.empty()) {
-          std::lock_guard lock(s->mutex_);
-          s->last_id_ = last;
-        }
-        s->take(std::move(batch));
-        s->read_next();
-      },
-      options_.block);
-}
-
-void RedisAlertStore::take(std::vector<Entry> entries) {
+void RedisAlertStore::link_down(const std::string& why) {
+  (void)why;  // the channel keeps it for degraded_reason()
   std::vector<StoredAlert> now;
   {
     std::lock_guard lock(mutex_);
-    for (auto& e : entries) {
-      if (waiting_keys_.erase(e.key)) std::erase_if(waiting_, [&](const Waiting& w) { return w.key == e.key; });
-      if (e.seq <= last_seq_) continue;  // read again after a reconnect
-      mirror_locked(e);
-      ++stats_.delivered;
-      now.push_back(mirror_.back());
-    }
-  }
-  deliver(now);
-}
-
-void RedisAlertStore::mirror_locked(const Entry& e) {
-  if (e.seq <= last_seq_ && !mirror_.empty()) return;
-  mirror_.push_back(StoredAlert{e.seq, std::make_shared<const std::string>(e.json)});
-  mirror_keys_.push_back(e.key);
-  known_.insert(e.key);
-  last_seq_ = e.seq;
-  while (mirror_.size() > options_.retention) {
-    known_.erase(mirror_keys_.front());
-    mirror_keys_.pop_front();
-    mirror_.pop_front();
-  }
-}
-
-void RedisAlertStore::degrade(const std::string& why) {
-  std::vector<StoredAlert> now;
-  {
-    std::lock_guard lock(mutex_);
-    if (!why.empty()) redis_error_ = why;
     now = provisional_locked();
   }
   deliver(now);
@@ -531,37 +293,14 @@ void RedisAlertStore::deliver(const std::vector<StoredAlert>& alerts) {
   for (const auto& a : alerts) delivery_(a);
 }
 
-web::AlertRange RedisAlertStore::after(std::uint64_t seq, std::size_t limit) const {
-  web::AlertRange range;
-  std::lock_guard lock(mutex_);
-  if (!mirror_.empty() && mirror_.front().seq > seq + 1) range.gap = true;
-  auto it = std::upper_bound(mirror_.begin(), mirror_.end(), seq,
-                             [](std::uint64_t s, const StoredAlert& a) { return s < a.seq; });
-  for (; it != mirror_.end() && range.alerts.size() < limit; ++it) {
-    range.alerts.push_back(it->json);
-    range.last_seq = it->seq;
-  }
-  return range;
-}
-
-std::uint64_t RedisAlertStore::last_seq() const {
-  std::lock_guard lock(mutex_);
-  return last_seq_;
-}
-
-bool RedisAlertStore::loaded() const {
-  std::lock_guard lock(mutex_);
-  return loaded_;
-}
-
 std::string RedisAlertStore::degraded_reason() const {
   std::lock_guard lock(mutex_);
   if (healthy_locked()) return {};
   std::string why;
-  const auto where = describe(options_.client.endpoint);
-  if (writer_ != Link::Up || reader_ != Link::Up) {
+  const auto where = redis::describe(options_.client.endpoint);
+  if (channel_->writer_link() != redis::Link::Up || channel_->reader_link() != redis::Link::Up) {
     why = "redis " + where + " unreachable";
-    if (!redis_error_.empty()) why += " (" + redis_error_ + ")";
+    if (const auto error = channel_->last_error(); !error.empty()) why += " (" + error + ")";
   } else if (!loaded_) {
     why = "loading alert history from redis " + where;
   } else {
@@ -584,8 +323,8 @@ RedisAlertStoreStats RedisAlertStore::stats() const {
     s.mirrored = mirror_.size();
     s.loaded = loaded_;
   }
-  s.writer = writer_client_->stats();
-  s.reader = reader_client_->stats();
+  s.writer = channel_->writer_stats();
+  s.reader = channel_->reader_stats();
   return s;
 }
 

@@ -6,10 +6,11 @@
 
 namespace lodestone::app {
 
-RedisLink::RedisLink(net::any_io_executor executor, const Config& config, const RedisEndpoint& endpoint)
-    : executor_(std::move(executor)), fatal_(std::make_shared<Fatal>()) {
+RedisLink::RedisLink(net::any_io_executor executor, const Config& config, const redis::Endpoint& endpoint,
+                     const Clock& clock)
+    : executor_(std::move(executor)), clock_(clock), fatal_(std::make_shared<Fatal>()) {
   const auto& t = config.redis_tuning;
-  RedisClientOptions client;
+  redis::ClientOptions client;
   client.endpoint = endpoint;
   client.command_timeout = std::chrono::milliseconds(t.command_timeout_ms);
   client.backoff_max = std::chrono::milliseconds(std::max<std::int64_t>(t.backoff_max_ms, 100));
@@ -32,7 +33,7 @@ RedisLink::RedisLink(net::any_io_executor executor, const Config& config, const 
   // An alert waits for its trigger's journal write at most as long as a command may take.
   a.journal_wait = client.command_timeout;
   a.client = client;
-  alerts_ = RedisAlertStore::create(executor_, a);
+  alerts_ = RedisAlertStore::create(executor_, a, clock_);
   state_options_.instance = config.server.instance;
   state_options_.max_buffered_events = t.max_buffered_events;
   state_options_.journal = std::chrono::duration_cast<std::chrono::hours>(std::chrono::milliseconds(t.journal_ms));
@@ -40,7 +41,7 @@ RedisLink::RedisLink(net::any_io_executor executor, const Config& config, const 
   spdlog::info(
       "alerts and state in {} (instance '{}'; up to {} alerts and {} journal events buffered while Redis is away; "
       "command timeout {} ms)",
-      describe(endpoint), config.server.instance, t.max_buffered, t.max_buffered_events, t.command_timeout_ms);
+      redis::describe(endpoint), config.server.instance, t.max_buffered, t.max_buffered_events, t.command_timeout_ms);
 }
 
 void RedisLink::on_fatal(std::function<void()> fn) {
@@ -64,7 +65,7 @@ void RedisLink::attach(web::Board& board, web::Hub& hub, NewsLog& news, Pipeline
     spdlog::info("alert history loaded after {} clients connected: asking them to resume", hub.clients());
     hub.close_all(websocket::close_code::service_restart);
   });
-  state_ = RedisStateStore::create(executor_, state_options_, board, hub, news, pipeline);
+  state_ = RedisStateStore::create(executor_, state_options_, clock_, board, hub, news, pipeline);
   // Write-ahead: an alert reaches the stream only after the journal holds its trigger, so a
   // restart's replay explains every stored alert (no firing the rules do not know about).
   std::weak_ptr<RedisStateStore> state = state_;

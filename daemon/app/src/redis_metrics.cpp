@@ -59,9 +59,9 @@ RedisMetrics::RedisMetrics(prometheus::Registry& r)
                   .Help("Quotes and headlines received from other instances")
                   .Register(r)) {}
 
-void RedisMetrics::connection(const std::string& name, const RedisClientStats& s) {
+void RedisMetrics::connection(const std::string& name, const redis::ClientStats& s) {
   const pm::Labels l{{"connection", name}};
-  up_.Add(l).Set(s.state == RedisState::Connected ? 1 : 0);
+  up_.Add(l).Set(s.state == redis::ClientState::Connected ? 1 : 0);
   set_total(commands_, l, s.ops);
   set_total(errors_, l, s.errors);
   set_total(timeouts_, l, s.timeouts);

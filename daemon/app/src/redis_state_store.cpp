@@ -4,7 +4,6 @@
 
 #include <random>
 
-#include "lodestone/app/redis_stream.hpp"
 #include "lodestone/core/json_writer.hpp"
 
 namespace lodestone::app {
@@ -25,8 +24,6 @@ end
 if #ARGV > 5 then redis.call('HSET', KEYS[2], unpack(ARGV, 6)) end
 return 1
 )lua";
-
-constexpr std::size_t kPage = 500;
 
 std::string random_token() {
   std::random_device rd;
@@ -57,58 +54,17 @@ class Recorder final : public Evaluator {
   std::weak_ptr<RedisStateStore> store_;
 };
 
-template <class... F>
-struct overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-overloaded(F...) -> overloaded<F...>;
-
 }  // namespace
 
 std::shared_ptr<RedisStateStore> RedisStateStore::create(net::any_io_executor executor, RedisStateOptions options,
-                                                         web::Board& board, web::Hub& hub, NewsLog& news,
-                                                         Pipeline& pipeline) {
-  std::shared_ptr<RedisStateStore> store(
-      new RedisStateStore(std::move(executor), std::move(options), board, hub, news, pipeline));
-  std::weak_ptr<RedisStateStore> weak = store;
-  store->writer_->on_connected([weak] {
-    if (auto s = weak.lock()) {
-      {
-        std::lock_guard lock(s->mutex_);
-        s->writer_up_ = true;
-      }
-      s->flush();
-    }
-  });
-  store->writer_->on_disconnected([weak](const std::string& why) {
-    if (auto s = weak.lock()) {
-      std::lock_guard lock(s->mutex_);
-      s->writer_up_ = false;
-      s->redis_error_ = why;
-    }
-  });
-  store->reader_->on_connected([weak] {
-    if (auto s = weak.lock()) {
-      {
-        std::lock_guard lock(s->mutex_);
-        s->reader_up_ = true;
-      }
-      s->resume_reading();
-    }
-  });
-  store->reader_->on_disconnected([weak](const std::string& why) {
-    if (auto s = weak.lock()) {
-      std::lock_guard lock(s->mutex_);
-      s->reader_up_ = false;
-      s->redis_error_ = why;
-    }
-  });
-  return store;
+                                                         const Clock& clock, web::Board& board, web::Hub& hub,
+                                                         NewsLog& news, Pipeline& pipeline) {
+  return std::shared_ptr<RedisStateStore>(
+      new RedisStateStore(std::move(executor), std::move(options), clock, board, hub, news, pipeline));
 }
 
-RedisStateStore::RedisStateStore(net::any_io_executor executor, RedisStateOptions options, web::Board& board,
-                                 web::Hub& hub, NewsLog& news, Pipeline& pipeline)
+RedisStateStore::RedisStateStore(net::any_io_executor executor, RedisStateOptions options, const Clock& clock,
+                                 web::Board& board, web::Hub& hub, NewsLog& news, Pipeline& pipeline)
     : options_(std::move(options)),
       keys_(options_.prefix),
       token_(random_token()),
@@ -116,22 +72,13 @@ RedisStateStore::RedisStateStore(net::any_io_executor executor, RedisStateOption
       hub_(hub),
       news_(news),
       pipeline_(pipeline),
-      writer_([&] {
-        auto o = options_.client;
-        o.name = "lodestone-" + options_.instance + "-state-writer";
-        o.check_persistence = false;
-        return RedisClient::create(executor, o);
-      }()),
-      reader_([&] {
-        auto o = options_.client;
-        o.name = "lodestone-" + options_.instance + "-state-reader";
-        o.check_persistence = false;
-        return RedisClient::create(executor, o);
-      }()),
-      flush_timer_(writer_->strand()),
-      read_timer_(reader_->strand()),
-      restore_timer_(reader_->strand()),
-      drain_timer_(writer_->strand()) {}
+      channel_(redis::StreamChannel::create(
+          std::move(executor),
+          redis::StreamChannelOptions::store(keys_.events, options_.instance, "state", options_.client, options_.block,
+                                             options_.retry, /*check_persistence=*/false),
+          clock)),
+      flush_timer_(channel_->writer_strand()),
+      restore_timer_(channel_->reader_strand()) {}
 
 RedisStateStore::~RedisStateStore() = default;
 
@@ -141,32 +88,20 @@ std::shared_ptr<Evaluator> RedisStateStore::recorder(std::shared_ptr<Evaluator> 
 }
 
 void RedisStateStore::start() {
-  writer_->start();
-  reader_->start();
-  net::post(writer_->strand(), [w = weak_from_this()] {
+  channel_->start(weak_from_this());
+  net::post(channel_->writer_strand(), [w = weak_from_this()] {
     if (auto s = w.lock()) s->schedule_flush(s->options_.flush_interval);
   });
 }
 
 void RedisStateStore::stop(std::chrono::milliseconds drain) {
   flush();
-  drain_until(std::chrono::steady_clock::now() + drain);
+  channel_->drain(drain);
 }
 
-void RedisStateStore::drain_until(std::chrono::steady_clock::time_point deadline) {
-  bool drained = false;
-  {
-    std::lock_guard lock(mutex_);
-    drained = stopped_ || !writer_up_ || (!sending_ && !inflight_ && lines_.empty() && latest_.empty());
-  }
-  if (drained || std::chrono::steady_clock::now() >= deadline) {
-    halt();
-    return;
-  }
-  drain_timer_.expires_after(std::chrono::milliseconds(10));
-  drain_timer_.async_wait([w = weak_from_this(), deadline](const boost::system::error_code& ec) {
-    if (auto s = w.lock(); s && !ec) s->drain_until(deadline);
-  });
+bool RedisStateStore::drained() const {
+  std::lock_guard lock(mutex_);
+  return stopped_ || (!sending_ && !inflight_ && lines_.empty() && latest_.empty());
 }
 
 void RedisStateStore::halt() {
@@ -177,19 +112,15 @@ void RedisStateStore::halt() {
     const std::size_t unjournaled = lines_.size() + (inflight_ ? inflight_->count : 0);
     if (unjournaled > 0)
       spdlog::error("redis {}: stopping with {} events not journaled: a restart will not replay them through the rules",
-                    describe(options_.client.endpoint), unjournaled);
+                    redis::describe(options_.client.endpoint), unjournaled);
   }
-  net::post(writer_->strand(), [w = weak_from_this()] {
+  net::post(channel_->writer_strand(), [w = weak_from_this()] {
     if (auto s = w.lock()) s->flush_timer_.cancel();
   });
-  net::post(reader_->strand(), [w = weak_from_this()] {
-    if (auto s = w.lock()) {
-      s->read_timer_.cancel();
-      s->restore_timer_.cancel();
-    }
+  net::post(channel_->reader_strand(), [w = weak_from_this()] {
+    if (auto s = w.lock()) s->restore_timer_.cancel();
   });
-  writer_->stop();
-  reader_->stop();
+  channel_->halt();
 }
 
 int RedisStateStore::decimals(const Symbol& symbol) const {
@@ -237,7 +168,7 @@ void RedisStateStore::flush() {
   std::vector<std::string> args;
   {
     std::lock_guard lock(mutex_);
-    if (stopped_ || sending_ || !writer_up_) return;
+    if (stopped_ || sending_ || channel_->writer_link() != redis::Link::Up) return;
     if (!inflight_) {
       if (lines_.empty() && latest_.empty()) return;
       Batch b;
@@ -264,22 +195,23 @@ void RedisStateStore::flush() {
     for (const auto& [symbol, json] : inflight_->quotes) args.insert(args.end(), {symbol, json});
     sending_ = true;
   }
-  writer_->command(std::move(args), [w = weak_from_this()](Result<RedisReply> r) {
+  channel_->write(std::move(args), [w = weak_from_this()](Result<redis::Reply> r) {
     if (auto s = w.lock()) s->flushed(r);
   });
 }
 
-void RedisStateStore::flushed(const Result<RedisReply>& reply) {
+void RedisStateStore::flushed(const Result<redis::Reply>& reply) {
   bool more = false;
   {
     std::lock_guard lock(mutex_);
     sending_ = false;
     if (!reply) {
       // Kept for the next flush; the batch id lets a replay skip it if it was written after all.
-      redis_error_ = reply.error().message;
+      write_error_ = reply.error().message;
       return;
     }
     ++stats_.written_batches;
+    write_error_.clear();
     inflight_.reset();
     more = lines_.size() >= options_.max_batch_events;
   }
@@ -300,294 +232,9 @@ std::uint64_t RedisStateStore::settled() const {
 }
 
 void RedisStateStore::flush_soon() {
-  net::post(writer_->strand(), [w = weak_from_this()] {
+  net::post(channel_->writer_strand(), [w = weak_from_this()] {
     if (auto s = w.lock()) s->flush();
   });
-}
-
-void RedisStateStore::restore(std::chrono::milliseconds wait, std::function<void(bool)> done) {
-  {
-    std::lock_guard lock(mutex_);
-    done_ = std::move(done);
-    replay_ = true;
-    if (stage_ == Stage::NotAsked) stage_ = Stage::Position;
-  }
-  net::post(reader_->strand(), [w = weak_from_this(), wait] {
-    auto s = w.lock();
-    if (!s) return;
-    s->restore_timer_.expires_after(wait);
-    s->restore_timer_.async_wait([w](const boost::system::error_code& ec) {
-      auto self = w.lock();
-      if (!self || ec) return;
-      std::function<void(bool)> done;
-      {
-        std::lock_guard lock(self->mutex_);
-        // Once the journal is being replayed it is finished: stopping halfway would leave the
-        // engine with half a day. Before that, the daemon must not wait for Redis forever.
-        if (self->stage_ != Stage::Position) return;
-        self->replay_ = false;
-        done = std::move(self->done_);
-      }
-      spdlog::warn(
-          "redis {}: not reachable at start; serving without the saved state (board and news come back "
-          "with Redis, the rules' state does not)",
-          describe(self->options_.client.endpoint));
-      if (done) done(false);
-    });
-  });
-  resume_reading();
-}
-
-void RedisStateStore::resume_reading() {
-  Stage stage;
-  {
-    std::lock_guard lock(mutex_);
-    if (stopped_ || reading_ || !reader_up_ || stage_ == Stage::NotAsked) return;
-    reading_ = true;
-    stage = stage_;
-  }
-  if (stage == Stage::Done) {
-    follow();
-  } else {
-    restore_step();
-  }
-}
-
-void RedisStateStore::read_later() {
-  {
-    std::lock_guard lock(mutex_);
-    reading_ = false;
-  }
-  read_timer_.expires_after(options_.retry);
-  read_timer_.async_wait([w = weak_from_this()](const boost::system::error_code& ec) {
-    if (auto s = w.lock(); s && !ec) s->resume_reading();
-  });
-}
-
-std::vector<feeds::CanonicalEvent> RedisStateStore::parse(const std::string& ndjson) {
-  std::vector<feeds::CanonicalEvent> out;
-  std::string_view rest = ndjson;
-  while (!rest.empty()) {
-    const auto nl = rest.find('\n');
-    const auto line = rest.substr(0, nl);
-    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-    if (line.empty()) continue;
-    auto event = parser_.parse(line);
-    if (!event) {
-      spdlog::warn("redis journal: a line does not parse ({}); skipped", event.error().message);
-      continue;
-    }
-    out.push_back(std::move(*event));
-  }
-  return out;
-}
-
-void RedisStateStore::restore_step() {
-  Stage stage;
-  std::string until;
-  std::string from;
-  {
-    std::lock_guard lock(mutex_);
-    stage = stage_;
-    until = restore_until_;
-    from = restore_from_;
-  }
-  auto fail = [w = weak_from_this()](const std::string& what) {
-    if (auto s = w.lock()) {
-      spdlog::warn("redis: restoring state: {}", what);
-      s->read_later();
-    }
-  };
-  if (stage == Stage::Position) {
-    reader_->command({"XREVRANGE", keys_.events, "+", "-", "COUNT", "1"},
-                     [w = weak_from_this(), fail](Result<RedisReply> r) {
-                       auto s = w.lock();
-                       if (!s) return;
-                       auto entries = r ? parse_stream_entries(*r) : Result<std::vector<StreamEntry>>(r.error());
-                       if (!entries) return fail(entries.error().message);
-                       {
-                         std::lock_guard lock(s->mutex_);
-                         s->restore_until_ = entries->empty() ? "0-0" : entries->front().id;
-                         s->position_ = s->restore_until_;
-                         s->stage_ = Stage::Quotes;
-                       }
-                       s->restore_step();
-                     });
-  } else if (stage == Stage::Quotes) {
-    reader_->command({"HGETALL", keys_.quotes}, [w = weak_from_this(), fail](Result<RedisReply> r) {
-      auto s = w.lock();
-      if (!s) return;
-      if (!r) return fail(r.error().message);
-      std::uint64_t n = 0;
-      for (std::size_t i = 1; i < r->elements.size(); i += 2) {
-        for (auto& e : s->parse(r->elements[i].str)) {
-          if (const auto* q = std::get_if<Quote>(&e); q && s->board_.update(*q)) ++n;
-        }
-      }
-      if (n) s->hub_.quotes_changed();
-      bool empty_journal = false;
-      {
-        std::lock_guard lock(s->mutex_);
-        s->stats_.restored_quotes += n;
-        empty_journal = s->restore_until_ == "0-0";
-        s->stage_ = empty_journal ? Stage::Done : Stage::Journal;
-      }
-      if (empty_journal) {
-        s->restored();
-      } else {
-        s->restore_step();
-      }
-    });
-  } else if (stage == Stage::Journal) {
-    reader_->command({"XRANGE", keys_.events, from, until, "COUNT", std::to_string(kPage)},
-                     [w = weak_from_this(), fail](Result<RedisReply> r) {
-                       auto s = w.lock();
-                       if (!s) return;
-                       auto entries = r ? parse_stream_entries(*r) : Result<std::vector<StreamEntry>>(r.error());
-                       if (!entries) return fail(entries.error().message);
-                       bool replay = false;
-                       {
-                         std::lock_guard lock(s->mutex_);
-                         replay = s->replay_;
-                         if (!entries->empty()) s->restore_from_ = "(" + entries->back().id;
-                       }
-                       std::vector<Replayed> events;
-                       for (const auto& e : *entries) {
-                         const auto* origin = e.field("origin");
-                         const auto* batch = e.field("batch");
-                         const auto* lines = e.field("events");
-                         if (!lines) continue;
-                         if (batch && !s->replayed_batches_.insert(*batch).second) continue;  // written twice
-                         const bool own = replay && origin && *origin == s->options_.instance;
-                         for (auto& ev : s->parse(*lines)) {
-                           // Other instances' quotes are on the board already (the hash).
-                           if (!own && std::holds_alternative<Quote>(ev)) continue;
-                           events.push_back(Replayed{std::move(ev), own});
-                         }
-                       }
-                       s->replay(std::move(events), entries->size() < kPage);
-                     });
-  }
-}
-
-void RedisStateStore::replay(std::vector<Replayed> events, bool last_page) {
-  // The rule engine lives on the pipeline strand; so does the replay, page by page, so the
-  // memory it takes stays one page.
-  pipeline_.post([w = weak_from_this(), events = std::move(events), last_page]() mutable {
-    auto s = w.lock();
-    if (!s) return;
-    std::vector<Alert> alerts;
-    bool quotes = false;
-    for (auto& r : events) {
-      std::visit(overloaded{[&](Quote& q) {
-                              quotes |= s->board_.update(q);
-                              if (s->rules_) {
-                                auto a = s->rules_->on_quote(q);
-                                alerts.insert(alerts.end(), a.begin(), a.end());
-                              }
-                            },
-                            [&](Headline& h) {
-                              if (s->news_.contains(h.id)) return;
-                              if (r.evaluate && s->rules_) {
-                                auto a = s->rules_->on_headline(h);
-                                alerts.insert(alerts.end(), a.begin(), a.end());
-                              }
-                              s->news_.append(h);
-                            }},
-                 r.event);
-    }
-    if (quotes) s->hub_.quotes_changed();
-    {
-      std::lock_guard lock(s->mutex_);
-      s->stats_.replayed_events += events.size();
-    }
-    // Notifications the engine gives again are recognised by the alert store and not sent twice.
-    s->pipeline_.raise(std::move(alerts));
-    if (last_page) {
-      s->restored();
-    } else {
-      net::post(s->reader_->strand(), [w] {
-        if (auto self = w.lock()) self->restore_step();
-      });
-    }
-  });
-}
-
-void RedisStateStore::restored() {
-  std::function<void(bool)> done;
-  bool with_rules = false;
-  {
-    std::lock_guard lock(mutex_);
-    stage_ = Stage::Done;
-    with_rules = replay_;
-    stats_.restored = true;
-    stats_.rules_restored = with_rules;
-    done = std::move(done_);
-    spdlog::info("redis: state restored ({} quotes on the board, {} journal events replayed{})", stats_.restored_quotes,
-                 stats_.replayed_events, with_rules ? "" : ", rules not restored");
-  }
-  if (done) done(with_rules);
-  net::post(reader_->strand(), [w = weak_from_this()] {
-    if (auto s = w.lock()) s->follow();
-  });
-}
-
-void RedisStateStore::follow() {
-  std::string from;
-  {
-    std::lock_guard lock(mutex_);
-    if (stopped_) {
-      reading_ = false;
-      return;
-    }
-    from = position_;
-  }
-  reader_->command(
-      {"XREAD", "COUNT", std::to_string(kPage), "BLOCK", std::to_string(options_.block.count()), "STREAMS",
-       keys_.events, from},
-      [w = weak_from_this()](Result<RedisReply> r) {
-        auto s = w.lock();
-        if (!s) return;
-        auto entries = r ? parse_xread(*r, s->keys_.events) : Result<std::vector<StreamEntry>>(r.error());
-        if (!entries) {
-          spdlog::debug("redis: following the journal: {}", entries.error().message);
-          s->read_later();
-          return;
-        }
-        for (const auto& e : *entries) {
-          {
-            std::lock_guard lock(s->mutex_);
-            s->position_ = e.id;
-          }
-          const auto* token = e.field("token");
-          const auto* lines = e.field("events");
-          if (lines && token && *token != s->token_) s->take_remote(*lines);
-        }
-        s->follow();
-      },
-      options_.block);
-}
-
-void RedisStateStore::take_remote(const std::string& events) {
-  bool quotes = false;
-  std::uint64_t nq = 0;
-  std::uint64_t nh = 0;
-  for (auto& e : parse(events)) {
-    if (auto* q = std::get_if<Quote>(&e)) {
-      // Shown, not evaluated: the instance that received it evaluates it.
-      quotes |= board_.update(*q);
-      ++nq;
-    } else {
-      // Into this instance's pipeline like any feed's headline: its rules see it, its clients
-      // get it, and the news log's dedup keeps it from echoing between instances.
-      (void)pipeline_.accept(std::move(std::get<Headline>(e)));
-      ++nh;
-    }
-  }
-  if (quotes) hub_.quotes_changed();
-  std::lock_guard lock(mutex_);
-  stats_.remote_quotes += nq;
-  stats_.remote_headlines += nh;
 }
 
 std::string RedisStateStore::degraded_reason() const {
@@ -595,11 +242,17 @@ std::string RedisStateStore::degraded_reason() const {
   // Not ready while the journal is replayed: events ingested meanwhile would interleave with the
   // replay and the rules would see them out of order.
   if (replay_ && stage_ != Stage::NotAsked && stage_ != Stage::Done)
-    return "restoring the rules' state from the journal in redis " + describe(options_.client.endpoint) + " (" +
+    return "restoring the rules' state from the journal in redis " + redis::describe(options_.client.endpoint) + " (" +
            std::to_string(stats_.replayed_events) + " events replayed so far)";
-  if (writer_up_ && (reader_up_ || stage_ == Stage::NotAsked)) return {};
-  std::string why = "redis " + describe(options_.client.endpoint) + " unreachable";
-  if (!redis_error_.empty()) why += " (" + redis_error_ + ")";
+  const bool writer_up = channel_->writer_link() == redis::Link::Up;
+  const bool reader_up = channel_->reader_link() == redis::Link::Up;
+  if (writer_up && (reader_up || stage_ == Stage::NotAsked)) return {};
+  std::string why = "redis " + redis::describe(options_.client.endpoint) + " unreachable";
+  if (const auto error = channel_->last_error(); !error.empty()) {
+    why += " (" + error + ")";
+  } else if (!write_error_.empty()) {
+    why += " (" + write_error_ + ")";
+  }
   why += "; " + std::to_string(lines_.size() + (inflight_ ? inflight_->count : 0)) +
          " journal events buffered of at most " + std::to_string(options_.max_buffered_events);
   if (stats_.dropped_events) why += ", " + std::to_string(stats_.dropped_events) + " dropped";
@@ -615,8 +268,8 @@ RedisStateStats RedisStateStore::stats() const {
     s.buffered = lines_.size() + (inflight_ ? inflight_->count : 0);
     s.max_buffered = options_.max_buffered_events;
   }
-  s.writer = writer_->stats();
-  s.reader = reader_->stats();
+  s.writer = channel_->writer_stats();
+  s.reader = channel_->reader_stats();
   return s;
 }
 

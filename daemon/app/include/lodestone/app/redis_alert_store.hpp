@@ -32,8 +32,9 @@
 #include <vector>
 
 #include "lodestone/app/alert_store.hpp"
-#include "lodestone/app/redis_client.hpp"
-#include "lodestone/app/redis_keys.hpp"
+#include "lodestone/core/clock.hpp"
+#include "lodestone/redis/keys.hpp"
+#include "lodestone/redis/stream_channel.hpp"
 
 namespace lodestone::app {
 
@@ -49,7 +50,7 @@ struct RedisAlertStoreOptions {
   std::chrono::milliseconds block{5000};         // XREAD BLOCK; a hung server is noticed after this plus the timeout
   std::chrono::milliseconds retry{500};          // after Redis refused a write
   std::chrono::milliseconds journal_wait{2000};  // longest an alert waits for the journal (wait_for_journal)
-  RedisClientOptions client;                     // endpoint, timeouts, backoff (names are set per connection)
+  redis::ClientOptions client;                   // endpoint, timeouts, backoff (names are set per connection)
 };
 
 struct RedisAlertStoreStats {
@@ -63,13 +64,17 @@ struct RedisAlertStoreStats {
   std::size_t max_buffered = 0;   // the bound on buffered
   std::size_t mirrored = 0;
   bool loaded = false;
-  RedisClientStats writer;
-  RedisClientStats reader;
+  redis::ClientStats writer;
+  redis::ClientStats reader;
 };
 
-class RedisAlertStore final : public AlertStore, public std::enable_shared_from_this<RedisAlertStore> {
+class RedisAlertStore final : public AlertStore,
+                              public redis::StreamChannel::User,
+                              public std::enable_shared_from_this<RedisAlertStore> {
  public:
-  static std::shared_ptr<RedisAlertStore> create(net::any_io_executor executor, RedisAlertStoreOptions options);
+  // `clock` (the journal wait, drain deadlines) must outlive the store.
+  static std::shared_ptr<RedisAlertStore> create(net::any_io_executor executor, RedisAlertStoreOptions options,
+                                                 const Clock& clock);
   ~RedisAlertStore() override;
 
   void set_delivery(Delivery delivery) override;
@@ -111,7 +116,7 @@ class RedisAlertStore final : public AlertStore, public std::enable_shared_from_
     bool delivered = false;                          // provisionally, to this instance's clients
     bool written = false;                            // Redis holds it; waiting for the stream to bring it back
     std::uint64_t journal_mark = 0;                  // journal events that must be stored first
-    std::chrono::steady_clock::time_point since;     // appended at
+    Clock::Steady since;                             // appended at
   };
   struct Entry {
     std::uint64_t seq = 0;
@@ -119,19 +124,21 @@ class RedisAlertStore final : public AlertStore, public std::enable_shared_from_
     std::string json;
   };
 
-  explicit RedisAlertStore(net::any_io_executor executor, RedisAlertStoreOptions options);
-  void halt();
-  void drain_until(std::chrono::steady_clock::time_point deadline);
+  RedisAlertStore(net::any_io_executor executor, RedisAlertStoreOptions options, const Clock& clock);
+  // redis::StreamChannel::User
+  void writer_up() override { pump(); }
+  bool read_step() override;
+  void link_down(const std::string& why) override;
+  [[nodiscard]] bool drained() const override;
+  void halt() override;
+
   void pump();
-  void written(const std::vector<std::string>& keys, const Result<RedisReply>& reply);
+  void written(const std::vector<std::string>& keys, const Result<redis::Reply>& reply);
   void retry_later();
-  void resume_reading();
-  void read_later();
+  void follow();
   void load_page(std::vector<Entry> newest_first, std::string before, std::string newest);
   void loaded_history(std::vector<Entry> newest_first, const std::string& last_id);
-  void read_next();
-  void take(std::vector<Entry> entries);
-  void degrade(const std::string& why);
+  void take(const std::vector<redis::StreamEntry>& entries);
   // Collects what must go out provisionally now; call with mutex_ held, deliver after unlocking.
   std::vector<StoredAlert> provisional_locked();
   void deliver(const std::vector<StoredAlert>& alerts);
@@ -139,21 +146,20 @@ class RedisAlertStore final : public AlertStore, public std::enable_shared_from_
   // Alerts go out provisionally only once Redis is known to be away, not while the first
   // connection is still being made.
   [[nodiscard]] bool available_locked() const {
-    return writer_ != Link::Down && reader_ != Link::Down && write_error_.empty();
+    return channel_->writer_link() != redis::Link::Down && channel_->reader_link() != redis::Link::Down &&
+           write_error_.empty();
   }
   [[nodiscard]] bool healthy_locked() const {
-    return writer_ == Link::Up && reader_ == Link::Up && loaded_ && write_error_.empty();
+    return channel_->writer_link() == redis::Link::Up && channel_->reader_link() == redis::Link::Up && loaded_ &&
+           write_error_.empty();
   }
-  void link(bool writer, bool up, const std::string& why);
 
   RedisAlertStoreOptions options_;
-  RedisKeys keys_;
-  std::shared_ptr<RedisClient> writer_client_;
-  std::shared_ptr<RedisClient> reader_client_;
-  net::steady_timer retry_timer_;
-  net::steady_timer read_timer_;
-  net::steady_timer drain_timer_;
-  net::steady_timer journal_timer_;
+  redis::Keys keys_;
+  const Clock& clock_;
+  std::shared_ptr<redis::StreamChannel> channel_;
+  net::steady_timer retry_timer_;     // writer strand
+  net::steady_timer journal_timer_;   // writer strand
   bool journal_timer_armed_ = false;  // writer strand
   std::function<std::uint64_t()> journal_recorded_;
   std::function<std::uint64_t()> journal_settled_;
@@ -171,15 +177,9 @@ class RedisAlertStore final : public AlertStore, public std::enable_shared_from_
   std::unordered_set<std::string> waiting_keys_;
   bool sending_ = false;  // one script call in flight at a time
   bool retry_pending_ = false;
-  bool reading_ = false;  // one reader command in flight at a time
-  enum class Link : std::uint8_t { Unknown, Up, Down };
-  Link writer_ = Link::Unknown;
-  Link reader_ = Link::Unknown;
   bool loaded_ = false;
   bool stopped_ = false;
-  std::string last_id_ = "0-0";  // the stream position the reader has delivered up to
-  std::string write_error_;      // Redis answered a write with an error
-  std::string redis_error_;      // why a connection is down
+  std::string write_error_;  // Redis answered a write with an error
   std::vector<std::function<void()>> on_loaded_;
   RedisAlertStoreStats stats_;
 };

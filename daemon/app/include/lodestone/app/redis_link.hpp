@@ -17,15 +17,17 @@
 #include "lodestone/app/redis_alert_store.hpp"
 #include "lodestone/app/redis_metrics.hpp"
 #include "lodestone/app/redis_state_store.hpp"
-#include "lodestone/app/redis_url.hpp"
+#include "lodestone/core/clock.hpp"
+#include "lodestone/redis/url.hpp"
 
 namespace lodestone::app {
 
 class RedisLink {
  public:
   // `instance` (the configuration's) names this daemon's journal: give every daemon sharing
-  // one Redis its own.
-  RedisLink(net::any_io_executor executor, const Config& config, const RedisEndpoint& endpoint);
+  // one Redis its own. `clock` reads every "now" of the Redis code (deadlines, waits).
+  RedisLink(net::any_io_executor executor, const Config& config, const redis::Endpoint& endpoint,
+            const Clock& clock = system_clock());
   ~RedisLink();
   RedisLink(const RedisLink&) = delete;
   RedisLink& operator=(const RedisLink&) = delete;
@@ -56,6 +58,7 @@ class RedisLink {
 
  private:
   net::any_io_executor executor_;
+  const Clock& clock_;
   RedisStateOptions state_options_;
   std::shared_ptr<RedisAlertStore> alerts_;
   std::shared_ptr<RedisStateStore> state_;

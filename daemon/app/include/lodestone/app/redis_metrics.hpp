@@ -21,7 +21,7 @@ class RedisMetrics {
   void update(const RedisAlertStoreStats& alerts, const RedisStateStats& state);
 
  private:
-  void connection(const std::string& name, const RedisClientStats& s);
+  void connection(const std::string& name, const redis::ClientStats& s);
 
   std::mutex mutex_;
   prometheus::Family<prometheus::Gauge>& up_;

@@ -36,9 +36,10 @@
 
 #include "lodestone/app/alert_store.hpp"
 #include "lodestone/app/pipeline.hpp"
-#include "lodestone/app/redis_client.hpp"
-#include "lodestone/app/redis_keys.hpp"
+#include "lodestone/core/clock.hpp"
 #include "lodestone/feeds/canonical.hpp"
+#include "lodestone/redis/keys.hpp"
+#include "lodestone/redis/stream_channel.hpp"
 #include "lodestone/web/board.hpp"
 #include "lodestone/web/hub.hpp"
 
@@ -55,7 +56,7 @@ struct RedisStateOptions {
   std::chrono::milliseconds flush_interval{200};
   std::chrono::milliseconds block{5000};
   std::chrono::milliseconds retry{500};
-  RedisClientOptions client;
+  redis::ClientOptions client;
 };
 
 struct RedisStateStats {
@@ -70,15 +71,17 @@ struct RedisStateStats {
   std::size_t max_buffered = 0;
   bool restored = false;
   bool rules_restored = false;
-  RedisClientStats writer;
-  RedisClientStats reader;
+  redis::ClientStats writer;
+  redis::ClientStats reader;
 };
 
-class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
+class RedisStateStore final : public redis::StreamChannel::User, public std::enable_shared_from_this<RedisStateStore> {
  public:
+  // `clock` (drain deadlines) must outlive the store.
   static std::shared_ptr<RedisStateStore> create(net::any_io_executor executor, RedisStateOptions options,
-                                                 web::Board& board, web::Hub& hub, NewsLog& news, Pipeline& pipeline);
-  ~RedisStateStore();
+                                                 const Clock& clock, web::Board& board, web::Hub& hub, NewsLog& news,
+                                                 Pipeline& pipeline);
+  ~RedisStateStore() override;
 
   // Wraps the rule engine (null when there are no rules) so that every event it evaluates is
   // journaled: give the result to Pipeline::set_evaluator.
@@ -126,37 +129,36 @@ class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
     bool evaluate = false;  // this instance's own: goes to the rule engine
   };
 
-  RedisStateStore(net::any_io_executor executor, RedisStateOptions options, web::Board& board, web::Hub& hub,
-                  NewsLog& news, Pipeline& pipeline);
-  void halt();
-  void drain_until(std::chrono::steady_clock::time_point deadline);
+  RedisStateStore(net::any_io_executor executor, RedisStateOptions options, const Clock& clock, web::Board& board,
+                  web::Hub& hub, NewsLog& news, Pipeline& pipeline);
+  // redis::StreamChannel::User
+  void writer_up() override { flush(); }
+  bool read_step() override;
+  [[nodiscard]] bool drained() const override;
+  void halt() override;
+
   void flush();
-  void flushed(const Result<RedisReply>& reply);
+  void flushed(const Result<redis::Reply>& reply);
   void schedule_flush(std::chrono::milliseconds after);
-  void resume_reading();
-  void read_later();
   void restore_step();
   void replay(std::vector<Replayed> events, bool last_page);
   void restored();
   void follow();
-  void take_remote(const std::string& events);
+  void take_remote(const std::vector<redis::StreamEntry>& entries);
   std::vector<feeds::CanonicalEvent> parse(const std::string& ndjson);
   [[nodiscard]] int decimals(const Symbol& symbol) const;
 
   RedisStateOptions options_;
-  RedisKeys keys_;
+  redis::Keys keys_;
   std::string token_;  // this process: its own entries are not fanned back to it
   web::Board& board_;
   web::Hub& hub_;
   NewsLog& news_;
   Pipeline& pipeline_;
-  std::shared_ptr<RedisClient> writer_;
-  std::shared_ptr<RedisClient> reader_;
-  net::steady_timer flush_timer_;
-  net::steady_timer read_timer_;
-  net::steady_timer restore_timer_;
-  net::steady_timer drain_timer_;
-  feeds::CanonicalParser parser_;  // reader strand only
+  std::shared_ptr<redis::StreamChannel> channel_;
+  net::steady_timer flush_timer_;    // writer strand
+  net::steady_timer restore_timer_;  // reader strand
+  feeds::CanonicalParser parser_;    // reader strand only
   std::shared_ptr<Evaluator> rules_;
 
   mutable std::mutex mutex_;
@@ -165,9 +167,6 @@ class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
   std::optional<Batch> inflight_;              // sent (or to be sent again), not yet acknowledged
   std::uint64_t next_batch_ = 1;
   bool sending_ = false;
-  bool writer_up_ = false;
-  bool reader_up_ = false;
-  bool reading_ = false;
   bool stopped_ = false;
   // Restoring: position (the journal's end now), quotes (the hash), journal (pages up to the end).
   enum class Stage : std::uint8_t { NotAsked, Position, Quotes, Journal, Done };
@@ -176,8 +175,7 @@ class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
   std::string restore_until_;
   std::string restore_from_ = "-";
   std::unordered_set<std::string> replayed_batches_;
-  std::string position_ = "$";  // journal position the reader follows from
-  std::string redis_error_;
+  std::string write_error_;  // the last failed journal write
   std::function<void(bool)> done_;
   std::function<void()> on_settled_;
   std::uint64_t recorded_ = 0;  // every event handed to the journal
