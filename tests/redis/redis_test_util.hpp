@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "lodestone/app/alert_store.hpp"
+#include "lodestone/bus/alert_store.hpp"
 #include "lodestone/core/events.hpp"
 #include "lodestone/net/net.hpp"
 #include "lodestone/redis/client.hpp"
@@ -51,19 +51,19 @@ inline std::optional<Result<redis::Reply>> run(redis::Client& client, std::vecto
 // Collects what a store delivers, from whichever thread delivers it.
 class Deliveries {
  public:
-  app::AlertStore::Delivery sink() {
-    return [this](const app::StoredAlert& a) {
+  bus::AlertStore::Delivery sink() {
+    return [this](const bus::StoredAlert& a) {
       std::lock_guard lock(mutex_);
       all_.push_back(a);
     };
   }
-  [[nodiscard]] std::vector<app::StoredAlert> all() const {
+  [[nodiscard]] std::vector<bus::StoredAlert> all() const {
     std::lock_guard lock(mutex_);
     return all_;
   }
   // Deliveries that carry a seq (the stream's), in the order they came.
-  [[nodiscard]] std::vector<app::StoredAlert> stored() const {
-    std::vector<app::StoredAlert> out;
+  [[nodiscard]] std::vector<bus::StoredAlert> stored() const {
+    std::vector<bus::StoredAlert> out;
     for (auto& a : all())
       if (a.seq) out.push_back(a);
     return out;
@@ -76,7 +76,7 @@ class Deliveries {
 
  private:
   mutable std::mutex mutex_;
-  std::vector<app::StoredAlert> all_;
+  std::vector<bus::StoredAlert> all_;
 };
 
 // A synthetic alert: fixed rule and time, only the id varies.

@@ -10,19 +10,21 @@
 #include <thread>
 #include <vector>
 
-#include "lodestone/app/alert_store.hpp"
 #include "lodestone/app/feed_health.hpp"
 #include "lodestone/app/feed_lag.hpp"
 #include "lodestone/app/metrics.hpp"
-#include "lodestone/app/pipeline.hpp"
 #include "lodestone/app/redis_link.hpp"
 #include "lodestone/app/rules_service.hpp"
 #include "lodestone/app/universe.hpp"
+#include "lodestone/bus/alert_store.hpp"
+#include "lodestone/bus/news_log.hpp"
+#include "lodestone/bus/pipeline.hpp"
 #include "lodestone/core/json_writer.hpp"
 #include "lodestone/feeds/canonical.hpp"
 #include "lodestone/feeds/feed.hpp"
 #include "lodestone/feeds/feed_config.hpp"
 #include "lodestone/feeds/replay_feed.hpp"
+#include "lodestone/web/broadcast.hpp"
 #include "lodestone/web/server.hpp"
 
 #ifndef LODESTONE_VERSION
@@ -36,33 +38,31 @@ namespace {
 // it be stuck; then Redis gets redis.shutdown_flush for the writes still buffered.
 constexpr auto kShutdownDeadline = std::chrono::seconds(3);
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Everything one running daemon holds, in construction order.
 struct Runtime final : web::Api {
-  Runtime(const Config& c, InstrumentRegistry reg, const std::optional<redis::Endpoint>& redis_endpoint)
+  Runtime(const Config& c, const Clock& clk, InstrumentRegistry reg,
+          const std::optional<redis::Endpoint>& redis_endpoint)
       : config(c),
+        clock(clk),
         registry(std::move(reg)),
         ioc(c.threads),
         board(registry),
         memory_alerts(c.alert_retention),
-        redis(redis_endpoint ? std::make_unique<RedisLink>(ioc.get_executor(), c, *redis_endpoint) : nullptr),
-        alerts(redis ? redis->alerts() : static_cast<AlertStore&>(memory_alerts)),
+        redis(redis_endpoint ? std::make_unique<RedisLink>(ioc.get_executor(), c, *redis_endpoint, clock) : nullptr),
+        alerts(redis ? redis->alerts() : static_cast<bus::AlertStore&>(memory_alerts)),
         news(c.news_retention),
         metrics(LODESTONE_VERSION, c.server.instance),
         server(ioc, c.server, board, *this),
-        pipeline(ioc.get_executor(), registry, board, server.hub(), alerts, news, c.max_pending_events) {
-    if (redis) redis->attach(board, server.hub(), news, pipeline, metrics.registry());
+        broadcast(board, server.hub()),
+        pipeline(ioc.get_executor(), clock, registry, broadcast, alerts, news, c.max_pending_events) {
+    if (redis) redis->attach(registry, broadcast, server.hub(), news, pipeline, metrics.registry());
     pipeline.set_observer(&metrics);
   }
 
   // web::Api
   std::string feeds_json() override {
     std::string out = R"({"feeds":[)";
-    const auto now = now_ms();
+    const auto now = clock.now().ms;
     bool first = true;
     for (const auto& status : feed_statuses) {
       const auto v = status->view();
@@ -89,7 +89,7 @@ struct Runtime final : web::Api {
     return out;
   }
 
-  web::AlertRange alerts_after(std::uint64_t after, std::size_t limit) override { return alerts.after(after, limit); }
+  bus::AlertRange alerts_after(std::uint64_t after, std::size_t limit) override { return alerts.after(after, limit); }
   std::uint64_t last_alert_seq() override { return alerts.last_seq(); }
   std::string news_json(std::size_t limit) override { return news.json(limit); }
 
@@ -107,7 +107,7 @@ struct Runtime final : web::Api {
       Status st = event ? std::visit([this](auto& e) { return pipeline.accept(e); }, *event) : Status(event.error());
       if (st) {
         ++report.accepted;
-        const std::int64_t received = now_ms();
+        const std::int64_t received = clock.now().ms;
         ingest_status->on_message(line.size(), Timestamp{received});
         ingest_lag.Observe(lag_seconds(received, std::visit([](const auto& e) { return e.ts; }, *event)));
       } else {
@@ -143,7 +143,7 @@ struct Runtime final : web::Api {
     if (rules) in.rules = rules->rule_counters();
     in.ws_queue = server.hub().queue_depth();
     in.web = &server.stats();
-    in.now_ms = now_ms();
+    in.now_ms = clock.now().ms;
     return metrics.render(in);
   }
 
@@ -158,16 +158,18 @@ struct Runtime final : web::Api {
   }
 
   const Config& config;
+  const Clock& clock;
   InstrumentRegistry registry;
   net::io_context ioc;
   web::Board board;
-  MemoryAlertStore memory_alerts;
+  bus::MemoryAlertStore memory_alerts;
   std::unique_ptr<RedisLink> redis;  // with a Redis URL: alerts and state shared through Redis
-  AlertStore& alerts;
-  NewsLog news;
+  bus::AlertStore& alerts;
+  bus::NewsLog news;
   Metrics metrics;
   web::Server server;
-  Pipeline pipeline;
+  web::Broadcast broadcast;
+  bus::Pipeline pipeline;
   std::vector<std::shared_ptr<feeds::FeedStatus>> feed_statuses;
   std::shared_ptr<feeds::FeedStatus> ingest_status = std::make_shared<feeds::FeedStatus>("ingest", "http");
   std::vector<std::shared_ptr<feeds::ReplayFeed>> replays;
@@ -180,7 +182,7 @@ struct Runtime final : web::Api {
 
 }  // namespace
 
-int serve(const Config& config, const RunOptions& options) {
+int serve(const Config& config, const RunOptions& options, const Clock& clock) {
   if (::geteuid() == 0)
     spdlog::warn(
         "running as root: Lodestone needs no privileges; run it as an unprivileged user (see "
@@ -199,10 +201,11 @@ int serve(const Config& config, const RunOptions& options) {
     }
     redis_endpoint = *endpoint;
   }
-  Runtime rt(config, std::move(*registry), redis_endpoint);
+  Runtime rt(config, clock, std::move(*registry), redis_endpoint);
   // A replay keeps event time; live feeds run on the wall clock. Without a rules file the
   // service still answers silences and acknowledgements.
-  rt.rules = std::make_shared<RulesService>(rt.registry, config.rules, config.tape.has_value() && config.feeds.empty());
+  rt.rules = std::make_shared<RulesService>(rt.clock, rt.registry, config.rules,
+                                            config.tape.has_value() && config.feeds.empty());
   if (auto st = rt.rules->load(); !st) {
     spdlog::critical("rules: {}", st.error().message);
     return 2;
@@ -251,7 +254,7 @@ int serve(const Config& config, const RunOptions& options) {
     ticker.expires_after(std::chrono::seconds(1));
     ticker.async_wait([&](beast::error_code ec) {
       if (ec) return;
-      rt.pipeline.tick(Timestamp{now_ms()});
+      rt.pipeline.tick(rt.clock.now());
       tick();
     });
   };
@@ -265,7 +268,7 @@ int serve(const Config& config, const RunOptions& options) {
       if (ec) return;
       std::vector<feeds::FeedStatus::View> views;
       for (const auto& s : rt.feed_statuses) views.push_back(s->view());
-      rt.pipeline.raise(feed_health.check(views, Timestamp{now_ms()}));
+      rt.pipeline.raise(feed_health.check(views, rt.clock.now()));
       watch_feeds();
     });
   };
@@ -278,7 +281,8 @@ int serve(const Config& config, const RunOptions& options) {
     for (const auto& fc : config.feeds) {
       auto status = std::make_shared<feeds::FeedStatus>(fc.name, std::string(feeds::to_string(fc.kind)));
       auto& sink = *rt.lag_sinks.emplace_back(std::make_unique<FeedLagSink>(
-          rt.pipeline, [lag = &rt.metrics.feed_lag(fc.name)](double seconds) { lag->Observe(seconds); }, now_ms));
+          rt.pipeline, [lag = &rt.metrics.feed_lag(fc.name)](double seconds) { lag->Observe(seconds); },
+          [&clock = rt.clock] { return clock.now().ms; }));
       auto feed = feeds::make_feed(fc, rt.ioc.get_executor(), sink, status, context);
       if (!feed) {
         spdlog::critical("feed {}: {}", fc.name, feed.error().message);

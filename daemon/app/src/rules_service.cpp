@@ -3,8 +3,6 @@
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
 
-#include <chrono>
-
 #include "lodestone/core/json_writer.hpp"
 #include "lodestone/rules/diagnostic.hpp"
 #include "lodestone/rules/parser.hpp"
@@ -13,11 +11,6 @@
 
 namespace lodestone::app {
 namespace {
-
-std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 web::HttpAnswer json_error(unsigned status, std::string_view message) {
   std::string body = R"({"error":)";
@@ -48,8 +41,10 @@ void append_counters(std::string& out, const rules::RuleCounters& c) {
 
 }  // namespace
 
-RulesService::RulesService(const InstrumentRegistry& registry, std::string rules_path, bool replay_clock)
-    : registry_(registry),
+RulesService::RulesService(const Clock& clock, const InstrumentRegistry& registry, std::string rules_path,
+                           bool replay_clock)
+    : clock_(clock),
+      registry_(registry),
       rules_path_(std::move(rules_path)),
       replay_clock_(replay_clock),
       engine_(registry, TradingCalendar::shanghai()) {}
@@ -66,7 +61,7 @@ Result<std::vector<Alert>> RulesService::reload() {
   // One parse: the file is checked and, only if clean, swapped in; on errors the running rules stay.
   auto outcome = rules::reload_rules_file(engine_, rules_path_, registry_);
   if (!outcome.applied) return make_error(rules::format(outcome.diagnostics));
-  loaded_at_ms_ = wall_ms();
+  loaded_at_ms_ = clock_.now().ms;
   spdlog::info("rules: {} rules from {}", outcome.rules, rules_path_);
   return std::move(outcome.alerts);
 }
@@ -88,7 +83,7 @@ std::vector<Alert> RulesService::advance(Timestamp now) {
 }
 
 Timestamp RulesService::now() const {
-  if (!replay_clock_) return Timestamp{wall_ms()};
+  if (!replay_clock_) return clock_.now();
   std::lock_guard lock(mutex_);
   return engine_.watermark();
 }
@@ -215,7 +210,7 @@ web::HttpAnswer RulesService::ack(std::string_view alert_id, std::string_view bo
   namespace od = simdjson::ondemand;
   Acknowledgement a;
   a.alert_id = std::string(alert_id);
-  a.at = Timestamp{wall_ms()};
+  a.at = clock_.now();
   if (!body.empty()) {
     simdjson::padded_string padded(body);
     od::parser parser;

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "lodestone/bus/alert_store.hpp"
+
 namespace lodestone::web {
 
 struct IngestReport {
@@ -15,11 +17,7 @@ struct IngestReport {
   std::vector<std::string> errors;  // "line 3: field 'last': missing", first few only
 };
 
-struct AlertRange {
-  std::vector<std::shared_ptr<const std::string>> alerts;  // canonical alert JSON, ascending seq
-  std::uint64_t last_seq = 0;                              // seq of the last alert in `alerts`
-  bool gap = false;  // the requested position is older than what the store retains
-};
+using bus::AlertRange;
 
 struct HttpAnswer {
   unsigned status = 200;

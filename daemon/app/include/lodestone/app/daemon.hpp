@@ -5,6 +5,7 @@
 #include <string>
 
 #include "lodestone/app/config.hpp"
+#include "lodestone/core/clock.hpp"
 
 namespace lodestone::app {
 
@@ -12,7 +13,8 @@ struct RunOptions {
   std::string port_file;  // written with the bound port once listening (tests use port 0)
 };
 
-// Runs until a shutdown signal; returns the process exit code.
-int serve(const Config& config, const RunOptions& options);
+// Runs until a shutdown signal; returns the process exit code. Every "now" the daemon reads
+// comes from `clock`.
+int serve(const Config& config, const RunOptions& options, const Clock& clock = system_clock());
 
 }  // namespace lodestone::app

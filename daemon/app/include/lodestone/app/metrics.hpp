@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "lodestone/app/pipeline.hpp"
+#include "lodestone/bus/pipeline.hpp"
 #include "lodestone/feeds/feed_status.hpp"
 #include "lodestone/rules/engine.hpp"
 #include "lodestone/web/stats.hpp"
@@ -26,7 +26,7 @@ namespace lodestone::app {
 
 struct MetricsInputs {
   std::vector<feeds::FeedStatus::View> feeds;
-  PipelineCounters pipeline;
+  bus::PipelineCounters pipeline;
   std::size_t pipeline_pending = 0;
   std::size_t ws_clients = 0;
   std::size_t http_connections = 0;
@@ -38,7 +38,7 @@ struct MetricsInputs {
   std::int64_t now_ms = 0;
 };
 
-class Metrics final : public PipelineObserver {
+class Metrics final : public bus::PipelineObserver {
  public:
   Metrics(const std::string& version, const std::string& instance);
   std::string render(const MetricsInputs& in);

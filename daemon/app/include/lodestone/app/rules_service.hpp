@@ -11,8 +11,9 @@
 #include <utility>
 #include <vector>
 
-#include "lodestone/app/pipeline.hpp"
+#include "lodestone/bus/pipeline.hpp"
 #include "lodestone/core/calendar.hpp"
+#include "lodestone/core/clock.hpp"
 #include "lodestone/rules/engine.hpp"
 #include "lodestone/web/api.hpp"
 
@@ -25,10 +26,11 @@ struct Acknowledgement {
   Timestamp at;
 };
 
-class RulesService final : public Evaluator {
+class RulesService final : public bus::Evaluator {
  public:
-  // `replay_clock`: time is the events' time (a tape), not the wall clock.
-  RulesService(const InstrumentRegistry& registry, std::string rules_path, bool replay_clock);
+  // `replay_clock`: time is the events' time (a tape), not `clock`'s (which still dates reloads
+  // and acknowledgements).
+  RulesService(const Clock& clock, const InstrumentRegistry& registry, std::string rules_path, bool replay_clock);
 
   // Loads the rules file; the error lists every diagnostic as file:line:column: message.
   Status load();
@@ -57,6 +59,7 @@ class RulesService final : public Evaluator {
   web::HttpAnswer ack(std::string_view alert_id, std::string_view body,
                       const std::function<void(std::string)>& broadcast);
 
+  const Clock& clock_;
   const InstrumentRegistry& registry_;
   std::string rules_path_;
   bool replay_clock_;

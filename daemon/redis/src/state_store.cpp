@@ -1,4 +1,4 @@
-#include "lodestone/app/redis_state_store.hpp"
+#include "lodestone/redis/state_store.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -6,7 +6,7 @@
 
 #include "lodestone/core/json_writer.hpp"
 
-namespace lodestone::app {
+namespace lodestone::redis {
 namespace {
 
 // One journal batch and the latest quotes, together. KEYS: journal stream, quote hash.
@@ -34,9 +34,9 @@ std::string random_token() {
 }
 
 // Journals what it evaluates, then lets the rule engine (if any) evaluate it.
-class Recorder final : public Evaluator {
+class Recorder final : public bus::Evaluator {
  public:
-  Recorder(std::shared_ptr<Evaluator> rules, std::weak_ptr<RedisStateStore> store)
+  Recorder(std::shared_ptr<bus::Evaluator> rules, std::weak_ptr<StateStore> store)
       : rules_(std::move(rules)), store_(std::move(store)) {}
   std::vector<Alert> on_quote(const Quote& quote) override {
     if (auto s = store_.lock()) s->record(quote);
@@ -50,61 +50,55 @@ class Recorder final : public Evaluator {
   std::vector<Alert> advance(Timestamp now) override { return rules_ ? rules_->advance(now) : std::vector<Alert>{}; }
 
  private:
-  std::shared_ptr<Evaluator> rules_;
-  std::weak_ptr<RedisStateStore> store_;
+  std::shared_ptr<bus::Evaluator> rules_;
+  std::weak_ptr<StateStore> store_;
 };
 
 }  // namespace
 
-std::shared_ptr<RedisStateStore> RedisStateStore::create(net::any_io_executor executor, RedisStateOptions options,
-                                                         const Clock& clock, web::Board& board, web::Hub& hub,
-                                                         NewsLog& news, Pipeline& pipeline) {
-  return std::shared_ptr<RedisStateStore>(
-      new RedisStateStore(std::move(executor), std::move(options), clock, board, hub, news, pipeline));
+std::shared_ptr<StateStore> StateStore::create(net::any_io_executor executor, StateOptions options, const Clock& clock,
+                                               StateTargets targets) {
+  return std::shared_ptr<StateStore>(new StateStore(std::move(executor), std::move(options), clock, targets));
 }
 
-RedisStateStore::RedisStateStore(net::any_io_executor executor, RedisStateOptions options, const Clock& clock,
-                                 web::Board& board, web::Hub& hub, NewsLog& news, Pipeline& pipeline)
+StateStore::StateStore(net::any_io_executor executor, StateOptions options, const Clock& clock, StateTargets targets)
     : options_(std::move(options)),
       keys_(options_.prefix),
       token_(random_token()),
-      board_(board),
-      hub_(hub),
-      news_(news),
-      pipeline_(pipeline),
-      channel_(redis::StreamChannel::create(
+      to_(targets),
+      channel_(StreamChannel::create(
           std::move(executor),
-          redis::StreamChannelOptions::store(keys_.events, options_.instance, "state", options_.client, options_.block,
-                                             options_.retry, /*check_persistence=*/false),
+          StreamChannelOptions::store(keys_.events, options_.instance, "state", options_.client, options_.block,
+                                      options_.retry, /*check_persistence=*/false),
           clock)),
       flush_timer_(channel_->writer_strand()),
       restore_timer_(channel_->reader_strand()) {}
 
-RedisStateStore::~RedisStateStore() = default;
+StateStore::~StateStore() = default;
 
-std::shared_ptr<Evaluator> RedisStateStore::recorder(std::shared_ptr<Evaluator> rules) {
+std::shared_ptr<bus::Evaluator> StateStore::recorder(std::shared_ptr<bus::Evaluator> rules) {
   rules_ = rules;
   return std::make_shared<Recorder>(std::move(rules), weak_from_this());
 }
 
-void RedisStateStore::start() {
+void StateStore::start() {
   channel_->start(weak_from_this());
   net::post(channel_->writer_strand(), [w = weak_from_this()] {
     if (auto s = w.lock()) s->schedule_flush(s->options_.flush_interval);
   });
 }
 
-void RedisStateStore::stop(std::chrono::milliseconds drain) {
+void StateStore::stop(std::chrono::milliseconds drain) {
   flush();
   channel_->drain(drain);
 }
 
-bool RedisStateStore::drained() const {
+bool StateStore::drained() const {
   std::lock_guard lock(mutex_);
   return stopped_ || (!sending_ && !inflight_ && lines_.empty() && latest_.empty());
 }
 
-void RedisStateStore::halt() {
+void StateStore::halt() {
   {
     std::lock_guard lock(mutex_);
     if (stopped_) return;
@@ -112,7 +106,7 @@ void RedisStateStore::halt() {
     const std::size_t unjournaled = lines_.size() + (inflight_ ? inflight_->count : 0);
     if (unjournaled > 0)
       spdlog::error("redis {}: stopping with {} events not journaled: a restart will not replay them through the rules",
-                    redis::describe(options_.client.endpoint), unjournaled);
+                    describe(options_.client.endpoint), unjournaled);
   }
   net::post(channel_->writer_strand(), [w = weak_from_this()] {
     if (auto s = w.lock()) s->flush_timer_.cancel();
@@ -123,12 +117,12 @@ void RedisStateStore::halt() {
   channel_->halt();
 }
 
-int RedisStateStore::decimals(const Symbol& symbol) const {
-  const auto* instrument = board_.registry().find(symbol);
+int StateStore::decimals(const Symbol& symbol) const {
+  const auto* instrument = to_.registry.find(symbol);
   return instrument ? instrument->price_decimals() : 2;
 }
 
-void RedisStateStore::record(const Quote& quote) {
+void StateStore::record(const Quote& quote) {
   std::string json = to_json(quote, decimals(quote.symbol));
   std::lock_guard lock(mutex_);
   ++stats_.recorded;
@@ -142,7 +136,7 @@ void RedisStateStore::record(const Quote& quote) {
   }
 }
 
-void RedisStateStore::record(const Headline& headline) {
+void StateStore::record(const Headline& headline) {
   std::string json = to_json(headline);
   std::lock_guard lock(mutex_);
   ++stats_.recorded;
@@ -154,7 +148,7 @@ void RedisStateStore::record(const Headline& headline) {
   }
 }
 
-void RedisStateStore::schedule_flush(std::chrono::milliseconds after) {
+void StateStore::schedule_flush(std::chrono::milliseconds after) {
   flush_timer_.expires_after(after);
   flush_timer_.async_wait([w = weak_from_this()](const boost::system::error_code& ec) {
     auto s = w.lock();
@@ -164,11 +158,11 @@ void RedisStateStore::schedule_flush(std::chrono::milliseconds after) {
   });
 }
 
-void RedisStateStore::flush() {
+void StateStore::flush() {
   std::vector<std::string> args;
   {
     std::lock_guard lock(mutex_);
-    if (stopped_ || sending_ || channel_->writer_link() != redis::Link::Up) return;
+    if (stopped_ || sending_ || channel_->writer_link() != Link::Up) return;
     if (!inflight_) {
       if (lines_.empty() && latest_.empty()) return;
       Batch b;
@@ -195,12 +189,12 @@ void RedisStateStore::flush() {
     for (const auto& [symbol, json] : inflight_->quotes) args.insert(args.end(), {symbol, json});
     sending_ = true;
   }
-  channel_->write(std::move(args), [w = weak_from_this()](Result<redis::Reply> r) {
+  channel_->write(std::move(args), [w = weak_from_this()](Result<Reply> r) {
     if (auto s = w.lock()) s->flushed(r);
   });
 }
 
-void RedisStateStore::flushed(const Result<redis::Reply>& reply) {
+void StateStore::flushed(const Result<Reply>& reply) {
   bool more = false;
   {
     std::lock_guard lock(mutex_);
@@ -219,35 +213,35 @@ void RedisStateStore::flushed(const Result<redis::Reply>& reply) {
   if (more) flush();
 }
 
-std::uint64_t RedisStateStore::recorded() const {
+std::uint64_t StateStore::recorded() const {
   std::lock_guard lock(mutex_);
   return recorded_;
 }
 
-std::uint64_t RedisStateStore::settled() const {
+std::uint64_t StateStore::settled() const {
   std::lock_guard lock(mutex_);
   // The buffer is first in, first out, and batches leave from its front: what is neither
   // waiting nor in flight is stored or was dropped.
   return recorded_ - lines_.size() - (inflight_ ? inflight_->count : 0);
 }
 
-void RedisStateStore::flush_soon() {
+void StateStore::flush_soon() {
   net::post(channel_->writer_strand(), [w = weak_from_this()] {
     if (auto s = w.lock()) s->flush();
   });
 }
 
-std::string RedisStateStore::degraded_reason() const {
+std::string StateStore::degraded_reason() const {
   std::lock_guard lock(mutex_);
   // Not ready while the journal is replayed: events ingested meanwhile would interleave with the
   // replay and the rules would see them out of order.
   if (replay_ && stage_ != Stage::NotAsked && stage_ != Stage::Done)
-    return "restoring the rules' state from the journal in redis " + redis::describe(options_.client.endpoint) + " (" +
+    return "restoring the rules' state from the journal in redis " + describe(options_.client.endpoint) + " (" +
            std::to_string(stats_.replayed_events) + " events replayed so far)";
-  const bool writer_up = channel_->writer_link() == redis::Link::Up;
-  const bool reader_up = channel_->reader_link() == redis::Link::Up;
+  const bool writer_up = channel_->writer_link() == Link::Up;
+  const bool reader_up = channel_->reader_link() == Link::Up;
   if (writer_up && (reader_up || stage_ == Stage::NotAsked)) return {};
-  std::string why = "redis " + redis::describe(options_.client.endpoint) + " unreachable";
+  std::string why = "redis " + describe(options_.client.endpoint) + " unreachable";
   if (const auto error = channel_->last_error(); !error.empty()) {
     why += " (" + error + ")";
   } else if (!write_error_.empty()) {
@@ -260,8 +254,8 @@ std::string RedisStateStore::degraded_reason() const {
   return why;
 }
 
-RedisStateStats RedisStateStore::stats() const {
-  RedisStateStats s;
+StateStats StateStore::stats() const {
+  StateStats s;
   {
     std::lock_guard lock(mutex_);
     s = stats_;
@@ -273,4 +267,4 @@ RedisStateStats RedisStateStore::stats() const {
   return s;
 }
 
-}  // namespace lodestone::app
+}  // namespace lodestone::redis

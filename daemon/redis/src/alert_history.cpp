@@ -1,16 +1,16 @@
-// The read side of RedisAlertStore: loading the retained history, following the stream, the
+// The read side of AlertStore: loading the retained history, following the stream, the
 // in-memory mirror that answers after() and last_seq().
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <charconv>
 
-#include "lodestone/app/redis_alert_store.hpp"
+#include "lodestone/redis/alert_store.hpp"
 
-namespace lodestone::app {
+namespace lodestone::redis {
 namespace {
 
-bool to_entry(const redis::StreamEntry& se, std::uint64_t& seq, std::string& key, std::string& json) {
+bool to_entry(const StreamEntry& se, std::uint64_t& seq, std::string& key, std::string& json) {
   const auto* s = se.field("seq");
   const auto* k = se.field("key");
   const auto* a = se.field("alert");
@@ -24,7 +24,7 @@ bool to_entry(const redis::StreamEntry& se, std::uint64_t& seq, std::string& key
 
 }  // namespace
 
-bool RedisAlertStore::read_step() {
+bool AlertStore::read_step() {
   bool load = false;
   {
     std::lock_guard lock(mutex_);
@@ -39,12 +39,12 @@ bool RedisAlertStore::read_step() {
   return true;
 }
 
-void RedisAlertStore::load_page(std::vector<Entry> newest_first, std::string before, std::string newest) {
+void AlertStore::load_page(std::vector<Entry> newest_first, std::string before, std::string newest) {
   const std::size_t page = channel_->options().page;
   const std::size_t want = std::min(page, options_.retention - std::min(options_.retention, newest_first.size()));
   channel_->reverse_range(before, std::max<std::size_t>(want, 1),
                           [w = weak_from_this(), acc = std::move(newest_first), want, first = before == "+",
-                           newest = std::move(newest)](Result<std::vector<redis::StreamEntry>> entries) mutable {
+                           newest = std::move(newest)](Result<std::vector<StreamEntry>> entries) mutable {
                             auto s = w.lock();
                             if (!s) return;
                             if (!entries) {
@@ -69,8 +69,8 @@ void RedisAlertStore::load_page(std::vector<Entry> newest_first, std::string bef
                           });
 }
 
-void RedisAlertStore::loaded_history(std::vector<Entry> newest_first, const std::string& last_id) {
-  std::vector<StoredAlert> now;
+void AlertStore::loaded_history(std::vector<Entry> newest_first, const std::string& last_id) {
+  std::vector<bus::StoredAlert> now;
   std::vector<std::function<void()>> callbacks;
   {
     std::lock_guard lock(mutex_);
@@ -92,14 +92,14 @@ void RedisAlertStore::loaded_history(std::vector<Entry> newest_first, const std:
   follow();
 }
 
-void RedisAlertStore::follow() {
-  channel_->follow([w = weak_from_this()](const std::vector<redis::StreamEntry>& entries) {
+void AlertStore::follow() {
+  channel_->follow([w = weak_from_this()](const std::vector<StreamEntry>& entries) {
     if (auto s = w.lock()) s->take(entries);
   });
 }
 
-void RedisAlertStore::take(const std::vector<redis::StreamEntry>& entries) {
-  std::vector<StoredAlert> now;
+void AlertStore::take(const std::vector<StreamEntry>& entries) {
+  std::vector<bus::StoredAlert> now;
   {
     std::lock_guard lock(mutex_);
     for (const auto& se : entries) {
@@ -118,9 +118,9 @@ void RedisAlertStore::take(const std::vector<redis::StreamEntry>& entries) {
   deliver(now);
 }
 
-void RedisAlertStore::mirror_locked(const Entry& e) {
+void AlertStore::mirror_locked(const Entry& e) {
   if (e.seq <= last_seq_ && !mirror_.empty()) return;
-  mirror_.push_back(StoredAlert{e.seq, std::make_shared<const std::string>(e.json)});
+  mirror_.push_back(bus::StoredAlert{e.seq, std::make_shared<const std::string>(e.json)});
   mirror_keys_.push_back(e.key);
   known_.insert(e.key);
   last_seq_ = e.seq;
@@ -131,12 +131,12 @@ void RedisAlertStore::mirror_locked(const Entry& e) {
   }
 }
 
-web::AlertRange RedisAlertStore::after(std::uint64_t seq, std::size_t limit) const {
-  web::AlertRange range;
+bus::AlertRange AlertStore::after(std::uint64_t seq, std::size_t limit) const {
+  bus::AlertRange range;
   std::lock_guard lock(mutex_);
   if (!mirror_.empty() && mirror_.front().seq > seq + 1) range.gap = true;
   auto it = std::upper_bound(mirror_.begin(), mirror_.end(), seq,
-                             [](std::uint64_t s, const StoredAlert& a) { return s < a.seq; });
+                             [](std::uint64_t s, const bus::StoredAlert& a) { return s < a.seq; });
   for (; it != mirror_.end() && range.alerts.size() < limit; ++it) {
     range.alerts.push_back(it->json);
     range.last_seq = it->seq;
@@ -144,17 +144,17 @@ web::AlertRange RedisAlertStore::after(std::uint64_t seq, std::size_t limit) con
   return range;
 }
 
-std::uint64_t RedisAlertStore::last_seq() const {
+std::uint64_t AlertStore::last_seq() const {
   std::lock_guard lock(mutex_);
   return last_seq_;
 }
 
-bool RedisAlertStore::loaded() const {
+bool AlertStore::loaded() const {
   std::lock_guard lock(mutex_);
   return loaded_;
 }
 
-void RedisAlertStore::when_loaded(std::function<void()> fn) {
+void AlertStore::when_loaded(std::function<void()> fn) {
   {
     std::lock_guard lock(mutex_);
     if (!loaded_) {
@@ -165,4 +165,4 @@ void RedisAlertStore::when_loaded(std::function<void()> fn) {
   fn();
 }
 
-}  // namespace lodestone::app
+}  // namespace lodestone::redis

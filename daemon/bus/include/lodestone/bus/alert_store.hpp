@@ -9,11 +9,18 @@
 #include <optional>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "lodestone/core/events.hpp"
-#include "lodestone/web/api.hpp"
 
-namespace lodestone::app {
+namespace lodestone::bus {
+
+// A page of stored alerts, for resume and GET /api/v1/alerts.
+struct AlertRange {
+  std::vector<std::shared_ptr<const std::string>> alerts;  // canonical alert JSON, ascending seq
+  std::uint64_t last_seq = 0;                              // seq of the last alert in `alerts`
+  bool gap = false;  // the requested position is older than what the store retains
+};
 
 struct StoredAlert {
   std::uint64_t seq = 0;
@@ -32,7 +39,7 @@ class AlertStore {
   // alert itself through set_delivery (the Redis store: every instance's alerts, in one seq
   // order, once Redis holds them).
   virtual std::optional<StoredAlert> append(Alert alert) = 0;
-  [[nodiscard]] virtual web::AlertRange after(std::uint64_t seq, std::size_t limit) const = 0;
+  [[nodiscard]] virtual AlertRange after(std::uint64_t seq, std::size_t limit) const = 0;
   [[nodiscard]] virtual std::uint64_t last_seq() const = 0;
   // Set before the first append. The memory store never delivers by itself.
   virtual void set_delivery(Delivery delivery) { (void)delivery; }
@@ -44,7 +51,7 @@ class MemoryAlertStore final : public AlertStore {
  public:
   explicit MemoryAlertStore(std::size_t retention) : retention_(retention) {}
   std::optional<StoredAlert> append(Alert alert) override;
-  [[nodiscard]] web::AlertRange after(std::uint64_t seq, std::size_t limit) const override;
+  [[nodiscard]] AlertRange after(std::uint64_t seq, std::size_t limit) const override;
   [[nodiscard]] std::uint64_t last_seq() const override;
 
  private:
@@ -56,22 +63,4 @@ class MemoryAlertStore final : public AlertStore {
   std::uint64_t last_seq_ = 0;
 };
 
-// Recent headlines, newest last, deduplicated by id. Each gets a strictly increasing `seq`,
-// written into its JSON, so a client can tell it missed one.
-class NewsLog {
- public:
-  explicit NewsLog(std::size_t retention) : retention_(retention) {}
-  // The headline's JSON with its seq, or nullptr for a headline already held.
-  std::shared_ptr<const std::string> append(const Headline& h);
-  [[nodiscard]] bool contains(const std::string& id) const;
-  [[nodiscard]] std::string json(std::size_t limit) const;  // {"news":[...]} newest first
-
- private:
-  std::size_t retention_;
-  mutable std::mutex mutex_;
-  std::deque<std::pair<std::string, std::shared_ptr<const std::string>>> items_;
-  std::unordered_set<std::string> ids_;
-  std::uint64_t last_seq_ = 0;
-};
-
-}  // namespace lodestone::app
+}  // namespace lodestone::bus

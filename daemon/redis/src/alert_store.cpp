@@ -1,4 +1,4 @@
-#include "lodestone/app/redis_alert_store.hpp"
+#include "lodestone/redis/alert_store.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -9,7 +9,7 @@
 
 #include "lodestone/core/json_writer.hpp"
 
-namespace lodestone::app {
+namespace lodestone::redis {
 namespace {
 
 // Stores a batch of alerts. For each: skip it when its identity is already stored, else take the
@@ -42,49 +42,49 @@ std::string identity(const Alert& a) { return a.id + "|" + std::string(to_string
 
 }  // namespace
 
-std::shared_ptr<RedisAlertStore> RedisAlertStore::create(net::any_io_executor executor, RedisAlertStoreOptions options,
-                                                         const Clock& clock) {
-  return std::shared_ptr<RedisAlertStore>(new RedisAlertStore(std::move(executor), std::move(options), clock));
+std::shared_ptr<AlertStore> AlertStore::create(net::any_io_executor executor, AlertStoreOptions options,
+                                               const Clock& clock) {
+  return std::shared_ptr<AlertStore>(new AlertStore(std::move(executor), std::move(options), clock));
 }
 
-RedisAlertStore::RedisAlertStore(net::any_io_executor executor, RedisAlertStoreOptions options, const Clock& clock)
+AlertStore::AlertStore(net::any_io_executor executor, AlertStoreOptions options, const Clock& clock)
     : options_(std::move(options)),
       keys_(options_.prefix),
       clock_(clock),
-      channel_(redis::StreamChannel::create(
-          std::move(executor),
-          redis::StreamChannelOptions::store(keys_.alerts, options_.instance, "alerts", options_.client, options_.block,
-                                             options_.retry, /*check_persistence=*/true),
-          clock)),
+      channel_(
+          StreamChannel::create(std::move(executor),
+                                StreamChannelOptions::store(keys_.alerts, options_.instance, "alerts", options_.client,
+                                                            options_.block, options_.retry, /*check_persistence=*/true),
+                                clock)),
       retry_timer_(channel_->writer_strand()),
       journal_timer_(channel_->writer_strand()) {}
 
-RedisAlertStore::~RedisAlertStore() = default;
+AlertStore::~AlertStore() = default;
 
-void RedisAlertStore::set_delivery(Delivery delivery) { delivery_ = std::move(delivery); }
+void AlertStore::set_delivery(Delivery delivery) { delivery_ = std::move(delivery); }
 
-void RedisAlertStore::wait_for_journal(std::function<std::uint64_t()> recorded, std::function<std::uint64_t()> settled,
-                                       std::function<void()> flush) {
+void AlertStore::wait_for_journal(std::function<std::uint64_t()> recorded, std::function<std::uint64_t()> settled,
+                                  std::function<void()> flush) {
   journal_recorded_ = std::move(recorded);
   journal_settled_ = std::move(settled);
   journal_flush_ = std::move(flush);
 }
 
-void RedisAlertStore::journal_settled() { pump(); }
+void AlertStore::journal_settled() { pump(); }
 
-void RedisAlertStore::start() { channel_->start(weak_from_this()); }
+void AlertStore::start() { channel_->start(weak_from_this()); }
 
-void RedisAlertStore::stop(std::chrono::milliseconds drain) {
+void AlertStore::stop(std::chrono::milliseconds drain) {
   pump();
   channel_->drain(drain);
 }
 
-bool RedisAlertStore::drained() const {
+bool AlertStore::drained() const {
   std::lock_guard lock(mutex_);
   return stopped_ || std::none_of(waiting_.begin(), waiting_.end(), [](const Waiting& w) { return !w.written; });
 }
 
-void RedisAlertStore::halt() {
+void AlertStore::halt() {
   {
     std::lock_guard lock(mutex_);
     if (stopped_) return;
@@ -100,7 +100,7 @@ void RedisAlertStore::halt() {
       spdlog::error(
           "redis {}: stopping with {} alerts not stored ({}{}): clients saw them without a seq; they are not in "
           "the history and a resume will not bring them back",
-          redis::describe(options_.client.endpoint), unstored, some, unstored > 5 ? ", ..." : "");
+          describe(options_.client.endpoint), unstored, some, unstored > 5 ? ", ..." : "");
   }
   net::post(channel_->writer_strand(), [w = weak_from_this()] {
     if (auto s = w.lock()) {
@@ -111,9 +111,9 @@ void RedisAlertStore::halt() {
   channel_->halt();
 }
 
-std::optional<StoredAlert> RedisAlertStore::append(Alert alert) {
+std::optional<bus::StoredAlert> AlertStore::append(Alert alert) {
   std::string key = identity(alert);
-  std::vector<StoredAlert> now;
+  std::vector<bus::StoredAlert> now;
   {
     std::lock_guard lock(mutex_);
     if (known_.contains(key) || waiting_keys_.contains(key)) {
@@ -130,7 +130,7 @@ std::optional<StoredAlert> RedisAlertStore::append(Alert alert) {
         spdlog::error(
             "redis alert buffer full ({} alerts): alert {} is delivered here but not stored ({} dropped so far)",
             waiting_.size(), alert.id, stats_.dropped);
-      now.push_back(StoredAlert{0, std::move(provisional)});
+      now.push_back(bus::StoredAlert{0, std::move(provisional)});
     } else {
       // The script writes the seq between head and tail: render once with a stand-in seq and split there.
       alert.seq = 1;
@@ -147,7 +147,7 @@ std::optional<StoredAlert> RedisAlertStore::append(Alert alert) {
       if (!available_locked()) {
         w.delivered = true;
         ++stats_.provisional;
-        now.push_back(StoredAlert{0, std::move(provisional)});
+        now.push_back(bus::StoredAlert{0, std::move(provisional)});
       }
       waiting_.push_back(std::move(w));
       waiting_keys_.insert(std::move(key));
@@ -158,13 +158,13 @@ std::optional<StoredAlert> RedisAlertStore::append(Alert alert) {
   return std::nullopt;
 }
 
-void RedisAlertStore::pump() {
+void AlertStore::pump() {
   std::vector<std::string> args;
   std::vector<std::string> keys;
   bool wait_journal = false;
   {
     std::lock_guard lock(mutex_);
-    if (stopped_ || sending_ || retry_pending_ || channel_->writer_link() != redis::Link::Up) return;
+    if (stopped_ || sending_ || retry_pending_ || channel_->writer_link() != Link::Up) return;
     auto it = std::find_if(waiting_.begin(), waiting_.end(), [](const Waiting& w) { return !w.written; });
     if (it == waiting_.end()) return;
     // Write-ahead: only alerts whose journal events are stored (or that waited long enough).
@@ -210,16 +210,16 @@ void RedisAlertStore::pump() {
     });
     return;
   }
-  channel_->write(std::move(args), [w = weak_from_this(), keys = std::move(keys)](Result<redis::Reply> r) {
+  channel_->write(std::move(args), [w = weak_from_this(), keys = std::move(keys)](Result<Reply> r) {
     if (auto s = w.lock()) s->written(keys, r);
   });
 }
 
-void RedisAlertStore::written(const std::vector<std::string>& keys, const Result<redis::Reply>& reply) {
-  std::vector<StoredAlert> now;
+void AlertStore::written(const std::vector<std::string>& keys, const Result<Reply>& reply) {
+  std::vector<bus::StoredAlert> now;
   // Any failure, an unexpected reply included, waits for the retry timer: it alone clears
   // retry_pending_ (pumping at once would find it set and nothing would ever retry).
-  const bool failed = !reply || reply->type != redis::Reply::Type::Array || reply->elements.size() != keys.size();
+  const bool failed = !reply || reply->type != Reply::Type::Array || reply->elements.size() != keys.size();
   {
     std::lock_guard lock(mutex_);
     sending_ = false;
@@ -254,7 +254,7 @@ void RedisAlertStore::written(const std::vector<std::string>& keys, const Result
   }
 }
 
-void RedisAlertStore::retry_later() {
+void AlertStore::retry_later() {
   retry_timer_.expires_after(options_.retry);
   retry_timer_.async_wait([w = weak_from_this()](const boost::system::error_code& ec) {
     auto s = w.lock();
@@ -267,9 +267,9 @@ void RedisAlertStore::retry_later() {
   });
 }
 
-void RedisAlertStore::link_down(const std::string& why) {
+void AlertStore::link_down(const std::string& why) {
   (void)why;  // the channel keeps it for degraded_reason()
-  std::vector<StoredAlert> now;
+  std::vector<bus::StoredAlert> now;
   {
     std::lock_guard lock(mutex_);
     now = provisional_locked();
@@ -277,28 +277,28 @@ void RedisAlertStore::link_down(const std::string& why) {
   deliver(now);
 }
 
-std::vector<StoredAlert> RedisAlertStore::provisional_locked() {
-  std::vector<StoredAlert> out;
+std::vector<bus::StoredAlert> AlertStore::provisional_locked() {
+  std::vector<bus::StoredAlert> out;
   for (auto& w : waiting_) {
     if (w.delivered) continue;
     w.delivered = true;
     ++stats_.provisional;
-    out.push_back(StoredAlert{0, w.provisional});
+    out.push_back(bus::StoredAlert{0, w.provisional});
   }
   return out;
 }
 
-void RedisAlertStore::deliver(const std::vector<StoredAlert>& alerts) {
+void AlertStore::deliver(const std::vector<bus::StoredAlert>& alerts) {
   if (!delivery_) return;
   for (const auto& a : alerts) delivery_(a);
 }
 
-std::string RedisAlertStore::degraded_reason() const {
+std::string AlertStore::degraded_reason() const {
   std::lock_guard lock(mutex_);
   if (healthy_locked()) return {};
   std::string why;
-  const auto where = redis::describe(options_.client.endpoint);
-  if (channel_->writer_link() != redis::Link::Up || channel_->reader_link() != redis::Link::Up) {
+  const auto where = describe(options_.client.endpoint);
+  if (channel_->writer_link() != Link::Up || channel_->reader_link() != Link::Up) {
     why = "redis " + where + " unreachable";
     if (const auto error = channel_->last_error(); !error.empty()) why += " (" + error + ")";
   } else if (!loaded_) {
@@ -313,8 +313,8 @@ std::string RedisAlertStore::degraded_reason() const {
   return why;
 }
 
-RedisAlertStoreStats RedisAlertStore::stats() const {
-  RedisAlertStoreStats s;
+AlertStoreStats AlertStore::stats() const {
+  AlertStoreStats s;
   {
     std::lock_guard lock(mutex_);
     s = stats_;
@@ -328,4 +328,4 @@ RedisAlertStoreStats RedisAlertStore::stats() const {
   return s;
 }
 
-}  // namespace lodestone::app
+}  // namespace lodestone::redis

@@ -1,6 +1,6 @@
 #pragma once
 // The bus: feeds hand events to the pipeline from their own strands and return at once; the
-// pipeline validates them, updates the board, runs the rules and fans alerts and headlines out,
+// pipeline validates them, hands quotes to the board, runs the rules and fans alerts and headlines out,
 // all on one strand, so the rule engine sees events in one order and needs no locks.
 #include <atomic>
 #include <chrono>
@@ -12,14 +12,15 @@
 #include <string>
 #include <vector>
 
-#include "lodestone/app/alert_store.hpp"
+#include "lodestone/bus/alert_store.hpp"
+#include "lodestone/bus/fanout.hpp"
+#include "lodestone/bus/news_log.hpp"
+#include "lodestone/core/clock.hpp"
 #include "lodestone/core/event_sink.hpp"
 #include "lodestone/core/instrument.hpp"
 #include "lodestone/net/net.hpp"
-#include "lodestone/web/board.hpp"
-#include "lodestone/web/hub.hpp"
 
-namespace lodestone::app {
+namespace lodestone::bus {
 
 // What turns events into alerts (the rule engine). Called on the pipeline strand only.
 class Evaluator {
@@ -51,7 +52,9 @@ struct PipelineCounters {
 
 class Pipeline final : public EventSink {
  public:
-  Pipeline(net::any_io_executor executor, const InstrumentRegistry& registry, web::Board& board, web::Hub& hub,
+  // `clock` dates the checks (an event from the future is refused against its now()) and times
+  // each evaluation for the observer (steady()).
+  Pipeline(net::any_io_executor executor, const Clock& clock, const InstrumentRegistry& registry, Fanout& fanout,
            AlertStore& alerts, NewsLog& news, std::size_t max_pending);
 
   void set_evaluator(std::shared_ptr<Evaluator> evaluator);                // before start, or on the strand
@@ -81,9 +84,9 @@ class Pipeline final : public EventSink {
   void reject(ErrorCode reason);
 
   net::strand<net::any_io_executor> strand_;
+  const Clock& clock_;
   const InstrumentRegistry& registry_;
-  web::Board& board_;
-  web::Hub& hub_;
+  Fanout& fanout_;
   AlertStore& alerts_;
   NewsLog& news_;
   std::size_t max_pending_;
@@ -94,4 +97,4 @@ class Pipeline final : public EventSink {
   PipelineCounters counters_;
 };
 
-}  // namespace lodestone::app
+}  // namespace lodestone::bus

@@ -34,18 +34,19 @@
 #include <unordered_set>
 #include <vector>
 
-#include "lodestone/app/alert_store.hpp"
-#include "lodestone/app/pipeline.hpp"
+#include "lodestone/bus/fanout.hpp"
+#include "lodestone/bus/news_log.hpp"
+#include "lodestone/bus/pipeline.hpp"
 #include "lodestone/core/clock.hpp"
+#include "lodestone/core/event_sink.hpp"
+#include "lodestone/core/instrument.hpp"
 #include "lodestone/feeds/canonical.hpp"
 #include "lodestone/redis/keys.hpp"
 #include "lodestone/redis/stream_channel.hpp"
-#include "lodestone/web/board.hpp"
-#include "lodestone/web/hub.hpp"
 
-namespace lodestone::app {
+namespace lodestone::redis {
 
-struct RedisStateOptions {
+struct StateOptions {
   std::string prefix = "{lodestone}";
   // Stable across restarts: a restart replays the journal entries written under this name.
   // Every daemon sharing one Redis needs its own.
@@ -56,10 +57,30 @@ struct RedisStateOptions {
   std::chrono::milliseconds flush_interval{200};
   std::chrono::milliseconds block{5000};
   std::chrono::milliseconds retry{500};
-  redis::ClientOptions client;
+  ClientOptions client;
 };
 
-struct RedisStateStats {
+// What the journal's replay needs from the bus: the rule engine's strand, and the way the alerts
+// it gives are notified. RedisLink adapts bus::Pipeline (post, raise) to it.
+class RuleHost {
+ public:
+  virtual ~RuleHost() = default;
+  // Runs `fn` where the rule engine runs (the pipeline strand), after what was posted before.
+  virtual void post(std::function<void()> fn) = 0;
+  // Hands alerts to the alert store for notification, as the pipeline does with the engine's.
+  virtual void raise(std::vector<Alert> alerts) = 0;
+};
+
+// Where restored and remote events go; everything outlives the store.
+struct StateTargets {
+  const InstrumentRegistry& registry;  // price decimals of journaled quotes
+  bus::Fanout& fanout;                 // restored and remote quotes: the board, waking the sessions
+  EventSink& sink;                     // remote headlines: in like any feed's
+  bus::NewsLog& news;                  // replayed headlines (and so headline dedup)
+  RuleHost& rules;                     // the replay through the rule engine; every fanout call is posted here
+};
+
+struct StateStats {
   std::uint64_t recorded = 0;  // events handed to the journal
   std::uint64_t written_batches = 0;
   std::uint64_t dropped_events = 0;  // the buffer was full: left out of the journal
@@ -71,21 +92,20 @@ struct RedisStateStats {
   std::size_t max_buffered = 0;
   bool restored = false;
   bool rules_restored = false;
-  redis::ClientStats writer;
-  redis::ClientStats reader;
+  ClientStats writer;
+  ClientStats reader;
 };
 
-class RedisStateStore final : public redis::StreamChannel::User, public std::enable_shared_from_this<RedisStateStore> {
+class StateStore final : public StreamChannel::User, public std::enable_shared_from_this<StateStore> {
  public:
   // `clock` (drain deadlines) must outlive the store.
-  static std::shared_ptr<RedisStateStore> create(net::any_io_executor executor, RedisStateOptions options,
-                                                 const Clock& clock, web::Board& board, web::Hub& hub, NewsLog& news,
-                                                 Pipeline& pipeline);
-  ~RedisStateStore() override;
+  static std::shared_ptr<StateStore> create(net::any_io_executor executor, StateOptions options, const Clock& clock,
+                                            StateTargets targets);
+  ~StateStore() override;
 
   // Wraps the rule engine (null when there are no rules) so that every event it evaluates is
   // journaled: give the result to Pipeline::set_evaluator.
-  std::shared_ptr<Evaluator> recorder(std::shared_ptr<Evaluator> rules);
+  std::shared_ptr<bus::Evaluator> recorder(std::shared_ptr<bus::Evaluator> rules);
 
   void start();
   // Gives buffered journal writes up to `drain` to reach Redis, then disconnects.
@@ -115,7 +135,7 @@ class RedisStateStore final : public redis::StreamChannel::User, public std::ena
   void on_settled(std::function<void()> fn) { on_settled_ = std::move(fn); }
 
   [[nodiscard]] std::string degraded_reason() const;
-  [[nodiscard]] RedisStateStats stats() const;
+  [[nodiscard]] StateStats stats() const;
 
  private:
   struct Batch {
@@ -129,37 +149,35 @@ class RedisStateStore final : public redis::StreamChannel::User, public std::ena
     bool evaluate = false;  // this instance's own: goes to the rule engine
   };
 
-  RedisStateStore(net::any_io_executor executor, RedisStateOptions options, const Clock& clock, web::Board& board,
-                  web::Hub& hub, NewsLog& news, Pipeline& pipeline);
-  // redis::StreamChannel::User
+  StateStore(net::any_io_executor executor, StateOptions options, const Clock& clock, StateTargets targets);
+  // StreamChannel::User
   void writer_up() override { flush(); }
   bool read_step() override;
   [[nodiscard]] bool drained() const override;
   void halt() override;
 
   void flush();
-  void flushed(const Result<redis::Reply>& reply);
+  void flushed(const Result<Reply>& reply);
   void schedule_flush(std::chrono::milliseconds after);
   void restore_step();
   void replay(std::vector<Replayed> events, bool last_page);
   void restored();
   void follow();
-  void take_remote(const std::vector<redis::StreamEntry>& entries);
+  void take_remote(const std::vector<StreamEntry>& entries);
+  // Restored and remote quotes to the fanout, on the rule engine's strand.
+  void show(std::vector<Quote> quotes);
   std::vector<feeds::CanonicalEvent> parse(const std::string& ndjson);
   [[nodiscard]] int decimals(const Symbol& symbol) const;
 
-  RedisStateOptions options_;
-  redis::Keys keys_;
+  StateOptions options_;
+  Keys keys_;
   std::string token_;  // this process: its own entries are not fanned back to it
-  web::Board& board_;
-  web::Hub& hub_;
-  NewsLog& news_;
-  Pipeline& pipeline_;
-  std::shared_ptr<redis::StreamChannel> channel_;
+  StateTargets to_;
+  std::shared_ptr<StreamChannel> channel_;
   net::steady_timer flush_timer_;    // writer strand
   net::steady_timer restore_timer_;  // reader strand
   feeds::CanonicalParser parser_;    // reader strand only
-  std::shared_ptr<Evaluator> rules_;
+  std::shared_ptr<bus::Evaluator> rules_;
 
   mutable std::mutex mutex_;
   std::deque<std::string> lines_;              // waiting to be journaled
@@ -179,7 +197,7 @@ class RedisStateStore final : public redis::StreamChannel::User, public std::ena
   std::function<void(bool)> done_;
   std::function<void()> on_settled_;
   std::uint64_t recorded_ = 0;  // every event handed to the journal
-  RedisStateStats stats_;
+  StateStats stats_;
 };
 
-}  // namespace lodestone::app
+}  // namespace lodestone::redis

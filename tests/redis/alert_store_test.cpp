@@ -1,6 +1,6 @@
 // The Redis alert store: seqs, identity, restart, fan-out between instances, and what happens
 // while Redis is killed or hung.
-#include "lodestone/app/redis_alert_store.hpp"
+#include "lodestone/redis/alert_store.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,8 +11,8 @@
 namespace lodestone::testing {
 namespace {
 
-using app::RedisAlertStore;
-using app::RedisAlertStoreOptions;
+using RedisAlertStore = redis::AlertStore;
+using RedisAlertStoreOptions = redis::AlertStoreOptions;
 using namespace std::chrono_literals;
 
 RedisAlertStoreOptions store_options(const RedisServer& server, const std::string& instance = "a") {
@@ -38,7 +38,7 @@ struct Instance {
   std::shared_ptr<RedisAlertStore> store;
 };
 
-std::vector<std::uint64_t> seqs(const std::vector<app::StoredAlert>& alerts) {
+std::vector<std::uint64_t> seqs(const std::vector<bus::StoredAlert>& alerts) {
   std::vector<std::uint64_t> out;
   for (const auto& a : alerts) out.push_back(a.seq);
   return out;

@@ -1,29 +1,18 @@
-#include "lodestone/app/pipeline.hpp"
-
-#include <spdlog/spdlog.h>
+#include "lodestone/bus/pipeline.hpp"
 
 #include <chrono>
 
 #include "lodestone/core/json_writer.hpp"
 #include "lodestone/core/validate.hpp"
 
-namespace lodestone::app {
-namespace {
+namespace lodestone::bus {
 
-Timestamp wall_clock() {
-  return Timestamp{
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count()};
-}
-
-}  // namespace
-
-Pipeline::Pipeline(net::any_io_executor executor, const InstrumentRegistry& registry, web::Board& board, web::Hub& hub,
-                   AlertStore& alerts, NewsLog& news, std::size_t max_pending)
+Pipeline::Pipeline(net::any_io_executor executor, const Clock& clock, const InstrumentRegistry& registry,
+                   Fanout& fanout, AlertStore& alerts, NewsLog& news, std::size_t max_pending)
     : strand_(net::make_strand(executor)),
+      clock_(clock),
       registry_(registry),
-      board_(board),
-      hub_(hub),
+      fanout_(fanout),
       alerts_(alerts),
       news_(news),
       max_pending_(max_pending) {}
@@ -36,7 +25,7 @@ void Pipeline::reject(ErrorCode reason) {
 }
 
 Status Pipeline::accept(const Quote& quote) {
-  if (auto st = validate(quote, registry_, wall_clock()); !st) {
+  if (auto st = validate(quote, registry_, clock_.now()); !st) {
     reject(st.error().code);
     return st;
   }
@@ -54,7 +43,7 @@ Status Pipeline::accept(const Quote& quote) {
 }
 
 Status Pipeline::accept(Headline headline) {
-  if (auto st = validate(headline, wall_clock()); !st) {
+  if (auto st = validate(headline, clock_.now()); !st) {
     reject(st.error().code);
     return st;
   }
@@ -93,7 +82,7 @@ void Pipeline::process(const Quote& quote) {
     std::lock_guard lock(counters_mutex_);
     ++counters_.quotes;
   }
-  if (board_.update(quote)) hub_.quotes_changed();
+  fanout_.quote(quote);
   if (evaluator_) publish(evaluate(PipelineObserver::Evaluation::Quote, [&] { return evaluator_->on_quote(quote); }));
 }
 
@@ -109,7 +98,7 @@ void Pipeline::process(Headline& headline) {
   auto json = news_.append(headline);
   if (!json) return;  // the log is the authority on duplicates
   // The headline goes out before the alerts that cite it.
-  hub_.broadcast(std::move(json));
+  fanout_.broadcast(std::move(json));
   publish(std::move(alerts));
   std::lock_guard lock(counters_mutex_);
   ++counters_.headlines;
@@ -118,9 +107,9 @@ void Pipeline::process(Headline& headline) {
 template <class Call>
 std::vector<Alert> Pipeline::evaluate(PipelineObserver::Evaluation what, Call&& call) {
   if (!observer_) return call();
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = clock_.steady();
   auto alerts = call();
-  observer_->evaluated(what, std::chrono::steady_clock::now() - start);
+  observer_->evaluated(what, clock_.steady() - start);
   return alerts;
 }
 
@@ -129,7 +118,7 @@ void Pipeline::publish(std::vector<Alert> alerts) {
     if (observer_) observer_->published(alert);
     auto stored = alerts_.append(std::move(alert));
     if (!stored) continue;  // already notified, or the store delivers it itself (Redis)
-    hub_.broadcast(stored->json);
+    fanout_.broadcast(stored->json);
   }
 }
 
@@ -138,4 +127,4 @@ PipelineCounters Pipeline::counters() const {
   return counters_;
 }
 
-}  // namespace lodestone::app
+}  // namespace lodestone::bus

@@ -1,10 +1,10 @@
-// The read side of RedisStateStore: the restore at start (position, quote hash, journal replay
+// The read side of StateStore: the restore at start (position, quote hash, journal replay
 // through the rule engine) and following the other instances' journal entries.
 #include <spdlog/spdlog.h>
 
-#include "lodestone/app/redis_state_store.hpp"
+#include "lodestone/redis/state_store.hpp"
 
-namespace lodestone::app {
+namespace lodestone::redis {
 namespace {
 
 template <class... F>
@@ -16,7 +16,7 @@ overloaded(F...) -> overloaded<F...>;
 
 }  // namespace
 
-void RedisStateStore::restore(std::chrono::milliseconds wait, std::function<void(bool)> done) {
+void StateStore::restore(std::chrono::milliseconds wait, std::function<void(bool)> done) {
   {
     std::lock_guard lock(mutex_);
     done_ = std::move(done);
@@ -42,14 +42,14 @@ void RedisStateStore::restore(std::chrono::milliseconds wait, std::function<void
       spdlog::warn(
           "redis {}: not reachable at start; serving without the saved state (board and news come back "
           "with Redis, the rules' state does not)",
-          redis::describe(self->options_.client.endpoint));
+          describe(self->options_.client.endpoint));
       if (done) done(false);
     });
   });
   channel_->resume_soon();
 }
 
-bool RedisStateStore::read_step() {
+bool StateStore::read_step() {
   Stage stage;
   {
     std::lock_guard lock(mutex_);
@@ -64,7 +64,7 @@ bool RedisStateStore::read_step() {
   return true;
 }
 
-std::vector<feeds::CanonicalEvent> RedisStateStore::parse(const std::string& ndjson) {
+std::vector<feeds::CanonicalEvent> StateStore::parse(const std::string& ndjson) {
   std::vector<feeds::CanonicalEvent> out;
   std::string_view rest = ndjson;
   while (!rest.empty()) {
@@ -82,7 +82,7 @@ std::vector<feeds::CanonicalEvent> RedisStateStore::parse(const std::string& ndj
   return out;
 }
 
-void RedisStateStore::restore_step() {
+void StateStore::restore_step() {
   Stage stage;
   std::string until;
   std::string from;
@@ -99,7 +99,7 @@ void RedisStateStore::restore_step() {
     }
   };
   if (stage == Stage::Position) {
-    channel_->reverse_range("+", 1, [w = weak_from_this(), fail](Result<std::vector<redis::StreamEntry>> entries) {
+    channel_->reverse_range("+", 1, [w = weak_from_this(), fail](Result<std::vector<StreamEntry>> entries) {
       auto s = w.lock();
       if (!s) return;
       if (!entries) return fail(entries.error().message);
@@ -112,17 +112,18 @@ void RedisStateStore::restore_step() {
       s->restore_step();
     });
   } else if (stage == Stage::Quotes) {
-    channel_->reader_command({"HGETALL", keys_.quotes}, [w = weak_from_this(), fail](Result<redis::Reply> r) {
+    channel_->reader_command({"HGETALL", keys_.quotes}, [w = weak_from_this(), fail](Result<Reply> r) {
       auto s = w.lock();
       if (!s) return;
       if (!r) return fail(r.error().message);
-      std::uint64_t n = 0;
+      std::vector<Quote> quotes;
       for (std::size_t i = 1; i < r->elements.size(); i += 2) {
         for (auto& e : s->parse(r->elements[i].str)) {
-          if (const auto* q = std::get_if<Quote>(&e); q && s->board_.update(*q)) ++n;
+          if (auto* q = std::get_if<Quote>(&e)) quotes.push_back(std::move(*q));
         }
       }
-      if (n) s->hub_.quotes_changed();
+      const std::uint64_t n = quotes.size();
+      s->show(std::move(quotes));
       bool empty_journal = false;
       {
         std::lock_guard lock(s->mutex_);
@@ -138,69 +139,66 @@ void RedisStateStore::restore_step() {
     });
   } else if (stage == Stage::Journal) {
     const std::size_t page = channel_->options().page;
-    channel_->range(from, until, page,
-                    [w = weak_from_this(), fail, page](Result<std::vector<redis::StreamEntry>> entries) {
-                      auto s = w.lock();
-                      if (!s) return;
-                      if (!entries) return fail(entries.error().message);
-                      bool replay = false;
-                      {
-                        std::lock_guard lock(s->mutex_);
-                        replay = s->replay_;
-                        if (!entries->empty()) s->restore_from_ = "(" + entries->back().id;
-                      }
-                      std::vector<Replayed> events;
-                      for (const auto& e : *entries) {
-                        const auto* origin = e.field("origin");
-                        const auto* batch = e.field("batch");
-                        const auto* lines = e.field("events");
-                        if (!lines) continue;
-                        if (batch && !s->replayed_batches_.insert(*batch).second) continue;  // written twice
-                        const bool own = replay && origin && *origin == s->options_.instance;
-                        for (auto& ev : s->parse(*lines)) {
-                          // Other instances' quotes are on the board already (the hash).
-                          if (!own && std::holds_alternative<Quote>(ev)) continue;
-                          events.push_back(Replayed{std::move(ev), own});
-                        }
-                      }
-                      s->replay(std::move(events), entries->size() < page);
-                    });
+    channel_->range(from, until, page, [w = weak_from_this(), fail, page](Result<std::vector<StreamEntry>> entries) {
+      auto s = w.lock();
+      if (!s) return;
+      if (!entries) return fail(entries.error().message);
+      bool replay = false;
+      {
+        std::lock_guard lock(s->mutex_);
+        replay = s->replay_;
+        if (!entries->empty()) s->restore_from_ = "(" + entries->back().id;
+      }
+      std::vector<Replayed> events;
+      for (const auto& e : *entries) {
+        const auto* origin = e.field("origin");
+        const auto* batch = e.field("batch");
+        const auto* lines = e.field("events");
+        if (!lines) continue;
+        if (batch && !s->replayed_batches_.insert(*batch).second) continue;  // written twice
+        const bool own = replay && origin && *origin == s->options_.instance;
+        for (auto& ev : s->parse(*lines)) {
+          // Other instances' quotes are on the board already (the hash).
+          if (!own && std::holds_alternative<Quote>(ev)) continue;
+          events.push_back(Replayed{std::move(ev), own});
+        }
+      }
+      s->replay(std::move(events), entries->size() < page);
+    });
   }
 }
 
-void RedisStateStore::replay(std::vector<Replayed> events, bool last_page) {
+void StateStore::replay(std::vector<Replayed> events, bool last_page) {
   // The rule engine lives on the pipeline strand; so does the replay, page by page, so the
   // memory it takes stays one page.
-  pipeline_.post([w = weak_from_this(), events = std::move(events), last_page]() mutable {
+  to_.rules.post([w = weak_from_this(), events = std::move(events), last_page]() mutable {
     auto s = w.lock();
     if (!s) return;
     std::vector<Alert> alerts;
-    bool quotes = false;
     for (auto& r : events) {
       std::visit(overloaded{[&](Quote& q) {
-                              quotes |= s->board_.update(q);
+                              s->to_.fanout.quote(q);
                               if (s->rules_) {
                                 auto a = s->rules_->on_quote(q);
                                 alerts.insert(alerts.end(), a.begin(), a.end());
                               }
                             },
                             [&](Headline& h) {
-                              if (s->news_.contains(h.id)) return;
+                              if (s->to_.news.contains(h.id)) return;
                               if (r.evaluate && s->rules_) {
                                 auto a = s->rules_->on_headline(h);
                                 alerts.insert(alerts.end(), a.begin(), a.end());
                               }
-                              s->news_.append(h);
+                              s->to_.news.append(h);
                             }},
                  r.event);
     }
-    if (quotes) s->hub_.quotes_changed();
     {
       std::lock_guard lock(s->mutex_);
       s->stats_.replayed_events += events.size();
     }
     // Notifications the engine gives again are recognised by the alert store and not sent twice.
-    s->pipeline_.raise(std::move(alerts));
+    s->to_.rules.raise(std::move(alerts));
     if (last_page) {
       s->restored();
     } else {
@@ -211,7 +209,7 @@ void RedisStateStore::replay(std::vector<Replayed> events, bool last_page) {
   });
 }
 
-void RedisStateStore::restored() {
+void StateStore::restored() {
   std::function<void(bool)> done;
   bool with_rules = false;
   {
@@ -228,14 +226,23 @@ void RedisStateStore::restored() {
   follow();
 }
 
-void RedisStateStore::follow() {
-  channel_->follow([w = weak_from_this()](const std::vector<redis::StreamEntry>& entries) {
+void StateStore::follow() {
+  channel_->follow([w = weak_from_this()](const std::vector<StreamEntry>& entries) {
     if (auto s = w.lock()) s->take_remote(entries);
   });
 }
 
-void RedisStateStore::take_remote(const std::vector<redis::StreamEntry>& entries) {
-  bool quotes = false;
+void StateStore::show(std::vector<Quote> quotes) {
+  if (quotes.empty()) return;
+  // Fanout is called on the pipeline strand, in order with the pipeline's own quotes.
+  to_.rules.post([w = weak_from_this(), quotes = std::move(quotes)] {
+    if (auto s = w.lock())
+      for (const auto& q : quotes) s->to_.fanout.quote(q);
+  });
+}
+
+void StateStore::take_remote(const std::vector<StreamEntry>& entries) {
+  std::vector<Quote> quotes;
   std::uint64_t nq = 0;
   std::uint64_t nh = 0;
   for (const auto& entry : entries) {
@@ -245,20 +252,20 @@ void RedisStateStore::take_remote(const std::vector<redis::StreamEntry>& entries
     for (auto& e : parse(*lines)) {
       if (auto* q = std::get_if<Quote>(&e)) {
         // Shown, not evaluated: the instance that received it evaluates it.
-        quotes |= board_.update(*q);
+        quotes.push_back(std::move(*q));
         ++nq;
       } else {
         // Into this instance's pipeline like any feed's headline: its rules see it, its clients
         // get it, and the news log's dedup keeps it from echoing between instances.
-        (void)pipeline_.accept(std::move(std::get<Headline>(e)));
+        to_.sink.on_headline(std::get<Headline>(e));
         ++nh;
       }
     }
   }
-  if (quotes) hub_.quotes_changed();
+  show(std::move(quotes));
   std::lock_guard lock(mutex_);
   stats_.remote_quotes += nq;
   stats_.remote_headlines += nh;
 }
 
-}  // namespace lodestone::app
+}  // namespace lodestone::redis

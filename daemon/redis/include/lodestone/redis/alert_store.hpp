@@ -31,14 +31,14 @@
 #include <unordered_set>
 #include <vector>
 
-#include "lodestone/app/alert_store.hpp"
+#include "lodestone/bus/alert_store.hpp"
 #include "lodestone/core/clock.hpp"
 #include "lodestone/redis/keys.hpp"
 #include "lodestone/redis/stream_channel.hpp"
 
-namespace lodestone::app {
+namespace lodestone::redis {
 
-struct RedisAlertStoreOptions {
+struct AlertStoreOptions {
   std::string prefix = "{lodestone}";
   std::string instance = "lodestone";  // written into each entry as its origin
   std::size_t retention = 100'000;     // the mirror's size: what resume and /api/v1/alerts reach back to
@@ -50,10 +50,10 @@ struct RedisAlertStoreOptions {
   std::chrono::milliseconds block{5000};         // XREAD BLOCK; a hung server is noticed after this plus the timeout
   std::chrono::milliseconds retry{500};          // after Redis refused a write
   std::chrono::milliseconds journal_wait{2000};  // longest an alert waits for the journal (wait_for_journal)
-  redis::ClientOptions client;                   // endpoint, timeouts, backoff (names are set per connection)
+  ClientOptions client;                          // endpoint, timeouts, backoff (names are set per connection)
 };
 
-struct RedisAlertStoreStats {
+struct AlertStoreStats {
   std::uint64_t appended = 0;     // new notifications accepted by append
   std::uint64_t duplicates = 0;   // suppressed: already stored (here or by any instance)
   std::uint64_t written = 0;      // stored in Redis by this instance
@@ -64,18 +64,18 @@ struct RedisAlertStoreStats {
   std::size_t max_buffered = 0;   // the bound on buffered
   std::size_t mirrored = 0;
   bool loaded = false;
-  redis::ClientStats writer;
-  redis::ClientStats reader;
+  ClientStats writer;
+  ClientStats reader;
 };
 
-class RedisAlertStore final : public AlertStore,
-                              public redis::StreamChannel::User,
-                              public std::enable_shared_from_this<RedisAlertStore> {
+class AlertStore final : public bus::AlertStore,
+                         public StreamChannel::User,
+                         public std::enable_shared_from_this<AlertStore> {
  public:
   // `clock` (the journal wait, drain deadlines) must outlive the store.
-  static std::shared_ptr<RedisAlertStore> create(net::any_io_executor executor, RedisAlertStoreOptions options,
-                                                 const Clock& clock);
-  ~RedisAlertStore() override;
+  static std::shared_ptr<AlertStore> create(net::any_io_executor executor, AlertStoreOptions options,
+                                            const Clock& clock);
+  ~AlertStore() override;
 
   void set_delivery(Delivery delivery) override;
   // Connects, loads the last `retention` alerts into the mirror and follows the stream.
@@ -90,7 +90,7 @@ class RedisAlertStore final : public AlertStore,
   // Runs once, from the reader's strand, when the history is loaded (at once if it already is).
   void when_loaded(std::function<void()> fn);
 
-  // Write-ahead order with the event journal (RedisStateStore): an alert is written only once
+  // Write-ahead order with the event journal (StateStore): an alert is written only once
   // the journal holds every event recorded before it (its trigger among them), so a daemon
   // killed at any moment never leaves an alert in the stream that its restart's replay cannot
   // explain. `recorded`/`settled` count journal events handed over / stored (or given up);
@@ -100,12 +100,12 @@ class RedisAlertStore final : public AlertStore,
                         std::function<void()> flush);
   void journal_settled();
 
-  std::optional<StoredAlert> append(Alert alert) override;
-  [[nodiscard]] web::AlertRange after(std::uint64_t seq, std::size_t limit) const override;
+  std::optional<bus::StoredAlert> append(Alert alert) override;
+  [[nodiscard]] bus::AlertRange after(std::uint64_t seq, std::size_t limit) const override;
   [[nodiscard]] std::uint64_t last_seq() const override;
   [[nodiscard]] std::string degraded_reason() const override;
   [[nodiscard]] bool loaded() const;
-  [[nodiscard]] RedisAlertStoreStats stats() const;
+  [[nodiscard]] AlertStoreStats stats() const;
 
  private:
   struct Waiting {
@@ -124,8 +124,8 @@ class RedisAlertStore final : public AlertStore,
     std::string json;
   };
 
-  RedisAlertStore(net::any_io_executor executor, RedisAlertStoreOptions options, const Clock& clock);
-  // redis::StreamChannel::User
+  AlertStore(net::any_io_executor executor, AlertStoreOptions options, const Clock& clock);
+  // StreamChannel::User
   void writer_up() override { pump(); }
   bool read_step() override;
   void link_down(const std::string& why) override;
@@ -133,31 +133,30 @@ class RedisAlertStore final : public AlertStore,
   void halt() override;
 
   void pump();
-  void written(const std::vector<std::string>& keys, const Result<redis::Reply>& reply);
+  void written(const std::vector<std::string>& keys, const Result<Reply>& reply);
   void retry_later();
   void follow();
   void load_page(std::vector<Entry> newest_first, std::string before, std::string newest);
   void loaded_history(std::vector<Entry> newest_first, const std::string& last_id);
-  void take(const std::vector<redis::StreamEntry>& entries);
+  void take(const std::vector<StreamEntry>& entries);
   // Collects what must go out provisionally now; call with mutex_ held, deliver after unlocking.
-  std::vector<StoredAlert> provisional_locked();
-  void deliver(const std::vector<StoredAlert>& alerts);
+  std::vector<bus::StoredAlert> provisional_locked();
+  void deliver(const std::vector<bus::StoredAlert>& alerts);
   void mirror_locked(const Entry& e);
   // Alerts go out provisionally only once Redis is known to be away, not while the first
   // connection is still being made.
   [[nodiscard]] bool available_locked() const {
-    return channel_->writer_link() != redis::Link::Down && channel_->reader_link() != redis::Link::Down &&
-           write_error_.empty();
+    return channel_->writer_link() != Link::Down && channel_->reader_link() != Link::Down && write_error_.empty();
   }
   [[nodiscard]] bool healthy_locked() const {
-    return channel_->writer_link() == redis::Link::Up && channel_->reader_link() == redis::Link::Up && loaded_ &&
+    return channel_->writer_link() == Link::Up && channel_->reader_link() == Link::Up && loaded_ &&
            write_error_.empty();
   }
 
-  RedisAlertStoreOptions options_;
-  redis::Keys keys_;
+  AlertStoreOptions options_;
+  Keys keys_;
   const Clock& clock_;
-  std::shared_ptr<redis::StreamChannel> channel_;
+  std::shared_ptr<StreamChannel> channel_;
   net::steady_timer retry_timer_;     // writer strand
   net::steady_timer journal_timer_;   // writer strand
   bool journal_timer_armed_ = false;  // writer strand
@@ -168,7 +167,7 @@ class RedisAlertStore final : public AlertStore,
 
   mutable std::mutex mutex_;
   // Mirror of the stream's tail: seq order.
-  std::deque<StoredAlert> mirror_;
+  std::deque<bus::StoredAlert> mirror_;
   std::deque<std::string> mirror_keys_;
   std::unordered_set<std::string> known_;
   std::uint64_t last_seq_ = 0;
@@ -181,7 +180,7 @@ class RedisAlertStore final : public AlertStore,
   bool stopped_ = false;
   std::string write_error_;  // Redis answered a write with an error
   std::vector<std::function<void()>> on_loaded_;
-  RedisAlertStoreStats stats_;
+  AlertStoreStats stats_;
 };
 
-}  // namespace lodestone::app
+}  // namespace lodestone::redis

@@ -1,8 +1,10 @@
-#include "lodestone/app/alert_store.hpp"
+#include "lodestone/bus/alert_store.hpp"
 
 #include <gtest/gtest.h>
 
-namespace lodestone::app {
+#include "lodestone/bus/news_log.hpp"
+
+namespace lodestone::bus {
 namespace {
 
 Alert alert(std::string id, AlertState state = AlertState::Firing) {
@@ -70,4 +72,4 @@ TEST(NewsLog, NewestFirstAndDeduplicated) {
 }
 
 }  // namespace
-}  // namespace lodestone::app
+}  // namespace lodestone::bus
