@@ -18,10 +18,7 @@ using namespace std::chrono_literals;
 RedisAlertStoreOptions store_options(const RedisServer& server, const std::string& instance = "a") {
   RedisAlertStoreOptions o;
   o.instance = instance;
-  o.client.endpoint = *redis::parse_url(server.url());
-  o.client.command_timeout = 500ms;
-  o.client.backoff_initial = 20ms;
-  o.client.backoff_max = 200ms;
+  o.client = fast_client(server);
   o.block = 300ms;
   o.retry = 50ms;
   return o;

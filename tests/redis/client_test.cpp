@@ -18,15 +18,7 @@ using redis::ClientState;
 using redis::Reply;
 using namespace std::chrono_literals;
 
-ClientOptions options_for(const RedisServer& server) {
-  ClientOptions o;
-  o.endpoint = *redis::parse_url(server.url());
-  o.name = "lodestone-test";
-  o.command_timeout = 500ms;
-  o.backoff_initial = 20ms;
-  o.backoff_max = 200ms;
-  return o;
-}
+ClientOptions options_for(const RedisServer& server) { return fast_client(server); }
 
 TEST(RedisClient, RunsCommandsAndReturnsErrorsAsValues) {
   RedisServer server;

@@ -38,6 +38,18 @@ class IoThreads {
   std::vector<std::thread> threads_;
 };
 
+// A client of `server` that gives up and retries fast: a 500 ms command timeout, 20-200 ms backoff.
+inline redis::ClientOptions fast_client(const RedisServer& server) {
+  using namespace std::chrono_literals;
+  redis::ClientOptions o;
+  o.endpoint = *redis::parse_url(server.url());
+  o.name = "lodestone-test";
+  o.command_timeout = 500ms;
+  o.backoff_initial = 20ms;
+  o.backoff_max = 200ms;
+  return o;
+}
+
 // Runs one command through the async client and waits for its answer (at most `timeout`).
 inline std::optional<Result<redis::Reply>> run(redis::Client& client, std::vector<std::string> args,
                                                std::chrono::milliseconds timeout = std::chrono::seconds(10)) {

@@ -74,10 +74,7 @@ struct Daemon {
       : board(registry()), broadcast(board, hub), news(100) {
     redis::AlertStoreOptions ao;
     ao.instance = instance;
-    ao.client.endpoint = *redis::parse_url(server.url());
-    ao.client.command_timeout = 500ms;
-    ao.client.backoff_initial = 20ms;
-    ao.client.backoff_max = 200ms;
+    ao.client = fast_client(server);
     ao.block = 300ms;
     alerts = redis::AlertStore::create(io.executor(), ao, system_clock());
     alerts->set_delivery(delivered.sink());

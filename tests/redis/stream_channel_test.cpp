@@ -26,10 +26,7 @@ redis::StreamChannelOptions options_for(const RedisServer& server) {
   o.page = 3;
   o.block = 200ms;
   o.retry = 20ms;
-  o.client.endpoint = *redis::parse_url(server.url());
-  o.client.command_timeout = 500ms;
-  o.client.backoff_initial = 20ms;
-  o.client.backoff_max = 200ms;
+  o.client = fast_client(server);
   return o;
 }
 
@@ -91,144 +88,136 @@ std::vector<std::string> values(const std::vector<StreamEntry>& entries) {
   return out;
 }
 
-TEST(StreamChannel, WritesAndReadsPagesInBothDirections) {
-  RedisServer server;
-  IoThreads io;
-  auto channel = StreamChannel::create(io.executor(), options_for(server), system_clock());
-  auto user = std::make_shared<User>();
-  channel->start(user);
-  ASSERT_TRUE(eventually([&] { return user->writer_ups == 1 && user->reads == 1; }));
-  EXPECT_EQ(channel->writer_link(), Link::Up);
-  EXPECT_EQ(channel->reader_link(), Link::Up);
-  for (const char* v : {"a", "b", "c", "d", "e"}) {
-    auto r = write(*channel, v);
-    ASSERT_TRUE(r && *r) << (r ? (*r).error().message : "no answer");
+// A channel on a redis-server of its own, the store using it, and the threads that run it.
+struct Rig {
+  explicit Rig(const RedisServerOptions& options = {}, const Clock& clock = system_clock())
+      : server(options), channel(StreamChannel::create(io.executor(), options_for(server), clock)) {}
+  ~Rig() { channel->halt(); }
+  Rig(const Rig&) = delete;
+  Rig& operator=(const Rig&) = delete;
+  // Connects, and waits for the writer.
+  [[nodiscard]] bool start() {
+    channel->start(user);
+    return eventually([&] { return channel->writer_link() == Link::Up; });
   }
 
-  auto oldest = std::make_shared<std::promise<Page>>();
-  channel->range("-", "+", 3, [oldest](Page p) { oldest->set_value(std::move(p)); });
-  auto first = wait(oldest->get_future());
-  ASSERT_TRUE(first && *first);
-  EXPECT_EQ(values(**first), (std::vector<std::string>{"a", "b", "c"}));
+  RedisServer server;
+  IoThreads io;
+  std::shared_ptr<User> user = std::make_shared<User>();
+  std::shared_ptr<StreamChannel> channel;
+};
 
-  auto newest = std::make_shared<std::promise<Page>>();
-  channel->reverse_range("+", 2, [newest](Page p) { newest->set_value(std::move(p)); });
-  auto last = wait(newest->get_future());
-  ASSERT_TRUE(last && *last);
-  EXPECT_EQ(values(**last), (std::vector<std::string>{"e", "d"}));
+std::vector<std::string> page(StreamChannel& channel, bool reverse, const std::string& from, std::size_t count) {
+  auto promise = std::make_shared<std::promise<Page>>();
+  auto done = [promise](Page p) { promise->set_value(std::move(p)); };
+  if (reverse) {
+    channel.reverse_range(from, count, done);
+  } else {
+    channel.range(from, "+", count, done);
+  }
+  auto result = wait(promise->get_future());
+  if (!result || !*result) return {"(failed)"};
+  return values(**result);
+}
 
+TEST(StreamChannel, WritesAndReadsPagesInBothDirections) {
+  Rig t;
+  ASSERT_TRUE(t.start());
+  ASSERT_TRUE(eventually([&] { return t.user->writer_ups == 1 && t.user->reads == 1; }));
+  EXPECT_EQ(t.channel->reader_link(), Link::Up);
+  for (const char* v : {"a", "b", "c", "d", "e"}) {
+    auto r = write(*t.channel, v);
+    ASSERT_TRUE(r && *r) << (r ? (*r).error().message : "no answer");
+  }
+  EXPECT_EQ(page(*t.channel, false, "-", 3), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(page(*t.channel, true, "+", 2), (std::vector<std::string>{"e", "d"}));
   // "(" excludes the id: the next page starts after the last one read.
-  auto next = std::make_shared<std::promise<Page>>();
-  channel->range("(" + (**first).back().id, "+", 3, [next](Page p) { next->set_value(std::move(p)); });
-  auto rest = wait(next->get_future());
-  ASSERT_TRUE(rest && *rest);
-  EXPECT_EQ(values(**rest), (std::vector<std::string>{"d", "e"}));
-  channel->halt();
+  const auto third = t.server.command({"XRANGE", "{test}:stream", "-", "+", "COUNT", "3"}).elements.at(2);
+  EXPECT_EQ(page(*t.channel, false, "(" + third.elements.at(0).str, 3), (std::vector<std::string>{"d", "e"}));
 }
 
 TEST(StreamChannel, FollowsFromItsPositionAcrossARedisRestart) {
-  RedisServer server(RedisServerOptions{.appendonly = true, .appendfsync = "always", .extra = {}});
-  IoThreads io;
-  auto channel = StreamChannel::create(io.executor(), options_for(server), system_clock());
+  Rig t(RedisServerOptions{.appendonly = true, .appendfsync = "always", .extra = {}});
   Followed followed;
-  auto user = std::make_shared<User>();
-  user->read = [&] {
-    channel->follow([&](const std::vector<StreamEntry>& e) { followed.add(e); });
+  t.user->read = [&] {
+    t.channel->follow([&](const std::vector<StreamEntry>& e) { followed.add(e); });
     return true;
   };
   // Entries written before the position are not followed.
-  server.command({"XADD", "{test}:stream", "1-1", "v", "old"});
-  channel->set_position("1-1");
-  channel->start(user);
-  ASSERT_TRUE(eventually([&] { return channel->writer_link() == Link::Up && user->reads == 1; }));
+  t.server.command({"XADD", "{test}:stream", "1-1", "v", "old"});
+  t.channel->set_position("1-1");
+  ASSERT_TRUE(t.start());
+  ASSERT_TRUE(eventually([&] { return t.user->reads == 1; }));
   // More than a page (3): XREAD reads on until it has everything.
-  for (const char* v : {"a", "b", "c", "d", "e"}) ASSERT_TRUE(write(*channel, v));
+  for (const char* v : {"a", "b", "c", "d", "e"}) ASSERT_TRUE(write(*t.channel, v));
   ASSERT_TRUE(eventually([&] { return followed.values().size() == 5; }));
   EXPECT_EQ(followed.values(), (std::vector<std::string>{"a", "b", "c", "d", "e"}));
 
-  server.restart();
-  ASSERT_TRUE(eventually([&] { return user->downs >= 1; }));
-  ASSERT_TRUE(eventually([&] { return channel->writer_link() == Link::Up && channel->reader_link() == Link::Up; }));
+  t.server.restart();
+  ASSERT_TRUE(eventually([&] { return t.user->downs >= 1; }));
+  ASSERT_TRUE(eventually([&] { return t.channel->writer_link() == Link::Up && t.channel->reader_link() == Link::Up; }));
   // The read step runs again after the reconnect and the follower goes on from where it was.
-  ASSERT_TRUE(eventually([&] { return user->reads >= 2; }));
-  ASSERT_TRUE(eventually([&] { return write(*channel, "f").value_or(Error{}).ok(); }));
+  ASSERT_TRUE(eventually([&] { return t.user->reads >= 2; }));
+  ASSERT_TRUE(eventually([&] { return write(*t.channel, "f").value_or(Error{}).ok(); }));
   ASSERT_TRUE(eventually([&] { return followed.values().size() == 6; }));
   const auto all = followed.values();
   EXPECT_EQ(all.back(), "f");
   EXPECT_EQ(std::count(all.begin(), all.end(), "a"), 1) << "nothing is followed twice";
-  EXPECT_FALSE(channel->last_error().empty());
-  channel->halt();
-  EXPECT_TRUE(eventually([&] { return channel->writer_stats().state == redis::ClientState::Stopped; }));
+  EXPECT_FALSE(t.channel->last_error().empty());
+  t.channel->halt();
+  EXPECT_TRUE(eventually([&] { return t.channel->writer_stats().state == redis::ClientState::Stopped; }));
 }
 
 TEST(StreamChannel, DrainWaitsForTheStoreThenHaltsIt) {
-  RedisServer server;
-  IoThreads io;
-  auto channel = StreamChannel::create(io.executor(), options_for(server), system_clock());
-  auto user = std::make_shared<User>();
-  channel->start(user);
-  ASSERT_TRUE(eventually([&] { return channel->writer_link() == Link::Up; }));
-  channel->drain(60s);
+  Rig t;
+  ASSERT_TRUE(t.start());
+  t.channel->drain(60s);
   std::this_thread::sleep_for(100ms);
-  EXPECT_EQ(user->halts, 0) << "nothing drained yet";
-  user->idle = true;
-  ASSERT_TRUE(eventually([&] { return user->halts == 1; }));
-  channel->halt();
-  EXPECT_TRUE(channel->halted());
-  EXPECT_TRUE(eventually([&] { return channel->reader_stats().state == redis::ClientState::Stopped; }));
+  EXPECT_EQ(t.user->halts, 0) << "nothing drained yet";
+  t.user->idle = true;
+  ASSERT_TRUE(eventually([&] { return t.user->halts == 1; }));
+  t.channel->halt();
+  EXPECT_TRUE(t.channel->halted());
+  EXPECT_TRUE(eventually([&] { return t.channel->reader_stats().state == redis::ClientState::Stopped; }));
 }
 
 TEST(StreamChannel, DrainGivesUpAtTheDeadlineOnTheInjectedClock) {
-  RedisServer server;
-  IoThreads io;
   ManualClock clock;
-  auto channel = StreamChannel::create(io.executor(), options_for(server), clock);
-  auto user = std::make_shared<User>();
-  channel->start(user);
-  ASSERT_TRUE(eventually([&] { return channel->writer_link() == Link::Up; }));
-  channel->drain(2s);
+  Rig t({}, clock);
+  ASSERT_TRUE(t.start());
+  t.channel->drain(2s);
   std::this_thread::sleep_for(100ms);
-  EXPECT_EQ(user->halts, 0) << "the clock has not moved";
+  EXPECT_EQ(t.user->halts, 0) << "the clock has not moved";
   clock.advance(2s);
-  EXPECT_TRUE(eventually([&] { return user->halts == 1; }));
-  channel->halt();
+  EXPECT_TRUE(eventually([&] { return t.user->halts == 1; }));
 }
 
 TEST(StreamChannel, DrainEndsAtOnceWhenTheWriterIsDown) {
-  RedisServer server;
-  IoThreads io;
-  auto channel = StreamChannel::create(io.executor(), options_for(server), system_clock());
-  auto user = std::make_shared<User>();
-  channel->start(user);
-  ASSERT_TRUE(eventually([&] { return channel->writer_link() == Link::Up; }));
-  server.kill();
-  ASSERT_TRUE(eventually([&] { return channel->writer_link() == Link::Down && user->downs >= 1; }));
-  channel->drain(60s);
-  EXPECT_TRUE(eventually([&] { return user->halts == 1; }, 10s));
-  channel->halt();
+  Rig t;
+  ASSERT_TRUE(t.start());
+  t.server.kill();
+  ASSERT_TRUE(eventually([&] { return t.channel->writer_link() == Link::Down && t.user->downs >= 1; }));
+  t.channel->drain(60s);
+  EXPECT_TRUE(eventually([&] { return t.user->halts == 1; }, 10s));
 }
 
 TEST(StreamChannel, AFailedReadIsRetriedAfterThePause) {
-  RedisServer server;
-  IoThreads io;
-  auto channel = StreamChannel::create(io.executor(), options_for(server), system_clock());
+  Rig t;
   // A key of another type makes every stream read fail with an error reply.
-  server.command({"SET", "{test}:stream", "not a stream"});
+  t.server.command({"SET", "{test}:stream", "not a stream"});
   std::atomic<int> failures{0};
-  auto user = std::make_shared<User>();
-  user->read = [&] {
-    channel->range("-", "+", 3, [&](Page p) {
+  t.user->read = [&] {
+    t.channel->range("-", "+", 3, [&](Page p) {
       if (!p) {
         EXPECT_EQ(p.error().code, ErrorCode::bad_request) << p.error().message;  // WRONGTYPE
         ++failures;
-        channel->read_later();
+        t.channel->read_later();
       }
     });
     return true;
   };
-  channel->start(user);
-  EXPECT_TRUE(eventually([&] { return failures >= 3 && user->reads >= 3; }));
-  channel->halt();
+  ASSERT_TRUE(t.start());
+  EXPECT_TRUE(eventually([&] { return failures >= 3 && t.user->reads >= 3; }));
 }
 
 }  // namespace

@@ -306,25 +306,20 @@ std::string AlertStore::degraded_reason() const {
   } else {
     why = "redis " + where + " refuses alert writes (" + write_error_ + ")";
   }
-  why +=
-      "; " + std::to_string(waiting_.size()) + " alerts buffered of at most " + std::to_string(options_.max_buffered);
-  if (stats_.dropped) why += ", " + std::to_string(stats_.dropped) + " dropped";
-  why += "; new alerts reach this instance's clients without a seq until Redis stores them";
-  return why;
+  return why + backlog(waiting_.size(), "alerts", options_.max_buffered, stats_.dropped,
+                       "new alerts reach this instance's clients without a seq until Redis stores them");
 }
 
 AlertStoreStats AlertStore::stats() const {
-  AlertStoreStats s;
-  {
-    std::lock_guard lock(mutex_);
-    s = stats_;
-    s.buffered = waiting_.size();
-    s.max_buffered = options_.max_buffered;
-    s.mirrored = mirror_.size();
-    s.loaded = loaded_;
-  }
-  s.writer = channel_->writer_stats();
-  s.reader = channel_->reader_stats();
+  auto [writer, reader] = channel_->stats();
+  std::lock_guard lock(mutex_);
+  AlertStoreStats s = stats_;
+  s.writer = std::move(writer);
+  s.reader = std::move(reader);
+  s.buffered = waiting_.size();
+  s.max_buffered = options_.max_buffered;
+  s.mirrored = mirror_.size();
+  s.loaded = loaded_;
   return s;
 }
 

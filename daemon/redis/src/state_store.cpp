@@ -247,23 +247,19 @@ std::string StateStore::degraded_reason() const {
   } else if (!write_error_.empty()) {
     why += " (" + write_error_ + ")";
   }
-  why += "; " + std::to_string(lines_.size() + (inflight_ ? inflight_->count : 0)) +
-         " journal events buffered of at most " + std::to_string(options_.max_buffered_events);
-  if (stats_.dropped_events) why += ", " + std::to_string(stats_.dropped_events) + " dropped";
-  why += "; quotes from other instances are not shown";
-  return why;
+  return why + backlog(lines_.size() + (inflight_ ? inflight_->count : 0), "journal events",
+                       options_.max_buffered_events, stats_.dropped_events,
+                       "quotes from other instances are not shown");
 }
 
 StateStats StateStore::stats() const {
-  StateStats s;
-  {
-    std::lock_guard lock(mutex_);
-    s = stats_;
-    s.buffered = lines_.size() + (inflight_ ? inflight_->count : 0);
-    s.max_buffered = options_.max_buffered_events;
-  }
-  s.writer = channel_->writer_stats();
-  s.reader = channel_->reader_stats();
+  auto [writer, reader] = channel_->stats();
+  std::lock_guard lock(mutex_);
+  StateStats s = stats_;
+  s.buffered = lines_.size() + (inflight_ ? inflight_->count : 0);
+  s.max_buffered = options_.max_buffered_events;
+  s.writer = std::move(writer);
+  s.reader = std::move(reader);
   return s;
 }
 

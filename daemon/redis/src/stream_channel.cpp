@@ -21,6 +21,13 @@ Client::Callback as_entries(StreamChannel::Entries callback) {
 
 }  // namespace
 
+std::string backlog(std::size_t n, std::string_view what, std::size_t max, std::uint64_t dropped,
+                    std::string_view then) {
+  std::string out = "; " + std::to_string(n) + " " + std::string(what) + " buffered of at most " + std::to_string(max);
+  if (dropped) out += ", " + std::to_string(dropped) + " dropped";
+  return out + "; " + std::string(then);
+}
+
 StreamChannelOptions StreamChannelOptions::store(std::string stream, const std::string& instance,
                                                  const std::string& role, const ClientOptions& client,
                                                  std::chrono::milliseconds block, std::chrono::milliseconds retry,

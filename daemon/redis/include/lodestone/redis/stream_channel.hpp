@@ -28,6 +28,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "lodestone/core/clock.hpp"
@@ -54,6 +56,10 @@ struct StreamChannelOptions {
 };
 
 enum class Link : std::uint8_t { Unknown, Up, Down };
+
+// A store's backlog for /readyz: "; <n> <what> buffered of at most <max>[, <dropped> dropped]; <then>".
+std::string backlog(std::size_t n, std::string_view what, std::size_t max, std::uint64_t dropped,
+                    std::string_view then);
 
 class StreamChannel : public std::enable_shared_from_this<StreamChannel> {
  public:
@@ -110,6 +116,8 @@ class StreamChannel : public std::enable_shared_from_this<StreamChannel> {
   [[nodiscard]] std::string last_error() const;
   [[nodiscard]] ClientStats writer_stats() const { return writer_->stats(); }
   [[nodiscard]] ClientStats reader_stats() const { return reader_->stats(); }
+  // Both, for a store's stats: {writer, reader}.
+  [[nodiscard]] std::pair<ClientStats, ClientStats> stats() const { return {writer_->stats(), reader_->stats()}; }
   [[nodiscard]] net::strand<net::any_io_executor>& writer_strand() { return writer_->strand(); }
   [[nodiscard]] net::strand<net::any_io_executor>& reader_strand() { return reader_->strand(); }
   [[nodiscard]] const StreamChannelOptions& options() const { return options_; }
