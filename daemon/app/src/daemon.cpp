@@ -41,7 +41,7 @@ constexpr auto kShutdownDeadline = std::chrono::seconds(3);
 // Everything one running daemon holds, in construction order.
 struct Runtime final : web::Api {
   Runtime(const Config& c, const Clock& clk, InstrumentRegistry reg,
-          const std::optional<redis::Endpoint>& redis_endpoint)
+          const std::optional<lodestone::redis::Endpoint>& redis_endpoint)
       : config(c),
         clock(clk),
         registry(std::move(reg)),

@@ -379,36 +379,29 @@ void Client::schedule_reconnect() {
   });
 }
 
-void Client::arm_read(const std::shared_ptr<Connection>& c) {
-  if (c->read_armed || !c->ac || !c->want_read) return;
-  c->read_armed = true;
-  c->fd.async_wait(net::posix::descriptor_base::wait_read,
-                   [w = weak_from_this(), c](const boost::system::error_code& ec) {
-                     c->read_armed = false;
-                     auto self = w.lock();
-                     if (!self || ec || !c->ac || !c->want_read) return;
-                     redisAsyncHandleRead(c->ac);  // may free the context (EOF, error)
-                     self->arm_read(c);
-                   });
-}
-
-void Client::arm_write(const std::shared_ptr<Connection>& c) {
-  if (c->write_armed || !c->ac || !c->want_write) return;
-  c->write_armed = true;
-  c->fd.async_wait(net::posix::descriptor_base::wait_write,
-                   [w = weak_from_this(), c](const boost::system::error_code& ec) {
-                     c->write_armed = false;
-                     auto self = w.lock();
-                     if (!self || ec || !c->ac || !c->want_write) return;
-                     redisAsyncHandleWrite(c->ac);  // also completes the non-blocking connect
-                     self->arm_write(c);
-                   });
+void Client::arm(const std::shared_ptr<Connection>& c, bool write) {
+  bool& armed = write ? c->write_armed : c->read_armed;
+  if (armed || !c->ac || !(write ? c->want_write : c->want_read)) return;
+  armed = true;
+  const auto what = write ? net::posix::descriptor_base::wait_write : net::posix::descriptor_base::wait_read;
+  c->fd.async_wait(what, [w = weak_from_this(), c, write](const boost::system::error_code& ec) {
+    (write ? c->write_armed : c->read_armed) = false;
+    auto self = w.lock();
+    if (!self || ec || !c->ac || !(write ? c->want_write : c->want_read)) return;
+    // Either may free the context (EOF, error); a write also completes the non-blocking connect.
+    if (write) {
+      redisAsyncHandleWrite(c->ac);
+    } else {
+      redisAsyncHandleRead(c->ac);
+    }
+    self->arm(c, write);
+  });
 }
 
 void Client::ev_add_read(void* data) {
   auto* c = static_cast<Connection*>(data);
   c->want_read = true;
-  if (!c->client->destroying_) c->client->arm_read(c->shared_from_this());
+  if (!c->client->destroying_) c->client->arm(c->shared_from_this(), false);
 }
 
 void Client::ev_del_read(void* data) { static_cast<Connection*>(data)->want_read = false; }
@@ -416,7 +409,7 @@ void Client::ev_del_read(void* data) { static_cast<Connection*>(data)->want_read
 void Client::ev_add_write(void* data) {
   auto* c = static_cast<Connection*>(data);
   c->want_write = true;
-  if (!c->client->destroying_) c->client->arm_write(c->shared_from_this());
+  if (!c->client->destroying_) c->client->arm(c->shared_from_this(), true);
 }
 
 void Client::ev_del_write(void* data) { static_cast<Connection*>(data)->want_write = false; }

@@ -111,8 +111,8 @@ class Client : public std::enable_shared_from_this<Client> {
   void set_state(ClientState state);
   void fail(const std::string& message);
   void fatal(const std::string& why);
-  void arm_read(const std::shared_ptr<Connection>& c);
-  void arm_write(const std::shared_ptr<Connection>& c);
+  // Waits for the socket to be readable (or writable) while hiredis wants it, then lets hiredis read (write).
+  void arm(const std::shared_ptr<Connection>& c, bool write);
   [[nodiscard]] Error error(ErrorCode code, const std::string& command, const std::string& what) const;
 
   static void on_reply(redisAsyncContext* ac, void* reply, void* privdata);

@@ -15,10 +15,11 @@
 // every instance's journaled headlines.
 //
 // Fan-out. A dedicated connection follows the journal (XREAD BLOCK). Entries from other
-// processes (another token) reach this instance: quotes update the board and wake the
-// WebSocket sessions (they are not evaluated here: their own instance evaluates them);
-// headlines enter this instance's pipeline like any feed's, so its rules see them and its
-// clients get them; the news log's dedup stops them from echoing back and forth.
+// processes (another token) reach this instance: quotes go out through bus::Fanout (the board
+// and the sessions; they are not evaluated here: their own instance evaluates them); headlines
+// enter through the EventSink every feed uses (the pipeline), so its rules see them and its
+// clients get them; the news log's dedup stops them from echoing back and forth. The store
+// knows the bus only through these interfaces (StateTargets), never web or the pipeline itself.
 //
 // Redis away: events wait in a bounded buffer (oldest dropped first, counted) and the latest
 // quote per symbol is always kept; both are written once Redis is back.
