@@ -2,6 +2,7 @@
 // through the rule engine) and following the other instances' journal entries.
 #include <spdlog/spdlog.h>
 
+#include "lodestone/feeds/canonical.hpp"
 #include "lodestone/redis/state_store.hpp"
 
 namespace lodestone::redis {
@@ -64,15 +65,15 @@ bool StateStore::read_step() {
   return true;
 }
 
-std::vector<feeds::CanonicalEvent> StateStore::parse(const std::string& ndjson) {
-  std::vector<feeds::CanonicalEvent> out;
+std::vector<StateStore::Event> StateStore::parse(const std::string& ndjson) {
+  std::vector<Event> out;
   std::string_view rest = ndjson;
   while (!rest.empty()) {
     const auto nl = rest.find('\n');
     const auto line = rest.substr(0, nl);
     rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
     if (line.empty()) continue;
-    auto event = parser_.parse(line);
+    auto event = parser_->parse(line);
     if (!event) {
       spdlog::warn("redis journal: a line does not parse ({}); skipped", event.error().message);
       continue;

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "lodestone/core/json_writer.hpp"
+#include "lodestone/feeds/canonical.hpp"
 
 namespace lodestone::redis {
 namespace {
@@ -72,7 +73,8 @@ StateStore::StateStore(net::any_io_executor executor, StateOptions options, cons
                                       options_.retry, /*check_persistence=*/false),
           clock)),
       flush_timer_(channel_->writer_strand()),
-      restore_timer_(channel_->reader_strand()) {}
+      restore_timer_(channel_->reader_strand()),
+      parser_(std::make_unique<feeds::CanonicalParser>()) {}
 
 StateStore::~StateStore() = default;
 

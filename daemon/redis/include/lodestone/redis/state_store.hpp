@@ -33,6 +33,7 @@
 #include <optional>
 #include <string>
 #include <unordered_set>
+#include <variant>
 #include <vector>
 
 #include "lodestone/bus/fanout.hpp"
@@ -41,9 +42,12 @@
 #include "lodestone/core/clock.hpp"
 #include "lodestone/core/event_sink.hpp"
 #include "lodestone/core/instrument.hpp"
-#include "lodestone/feeds/canonical.hpp"
 #include "lodestone/redis/keys.hpp"
 #include "lodestone/redis/stream_channel.hpp"
+
+namespace lodestone::feeds {
+class CanonicalParser;
+}  // namespace lodestone::feeds
 
 namespace lodestone::redis {
 
@@ -145,8 +149,9 @@ class StateStore final : public StreamChannel::User, public std::enable_shared_f
     std::size_t count = 0;
     std::map<std::string, std::string> quotes;  // symbol -> JSON
   };
+  using Event = std::variant<Quote, Headline>;  // a journal line (canonical NDJSON)
   struct Replayed {
-    feeds::CanonicalEvent event;
+    Event event;
     bool evaluate = false;  // this instance's own: goes to the rule engine
   };
 
@@ -167,7 +172,7 @@ class StateStore final : public StreamChannel::User, public std::enable_shared_f
   void take_remote(const std::vector<StreamEntry>& entries);
   // Restored and remote quotes to the fanout, on the rule engine's strand.
   void show(std::vector<Quote> quotes);
-  std::vector<feeds::CanonicalEvent> parse(const std::string& ndjson);
+  std::vector<Event> parse(const std::string& ndjson);
   [[nodiscard]] int decimals(const Symbol& symbol) const;
 
   StateOptions options_;
@@ -175,9 +180,9 @@ class StateStore final : public StreamChannel::User, public std::enable_shared_f
   std::string token_;  // this process: its own entries are not fanned back to it
   StateTargets to_;
   std::shared_ptr<StreamChannel> channel_;
-  net::steady_timer flush_timer_;    // writer strand
-  net::steady_timer restore_timer_;  // reader strand
-  feeds::CanonicalParser parser_;    // reader strand only
+  net::steady_timer flush_timer_;                   // writer strand
+  net::steady_timer restore_timer_;                 // reader strand
+  std::unique_ptr<feeds::CanonicalParser> parser_;  // reader strand only
   std::shared_ptr<bus::Evaluator> rules_;
 
   mutable std::mutex mutex_;
