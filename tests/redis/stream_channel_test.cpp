@@ -171,7 +171,7 @@ TEST(StreamChannel, FollowsFromItsPositionAcrossARedisRestart) {
 TEST(StreamChannel, DrainWaitsForTheStoreThenHaltsIt) {
   Rig t;
   ASSERT_TRUE(t.start());
-  t.channel->drain(60s);
+  t.channel->drain(t.user, 60s);
   std::this_thread::sleep_for(100ms);
   EXPECT_EQ(t.user->halts, 0) << "nothing drained yet";
   t.user->idle = true;
@@ -185,11 +185,17 @@ TEST(StreamChannel, DrainGivesUpAtTheDeadlineOnTheInjectedClock) {
   ManualClock clock;
   Rig t({}, clock);
   ASSERT_TRUE(t.start());
-  t.channel->drain(2s);
+  t.channel->drain(t.user, 2s);
   std::this_thread::sleep_for(100ms);
   EXPECT_EQ(t.user->halts, 0) << "the clock has not moved";
   clock.advance(2s);
   EXPECT_TRUE(eventually([&] { return t.user->halts == 1; }));
+}
+
+TEST(StreamChannel, DrainBeforeStartEndsAtOnce) {
+  Rig t;
+  t.channel->drain(t.user, 60s);
+  EXPECT_TRUE(eventually([&] { return t.user->halts == 1; }, 10s));
 }
 
 TEST(StreamChannel, DrainEndsAtOnceWhenTheWriterIsDown) {
@@ -197,7 +203,7 @@ TEST(StreamChannel, DrainEndsAtOnceWhenTheWriterIsDown) {
   ASSERT_TRUE(t.start());
   t.server.kill();
   ASSERT_TRUE(eventually([&] { return t.channel->writer_link() == Link::Down && t.user->downs >= 1; }));
-  t.channel->drain(60s);
+  t.channel->drain(t.user, 60s);
   EXPECT_TRUE(eventually([&] { return t.user->halts == 1; }, 10s));
 }
 

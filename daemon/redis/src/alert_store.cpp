@@ -76,7 +76,7 @@ void AlertStore::start() { channel_->start(weak_from_this()); }
 
 void AlertStore::stop(std::chrono::milliseconds drain) {
   pump();
-  channel_->drain(drain);
+  channel_->drain(weak_from_this(), drain);
 }
 
 bool AlertStore::drained() const {

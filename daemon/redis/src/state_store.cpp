@@ -92,7 +92,7 @@ void StateStore::start() {
 
 void StateStore::stop(std::chrono::milliseconds drain) {
   flush();
-  channel_->drain(drain);
+  channel_->drain(weak_from_this(), drain);
 }
 
 bool StateStore::drained() const {

@@ -61,6 +61,10 @@ void StreamChannel::User::link_down(const std::string& why) { (void)why; }
 
 void StreamChannel::start(std::weak_ptr<User> user) {
   user_ = std::move(user);
+  {
+    std::lock_guard lock(mutex_);
+    started_ = true;
+  }
   std::weak_ptr<StreamChannel> weak = weak_from_this();
   for (const bool writer : {true, false}) {
     auto& client = writer ? writer_ : reader_;
@@ -189,29 +193,29 @@ void StreamChannel::read_next(std::function<void(const std::vector<StreamEntry>&
       options_.block);
 }
 
-void StreamChannel::drain(std::chrono::milliseconds deadline) {
-  net::post(writer_->strand(), [w = weak_from_this(), until = clock_.steady() + deadline] {
-    if (auto s = w.lock()) s->drain_until(until);
+void StreamChannel::drain(std::weak_ptr<User> user, std::chrono::milliseconds deadline) {
+  net::post(writer_->strand(), [w = weak_from_this(), user = std::move(user), until = clock_.steady() + deadline] {
+    if (auto s = w.lock()) s->drain_until(user, until);
   });
 }
 
-void StreamChannel::drain_until(Clock::Steady deadline) {
-  auto user = user_.lock();
+void StreamChannel::drain_until(const std::weak_ptr<User>& weak, Clock::Steady deadline) {
+  auto user = weak.lock();
   if (!user) return;
   bool drained = false;
   {
     std::lock_guard lock(mutex_);
     // A writer still connecting for the first time (Unknown) is waited for, up to the deadline:
     // what was written right after start must not be given up before it had a chance.
-    drained = halted_ || writer_link_ == Link::Down;
+    drained = halted_ || !started_ || writer_link_ == Link::Down;
   }
   if (drained || user->drained() || clock_.steady() >= deadline) {
     user->halt();
     return;
   }
   drain_timer_.expires_after(std::chrono::milliseconds(10));
-  drain_timer_.async_wait([w = weak_from_this(), deadline](const boost::system::error_code& ec) {
-    if (auto s = w.lock(); s && !ec) s->drain_until(deadline);
+  drain_timer_.async_wait([w = weak_from_this(), weak, deadline](const boost::system::error_code& ec) {
+    if (auto s = w.lock(); s && !ec) s->drain_until(weak, deadline);
   });
 }
 

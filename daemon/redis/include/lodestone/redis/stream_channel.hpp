@@ -19,8 +19,9 @@
 // - follow() reads from position() with XREAD BLOCK and keeps following, updating the position
 //   to the last entry of each batch before handing the batch over, until halt(); on an error it
 //   pauses (read_later) and User::read_step resumes it.
-// - drain(): waits until User::drained(), the writer is known to be down, or the deadline passes
-//   (on the injected clock), then runs User::halt once, on the writer strand.
+// - drain(user, deadline): waits until User::drained(), the writer is known to be down (or was
+//   never started), or the deadline passes (on the injected clock), then runs User::halt once,
+//   on the writer strand.
 // - halt(): no more reads or writes; both connections close. Idempotent.
 #include <chrono>
 #include <cstdint>
@@ -106,7 +107,7 @@ class StreamChannel : public std::enable_shared_from_this<StreamChannel> {
   void set_position(std::string id);
   [[nodiscard]] std::string position() const;
 
-  void drain(std::chrono::milliseconds deadline);
+  void drain(std::weak_ptr<User> user, std::chrono::milliseconds deadline);
   void halt();
 
   [[nodiscard]] bool halted() const;
@@ -128,7 +129,7 @@ class StreamChannel : public std::enable_shared_from_this<StreamChannel> {
   void link(bool writer, bool up, const std::string& why);
   void resume();
   void read_next(std::function<void(const std::vector<StreamEntry>&)> batch);
-  void drain_until(Clock::Steady deadline);
+  void drain_until(const std::weak_ptr<User>& user, Clock::Steady deadline);
 
   StreamChannelOptions options_;
   const Clock& clock_;
@@ -143,6 +144,7 @@ class StreamChannel : public std::enable_shared_from_this<StreamChannel> {
   Link reader_link_ = Link::Unknown;
   bool reading_ = false;  // a read step is in flight (or following)
   bool halted_ = false;
+  bool started_ = false;
   std::string position_ = "$";
   std::string last_error_;
 };
