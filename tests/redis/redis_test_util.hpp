@@ -8,10 +8,10 @@
 #include <thread>
 #include <vector>
 
-#include "lodestone/app/redis_client.hpp"
 #include "lodestone/bus/alert_store.hpp"
 #include "lodestone/core/events.hpp"
 #include "lodestone/net/net.hpp"
+#include "lodestone/redis/client.hpp"
 #include "lodestone/testing/redis_server.hpp"
 
 namespace lodestone::testing {
@@ -38,12 +38,24 @@ class IoThreads {
   std::vector<std::thread> threads_;
 };
 
+// A client of `server` that gives up and retries fast: a 500 ms command timeout, 20-200 ms backoff.
+inline redis::ClientOptions fast_client(const RedisServer& server) {
+  using namespace std::chrono_literals;
+  redis::ClientOptions o;
+  o.endpoint = *redis::parse_url(server.url());
+  o.name = "lodestone-test";
+  o.command_timeout = 500ms;
+  o.backoff_initial = 20ms;
+  o.backoff_max = 200ms;
+  return o;
+}
+
 // Runs one command through the async client and waits for its answer (at most `timeout`).
-inline std::optional<Result<app::RedisReply>> run(app::RedisClient& client, std::vector<std::string> args,
-                                                  std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-  auto promise = std::make_shared<std::promise<Result<app::RedisReply>>>();
+inline std::optional<Result<redis::Reply>> run(redis::Client& client, std::vector<std::string> args,
+                                               std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  auto promise = std::make_shared<std::promise<Result<redis::Reply>>>();
   auto future = promise->get_future();
-  client.command(std::move(args), [promise](Result<app::RedisReply> r) { promise->set_value(std::move(r)); });
+  client.command(std::move(args), [promise](Result<redis::Reply> r) { promise->set_value(std::move(r)); });
   if (future.wait_for(timeout) != std::future_status::ready) return std::nullopt;
   return future.get();
 }

@@ -52,33 +52,6 @@ int claim_port(unsigned port) {
   return fd;
 }
 
-SyncReply convert(const redisReply& r) {
-  SyncReply out;
-  switch (r.type) {
-    case REDIS_REPLY_INTEGER:
-      out.type = SyncReply::Type::Integer;
-      out.integer = r.integer;
-      break;
-    case REDIS_REPLY_STRING:
-      out.type = SyncReply::Type::String;
-      break;
-    case REDIS_REPLY_STATUS:
-      out.type = SyncReply::Type::Status;
-      break;
-    case REDIS_REPLY_ERROR:
-      out.type = SyncReply::Type::Error;
-      break;
-    case REDIS_REPLY_ARRAY:
-      out.type = SyncReply::Type::Array;
-      for (std::size_t i = 0; i < r.elements; ++i) out.elements.push_back(convert(*r.element[i]));
-      break;
-    default:
-      break;
-  }
-  if (r.str != nullptr) out.str.assign(r.str, r.len);
-  return out;
-}
-
 }  // namespace
 
 void wait_a_little() { std::this_thread::sleep_for(std::chrono::milliseconds(5)); }
@@ -231,7 +204,7 @@ SyncReply RedisServer::command(const std::vector<std::string>& args, std::chrono
     redisFree(c);
     throw std::runtime_error("redis 127.0.0.1:" + std::to_string(port_) + ": " + why);
   }
-  SyncReply out = convert(*r);
+  SyncReply out = redis::from_hiredis(*r);
   freeReplyObject(r);
   redisFree(c);
   return out;

@@ -50,21 +50,22 @@ web::ServerOptions with_clock(web::ServerOptions options, const Clock& clock) {
 
 // Everything one running daemon holds, in construction order.
 struct Runtime final : web::Api {
-  Runtime(const Config& c, const Clock& clk, InstrumentRegistry reg, const std::optional<RedisEndpoint>& redis_endpoint)
+  Runtime(const Config& c, const Clock& clk, InstrumentRegistry reg,
+          const std::optional<lodestone::redis::Endpoint>& redis_endpoint)
       : config(c),
         clock(clk),
         registry(std::move(reg)),
         ioc(c.threads),
         board(registry),
         memory_alerts(c.alert_retention),
-        redis(redis_endpoint ? std::make_unique<RedisLink>(ioc.get_executor(), c, *redis_endpoint) : nullptr),
+        redis(redis_endpoint ? std::make_unique<RedisLink>(ioc.get_executor(), c, *redis_endpoint, clock) : nullptr),
         alerts(redis ? redis->alerts() : static_cast<bus::AlertStore&>(memory_alerts)),
         news(c.news_retention),
         metrics(LODESTONE_VERSION, c.server.instance),
         server(ioc, with_clock(c.server, clk), board, *this),
         broadcast(board, server.hub()),
         pipeline(ioc.get_executor(), clock, registry, broadcast, alerts, news, c.max_pending_events) {
-    if (redis) redis->attach(board, server.hub(), news, pipeline, metrics.registry());
+    if (redis) redis->attach(registry, broadcast, server.hub(), news, pipeline, metrics.registry());
     pipeline.set_observer(&metrics);
   }
 
@@ -193,9 +194,9 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
     spdlog::critical("{}", registry.error().message);
     return 2;
   }
-  std::optional<RedisEndpoint> redis_endpoint;
+  std::optional<redis::Endpoint> redis_endpoint;
   if (!config.redis.empty()) {
-    auto endpoint = parse_redis_url(config.redis);
+    auto endpoint = redis::parse_url(config.redis);
     if (!endpoint) {
       spdlog::critical("{}", endpoint.error().message);
       return 2;

@@ -7,10 +7,11 @@
 
 namespace lodestone::app {
 
-RedisLink::RedisLink(net::any_io_executor executor, const Config& config, const RedisEndpoint& endpoint)
-    : executor_(std::move(executor)), fatal_(std::make_shared<Fatal>()) {
+RedisLink::RedisLink(net::any_io_executor executor, const Config& config, const redis::Endpoint& endpoint,
+                     const Clock& clock)
+    : executor_(std::move(executor)), clock_(clock), fatal_(std::make_shared<Fatal>()) {
   const auto& t = config.redis_tuning;
-  RedisClientOptions client;
+  redis::ClientOptions client;
   client.endpoint = endpoint;
   client.command_timeout = std::chrono::milliseconds(t.command_timeout_ms);
   client.backoff_max = std::chrono::milliseconds(std::max<std::int64_t>(t.backoff_max_ms, 100));
@@ -25,7 +26,7 @@ RedisLink::RedisLink(net::any_io_executor executor, const Config& config, const 
     }
     if (fn) fn();
   };
-  RedisAlertStoreOptions a;
+  redis::AlertStoreOptions a;
   a.instance = config.server.instance;
   a.retention = config.alert_retention;
   a.stream_maxlen = std::max(t.stream_maxlen, config.alert_retention);
@@ -33,7 +34,7 @@ RedisLink::RedisLink(net::any_io_executor executor, const Config& config, const 
   // An alert waits for its trigger's journal write at most as long as a command may take.
   a.journal_wait = client.command_timeout;
   a.client = client;
-  alerts_ = RedisAlertStore::create(executor_, a);
+  alerts_ = redis::AlertStore::create(executor_, a, clock_);
   state_options_.instance = config.server.instance;
   state_options_.max_buffered_events = t.max_buffered_events;
   state_options_.journal = std::chrono::duration_cast<std::chrono::hours>(std::chrono::milliseconds(t.journal_ms));
@@ -41,7 +42,7 @@ RedisLink::RedisLink(net::any_io_executor executor, const Config& config, const 
   spdlog::info(
       "alerts and state in {} (instance '{}'; up to {} alerts and {} journal events buffered while Redis is away; "
       "command timeout {} ms)",
-      describe(endpoint), config.server.instance, t.max_buffered, t.max_buffered_events, t.command_timeout_ms);
+      redis::describe(endpoint), config.server.instance, t.max_buffered, t.max_buffered_events, t.command_timeout_ms);
 }
 
 void RedisLink::on_fatal(std::function<void()> fn) {
@@ -56,8 +57,8 @@ std::string RedisLink::fatal_error() const {
 
 RedisLink::~RedisLink() = default;
 
-void RedisLink::attach(web::Board& board, web::Hub& hub, bus::NewsLog& news, bus::Pipeline& pipeline,
-                       prometheus::Registry& metrics) {
+void RedisLink::attach(const InstrumentRegistry& registry, bus::Fanout& fanout, web::Hub& hub, bus::NewsLog& news,
+                       bus::Pipeline& pipeline, prometheus::Registry& metrics) {
   alerts_->set_delivery([&hub](const bus::StoredAlert& a) { hub.broadcast(a.json); });
   // Clients that resumed before the history was there got nothing; make them resume again.
   alerts_->when_loaded([&hub] {
@@ -65,10 +66,13 @@ void RedisLink::attach(web::Board& board, web::Hub& hub, bus::NewsLog& news, bus
     spdlog::info("alert history loaded after {} clients connected: asking them to resume", hub.clients());
     hub.close_all(websocket::close_code::service_restart);
   });
-  state_ = RedisStateStore::create(executor_, state_options_, board, hub, news, pipeline);
+  rules_.emplace(pipeline);
+  state_ = redis::StateStore::create(
+      executor_, state_options_, clock_,
+      {.registry = registry, .fanout = fanout, .sink = pipeline, .news = news, .rules = *rules_});
   // Write-ahead: an alert reaches the stream only after the journal holds its trigger, so a
   // restart's replay explains every stored alert (no firing the rules do not know about).
-  std::weak_ptr<RedisStateStore> state = state_;
+  std::weak_ptr<redis::StateStore> state = state_;
   alerts_->wait_for_journal(
       [state] {
         auto s = state.lock();
@@ -81,7 +85,7 @@ void RedisLink::attach(web::Board& board, web::Hub& hub, bus::NewsLog& news, bus
       [state] {
         if (auto s = state.lock()) s->flush_soon();
       });
-  std::weak_ptr<RedisAlertStore> alerts = alerts_;
+  std::weak_ptr<redis::AlertStore> alerts = alerts_;
   state_->on_settled([alerts] {
     if (auto a = alerts.lock()) a->journal_settled();
   });

@@ -13,19 +13,33 @@
 #include <string>
 
 #include "lodestone/app/config.hpp"
-#include "lodestone/app/redis_alert_store.hpp"
-#include "lodestone/app/redis_metrics.hpp"
-#include "lodestone/app/redis_state_store.hpp"
-#include "lodestone/app/redis_url.hpp"
+#include "lodestone/bus/fanout.hpp"
 #include "lodestone/bus/pipeline.hpp"
+#include "lodestone/core/clock.hpp"
+#include "lodestone/redis/alert_store.hpp"
+#include "lodestone/redis/metrics.hpp"
+#include "lodestone/redis/state_store.hpp"
+#include "lodestone/redis/url.hpp"
+#include "lodestone/web/hub.hpp"
 
 namespace lodestone::app {
+
+// The journal's replay runs through the pipeline: on its strand, its alerts raised as its own.
+class PipelineRules final : public redis::RuleHost {
+ public:
+  explicit PipelineRules(bus::Pipeline& pipeline) : pipeline_(pipeline) {}
+  void post(std::function<void()> fn) override { pipeline_.post(std::move(fn)); }
+  void raise(std::vector<Alert> alerts) override { pipeline_.raise(std::move(alerts)); }
+
+ private:
+  bus::Pipeline& pipeline_;
+};
 
 class RedisLink {
  public:
   // `instance` (the configuration's) names this daemon's journal: give every daemon sharing
-  // one Redis its own.
-  RedisLink(net::any_io_executor executor, const Config& config, const RedisEndpoint& endpoint);
+  // one Redis its own. `clock` reads every "now" of the Redis code (deadlines, waits).
+  RedisLink(net::any_io_executor executor, const Config& config, const redis::Endpoint& endpoint, const Clock& clock);
   ~RedisLink();
   RedisLink(const RedisLink&) = delete;
   RedisLink& operator=(const RedisLink&) = delete;
@@ -33,8 +47,10 @@ class RedisLink {
   // For the Pipeline's constructor.
   bus::AlertStore& alerts() { return *alerts_; }
   // Once the pipeline exists.
-  void attach(web::Board& board, web::Hub& hub, bus::NewsLog& news, bus::Pipeline& pipeline,
-              prometheus::Registry& metrics);
+  // Quotes restored and from other daemons go out through `fanout`, their headlines into the
+  // pipeline; alerts from the stream go to every client of `hub`.
+  void attach(const InstrumentRegistry& registry, bus::Fanout& fanout, web::Hub& hub, bus::NewsLog& news,
+              bus::Pipeline& pipeline, prometheus::Registry& metrics);
   // For Pipeline::set_evaluator: the rule engine (may be null) behind the journal.
   std::shared_ptr<bus::Evaluator> recorder(std::shared_ptr<bus::Evaluator> rules);
   // Connects, loads the alert history and restores board, news and rules, then runs `then`
@@ -58,10 +74,12 @@ class RedisLink {
 
  private:
   net::any_io_executor executor_;
-  RedisStateOptions state_options_;
-  std::shared_ptr<RedisAlertStore> alerts_;
-  std::shared_ptr<RedisStateStore> state_;
-  std::optional<RedisMetrics> metrics_;
+  const Clock& clock_;
+  redis::StateOptions state_options_;
+  std::shared_ptr<redis::AlertStore> alerts_;
+  std::optional<PipelineRules> rules_;  // outlives state_
+  std::shared_ptr<redis::StateStore> state_;
+  std::optional<redis::Metrics> metrics_;
   struct Fatal {
     mutable std::mutex mutex;
     std::string why;

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "lodestone/redis/reply.hpp"
+
 namespace lodestone::testing {
 
 struct RedisServerOptions {
@@ -19,14 +21,9 @@ struct RedisServerOptions {
   std::string config_file;             // a redis.conf to start from (the arguments above override it)
 };
 
-// What a synchronous command answered (tests only; the daemon uses the async client).
-struct SyncReply {
-  enum class Type { Nil, Integer, String, Status, Error, Array };
-  Type type = Type::Nil;
-  long long integer = 0;
-  std::string str;
-  std::vector<SyncReply> elements;
-};
+// What a synchronous command answered: the daemon's reply value (tests only; the daemon uses
+// the async client).
+using SyncReply = redis::Reply;
 
 class RedisServer {
  public:

@@ -1,8 +1,8 @@
-#include "lodestone/app/redis_url.hpp"
+#include "lodestone/redis/url.hpp"
 
 #include <charconv>
 
-namespace lodestone::app {
+namespace lodestone::redis {
 namespace {
 
 Error url_error(std::string_view url, const std::string& what) {
@@ -13,7 +13,8 @@ Error url_error(std::string_view url, const std::string& what) {
     const auto from = scheme_end == std::string::npos ? 0 : scheme_end + 3;
     if (at > from) shown.replace(from, at - from, "***");
   }
-  return make_error("redis URL '" + shown + "': " + what + " (expected redis://[:password@]host[:port][/db])");
+  return make_error(ErrorCode::bad_config,
+                    "redis URL '" + shown + "': " + what + " (expected redis://[:password@]host[:port][/db])");
 }
 
 template <class T>
@@ -26,8 +27,8 @@ bool parse_number(std::string_view text, T& out) {
 
 }  // namespace
 
-Result<RedisEndpoint> parse_redis_url(std::string_view url) {
-  RedisEndpoint e;
+Result<Endpoint> parse_url(std::string_view url) {
+  Endpoint e;
   constexpr std::string_view kScheme = "redis://";
   if (url.starts_with("rediss://")) return url_error(url, "TLS is not supported by this build's hiredis");
   if (url.starts_with("unix:") || url.starts_with("redis+unix:"))
@@ -89,7 +90,7 @@ Result<RedisEndpoint> parse_redis_url(std::string_view url) {
   return e;
 }
 
-std::string describe(const RedisEndpoint& endpoint) {
+std::string describe(const Endpoint& endpoint) {
   std::string out = "redis://";
   if (!endpoint.password.empty()) out += endpoint.user + ":***@";
   out += endpoint.host.find(':') != std::string::npos ? "[" + endpoint.host + "]" : endpoint.host;
@@ -97,4 +98,4 @@ std::string describe(const RedisEndpoint& endpoint) {
   return out;
 }
 
-}  // namespace lodestone::app
+}  // namespace lodestone::redis

@@ -1,18 +1,19 @@
 // The Redis state store: quotes and headlines shared between instances, and a restart that
 // brings back the board, the news and the rule engine's state without notifying anything twice.
-#include "lodestone/app/redis_state_store.hpp"
+#include "lodestone/redis/state_store.hpp"
 
 #include <gtest/gtest.h>
 
-#include "lodestone/app/redis_alert_store.hpp"
+#include "lodestone/app/redis_link.hpp"
 #include "lodestone/app/universe.hpp"
+#include "lodestone/redis/alert_store.hpp"
 #include "lodestone/web/broadcast.hpp"
 #include "redis_test_util.hpp"
 
 namespace lodestone::testing {
 namespace {
 
-using app::RedisStateStore;
+using RedisStateStore = redis::StateStore;
 using namespace std::chrono_literals;
 
 const InstrumentRegistry& registry() {
@@ -71,24 +72,24 @@ class EchoRules final : public bus::Evaluator {
 struct Daemon {
   Daemon(IoThreads& io, const RedisServer& server, const std::string& instance, bool with_rules = true)
       : board(registry()), broadcast(board, hub), news(100) {
-    app::RedisAlertStoreOptions ao;
+    redis::AlertStoreOptions ao;
     ao.instance = instance;
-    ao.client.endpoint = *app::parse_redis_url(server.url());
-    ao.client.command_timeout = 500ms;
-    ao.client.backoff_initial = 20ms;
-    ao.client.backoff_max = 200ms;
+    ao.client = fast_client(server);
     ao.block = 300ms;
-    alerts = app::RedisAlertStore::create(io.executor(), ao);
+    alerts = redis::AlertStore::create(io.executor(), ao, system_clock());
     alerts->set_delivery(delivered.sink());
     pipeline =
         std::make_unique<bus::Pipeline>(io.executor(), system_clock(), registry(), broadcast, *alerts, news, 10'000);
-    app::RedisStateOptions so;
+    redis::StateOptions so;
     so.instance = instance;
     so.client = ao.client;
     so.block = 300ms;
     so.flush_interval = 20ms;
     so.retry = 50ms;
-    state = RedisStateStore::create(io.executor(), so, board, hub, news, *pipeline);
+    rules_host.emplace(*pipeline);
+    state = RedisStateStore::create(
+        io.executor(), so, system_clock(),
+        {.registry = registry(), .fanout = broadcast, .sink = *pipeline, .news = news, .rules = *rules_host});
     if (with_rules) rules = std::make_shared<EchoRules>();
     pipeline->set_evaluator(state->recorder(rules));
     alerts->start();
@@ -116,8 +117,9 @@ struct Daemon {
   web::Broadcast broadcast;
   bus::NewsLog news;
   Deliveries delivered;
-  std::shared_ptr<app::RedisAlertStore> alerts;
+  std::shared_ptr<redis::AlertStore> alerts;
   std::unique_ptr<bus::Pipeline> pipeline;
+  std::optional<app::PipelineRules> rules_host;
   std::shared_ptr<RedisStateStore> state;
   std::shared_ptr<EchoRules> rules;
 };
@@ -254,7 +256,7 @@ TEST(RedisStateStore, TheJournalIsTrimmedByAgeOnRedisClock) {
   const auto time = server.command({"TIME"}).elements;
   const std::int64_t redis_now_ms = std::stoll(time.at(0).str) * 1000 + std::stoll(time.at(1).str) / 1000;
   const std::int64_t journal_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(app::RedisStateOptions{}.journal).count();
+      std::chrono::duration_cast<std::chrono::milliseconds>(redis::StateOptions{}.journal).count();
   const auto old_id = std::to_string(redis_now_ms - journal_ms - 60'000) + "-0";
   const auto kept_id = std::to_string(redis_now_ms - journal_ms + 60'000) + "-0";
   for (const auto& id : {old_id, kept_id})
@@ -282,7 +284,7 @@ TEST(RedisStateStore, StoppingWritesWhatIsBufferedFirst) {
   // A graceful shutdown, likely before the journal flush timer fired. The bound only stops a
   // hang: stop() returns once the buffer is written.
   a.state->stop(30s);
-  ASSERT_TRUE(eventually([&] { return a.state->stats().writer.state == app::RedisState::Stopped; }, 60s));
+  ASSERT_TRUE(eventually([&] { return a.state->stats().writer.state == redis::ClientState::Stopped; }, 60s));
   EXPECT_TRUE(contains(server.command({"HGET", "{lodestone}:quotes", "159713.SZ"}).str, R"("last":1.452)"));
   EXPECT_EQ(server.command({"XLEN", "{lodestone}:events"}).integer, 1);
 }

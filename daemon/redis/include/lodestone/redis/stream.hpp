@@ -5,10 +5,10 @@
 #include <string_view>
 #include <vector>
 
-#include "lodestone/app/redis_client.hpp"
 #include "lodestone/core/result.hpp"
+#include "lodestone/redis/reply.hpp"
 
-namespace lodestone::app {
+namespace lodestone::redis {
 
 struct StreamEntry {
   std::string id;  // "<ms>-<n>"
@@ -17,8 +17,8 @@ struct StreamEntry {
 };
 
 // An XRANGE / XREVRANGE reply: entries in the order Redis sent them.
-Result<std::vector<StreamEntry>> parse_stream_entries(const RedisReply& reply);
+Result<std::vector<StreamEntry>> parse_stream_entries(const Reply& reply);
 // An XREAD reply for several streams: the entries of `stream` (none when the read timed out).
-Result<std::vector<StreamEntry>> parse_xread(const RedisReply& reply, std::string_view stream);
+Result<std::vector<StreamEntry>> parse_xread(const Reply& reply, std::string_view stream);
 
-}  // namespace lodestone::app
+}  // namespace lodestone::redis

@@ -1,6 +1,6 @@
-#include "lodestone/app/redis_metrics.hpp"
+#include "lodestone/redis/metrics.hpp"
 
-namespace lodestone::app {
+namespace lodestone::redis {
 namespace {
 
 namespace pm = prometheus;
@@ -13,7 +13,7 @@ void set_total(pm::Family<pm::Counter>& family, const pm::Labels& labels, std::u
 
 }  // namespace
 
-RedisMetrics::RedisMetrics(prometheus::Registry& r)
+Metrics::Metrics(prometheus::Registry& r)
     : up_(pm::BuildGauge().Name("lodestone_redis_up").Help("1 while the Redis connection is ready").Register(r)),
       commands_(pm::BuildCounter()
                     .Name("lodestone_redis_commands_total")
@@ -59,16 +59,16 @@ RedisMetrics::RedisMetrics(prometheus::Registry& r)
                   .Help("Quotes and headlines received from other instances")
                   .Register(r)) {}
 
-void RedisMetrics::connection(const std::string& name, const RedisClientStats& s) {
+void Metrics::connection(const std::string& name, const ClientStats& s) {
   const pm::Labels l{{"connection", name}};
-  up_.Add(l).Set(s.state == RedisState::Connected ? 1 : 0);
+  up_.Add(l).Set(s.state == ClientState::Connected ? 1 : 0);
   set_total(commands_, l, s.ops);
   set_total(errors_, l, s.errors);
   set_total(timeouts_, l, s.timeouts);
   set_total(connects_, l, s.connects);
 }
 
-void RedisMetrics::update(const RedisAlertStoreStats& alerts, const RedisStateStats& state) {
+void Metrics::update(const AlertStoreStats& alerts, const StateStats& state) {
   std::lock_guard lock(mutex_);
   connection("alerts-writer", alerts.writer);
   connection("alerts-reader", alerts.reader);
@@ -90,4 +90,4 @@ void RedisMetrics::update(const RedisAlertStoreStats& alerts, const RedisStateSt
   set_total(remote_, {{"type", "headline"}}, state.remote_headlines);
 }
 
-}  // namespace lodestone::app
+}  // namespace lodestone::redis

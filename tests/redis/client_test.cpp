@@ -1,6 +1,6 @@
 // The async client against a real redis-server: replies, errors as values, reconnection after a
 // crash, a hung server noticed by the command timeout, the persistence check.
-#include "lodestone/app/redis_client.hpp"
+#include "lodestone/redis/client.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,25 +12,18 @@
 namespace lodestone::testing {
 namespace {
 
-using app::RedisClient;
-using app::RedisClientOptions;
-using app::RedisReply;
+using redis::Client;
+using redis::ClientOptions;
+using redis::ClientState;
+using redis::Reply;
 using namespace std::chrono_literals;
 
-RedisClientOptions options_for(const RedisServer& server) {
-  RedisClientOptions o;
-  o.endpoint = *app::parse_redis_url(server.url());
-  o.name = "lodestone-test";
-  o.command_timeout = 500ms;
-  o.backoff_initial = 20ms;
-  o.backoff_max = 200ms;
-  return o;
-}
+ClientOptions options_for(const RedisServer& server) { return fast_client(server); }
 
 TEST(RedisClient, RunsCommandsAndReturnsErrorsAsValues) {
   RedisServer server;
   IoThreads io;
-  auto client = RedisClient::create(io.executor(), options_for(server));
+  auto client = Client::create(io.executor(), options_for(server), system_clock());
   client->start();
   ASSERT_TRUE(eventually([&] { return client->connected(); }));
 
@@ -38,7 +31,7 @@ TEST(RedisClient, RunsCommandsAndReturnsErrorsAsValues) {
   const std::string tricky = "%s %n\r\n*3\r\n$3\r\nDEL\r\n";
   auto set = run(*client, {"SET", "k", tricky});
   ASSERT_TRUE(set && *set) << (set ? (*set).error().message : "no answer");
-  EXPECT_EQ((**set).type, RedisReply::Type::Status);
+  EXPECT_EQ((**set).type, Reply::Type::Status);
   auto get = run(*client, {"GET", "k"});
   ASSERT_TRUE(get && *get);
   EXPECT_EQ((**get).str, tricky);
@@ -49,17 +42,18 @@ TEST(RedisClient, RunsCommandsAndReturnsErrorsAsValues) {
   ASSERT_FALSE(*wrong);
   EXPECT_TRUE(contains((*wrong).error().message, "WRONGTYPE")) << (*wrong).error().message;
   EXPECT_TRUE(contains((*wrong).error().message, "LPUSH")) << (*wrong).error().message;
+  EXPECT_EQ((*wrong).error().code, ErrorCode::bad_request);
 
   auto array = run(*client, {"XRANGE", "nothing", "-", "+"});
   ASSERT_TRUE(array && *array);
-  EXPECT_EQ((**array).type, RedisReply::Type::Array);
+  EXPECT_EQ((**array).type, Reply::Type::Array);
 
   const auto stats = client->stats();
   EXPECT_GE(stats.ops, 4U);
   EXPECT_GE(stats.errors, 1U);
   EXPECT_EQ(stats.connects, 1U);
   client->stop();
-  EXPECT_TRUE(eventually([&] { return client->stats().state == app::RedisState::Stopped; }));
+  EXPECT_TRUE(eventually([&] { return client->stats().state == ClientState::Stopped; }));
 }
 
 TEST(RedisClient, FailsAtOnceWhileRedisIsAwayAndReconnectsWhenItIsBack) {
@@ -69,7 +63,7 @@ TEST(RedisClient, FailsAtOnceWhileRedisIsAwayAndReconnectsWhenItIsBack) {
   // any scheduling delay of a loaded machine, not by a guess at how fast the machine is.
   auto o = options_for(server);
   o.command_timeout = 30s;
-  auto client = RedisClient::create(io.executor(), o);
+  auto client = Client::create(io.executor(), o, system_clock());
   std::atomic<int> connected{0};
   std::atomic<int> lost{0};
   client->on_connected([&] { ++connected; });
@@ -84,7 +78,8 @@ TEST(RedisClient, FailsAtOnceWhileRedisIsAwayAndReconnectsWhenItIsBack) {
   ASSERT_TRUE(r);
   EXPECT_FALSE(*r);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 15s);  // no waiting for a dead server (30 s)
-  EXPECT_NE(client->stats().state, app::RedisState::Connected);
+  EXPECT_EQ((*r).error().code, ErrorCode::unavailable);
+  EXPECT_NE(client->stats().state, ClientState::Connected);
 
   server.start();
   ASSERT_TRUE(eventually([&] { return connected == 2; }));
@@ -98,7 +93,7 @@ TEST(RedisClient, KeepsRetryingWhenRedisIsDownAtStart) {
   RedisServer server;
   server.kill();
   IoThreads io;
-  auto client = RedisClient::create(io.executor(), options_for(server));
+  auto client = Client::create(io.executor(), options_for(server), system_clock());
   client->start();
   ASSERT_TRUE(eventually([&] { return !client->stats().last_error.empty(); }));
   EXPECT_FALSE(client->connected());
@@ -109,7 +104,7 @@ TEST(RedisClient, KeepsRetryingWhenRedisIsDownAtStart) {
 TEST(RedisClient, AHungServerIsNoticedByTheCommandTimeout) {
   RedisServer server;
   IoThreads io;
-  auto client = RedisClient::create(io.executor(), options_for(server));
+  auto client = Client::create(io.executor(), options_for(server), system_clock());
   std::atomic<int> lost{0};
   client->on_disconnected([&](const std::string&) { ++lost; });
   client->start();
@@ -126,6 +121,7 @@ TEST(RedisClient, AHungServerIsNoticedByTheCommandTimeout) {
   EXPECT_GE(waited, 450ms);
   EXPECT_LT(waited, 20s);
   EXPECT_TRUE(contains((*r).error().message, "may or may not have run")) << (*r).error().message;
+  EXPECT_EQ((*r).error().code, ErrorCode::timeout);
   EXPECT_TRUE(eventually([&] { return lost == 1; }));
   EXPECT_GE(client->stats().timeouts, 1U);
 
@@ -146,8 +142,8 @@ TEST(RedisClient, ReportsWhetherAppendOnlyPersistenceIsOn) {
   o1.check_persistence = true;
   auto o2 = options_for(on);
   o2.check_persistence = true;
-  auto c1 = RedisClient::create(io.executor(), o1);
-  auto c2 = RedisClient::create(io.executor(), o2);
+  auto c1 = Client::create(io.executor(), o1, system_clock());
+  auto c2 = Client::create(io.executor(), o2, system_clock());
   c1->start();
   c2->start();
   ASSERT_TRUE(eventually([&] { return c1->connected() && c2->connected(); }));
@@ -162,7 +158,7 @@ TEST(RedisClient, SelectsTheDatabaseAndNamesTheConnection) {
   IoThreads io;
   auto o = options_for(server);
   o.endpoint.db = 3;
-  auto client = RedisClient::create(io.executor(), o);
+  auto client = Client::create(io.executor(), o, system_clock());
   client->start();
   ASSERT_TRUE(eventually([&] { return client->connected(); }));
   auto set = run(*client, {"SET", "in-db-3", "x"});
@@ -177,14 +173,14 @@ TEST(RedisClient, AWrongPasswordIsAnErrorNotASilentSuccess) {
   IoThreads io;
   auto o = options_for(server);
   o.endpoint.password = "wrong";
-  auto client = RedisClient::create(io.executor(), o);
+  auto client = Client::create(io.executor(), o, system_clock());
   client->start();
   ASSERT_TRUE(eventually([&] { return !client->stats().last_error.empty(); }));
   EXPECT_FALSE(client->connected());
   EXPECT_TRUE(contains(client->stats().last_error, "AUTH")) << client->stats().last_error;
 
   o.endpoint.password = "right";
-  auto good = RedisClient::create(io.executor(), o);
+  auto good = Client::create(io.executor(), o, system_clock());
   good->start();
   EXPECT_TRUE(eventually([&] { return good->connected(); }));
 }
@@ -198,7 +194,7 @@ TEST(RedisClient, RefusedCredentialsStopTheClientOnceInsteadOfRetrying) {
     o.endpoint.password = password;
     std::atomic<int> fatal{0};
     o.on_fatal = [&fatal](const std::string&) { ++fatal; };
-    auto client = RedisClient::create(io.executor(), o);
+    auto client = Client::create(io.executor(), o, system_clock());
     client->start();
     ASSERT_TRUE(eventually([&] { return fatal.load() > 0; }, 30s)) << client->stats().last_error;
     // With a 20 ms backoff a retry loop would have tried many times by now (a negative check:
@@ -207,7 +203,7 @@ TEST(RedisClient, RefusedCredentialsStopTheClientOnceInsteadOfRetrying) {
     const auto st = client->stats();
     EXPECT_EQ(fatal.load(), 1) << "reported once";
     EXPECT_TRUE(st.fatal);
-    EXPECT_EQ(st.state, app::RedisState::Stopped) << "no reconnect";
+    EXPECT_EQ(st.state, ClientState::Stopped) << "no reconnect";
     EXPECT_EQ(st.connects, 0U);
     EXPECT_TRUE(contains(st.last_error, password.empty() ? "NOAUTH" : "WRONGPASS")) << st.last_error;
     auto r = run(*client, {"PING"});
@@ -222,7 +218,7 @@ TEST(RedisClient, AnOutageIsNotFatal) {
   auto o = options_for(server);
   std::atomic<int> fatal{0};
   o.on_fatal = [&fatal](const std::string&) { ++fatal; };
-  auto client = RedisClient::create(io.executor(), o);
+  auto client = Client::create(io.executor(), o, system_clock());
   client->start();
   ASSERT_TRUE(eventually([&] { return client->connected(); }));
   server.kill();
@@ -230,9 +226,14 @@ TEST(RedisClient, AnOutageIsNotFatal) {
   server.start();
   EXPECT_TRUE(eventually([&] { return client->connected(); }));
   EXPECT_EQ(fatal.load(), 0);
-  EXPECT_FALSE(app::is_auth_error("ERR Connection refused"));
-  EXPECT_TRUE(app::is_auth_error("WRONGPASS invalid username-password pair or user is disabled."));
-  EXPECT_TRUE(app::is_auth_error("NOAUTH Authentication required."));
+  EXPECT_FALSE(redis::is_auth_error("ERR Connection refused"));
+  EXPECT_TRUE(redis::is_auth_error("WRONGPASS invalid username-password pair or user is disabled."));
+  EXPECT_TRUE(redis::is_auth_error("NOAUTH Authentication required."));
+  EXPECT_EQ(redis::error_reply_code("NOAUTH Authentication required."), ErrorCode::unauthorized);
+  EXPECT_EQ(redis::error_reply_code("LOADING Redis is loading the dataset in memory"), ErrorCode::unavailable);
+  EXPECT_EQ(redis::error_reply_code("OOM command not allowed when used memory > 'maxmemory'."), ErrorCode::unavailable);
+  EXPECT_EQ(redis::error_reply_code("WRONGTYPE Operation against a key holding the wrong kind of value"),
+            ErrorCode::bad_request);
 }
 
 TEST(RedisClient, JudgesPersistenceFromConfigGet) {
@@ -241,11 +242,11 @@ TEST(RedisClient, JudgesPersistenceFromConfigGet) {
       RedisServerOptions{.appendonly = true, .appendfsync = "always", .extra = {"--maxmemory-policy", "allkeys-lru"}});
   RedisServer good(RedisServerOptions{.appendonly = true, .appendfsync = "everysec", .extra = {}});
   IoThreads io;
-  std::vector<std::shared_ptr<RedisClient>> clients;
+  std::vector<std::shared_ptr<Client>> clients;
   for (const RedisServer* s : {&off, &lru, &good}) {
     auto o = options_for(*s);
     o.check_persistence = true;
-    clients.push_back(RedisClient::create(io.executor(), o));
+    clients.push_back(Client::create(io.executor(), o, system_clock()));
     clients.back()->start();
   }
   ASSERT_TRUE(

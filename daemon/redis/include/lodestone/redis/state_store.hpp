@@ -15,10 +15,11 @@
 // every instance's journaled headlines.
 //
 // Fan-out. A dedicated connection follows the journal (XREAD BLOCK). Entries from other
-// processes (another token) reach this instance: quotes update the board and wake the
-// WebSocket sessions (they are not evaluated here: their own instance evaluates them);
-// headlines enter this instance's pipeline like any feed's, so its rules see them and its
-// clients get them; the news log's dedup stops them from echoing back and forth.
+// processes (another token) reach this instance: quotes go out through bus::Fanout (the board
+// and the sessions; they are not evaluated here: their own instance evaluates them); headlines
+// enter through the EventSink every feed uses (the pipeline), so its rules see them and its
+// clients get them; the news log's dedup stops them from echoing back and forth. The store
+// knows the bus only through these interfaces (StateTargets), never web or the pipeline itself.
 //
 // Redis away: events wait in a bounded buffer (oldest dropped first, counted) and the latest
 // quote per symbol is always kept; both are written once Redis is back.
@@ -32,20 +33,25 @@
 #include <optional>
 #include <string>
 #include <unordered_set>
+#include <variant>
 #include <vector>
 
-#include "lodestone/app/redis_client.hpp"
-#include "lodestone/app/redis_keys.hpp"
-#include "lodestone/bus/alert_store.hpp"
+#include "lodestone/bus/fanout.hpp"
 #include "lodestone/bus/news_log.hpp"
 #include "lodestone/bus/pipeline.hpp"
-#include "lodestone/feeds/canonical.hpp"
-#include "lodestone/web/board.hpp"
-#include "lodestone/web/hub.hpp"
+#include "lodestone/core/clock.hpp"
+#include "lodestone/core/event_sink.hpp"
+#include "lodestone/core/instrument.hpp"
+#include "lodestone/redis/keys.hpp"
+#include "lodestone/redis/stream_channel.hpp"
 
-namespace lodestone::app {
+namespace lodestone::feeds {
+class CanonicalParser;
+}  // namespace lodestone::feeds
 
-struct RedisStateOptions {
+namespace lodestone::redis {
+
+struct StateOptions {
   std::string prefix = "{lodestone}";
   // Stable across restarts: a restart replays the journal entries written under this name.
   // Every daemon sharing one Redis needs its own.
@@ -56,10 +62,30 @@ struct RedisStateOptions {
   std::chrono::milliseconds flush_interval{200};
   std::chrono::milliseconds block{5000};
   std::chrono::milliseconds retry{500};
-  RedisClientOptions client;
+  ClientOptions client;
 };
 
-struct RedisStateStats {
+// What the journal's replay needs from the bus: the rule engine's strand, and the way the alerts
+// it gives are notified. RedisLink adapts bus::Pipeline (post, raise) to it.
+class RuleHost {
+ public:
+  virtual ~RuleHost() = default;
+  // Runs `fn` where the rule engine runs (the pipeline strand), after what was posted before.
+  virtual void post(std::function<void()> fn) = 0;
+  // Hands alerts to the alert store for notification, as the pipeline does with the engine's.
+  virtual void raise(std::vector<Alert> alerts) = 0;
+};
+
+// Where restored and remote events go; everything outlives the store.
+struct StateTargets {
+  const InstrumentRegistry& registry;  // price decimals of journaled quotes
+  bus::Fanout& fanout;                 // restored and remote quotes: the board, waking the sessions
+  EventSink& sink;                     // remote headlines: in like any feed's
+  bus::NewsLog& news;                  // replayed headlines (and so headline dedup)
+  RuleHost& rules;                     // the replay through the rule engine; every fanout call is posted here
+};
+
+struct StateStats {
   std::uint64_t recorded = 0;  // events handed to the journal
   std::uint64_t written_batches = 0;
   std::uint64_t dropped_events = 0;  // the buffer was full: left out of the journal
@@ -71,16 +97,16 @@ struct RedisStateStats {
   std::size_t max_buffered = 0;
   bool restored = false;
   bool rules_restored = false;
-  RedisClientStats writer;
-  RedisClientStats reader;
+  ClientStats writer;
+  ClientStats reader;
 };
 
-class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
+class StateStore final : public StreamChannel::User, public std::enable_shared_from_this<StateStore> {
  public:
-  static std::shared_ptr<RedisStateStore> create(net::any_io_executor executor, RedisStateOptions options,
-                                                 web::Board& board, web::Hub& hub, bus::NewsLog& news,
-                                                 bus::Pipeline& pipeline);
-  ~RedisStateStore();
+  // `clock` (drain deadlines) must outlive the store.
+  static std::shared_ptr<StateStore> create(net::any_io_executor executor, StateOptions options, const Clock& clock,
+                                            StateTargets targets);
+  ~StateStore() override;
 
   // Wraps the rule engine (null when there are no rules) so that every event it evaluates is
   // journaled: give the result to Pipeline::set_evaluator.
@@ -115,7 +141,7 @@ class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
   void on_settled(std::function<void()> fn) { on_settled_ = std::move(fn); }
 
   [[nodiscard]] std::string degraded_reason() const;
-  [[nodiscard]] RedisStateStats stats() const;
+  [[nodiscard]] StateStats stats() const;
 
  private:
   struct Batch {
@@ -124,42 +150,40 @@ class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
     std::size_t count = 0;
     std::map<std::string, std::string> quotes;  // symbol -> JSON
   };
+  using Event = std::variant<Quote, Headline>;  // a journal line (canonical NDJSON)
   struct Replayed {
-    feeds::CanonicalEvent event;
+    Event event;
     bool evaluate = false;  // this instance's own: goes to the rule engine
   };
 
-  RedisStateStore(net::any_io_executor executor, RedisStateOptions options, web::Board& board, web::Hub& hub,
-                  bus::NewsLog& news, bus::Pipeline& pipeline);
-  void halt();
-  void drain_until(std::chrono::steady_clock::time_point deadline);
+  StateStore(net::any_io_executor executor, StateOptions options, const Clock& clock, StateTargets targets);
+  // StreamChannel::User
+  void writer_up() override { flush(); }
+  bool read_step() override;
+  [[nodiscard]] bool drained() const override;
+  void halt() override;
+
   void flush();
-  void flushed(const Result<RedisReply>& reply);
+  void flushed(const Result<Reply>& reply);
   void schedule_flush(std::chrono::milliseconds after);
-  void resume_reading();
-  void read_later();
   void restore_step();
   void replay(std::vector<Replayed> events, bool last_page);
   void restored();
   void follow();
-  void take_remote(const std::string& events);
-  std::vector<feeds::CanonicalEvent> parse(const std::string& ndjson);
+  void take_remote(const std::vector<StreamEntry>& entries);
+  // Restored and remote quotes to the fanout, on the rule engine's strand.
+  void show(std::vector<Quote> quotes);
+  std::vector<Event> parse(const std::string& ndjson);
   [[nodiscard]] int decimals(const Symbol& symbol) const;
 
-  RedisStateOptions options_;
-  RedisKeys keys_;
+  StateOptions options_;
+  Keys keys_;
   std::string token_;  // this process: its own entries are not fanned back to it
-  web::Board& board_;
-  web::Hub& hub_;
-  bus::NewsLog& news_;
-  bus::Pipeline& pipeline_;
-  std::shared_ptr<RedisClient> writer_;
-  std::shared_ptr<RedisClient> reader_;
-  net::steady_timer flush_timer_;
-  net::steady_timer read_timer_;
-  net::steady_timer restore_timer_;
-  net::steady_timer drain_timer_;
-  feeds::CanonicalParser parser_;  // reader strand only
+  StateTargets to_;
+  std::shared_ptr<StreamChannel> channel_;
+  net::steady_timer flush_timer_;                   // writer strand
+  net::steady_timer restore_timer_;                 // reader strand
+  std::unique_ptr<feeds::CanonicalParser> parser_;  // reader strand only
   std::shared_ptr<bus::Evaluator> rules_;
 
   mutable std::mutex mutex_;
@@ -169,9 +193,6 @@ class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
   std::optional<Batch> inflight_;              // sent (or to be sent again), not yet acknowledged
   std::uint64_t next_batch_ = 1;
   bool sending_ = false;
-  bool writer_up_ = false;
-  bool reader_up_ = false;
-  bool reading_ = false;
   bool stopped_ = false;
   // Restoring: position (the journal's end now), quotes (the hash), journal (pages up to the end).
   enum class Stage : std::uint8_t { NotAsked, Position, Quotes, Journal, Done };
@@ -180,12 +201,11 @@ class RedisStateStore : public std::enable_shared_from_this<RedisStateStore> {
   std::string restore_until_;
   std::string restore_from_ = "-";
   std::unordered_set<std::string> replayed_batches_;
-  std::string position_ = "$";  // journal position the reader follows from
-  std::string redis_error_;
+  std::string write_error_;  // the last failed journal write
   std::function<void(bool)> done_;
   std::function<void()> on_settled_;
   std::uint64_t recorded_ = 0;  // every event handed to the journal
-  RedisStateStats stats_;
+  StateStats stats_;
 };
 
-}  // namespace lodestone::app
+}  // namespace lodestone::redis

@@ -4,10 +4,10 @@
 // touch several keys at once stay legal on a cluster, and one shard serves one deployment.
 #include <string>
 
-namespace lodestone::app {
+namespace lodestone::redis {
 
-struct RedisKeys {
-  explicit RedisKeys(const std::string& prefix)
+struct Keys {
+  explicit Keys(const std::string& prefix)
       : alerts(prefix + ":alerts"),
         alert_seq(prefix + ":alerts:seq"),
         dedup(prefix + ":alerts:seen:"),
@@ -21,4 +21,4 @@ struct RedisKeys {
   std::string quotes;     // hash: symbol -> latest quote (JSON), for the board after a restart
 };
 
-}  // namespace lodestone::app
+}  // namespace lodestone::redis

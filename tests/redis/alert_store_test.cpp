@@ -1,6 +1,6 @@
 // The Redis alert store: seqs, identity, restart, fan-out between instances, and what happens
 // while Redis is killed or hung.
-#include "lodestone/app/redis_alert_store.hpp"
+#include "lodestone/redis/alert_store.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,24 +11,22 @@
 namespace lodestone::testing {
 namespace {
 
-using app::RedisAlertStore;
-using app::RedisAlertStoreOptions;
+using RedisAlertStore = redis::AlertStore;
+using RedisAlertStoreOptions = redis::AlertStoreOptions;
 using namespace std::chrono_literals;
 
 RedisAlertStoreOptions store_options(const RedisServer& server, const std::string& instance = "a") {
   RedisAlertStoreOptions o;
   o.instance = instance;
-  o.client.endpoint = *app::parse_redis_url(server.url());
-  o.client.command_timeout = 500ms;
-  o.client.backoff_initial = 20ms;
-  o.client.backoff_max = 200ms;
+  o.client = fast_client(server);
   o.block = 300ms;
   o.retry = 50ms;
   return o;
 }
 
 struct Instance {
-  Instance(IoThreads& io, RedisAlertStoreOptions o) : store(RedisAlertStore::create(io.executor(), std::move(o))) {
+  Instance(IoThreads& io, RedisAlertStoreOptions o)
+      : store(RedisAlertStore::create(io.executor(), std::move(o), system_clock())) {
     store->set_delivery(delivered.sink());
     store->start();
   }
@@ -300,7 +298,7 @@ TEST(RedisAlertStore, StoppingWritesWhatIsBufferedFirst) {
   // The flush bound only stops a hang: stop() returns once the buffer is written, however long a
   // loaded machine takes for 50 writes.
   a.store->stop(30s);
-  ASSERT_TRUE(eventually([&] { return a.store->stats().writer.state == app::RedisState::Stopped; }, 60s));
+  ASSERT_TRUE(eventually([&] { return a.store->stats().writer.state == redis::ClientState::Stopped; }, 60s));
   EXPECT_EQ(stream_keys(server).size(), 50U);
 }
 

@@ -10,18 +10,18 @@
 
 #include <mutex>
 
-#include "lodestone/app/redis_alert_store.hpp"
-#include "lodestone/app/redis_state_store.hpp"
+#include "lodestone/redis/alert_store.hpp"
+#include "lodestone/redis/state_store.hpp"
 
-namespace lodestone::app {
+namespace lodestone::redis {
 
-class RedisMetrics {
+class Metrics {
  public:
-  explicit RedisMetrics(prometheus::Registry& registry);
-  void update(const RedisAlertStoreStats& alerts, const RedisStateStats& state);
+  explicit Metrics(prometheus::Registry& registry);
+  void update(const AlertStoreStats& alerts, const StateStats& state);
 
  private:
-  void connection(const std::string& name, const RedisClientStats& s);
+  void connection(const std::string& name, const ClientStats& s);
 
   std::mutex mutex_;
   prometheus::Family<prometheus::Gauge>& up_;
@@ -38,4 +38,4 @@ class RedisMetrics {
   prometheus::Family<prometheus::Counter>& remote_;
 };
 
-}  // namespace lodestone::app
+}  // namespace lodestone::redis

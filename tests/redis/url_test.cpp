@@ -1,25 +1,25 @@
-#include "lodestone/app/redis_url.hpp"
+#include "lodestone/redis/url.hpp"
 
 #include <gtest/gtest.h>
 
-namespace lodestone::app {
+namespace lodestone::redis {
 namespace {
 
 TEST(RedisUrl, ReadsHostPortAndDatabase) {
-  auto e = parse_redis_url("redis://127.0.0.1:6380/2");
+  auto e = parse_url("redis://127.0.0.1:6380/2");
   ASSERT_TRUE(e) << e.error().message;
   EXPECT_EQ(e->host, "127.0.0.1");
   EXPECT_EQ(e->port, 6380);
   EXPECT_EQ(e->db, 2);
   EXPECT_TRUE(e->password.empty());
 
-  auto d = parse_redis_url("redis://cache");
+  auto d = parse_url("redis://cache");
   ASSERT_TRUE(d);
   EXPECT_EQ(d->host, "cache");
   EXPECT_EQ(d->port, 6379);
   EXPECT_EQ(d->db, 0);
 
-  auto v6 = parse_redis_url("redis://[::1]:7000/0");
+  auto v6 = parse_url("redis://[::1]:7000/0");
   ASSERT_TRUE(v6);
   EXPECT_EQ(v6->host, "::1");
   EXPECT_EQ(v6->port, 7000);
@@ -27,19 +27,19 @@ TEST(RedisUrl, ReadsHostPortAndDatabase) {
 }
 
 TEST(RedisUrl, ReadsCredentialsAndNeverShowsThePassword) {
-  auto e = parse_redis_url("redis://:s3cret@10.0.0.5:6379/1");
+  auto e = parse_url("redis://:s3cret@10.0.0.5:6379/1");
   ASSERT_TRUE(e);
   EXPECT_EQ(e->password, "s3cret");
   EXPECT_TRUE(e->user.empty());
   EXPECT_EQ(describe(*e).find("s3cret"), std::string::npos);
 
-  auto acl = parse_redis_url("redis://lodestone:pw@host/3");
+  auto acl = parse_url("redis://lodestone:pw@host/3");
   ASSERT_TRUE(acl);
   EXPECT_EQ(acl->user, "lodestone");
   EXPECT_EQ(acl->password, "pw");
   EXPECT_EQ(acl->db, 3);
 
-  auto bad = parse_redis_url("redis://:s3cret@host:99999");
+  auto bad = parse_url("redis://:s3cret@host:99999");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().message.find("s3cret"), std::string::npos) << bad.error().message;
 }
@@ -58,7 +58,7 @@ TEST(RedisUrl, SaysWhatIsWrong) {
       {"redis://host?db=1", "query"},
   };
   for (const auto& [url, expected] : cases) {
-    auto r = parse_redis_url(url);
+    auto r = parse_url(url);
     ASSERT_FALSE(r) << url;
     EXPECT_NE(r.error().message.find(expected), std::string::npos) << url << " -> " << r.error().message;
     EXPECT_NE(r.error().message.find("redis URL"), std::string::npos) << r.error().message;
@@ -66,4 +66,4 @@ TEST(RedisUrl, SaysWhatIsWrong) {
 }
 
 }  // namespace
-}  // namespace lodestone::app
+}  // namespace lodestone::redis

@@ -1,9 +1,10 @@
 #pragma once
-// One connection to Redis through hiredis' async API, driven by the daemon's io_context: hiredis
-// formats commands and parses replies, Asio waits on the socket, so no I/O thread ever blocks.
-// Any failure rebuilds the connection after an exponential backoff with jitter. A command whose
-// reply is later than the command timeout drops the connection (a hung server keeps its socket
-// open), so the caller learns that the outcome is unknown: writes must be idempotent.
+// The one Redis adapter: a connection through hiredis' async API, driven by the daemon's
+// io_context. hiredis formats commands and parses replies, Asio waits on the socket, so no I/O
+// thread ever blocks. Any failure rebuilds the connection after an exponential backoff with
+// jitter. A command whose reply is later than the command timeout drops the connection (a hung
+// server keeps its socket open), so the caller learns that the outcome is unknown: writes must be
+// idempotent. The handshake and the persistence probe are in handshake.hpp.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -16,46 +17,36 @@
 #include <string_view>
 #include <vector>
 
-#include "lodestone/app/redis_url.hpp"
+#include "lodestone/core/clock.hpp"
 #include "lodestone/core/result.hpp"
 #include "lodestone/net/net.hpp"
+#include "lodestone/redis/handshake.hpp"
+#include "lodestone/redis/reply.hpp"
+#include "lodestone/redis/url.hpp"
 
 struct redisAsyncContext;
 
-namespace lodestone::app {
+namespace lodestone::redis {
 
-struct RedisReply {
-  enum class Type : std::uint8_t { Nil, Integer, String, Status, Array };
-  Type type = Type::Nil;
-  long long integer = 0;
-  std::string str;  // String and Status
-  std::vector<RedisReply> elements;
-};
-
-struct RedisClientOptions {
-  RedisEndpoint endpoint;
+struct ClientOptions {
+  Endpoint endpoint;
   std::string name = "lodestone";  // CLIENT SETNAME: tells the daemon's connections apart in CLIENT LIST
   std::chrono::milliseconds command_timeout{3000};  // also bounds connecting and the handshake
   std::chrono::milliseconds backoff_initial{100};
   std::chrono::milliseconds backoff_max{5000};
-  // Ask CONFIG GET appendonly/appendfsync/maxmemory-policy (INFO when CONFIG is renamed away)
-  // after connecting, and warn loudly when Redis would lose alerts: no append-only file, or an
-  // eviction policy that may evict the stream.
+  // Run the persistence probe after connecting (handshake.hpp) and warn loudly when Redis would
+  // lose alerts: no append-only file, or an eviction policy that may evict the stream.
   bool check_persistence = false;
   // Redis refused the credentials (NOAUTH, WRONGPASS): a configuration error, not an outage.
   // The client stops (no retry loop) and this runs once, on the client's strand.
   std::function<void(const std::string& why)> on_fatal;
 };
 
-// True for the error replies that mean "these credentials will never work": retrying them is a
-// loop that hides a configuration error.
-bool is_auth_error(std::string_view message);
+enum class ClientState : std::uint8_t { Idle, Connecting, Connected, Backoff, Stopped };
+std::string_view to_string(ClientState state);
 
-enum class RedisState : std::uint8_t { Idle, Connecting, Connected, Backoff, Stopped };
-std::string_view to_string(RedisState state);
-
-struct RedisClientStats {
-  RedisState state = RedisState::Idle;
+struct ClientStats {
+  ClientState state = ClientState::Idle;
   std::uint64_t ops = 0;            // replies received, error replies included
   std::uint64_t errors = 0;         // error replies, and commands lost with their connection
   std::uint64_t connects = 0;       // handshakes completed
@@ -65,19 +56,22 @@ struct RedisClientStats {
   std::string eviction_policy;      // maxmemory-policy
   // AOF on and an eviction policy that never evicts the alert stream; unknown until asked.
   std::optional<bool> persistence_ok;
-  bool fatal = false;  // stopped on a configuration error (see RedisClientOptions::on_fatal)
+  bool fatal = false;  // stopped on a configuration error (see ClientOptions::on_fatal)
   std::string server_version;
   std::string last_error;
 };
 
-class RedisClient : public std::enable_shared_from_this<RedisClient> {
+class Client : public std::enable_shared_from_this<Client> {
  public:
-  using Callback = std::function<void(Result<RedisReply>)>;
+  // Errors are typed: unavailable (not connected, the connection ended, Redis cannot do it now),
+  // timeout (no reply within the command timeout), unauthorized (refused credentials).
+  using Callback = std::function<void(Result<Reply>)>;
 
-  static std::shared_ptr<RedisClient> create(net::any_io_executor executor, RedisClientOptions options);
-  ~RedisClient();
-  RedisClient(const RedisClient&) = delete;
-  RedisClient& operator=(const RedisClient&) = delete;
+  // `clock` (deadlines) must outlive the client.
+  static std::shared_ptr<Client> create(net::any_io_executor executor, ClientOptions options, const Clock& clock);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
 
   // Set these before start(); they run on the client's strand. on_disconnected: a working
   // connection was lost; on_connect_failed: an attempt to (re)connect failed.
@@ -95,33 +89,31 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   // command that blocks on purpose (XREAD BLOCK).
   void command(std::vector<std::string> args, Callback callback, std::chrono::milliseconds extra_timeout = {});
 
-  [[nodiscard]] RedisClientStats stats() const;
+  [[nodiscard]] ClientStats stats() const;
   [[nodiscard]] bool connected() const;
-  [[nodiscard]] const RedisEndpoint& endpoint() const { return options_.endpoint; }
+  [[nodiscard]] const Endpoint& endpoint() const { return options_.endpoint; }
   [[nodiscard]] net::strand<net::any_io_executor>& strand() { return strand_; }
 
  private:
   struct Connection;
   struct Pending;
-  using Clock = std::chrono::steady_clock;
 
-  RedisClient(net::any_io_executor executor, RedisClientOptions options);
+  Client(net::any_io_executor executor, ClientOptions options, const Clock& clock);
   void connect();
   void open(const std::string& address);
   void handshake();
+  void handshaken();
   void send(std::vector<std::string> args, Callback callback, std::chrono::milliseconds extra_timeout);
-  void drop(const std::string& why);
+  void drop(const std::string& why, ErrorCode code = ErrorCode::unavailable);
   void ended(const std::string& why);
   void schedule_reconnect();
   void watch();
-  void set_state(RedisState state);
+  void set_state(ClientState state);
   void fail(const std::string& message);
-  void read_info(const RedisReply& reply);
-  void read_config(const RedisReply& reply);
-  void judge_persistence();
   void fatal(const std::string& why);
-  void arm_read(const std::shared_ptr<Connection>& c);
-  void arm_write(const std::shared_ptr<Connection>& c);
+  // Waits for the socket to be readable (or writable) while hiredis wants it, then lets hiredis read (write).
+  void arm(const std::shared_ptr<Connection>& c, bool write);
+  [[nodiscard]] Error error(ErrorCode code, const std::string& command, const std::string& what) const;
 
   static void on_reply(redisAsyncContext* ac, void* reply, void* privdata);
   static void ev_add_read(void* data);
@@ -130,7 +122,8 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   static void ev_del_write(void* data);
   static void ev_cleanup(void* data);
 
-  RedisClientOptions options_;
+  ClientOptions options_;
+  const Clock& clock_;
   net::strand<net::any_io_executor> strand_;
   net::ip::tcp::resolver resolver_;
   net::steady_timer reconnect_timer_;
@@ -145,18 +138,14 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   std::mt19937 rng_;
   bool stopped_ = false;
   bool destroying_ = false;
-  std::string drop_reason_;  // why this side closed the connection, when it did
-  struct Probe {             // what the handshake learnt about persistence
-    std::optional<bool> aof;
-    std::string fsync;
-    std::string policy;
-    std::string version;
-  } probe_;
+  std::string drop_reason_;                       // why this side closed the connection, when it did
+  ErrorCode drop_code_ = ErrorCode::unavailable;  // and what kind of failure that is for its commands
+  Persistence probe_;                             // what this connection's handshake learnt
   mutable std::mutex stats_mutex_;
-  RedisClientStats stats_;
+  ClientStats stats_;
 };
 
 // "redis error reply" / "connection lost" as one line for logs: the command name and the reason.
 std::string command_name(const std::vector<std::string>& args);
 
-}  // namespace lodestone::app
+}  // namespace lodestone::redis

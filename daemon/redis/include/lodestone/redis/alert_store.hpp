@@ -31,13 +31,14 @@
 #include <unordered_set>
 #include <vector>
 
-#include "lodestone/app/redis_client.hpp"
-#include "lodestone/app/redis_keys.hpp"
 #include "lodestone/bus/alert_store.hpp"
+#include "lodestone/core/clock.hpp"
+#include "lodestone/redis/keys.hpp"
+#include "lodestone/redis/stream_channel.hpp"
 
-namespace lodestone::app {
+namespace lodestone::redis {
 
-struct RedisAlertStoreOptions {
+struct AlertStoreOptions {
   std::string prefix = "{lodestone}";
   std::string instance = "lodestone";  // written into each entry as its origin
   std::size_t retention = 100'000;     // the mirror's size: what resume and /api/v1/alerts reach back to
@@ -49,10 +50,10 @@ struct RedisAlertStoreOptions {
   std::chrono::milliseconds block{5000};         // XREAD BLOCK; a hung server is noticed after this plus the timeout
   std::chrono::milliseconds retry{500};          // after Redis refused a write
   std::chrono::milliseconds journal_wait{2000};  // longest an alert waits for the journal (wait_for_journal)
-  RedisClientOptions client;                     // endpoint, timeouts, backoff (names are set per connection)
+  ClientOptions client;                          // endpoint, timeouts, backoff (names are set per connection)
 };
 
-struct RedisAlertStoreStats {
+struct AlertStoreStats {
   std::uint64_t appended = 0;     // new notifications accepted by append
   std::uint64_t duplicates = 0;   // suppressed: already stored (here or by any instance)
   std::uint64_t written = 0;      // stored in Redis by this instance
@@ -63,14 +64,18 @@ struct RedisAlertStoreStats {
   std::size_t max_buffered = 0;   // the bound on buffered
   std::size_t mirrored = 0;
   bool loaded = false;
-  RedisClientStats writer;
-  RedisClientStats reader;
+  ClientStats writer;
+  ClientStats reader;
 };
 
-class RedisAlertStore final : public bus::AlertStore, public std::enable_shared_from_this<RedisAlertStore> {
+class AlertStore final : public bus::AlertStore,
+                         public StreamChannel::User,
+                         public std::enable_shared_from_this<AlertStore> {
  public:
-  static std::shared_ptr<RedisAlertStore> create(net::any_io_executor executor, RedisAlertStoreOptions options);
-  ~RedisAlertStore() override;
+  // `clock` (the journal wait, drain deadlines) must outlive the store.
+  static std::shared_ptr<AlertStore> create(net::any_io_executor executor, AlertStoreOptions options,
+                                            const Clock& clock);
+  ~AlertStore() override;
 
   void set_delivery(Delivery delivery) override;
   // Connects, loads the last `retention` alerts into the mirror and follows the stream.
@@ -86,7 +91,7 @@ class RedisAlertStore final : public bus::AlertStore, public std::enable_shared_
   // Runs once, from the reader's strand, when the history is loaded (at once if it already is).
   void when_loaded(std::function<void()> fn);
 
-  // Write-ahead order with the event journal (RedisStateStore): an alert is written only once
+  // Write-ahead order with the event journal (StateStore): an alert is written only once
   // the journal holds every event recorded before it (its trigger among them), so a daemon
   // killed at any moment never leaves an alert in the stream that its restart's replay cannot
   // explain. `recorded`/`settled` count journal events handed over / stored (or given up);
@@ -101,7 +106,7 @@ class RedisAlertStore final : public bus::AlertStore, public std::enable_shared_
   [[nodiscard]] std::uint64_t last_seq() const override;
   [[nodiscard]] std::string degraded_reason() const override;
   [[nodiscard]] bool loaded() const;
-  [[nodiscard]] RedisAlertStoreStats stats() const;
+  [[nodiscard]] AlertStoreStats stats() const;
 
  private:
   struct Waiting {
@@ -112,7 +117,7 @@ class RedisAlertStore final : public bus::AlertStore, public std::enable_shared_
     bool delivered = false;                          // provisionally, to this instance's clients
     bool written = false;                            // Redis holds it; waiting for the stream to bring it back
     std::uint64_t journal_mark = 0;                  // journal events that must be stored first
-    std::chrono::steady_clock::time_point since;     // appended at
+    Clock::Steady since;                             // appended at
   };
   struct Entry {
     std::uint64_t seq = 0;
@@ -120,19 +125,21 @@ class RedisAlertStore final : public bus::AlertStore, public std::enable_shared_
     std::string json;
   };
 
-  explicit RedisAlertStore(net::any_io_executor executor, RedisAlertStoreOptions options);
-  void halt();
-  void drain_until(std::chrono::steady_clock::time_point deadline);
+  AlertStore(net::any_io_executor executor, AlertStoreOptions options, const Clock& clock);
+  // StreamChannel::User
+  void writer_up() override { pump(); }
+  bool read_step() override;
+  void link_down(const std::string& why) override;
+  [[nodiscard]] bool drained() const override;
+  void halt() override;
+
   void pump();
-  void written(const std::vector<std::string>& keys, const Result<RedisReply>& reply);
+  void written(const std::vector<std::string>& keys, const Result<Reply>& reply);
   void retry_later();
-  void resume_reading();
-  void read_later();
+  void follow();
   void load_page(std::vector<Entry> newest_first, std::string before, std::string newest);
   void loaded_history(std::vector<Entry> newest_first, const std::string& last_id);
-  void read_next();
-  void take(std::vector<Entry> entries);
-  void degrade(const std::string& why);
+  void take(const std::vector<StreamEntry>& entries);
   // Collects what must go out provisionally now; call with mutex_ held, deliver after unlocking.
   std::vector<bus::StoredAlert> provisional_locked();
   void deliver(const std::vector<bus::StoredAlert>& alerts);
@@ -140,21 +147,19 @@ class RedisAlertStore final : public bus::AlertStore, public std::enable_shared_
   // Alerts go out provisionally only once Redis is known to be away, not while the first
   // connection is still being made.
   [[nodiscard]] bool available_locked() const {
-    return writer_ != Link::Down && reader_ != Link::Down && write_error_.empty();
+    return channel_->writer_link() != Link::Down && channel_->reader_link() != Link::Down && write_error_.empty();
   }
   [[nodiscard]] bool healthy_locked() const {
-    return writer_ == Link::Up && reader_ == Link::Up && loaded_ && write_error_.empty();
+    return channel_->writer_link() == Link::Up && channel_->reader_link() == Link::Up && loaded_ &&
+           write_error_.empty();
   }
-  void link(bool writer, bool up, const std::string& why);
 
-  RedisAlertStoreOptions options_;
-  RedisKeys keys_;
-  std::shared_ptr<RedisClient> writer_client_;
-  std::shared_ptr<RedisClient> reader_client_;
-  net::steady_timer retry_timer_;
-  net::steady_timer read_timer_;
-  net::steady_timer drain_timer_;
-  net::steady_timer journal_timer_;
+  AlertStoreOptions options_;
+  Keys keys_;
+  const Clock& clock_;
+  std::shared_ptr<StreamChannel> channel_;
+  net::steady_timer retry_timer_;     // writer strand
+  net::steady_timer journal_timer_;   // writer strand
   bool journal_timer_armed_ = false;  // writer strand
   std::function<std::uint64_t()> journal_recorded_;
   std::function<std::uint64_t()> journal_settled_;
@@ -173,17 +178,11 @@ class RedisAlertStore final : public bus::AlertStore, public std::enable_shared_
   std::unordered_set<std::string> waiting_keys_;
   bool sending_ = false;  // one script call in flight at a time
   bool retry_pending_ = false;
-  bool reading_ = false;  // one reader command in flight at a time
-  enum class Link : std::uint8_t { Unknown, Up, Down };
-  Link writer_ = Link::Unknown;
-  Link reader_ = Link::Unknown;
   bool loaded_ = false;
   bool stopped_ = false;
-  std::string last_id_ = "0-0";  // the stream position the reader has delivered up to
-  std::string write_error_;      // Redis answered a write with an error
-  std::string redis_error_;      // why a connection is down
+  std::string write_error_;  // Redis answered a write with an error
   std::vector<std::function<void()>> on_loaded_;
-  RedisAlertStoreStats stats_;
+  AlertStoreStats stats_;
 };
 
-}  // namespace lodestone::app
+}  // namespace lodestone::redis

@@ -7,9 +7,9 @@
 
 #include "lodestone/core/result.hpp"
 
-namespace lodestone::app {
+namespace lodestone::redis {
 
-struct RedisEndpoint {
+struct Endpoint {
   std::string host = "127.0.0.1";
   std::uint16_t port = 6379;
   int db = 0;
@@ -17,8 +17,8 @@ struct RedisEndpoint {
   std::string password;  // "" = no AUTH
 };
 
-Result<RedisEndpoint> parse_redis_url(std::string_view url);
+Result<Endpoint> parse_url(std::string_view url);
 // The URL without its password, for logs and errors.
-std::string describe(const RedisEndpoint& endpoint);
+std::string describe(const Endpoint& endpoint);
 
-}  // namespace lodestone::app
+}  // namespace lodestone::redis

@@ -1,0 +1,168 @@
+// The read side of AlertStore: loading the retained history, following the stream, the
+// in-memory mirror that answers after() and last_seq().
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "lodestone/redis/alert_store.hpp"
+
+namespace lodestone::redis {
+namespace {
+
+bool to_entry(const StreamEntry& se, std::uint64_t& seq, std::string& key, std::string& json) {
+  const auto* s = se.field("seq");
+  const auto* k = se.field("key");
+  const auto* a = se.field("alert");
+  if (!s || !k || !a) return false;
+  auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), seq);
+  if (ec != std::errc() || p != s->data() + s->size() || seq == 0) return false;
+  key = *k;
+  json = *a;
+  return true;
+}
+
+}  // namespace
+
+bool AlertStore::read_step() {
+  bool load = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopped_) return false;
+    load = !loaded_;
+  }
+  if (load) {
+    load_page({}, "+", "");
+  } else {
+    follow();
+  }
+  return true;
+}
+
+void AlertStore::load_page(std::vector<Entry> newest_first, std::string before, std::string newest) {
+  const std::size_t page = channel_->options().page;
+  const std::size_t want = std::min(page, options_.retention - std::min(options_.retention, newest_first.size()));
+  channel_->reverse_range(before, std::max<std::size_t>(want, 1),
+                          [w = weak_from_this(), acc = std::move(newest_first), want, first = before == "+",
+                           newest = std::move(newest)](Result<std::vector<StreamEntry>> entries) mutable {
+                            auto s = w.lock();
+                            if (!s) return;
+                            if (!entries) {
+                              spdlog::warn("redis: loading alert history: {}", entries.error().message);
+                              s->channel_->read_later();
+                              return;
+                            }
+                            if (first) newest = entries->empty() ? "0-0" : entries->front().id;
+                            for (const auto& se : *entries) {
+                              Entry e;
+                              if (!to_entry(se, e.seq, e.key, e.json)) {
+                                spdlog::warn("redis: alert entry {} has no seq, key or alert; skipped", se.id);
+                                continue;
+                              }
+                              acc.push_back(std::move(e));
+                            }
+                            if (entries->size() >= want && want > 0 && acc.size() < s->options_.retention) {
+                              s->load_page(std::move(acc), "(" + entries->back().id, std::move(newest));
+                              return;
+                            }
+                            s->loaded_history(std::move(acc), newest);
+                          });
+}
+
+void AlertStore::loaded_history(std::vector<Entry> newest_first, const std::string& last_id) {
+  std::vector<bus::StoredAlert> now;
+  std::vector<std::function<void()>> callbacks;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = newest_first.rbegin(); it != newest_first.rend(); ++it) {
+      mirror_locked(*it);
+      // This instance's own alert, stored while the history was loading: nobody saw it yet.
+      if (waiting_keys_.erase(it->key)) {
+        std::erase_if(waiting_, [&](const Waiting& w) { return w.key == it->key; });
+        if (mirror_.back().seq == it->seq) now.push_back(mirror_.back());
+      }
+    }
+    channel_->set_position(last_id);
+    loaded_ = true;
+    callbacks.swap(on_loaded_);
+    spdlog::info("redis: {} alerts of history loaded, last seq {}", mirror_.size(), last_seq_);
+  }
+  deliver(now);
+  for (auto& fn : callbacks) fn();
+  follow();
+}
+
+void AlertStore::follow() {
+  channel_->follow([w = weak_from_this()](const std::vector<StreamEntry>& entries) {
+    if (auto s = w.lock()) s->take(entries);
+  });
+}
+
+void AlertStore::take(const std::vector<StreamEntry>& entries) {
+  std::vector<bus::StoredAlert> now;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& se : entries) {
+      Entry e;
+      if (!to_entry(se, e.seq, e.key, e.json)) {
+        spdlog::warn("redis: alert entry {} has no seq, key or alert; skipped", se.id);
+        continue;
+      }
+      if (waiting_keys_.erase(e.key)) std::erase_if(waiting_, [&](const Waiting& w) { return w.key == e.key; });
+      if (e.seq <= last_seq_) continue;  // read again after a reconnect
+      mirror_locked(e);
+      ++stats_.delivered;
+      now.push_back(mirror_.back());
+    }
+  }
+  deliver(now);
+}
+
+void AlertStore::mirror_locked(const Entry& e) {
+  if (e.seq <= last_seq_ && !mirror_.empty()) return;
+  mirror_.push_back(bus::StoredAlert{e.seq, std::make_shared<const std::string>(e.json)});
+  mirror_keys_.push_back(e.key);
+  known_.insert(e.key);
+  last_seq_ = e.seq;
+  while (mirror_.size() > options_.retention) {
+    known_.erase(mirror_keys_.front());
+    mirror_keys_.pop_front();
+    mirror_.pop_front();
+  }
+}
+
+bus::AlertRange AlertStore::after(std::uint64_t seq, std::size_t limit) const {
+  bus::AlertRange range;
+  std::lock_guard lock(mutex_);
+  if (!mirror_.empty() && mirror_.front().seq > seq + 1) range.gap = true;
+  auto it = std::upper_bound(mirror_.begin(), mirror_.end(), seq,
+                             [](std::uint64_t s, const bus::StoredAlert& a) { return s < a.seq; });
+  for (; it != mirror_.end() && range.alerts.size() < limit; ++it) {
+    range.alerts.push_back(it->json);
+    range.last_seq = it->seq;
+  }
+  return range;
+}
+
+std::uint64_t AlertStore::last_seq() const {
+  std::lock_guard lock(mutex_);
+  return last_seq_;
+}
+
+bool AlertStore::loaded() const {
+  std::lock_guard lock(mutex_);
+  return loaded_;
+}
+
+void AlertStore::when_loaded(std::function<void()> fn) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!loaded_) {
+      on_loaded_.push_back(std::move(fn));
+      return;
+    }
+  }
+  fn();
+}
+
+}  // namespace lodestone::redis
