@@ -24,7 +24,7 @@ struct Reader {
   std::filesystem::path base;  // relative paths resolve against the config file's folder
 
   Error error(const YAML::Node& node, const std::string& what) const {
-    return make_error(where(file, node) + ": " + what);
+    return make_error(ErrorCode::bad_config, where(file, node) + ": " + what);
   }
 
   Status keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& section) const {
@@ -299,7 +299,7 @@ Result<Config> read(const YAML::Node& root, const std::string& file) {
   if (const auto& feeds = root["feeds"]) {
     if (!feeds.IsSequence()) return r.error(feeds, "feeds must be a list of feed entries");
     auto parsed = feeds::parse_feed_configs(feeds);
-    if (!parsed) return make_error(file + ": " + parsed.error().message);
+    if (!parsed) return make_error(ErrorCode::bad_config, file + ": " + parsed.error().message);
     c.feeds = std::move(*parsed);
     for (auto& f : c.feeds) {
       // A replay entry's path is relative to this file, like every other path here.
@@ -347,15 +347,17 @@ Config default_config() {
 Status parse_listen(const std::string& text, web::ServerOptions& out) {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos || colon + 1 >= text.size())
-    return make_error("listen '" + text + "' must be HOST:PORT, e.g. 127.0.0.1:8080");
+    return make_error(ErrorCode::bad_config, "listen '" + text + "' must be HOST:PORT, e.g. 127.0.0.1:8080");
   std::string host = text.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   int port = 0;
   for (std::size_t i = colon + 1; i < text.size(); ++i) {
-    if (text[i] < '0' || text[i] > '9' || port > 65535) return make_error("listen '" + text + "': bad port");
+    if (text[i] < '0' || text[i] > '9' || port > 65535)
+      return make_error(ErrorCode::bad_config, "listen '" + text + "': bad port");
     port = port * 10 + (text[i] - '0');
   }
-  if (port > 65535 || host.empty()) return make_error("listen '" + text + "' must be HOST:PORT, e.g. 127.0.0.1:8080");
+  if (port > 65535 || host.empty())
+    return make_error(ErrorCode::bad_config, "listen '" + text + "' must be HOST:PORT, e.g. 127.0.0.1:8080");
   out.host = host;
   out.port = static_cast<std::uint16_t>(port);
   return {};
@@ -365,14 +367,14 @@ Result<Config> parse_config(const std::string& text, const std::string& file_nam
   try {
     return read(YAML::Load(text), file_name);
   } catch (const YAML::Exception& e) {
-    return make_error(file_name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                      ": " + e.msg);
+    return make_error(ErrorCode::bad_config, file_name + ":" + std::to_string(e.mark.line + 1) + ":" +
+                                                 std::to_string(e.mark.column + 1) + ": " + e.msg);
   }
 }
 
 Result<Config> load_config(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(path + ": cannot read the configuration file");
+  if (!in) return make_error(ErrorCode::io_error, path + ": cannot read the configuration file");
   std::stringstream ss;
   ss << in.rdbuf();
   return parse_config(ss.str(), path);

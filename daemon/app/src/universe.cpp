@@ -10,8 +10,8 @@ namespace lodestone::app {
 namespace {
 
 Error at(const std::string& file, const YAML::Node& n, const std::string& what) {
-  return make_error(file + ":" + std::to_string(n.Mark().line + 1) + ":" + std::to_string(n.Mark().column + 1) + ": " +
-                    what);
+  return make_error(ErrorCode::bad_config, file + ":" + std::to_string(n.Mark().line + 1) + ":" +
+                                               std::to_string(n.Mark().column + 1) + ": " + what);
 }
 
 Result<Instrument> read_instrument(const YAML::Node& n, const std::string& file) {
@@ -69,7 +69,7 @@ Result<InstrumentRegistry> parse_universe(const std::string& text, const std::st
   try {
     const YAML::Node root = YAML::Load(text);
     if (!root.IsMap() || !root["instruments"] || !root["instruments"].IsSequence())
-      return make_error(file + ": expected a mapping with an 'instruments' list");
+      return make_error(ErrorCode::bad_config, file + ": expected a mapping with an 'instruments' list");
     InstrumentRegistry registry;
     std::set<Symbol> seen;
     for (const auto& node : root["instruments"]) {
@@ -81,18 +81,18 @@ Result<InstrumentRegistry> parse_universe(const std::string& text, const std::st
     }
     for (const auto& i : registry.all())
       if (i.benchmark && !registry.find(*i.benchmark))
-        return make_error(file + ": " + i.symbol.str() + " names benchmark " + i.benchmark->str() +
-                          ", which is not in the universe");
+        return make_error(ErrorCode::bad_config, file + ": " + i.symbol.str() + " names benchmark " +
+                                                     i.benchmark->str() + ", which is not in the universe");
     return registry;
   } catch (const YAML::Exception& e) {
-    return make_error(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": " +
-                      e.msg);
+    return make_error(ErrorCode::bad_config, file + ":" + std::to_string(e.mark.line + 1) + ":" +
+                                                 std::to_string(e.mark.column + 1) + ": " + e.msg);
   }
 }
 
 Result<InstrumentRegistry> load_universe(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(path + ": cannot read the reference data");
+  if (!in) return make_error(ErrorCode::io_error, path + ": cannot read the reference data");
   std::stringstream ss;
   ss << in.rdbuf();
   return parse_universe(ss.str(), path);
