@@ -88,76 +88,83 @@ HttpAnswer silences_json(const std::vector<rules::Silence>& silences, Timestamp 
   return {200, std::move(out)};
 }
 
-// {"matchers":[…],"created_by":…,"comment":…,"ends_at"|"duration":…[,"starts_at":…]}
-Result<rules::Silence> read_silence(std::string_view body, Timestamp now) {
+// Walks a JSON object body, field by field; `expected` says what the body should have been.
+template <class OnField>
+Status each_field(std::string_view body, std::string_view expected, OnField&& on_field) {
   simdjson::padded_string padded(body);
   od::parser parser;
   od::document doc;
   od::object obj;
   if (parser.iterate(padded).get(doc) || doc.get_object().get(obj))
-    return make_error(ErrorCode::bad_request,
-                      "expected a JSON object with matchers, created_by, comment and ends_at or duration");
-  rules::Silence silence;
-  silence.starts_at = now;
-  std::string_view s;
+    return make_error(ErrorCode::bad_request, std::string(expected));
   for (auto field : obj) {
     std::string_view key;
     if (field.unescaped_key().get(key)) return make_error(ErrorCode::bad_request, "bad key");
-    if (key == "matchers") {
-      od::array arr;
-      if (field.value().get_array().get(arr))
-        return make_error(ErrorCode::bad_request, "matchers: expected an array of strings");
-      for (auto item : arr) {
-        if (item.get_string().get(s))
-          return make_error(ErrorCode::bad_request, "matchers: expected strings such as symbol=\"159713.SZ\"");
-        auto m = rules::parse_matcher(s);
-        if (!m) return make_error(ErrorCode::bad_request, "matchers: " + m.error().message);
-        silence.matchers.push_back(std::move(*m));
-      }
-    } else if (key == "created_by" || key == "comment" || key == "ends_at" || key == "starts_at" || key == "duration") {
-      if (field.value().get_string().get(s))
-        return make_error(ErrorCode::bad_request, std::string(key) + ": expected a string");
-      if (key == "created_by") silence.created_by = std::string(s);
-      if (key == "comment") silence.comment = std::string(s);
-      if (key == "ends_at" || key == "starts_at") {
-        auto ts = parse_timestamp(s);
-        if (!ts) return make_error(ErrorCode::bad_request, std::string(key) + ": " + ts.error().message);
-        (key == "ends_at" ? silence.ends_at : silence.starts_at) = *ts;
-      }
-      if (key == "duration") {
-        auto d = parse_duration_ms(s);
-        if (!d) return make_error(ErrorCode::bad_request, "duration: " + d.error().message);
-        silence.ends_at = Timestamp{now.ms + *d};
-      }
-    } else {
-      return make_error(ErrorCode::bad_request, "unknown field '" + std::string(key) + "'");
-    }
+    if (auto st = on_field(key, field.value()); !st) return st;
   }
+  return {};
+}
+
+Error not_a_string(std::string_view key) {
+  return make_error(ErrorCode::bad_request, std::string(key) + ": expected a string");
+}
+
+// {"matchers":[…],"created_by":…,"comment":…,"ends_at"|"duration":…[,"starts_at":…]}
+Result<rules::Silence> read_silence(std::string_view body, Timestamp now) {
+  rules::Silence silence;
+  silence.starts_at = now;
+  auto st = each_field(
+      body, "expected a JSON object with matchers, created_by, comment and ends_at or duration",
+      [&](std::string_view key, od::value value) -> Status {
+        std::string_view s;
+        if (key == "matchers") {
+          od::array arr;
+          if (value.get_array().get(arr))
+            return make_error(ErrorCode::bad_request, "matchers: expected an array of strings");
+          for (auto item : arr) {
+            if (item.get_string().get(s))
+              return make_error(ErrorCode::bad_request, "matchers: expected strings such as symbol=\"159713.SZ\"");
+            auto m = rules::parse_matcher(s);
+            if (!m) return make_error(ErrorCode::bad_request, "matchers: " + m.error().message);
+            silence.matchers.push_back(std::move(*m));
+          }
+          return {};
+        }
+        const bool known =
+            key == "created_by" || key == "comment" || key == "ends_at" || key == "starts_at" || key == "duration";
+        if (!known) return make_error(ErrorCode::bad_request, "unknown field '" + std::string(key) + "'");
+        if (value.get_string().get(s)) return not_a_string(key);
+        if (key == "created_by") silence.created_by = std::string(s);
+        if (key == "comment") silence.comment = std::string(s);
+        if (key == "ends_at" || key == "starts_at") {
+          auto ts = parse_timestamp(s);
+          if (!ts) return make_error(ErrorCode::bad_request, std::string(key) + ": " + ts.error().message);
+          (key == "ends_at" ? silence.ends_at : silence.starts_at) = *ts;
+        }
+        if (key == "duration") {
+          auto d = parse_duration_ms(s);
+          if (!d) return make_error(ErrorCode::bad_request, "duration: " + d.error().message);
+          silence.ends_at = Timestamp{now.ms + *d};
+        }
+        return {};
+      });
+  if (!st) return st.error();
   return silence;
 }
 
 // An optional {"comment":…,"by":…}.
 Status read_ack(std::string_view body, Acknowledgement& a) {
   if (body.empty()) return {};
-  simdjson::padded_string padded(body);
-  od::parser parser;
-  od::document doc;
-  od::object obj;
-  if (parser.iterate(padded).get(doc) || doc.get_object().get(obj))
-    return make_error(ErrorCode::bad_request,
-                      "expected a JSON object such as {\"comment\":\"seen\",\"by\":\"desk-3\"}");
-  std::string_view s;
-  for (auto field : obj) {
-    std::string_view key;
-    if (field.unescaped_key().get(key)) return make_error(ErrorCode::bad_request, "bad key");
-    if (key != "comment" && key != "by")
-      return make_error(ErrorCode::bad_request, "unknown field '" + std::string(key) + "'");
-    if (field.value().get_string().get(s))
-      return make_error(ErrorCode::bad_request, std::string(key) + ": expected a string");
-    if (s.size() > 2000) return make_error(ErrorCode::bad_request, std::string(key) + ": too long");
-    (key == "comment" ? a.comment : a.by) = std::string(s);
-  }
-  return {};
+  return each_field(body, "expected a JSON object such as {\"comment\":\"seen\",\"by\":\"desk-3\"}",
+                    [&](std::string_view key, od::value value) -> Status {
+                      std::string_view s;
+                      if (key != "comment" && key != "by")
+                        return make_error(ErrorCode::bad_request, "unknown field '" + std::string(key) + "'");
+                      if (value.get_string().get(s)) return not_a_string(key);
+                      if (s.size() > 2000) return make_error(ErrorCode::bad_request, std::string(key) + ": too long");
+                      (key == "comment" ? a.comment : a.by) = std::string(s);
+                      return {};
+                    });
 }
 
 HttpAnswer acks_json(const std::vector<Acknowledgement>& acks) {

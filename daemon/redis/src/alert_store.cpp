@@ -75,12 +75,8 @@ void AlertStore::journal_settled() { pump(); }
 void AlertStore::start() { channel_->start(weak_from_this()); }
 
 void AlertStore::stop(std::chrono::milliseconds drain, std::function<void()> halted) {
-  {
-    std::lock_guard lock(mutex_);
-    on_halted_ = std::move(halted);
-  }
   pump();
-  channel_->drain(weak_from_this(), drain);
+  channel_->drain(weak_from_this(), drain, std::move(halted));
 }
 
 bool AlertStore::drained() const {
@@ -89,12 +85,10 @@ bool AlertStore::drained() const {
 }
 
 void AlertStore::halt() {
-  std::function<void()> halted;
   {
     std::lock_guard lock(mutex_);
     if (stopped_) return;
     stopped_ = true;
-    halted = std::move(on_halted_);
     // Never a silent loss: say how many alerts Redis never got, and which.
     std::size_t unstored = 0;
     std::string some;
@@ -115,7 +109,6 @@ void AlertStore::halt() {
     }
   });
   channel_->halt();
-  if (halted) halted();
 }
 
 std::optional<bus::StoredAlert> AlertStore::append(Alert alert) {

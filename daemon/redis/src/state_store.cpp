@@ -91,12 +91,8 @@ void StateStore::start() {
 }
 
 void StateStore::stop(std::chrono::milliseconds drain, std::function<void()> halted) {
-  {
-    std::lock_guard lock(mutex_);
-    on_halted_ = std::move(halted);
-  }
   flush();
-  channel_->drain(weak_from_this(), drain);
+  channel_->drain(weak_from_this(), drain, std::move(halted));
 }
 
 bool StateStore::drained() const {
@@ -105,12 +101,10 @@ bool StateStore::drained() const {
 }
 
 void StateStore::halt() {
-  std::function<void()> halted;
   {
     std::lock_guard lock(mutex_);
     if (stopped_) return;
     stopped_ = true;
-    halted = std::move(on_halted_);
     const std::size_t unjournaled = lines_.size() + (inflight_ ? inflight_->count : 0);
     if (unjournaled > 0)
       spdlog::error("redis {}: stopping with {} events not journaled: a restart will not replay them through the rules",
@@ -123,7 +117,6 @@ void StateStore::halt() {
     if (auto s = w.lock()) s->restore_timer_.cancel();
   });
   channel_->halt();
-  if (halted) halted();
 }
 
 int StateStore::decimals(const Symbol& symbol) const {

@@ -194,12 +194,13 @@ void StreamChannel::read_next(std::function<void(const std::vector<StreamEntry>&
       options_.block);
 }
 
-void StreamChannel::drain(std::weak_ptr<User> user, std::chrono::milliseconds deadline) {
-  net::post(writer_->strand(), [w = weak_from_this(), user = std::move(user), deadline] {
+void StreamChannel::drain(std::weak_ptr<User> user, std::chrono::milliseconds deadline, std::function<void()> then) {
+  net::post(writer_->strand(), [w = weak_from_this(), user = std::move(user), deadline, then = std::move(then)] {
     auto s = w.lock();
     if (!s || s->draining_) return;
     s->draining_ = true;
     s->drain_user_ = user;
+    s->drained_then_ = then;
     s->drain_timer_.expires_after(deadline);
     s->drain_timer_.async_wait([w](const boost::system::error_code& ec) {
       if (auto s2 = w.lock(); s2 && !ec) s2->finish_drain();
@@ -232,6 +233,7 @@ void StreamChannel::finish_drain() {
   draining_ = false;
   drain_timer_.cancel();
   if (auto user = drain_user_.lock()) user->halt();
+  if (auto then = std::move(drained_then_)) then();
 }
 
 void StreamChannel::halt() {

@@ -167,7 +167,6 @@ class AlertStore final : public bus::AlertStore,
   Delivery delivery_;
 
   mutable std::mutex mutex_;
-  std::function<void()> on_halted_;
   // Mirror of the stream's tail: seq order.
   std::deque<bus::StoredAlert> mirror_;
   std::deque<std::string> mirror_keys_;

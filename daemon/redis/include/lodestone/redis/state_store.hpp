@@ -187,7 +187,6 @@ class StateStore final : public StreamChannel::User, public std::enable_shared_f
   std::shared_ptr<bus::Evaluator> rules_;
 
   mutable std::mutex mutex_;
-  std::function<void()> on_halted_;
   std::deque<std::string> lines_;              // waiting to be journaled
   std::map<std::string, std::string> latest_;  // symbol -> JSON, waiting for the hash
   std::optional<Batch> inflight_;              // sent (or to be sent again), not yet acknowledged

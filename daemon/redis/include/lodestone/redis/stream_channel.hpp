@@ -108,7 +108,8 @@ class StreamChannel : public std::enable_shared_from_this<StreamChannel> {
   void set_position(std::string id);
   [[nodiscard]] std::string position() const;
 
-  void drain(std::weak_ptr<User> user, std::chrono::milliseconds deadline);
+  // `then` runs after User::halt (on the writer strand).
+  void drain(std::weak_ptr<User> user, std::chrono::milliseconds deadline, std::function<void()> then = {});
   // A write was answered (any thread): a drain in progress checks User::drained() again.
   void progress();
   void halt();
@@ -139,10 +140,11 @@ class StreamChannel : public std::enable_shared_from_this<StreamChannel> {
   const Clock& clock_;
   std::shared_ptr<Client> writer_;
   std::shared_ptr<Client> reader_;
-  net::steady_timer read_timer_;    // reader strand
-  net::steady_timer drain_timer_;   // writer strand: the drain's deadline
-  std::weak_ptr<User> drain_user_;  // writer strand
-  bool draining_ = false;           // writer strand
+  net::steady_timer read_timer_;        // reader strand
+  net::steady_timer drain_timer_;       // writer strand: the drain's deadline
+  std::weak_ptr<User> drain_user_;      // writer strand
+  std::function<void()> drained_then_;  // writer strand
+  bool draining_ = false;               // writer strand
   std::weak_ptr<User> user_;
 
   mutable std::mutex mutex_;
