@@ -3,6 +3,7 @@
 #include <array>
 
 #include "parse_util.hpp"
+#include "envelope.hpp"
 #include "quote_fields.hpp"
 
 namespace lodestone::feeds {
@@ -10,28 +11,15 @@ namespace {
 
 using detail::make_problem;
 
-constexpr std::string_view kPrefix = "var hq_str_";
+constexpr detail::EnvelopeFormat kEnvelope{"var hq_str_", "hq_str_"};
+
 constexpr std::size_t kDate = 30;
 constexpr std::size_t kTime = 31;
 
-void parse_statement(std::string_view stmt, QuoteBatch& out) {
-  if (stmt.substr(0, kPrefix.size()) != kPrefix) {
-    out.problems.push_back(make_problem("bad_line", "not a hq_str_ statement", stmt));
-    return;
-  }
-  const std::size_t eq = stmt.find('=');
-  if (eq == std::string_view::npos || eq + 1 >= stmt.size() || stmt[eq + 1] != '"') {
-    out.problems.push_back(make_problem("bad_line", "no quoted value", stmt));
-    return;
-  }
-  const std::string_view code = stmt.substr(kPrefix.size(), eq - kPrefix.size());
-  const std::string_view rest = stmt.substr(eq + 2);
-  const std::size_t close = rest.find('"');
-  if (close == std::string_view::npos) {
-    out.problems.push_back(make_problem("truncated", "value of " + std::string(code) + " is not closed", stmt));
-    return;
-  }
-  const std::string_view value = rest.substr(0, close);
+void parse_statement(const detail::Envelope& env, QuoteBatch& out) {
+  const std::string_view code = env.code;
+  const std::string_view value = env.value;
+  const std::string_view stmt = env.statement;
   if (value.empty()) {
     out.unknown.emplace_back(code);
     return;
@@ -75,7 +63,7 @@ void parse_statement(std::string_view stmt, QuoteBatch& out) {
 }  // namespace
 
 void parse_sina(std::string_view text, QuoteBatch& out) {
-  detail::for_each_statement(text, [&](std::string_view stmt) { parse_statement(stmt, out); });
+  detail::for_each_envelope(text, kEnvelope, out, [&](const detail::Envelope& env) { parse_statement(env, out); });
 }
 
 }  // namespace lodestone::feeds

@@ -14,6 +14,7 @@
 #include "lodestone/feeds/feed_config.hpp"
 #include "lodestone/feeds/json_mapping.hpp"
 #include "lodestone/feeds/url.hpp"
+#include "lodestone/net/net.hpp"
 
 namespace lodestone::feeds::detail {
 

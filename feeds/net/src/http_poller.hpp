@@ -77,7 +77,7 @@ class HttpPoller : public Feed, public std::enable_shared_from_this<HttpPoller> 
   std::optional<http::response_parser<http::string_body>> parser_;
   std::map<std::string, std::pair<std::string, std::string>> validators_;  // target -> ETag, Last-Modified
   std::size_t index_ = 0;
-  std::chrono::steady_clock::time_point cycle_start_;
+  Clock::Steady cycle_start_;
   Backoff backoff_;
   Delivery delivery_;
   bool stopped_ = false;

@@ -6,7 +6,7 @@
 #include "http_poller.hpp"
 #include "lodestone/feeds/csv_events.hpp"
 #include "lodestone/feeds/eastmoney.hpp"
-#include "lodestone/feeds/feed_config.hpp"
+#include "lodestone/feeds/make_feed.hpp"
 #include "lodestone/feeds/news_xml.hpp"
 #include "lodestone/feeds/replay_feed.hpp"
 #include "lodestone/feeds/sina.hpp"
@@ -157,6 +157,7 @@ Result<std::shared_ptr<Feed>> make_feed(const FeedConfig& config, net::any_io_ex
     }
     options.speed = config.replay_speed;
     options.loop = config.replay_loop;
+    options.clock = context.clock;
     return std::shared_ptr<Feed>(
         std::make_shared<Replay>(std::make_shared<ReplayFeed>(executor, options, sink, std::move(status))));
   }

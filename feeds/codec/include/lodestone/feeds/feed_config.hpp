@@ -16,13 +16,9 @@
 #include <vector>
 
 #include "lodestone/core/calendar.hpp"
-#include "lodestone/core/event_sink.hpp"
 #include "lodestone/core/result.hpp"
 #include "lodestone/feeds/charset.hpp"
-#include "lodestone/feeds/feed.hpp"
-#include "lodestone/feeds/feed_status.hpp"
 #include "lodestone/feeds/json_mapping.hpp"
-#include "lodestone/net/net.hpp"
 
 namespace YAML {
 class Node;
@@ -64,9 +60,5 @@ struct FeedConfig {
 Result<FeedConfig> parse_feed_config(const YAML::Node& node);
 // Reads the whole `feeds:` sequence; names must be unique.
 Result<std::vector<FeedConfig>> parse_feed_configs(const YAML::Node& feeds);
-
-// Builds the feed the entry describes; nothing runs until start().
-Result<std::shared_ptr<Feed>> make_feed(const FeedConfig& config, net::any_io_executor executor, EventSink& sink,
-                                        std::shared_ptr<FeedStatus> status, FeedContext context = {});
 
 }  // namespace lodestone::feeds

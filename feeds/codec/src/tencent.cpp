@@ -3,6 +3,7 @@
 #include <array>
 
 #include "parse_util.hpp"
+#include "envelope.hpp"
 #include "quote_fields.hpp"
 
 namespace lodestone::feeds {
@@ -10,29 +11,17 @@ namespace {
 
 using detail::make_problem;
 
+constexpr detail::EnvelopeFormat kEnvelope{"v_", "v_"};
+
 constexpr std::size_t kTime = 30;
 constexpr std::size_t kLow = 34;
 constexpr std::size_t kPriceVolAmount = 35;
 constexpr std::size_t kAmountWan = 37;
 
-void parse_statement(std::string_view stmt, QuoteBatch& out) {
-  if (stmt.substr(0, 2) != "v_") {
-    out.problems.push_back(make_problem("bad_line", "not a v_ statement", stmt));
-    return;
-  }
-  const std::size_t eq = stmt.find('=');
-  if (eq == std::string_view::npos || eq + 1 >= stmt.size() || stmt[eq + 1] != '"') {
-    out.problems.push_back(make_problem("bad_line", "no quoted value", stmt));
-    return;
-  }
-  const std::string_view code = stmt.substr(2, eq - 2);
-  const std::string_view rest = stmt.substr(eq + 2);
-  const std::size_t close = rest.find('"');
-  if (close == std::string_view::npos) {
-    out.problems.push_back(make_problem("truncated", "value of " + std::string(code) + " is not closed", stmt));
-    return;
-  }
-  const std::string_view value = rest.substr(0, close);
+void parse_statement(const detail::Envelope& env, QuoteBatch& out) {
+  const std::string_view code = env.code;
+  const std::string_view value = env.value;
+  const std::string_view stmt = env.statement;
   if (code == "pv_none_match" || value.empty()) {
     out.unknown.emplace_back(code);
     return;
@@ -89,7 +78,7 @@ void parse_statement(std::string_view stmt, QuoteBatch& out) {
 }  // namespace
 
 void parse_tencent(std::string_view text, QuoteBatch& out) {
-  detail::for_each_statement(text, [&](std::string_view stmt) { parse_statement(stmt, out); });
+  detail::for_each_envelope(text, kEnvelope, out, [&](const detail::Envelope& env) { parse_statement(env, out); });
 }
 
 }  // namespace lodestone::feeds

@@ -24,7 +24,8 @@ class Delivery {
   // A fault outside the parsers (HTTP status, connection): counted and logged the same way.
   void problem(std::string_view reason, std::string_view detail, std::string_view sample = {});
 
-  [[nodiscard]] Timestamp now() const { return context_.now ? context_.now() : system_now(); }
+  [[nodiscard]] Timestamp now() const { return clock().now(); }
+  [[nodiscard]] const Clock& clock() const { return context_.clock.get(); }
   [[nodiscard]] FeedStatus& status() { return *status_; }
   [[nodiscard]] const std::string& feed() const { return feed_; }
   // A new connection: its message numbers start afresh, and what it sends first may be a
@@ -34,11 +35,9 @@ class Delivery {
     sanity_.rebase();
   }
 
-  static Timestamp system_now();
-
  private:
   struct LogGate {
-    std::chrono::steady_clock::time_point last{};
+    Clock::Steady last{};
     std::uint64_t suppressed = 0;
   };
   void log(std::string_view reason, std::string_view detail, std::string_view sample);

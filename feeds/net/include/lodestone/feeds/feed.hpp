@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 
+#include "lodestone/core/clock.hpp"
 #include "lodestone/core/events.hpp"
 #include "lodestone/core/instrument.hpp"
 #include "lodestone/feeds/headline_dedup.hpp"
@@ -47,7 +48,9 @@ class NewsDesk {
 struct FeedContext {
   const InstrumentRegistry* registry = nullptr;  // limit bands for the sanity checks
   std::shared_ptr<NewsDesk> news;                // shared by the news feeds; a private deduper otherwise
-  std::function<Timestamp()> now;                // the clock (tests pin it); system clock by default
+  // Every "now" the feed reads: wall time for staleness and the sanity checks, monotonic time for
+  // the poll cadence and the log gate. Tests pass a ManualClock; the system clock by default.
+  std::reference_wrapper<const Clock> clock = system_clock();
 };
 
 }  // namespace lodestone::feeds

@@ -51,32 +51,4 @@ std::size_t split(std::string_view s, char sep, std::array<std::string_view, N>&
 // "sz159713" / "sh600111" / "bj430047" -> Symbol.
 Result<Symbol> symbol_from_prefixed(std::string_view code);
 
-// Calls fn for each `name="value"` statement of a Sina/Tencent answer (up to the closing quote;
-// a statement cut short runs to the end of the text, so the caller reports it).
-template <class Fn>
-void for_each_statement(std::string_view text, Fn&& fn) {
-  std::size_t p = 0;
-  while (p < text.size()) {
-    while (p < text.size() &&
-           (text[p] == ' ' || text[p] == '\t' || text[p] == '\r' || text[p] == '\n' || text[p] == ';'))
-      ++p;
-    if (p >= text.size()) return;
-    const std::size_t eq = text.find("=\"", p);
-    const std::size_t nl = text.find('\n', p);
-    if (eq == std::string_view::npos || (nl != std::string_view::npos && nl < eq)) {
-      fn(text.substr(p, nl == std::string_view::npos ? std::string_view::npos : nl - p));
-      if (nl == std::string_view::npos) return;
-      p = nl + 1;
-      continue;
-    }
-    const std::size_t close = text.find('"', eq + 2);
-    if (close == std::string_view::npos) {
-      fn(text.substr(p));
-      return;
-    }
-    fn(text.substr(p, close + 1 - p));
-    p = close + 1;
-  }
-}
-
 }  // namespace lodestone::feeds::detail

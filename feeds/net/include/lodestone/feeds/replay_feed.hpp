@@ -4,11 +4,13 @@
 // lunch break pass instantly and 60x plays a trading day in four minutes.
 #include <cstdint>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "lodestone/core/calendar.hpp"
+#include "lodestone/core/clock.hpp"
 #include "lodestone/core/event_sink.hpp"
 #include "lodestone/feeds/canonical.hpp"
 #include "lodestone/feeds/feed_status.hpp"
@@ -25,6 +27,8 @@ struct ReplayOptions {
   // the board keeps moving and the rules fire again instead of being deduplicated.
   bool loop = false;
   std::int64_t max_gap_ms = 1000;  // never wait longer than this between two events (overnight news)
+  // When each event was received, for the feed's last-message age (tests pass a ManualClock).
+  std::reference_wrapper<const Clock> clock = system_clock();
 };
 
 class ReplayFeed : public std::enable_shared_from_this<ReplayFeed> {

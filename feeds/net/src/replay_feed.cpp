@@ -86,9 +86,7 @@ void ReplayFeed::next() {
     previous_ts_ = ts;
     auto deliver = [this, bytes = line_.size(), e = std::move(*event)] {
       // Received now: the age operators watch is wall-clock time since the last message.
-      status_->on_message(bytes, Timestamp{std::chrono::duration_cast<std::chrono::milliseconds>(
-                                               std::chrono::system_clock::now().time_since_epoch())
-                                               .count()});
+      status_->on_message(bytes, options_.clock.get().now());
       if (const auto* q = std::get_if<Quote>(&e)) {
         sink_.on_quote(*q);
       } else {

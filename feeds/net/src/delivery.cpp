@@ -14,11 +14,6 @@ const InstrumentRegistry& empty_registry() {
 
 }  // namespace
 
-Timestamp Delivery::system_now() {
-  using namespace std::chrono;
-  return Timestamp{duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count()};
-}
-
 Delivery::Delivery(std::string feed, EventSink& sink, std::shared_ptr<FeedStatus> status, FeedContext context)
     : feed_(std::move(feed)),
       sink_(sink),
@@ -32,8 +27,8 @@ Delivery::Delivery(std::string feed, EventSink& sink, std::shared_ptr<FeedStatus
 
 void Delivery::log(std::string_view reason, std::string_view detail, std::string_view sample) {
   auto& gate = gates_[std::string(reason)];
-  const auto t = std::chrono::steady_clock::now();
-  if (gate.last != std::chrono::steady_clock::time_point{} && t - gate.last < kLogEvery) {
+  const auto t = clock().steady();
+  if (gate.last != Clock::Steady{} && t - gate.last < kLogEvery) {
     ++gate.suppressed;
     return;
   }

@@ -99,7 +99,7 @@ void HttpPoller::expire_after_timeout() {
 void HttpPoller::cycle() {
   if (stopped_) return;
   check_stale();
-  cycle_start_ = std::chrono::steady_clock::now();
+  cycle_start_ = delivery_.clock().steady();
   index_ = 0;
   next_request();
 }
@@ -108,8 +108,9 @@ void HttpPoller::next_request() {
   if (stopped_) return;
   if (index_ >= targets_.size()) {
     // The cadence runs from the start of one cycle to the start of the next.
-    const auto due = cycle_start_ + std::chrono::milliseconds(config_.interval_ms);
-    timer_.expires_at(due);
+    const auto elapsed = delivery_.clock().steady() - cycle_start_;
+    timer_.expires_after(std::max<std::chrono::steady_clock::duration>(
+        std::chrono::milliseconds(config_.interval_ms) - elapsed, std::chrono::steady_clock::duration::zero()));
     timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (!ec) self->cycle();
     });
