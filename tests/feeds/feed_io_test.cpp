@@ -206,7 +206,7 @@ TEST(FeedResilience, NothingListeningIsConnectingThenRetried) {
   Harness h(config(FeedKind::Sina, "http://127.0.0.1:" + std::to_string(port) + "/list={symbols}", {"159713.SZ"}));
   ASSERT_TRUE(h.run_until([&] { return h.status->view().reconnects >= 3; }));
   EXPECT_EQ(h.status->view().state, FeedState::Connecting);
-  EXPECT_GE(h.errors("connect"), 3u);
+  EXPECT_GE(h.errors("connect_failed"), 3u);
 }
 
 constexpr std::string_view kOneRow =
@@ -232,7 +232,7 @@ TEST(TlsFeed, AnUntrustedCertificateIsRefusedAndRetried) {
              "https://127.0.0.1:" + std::to_string(server.port()) + "/api/qt/ulist.np/get?fltt=2&secids={symbols}",
              {"159713.SZ"});
   Harness h(c);  // only the system's trust store: the self-signed certificate is not in it
-  ASSERT_TRUE(h.run_until([&] { return h.errors("tls") >= 2; }));
+  ASSERT_TRUE(h.run_until([&] { return h.errors("tls_failed") >= 2; }));
   EXPECT_EQ(h.sink.quote_count(), 0u);
   EXPECT_EQ(server.requests(), 0);
   EXPECT_EQ(h.status->view().state, FeedState::Connecting);

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "canonical_fields.hpp"
+#include "parse_util.hpp"
 
 namespace lodestone::feeds {
 namespace {
@@ -19,9 +20,13 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-Error field_error(std::string_view field, std::string_view why) {
-  return make_error("field '" + std::string(field) + "': " + std::string(why));
+Error field_error(ErrorCode code, std::string_view field, std::string_view why) {
+  return make_error(code, "field '" + std::string(field) + "': " + std::string(why));
 }
+Error field_error(std::string_view field, std::string_view why) {
+  return field_error(detail::canonical_field_code(field), field, why);
+}
+Error missing(std::string_view field) { return field_error(ErrorCode::missing_field, field, "missing"); }
 
 // The readers take the value by reference: passed by value, each call copied simdjson's value
 // through the stack in pieces and read it back whole, a store-forwarding stall that was a
@@ -60,13 +65,15 @@ Status check_text(std::string_view s, std::string_view field) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f)
-      return field_error(field, "control character " + std::to_string(c) + " (text must be printable)");
+      return field_error(ErrorCode::bad_text, field,
+                         "control character " + std::to_string(c) + " (text must be printable)");
     // U+202A..U+202E are E2 80 AA..AE; U+2066..U+2069 are E2 81 A6..A9.
     if (c == 0xE2 && i + 2 < s.size()) {
       const auto b1 = static_cast<unsigned char>(s[i + 1]);
       const auto b2 = static_cast<unsigned char>(s[i + 2]);
       if ((b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) || (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9))
-        return field_error(field, "bidirectional control character (text must display as written)");
+        return field_error(ErrorCode::bad_text, field,
+                           "bidirectional control character (text must display as written)");
     }
   }
   return {};
@@ -127,7 +134,7 @@ Result<CanonicalEvent> parse_quote(const Fields& obj) {
   for (auto field_or : obj) {
     od::field field;
     std::string_view key;
-    if (std::move(field_or).get(field) || read_key(field, key)) return make_error("bad key");
+    if (std::move(field_or).get(field) || read_key(field, key)) return make_error(ErrorCode::bad_event, "bad key");
     od::value v = field.value();
     const QuoteField which = detail::quote_field(key);
     if (which == QuoteField::Type) continue;
@@ -196,9 +203,9 @@ Result<CanonicalEvent> parse_quote(const Fields& obj) {
     if (!p) return p.error();
     *slot = *p;
   }
-  if (!has_symbol) return field_error("symbol", "missing");
-  if (!has_ts) return field_error("ts", "missing");
-  if (!has_last) return field_error("last", "missing");
+  if (!has_symbol) return missing("symbol");
+  if (!has_ts) return missing("ts");
+  if (!has_last) return missing("last");
   return CanonicalEvent{q};
 }
 
@@ -207,7 +214,7 @@ Result<CanonicalEvent> parse_news(const Fields& obj) {
   bool has_ts = false;
   for (auto field : obj) {
     std::string_view key;
-    if (field.unescaped_key().get(key)) return make_error("bad key");
+    if (field.unescaped_key().get(key)) return make_error(ErrorCode::bad_event, "bad key");
     od::value v;
     if (field.value().get(v)) return field_error(key, "bad value");
     if (key == "type" || is_null(v)) continue;
@@ -251,35 +258,10 @@ Result<CanonicalEvent> parse_news(const Fields& obj) {
       *slot = std::string(*s);
     }
   }
-  if (h.id.empty()) return field_error("id", "missing");
-  if (!has_ts) return field_error("ts", "missing");
-  if (h.title.empty()) return field_error("title", "missing");
+  if (h.id.empty()) return missing("id");
+  if (!has_ts) return missing("ts");
+  if (h.title.empty()) return missing("title");
   return CanonicalEvent{std::move(h)};
-}
-
-// The counter key for an error this file made: field errors name their field first.
-std::string_view reason_of(const Error& e) {
-  const std::string& m = e.message;
-  constexpr std::string_view kField = "field '";
-  if (m.rfind(kField, 0) != 0) {
-    if (m.find("UTF-8") != std::string::npos) return "bad_encoding";
-    if (m.find("too deep") != std::string::npos) return "too_deep";
-    if (m == "not JSON" || m.find("trailing content") != std::string::npos) return "bad_json";
-    return "bad_event";  // empty line, not an object, unreadable key
-  }
-  const std::size_t end = m.find('\'', kField.size());
-  const std::string_view field = std::string_view(m).substr(kField.size(), end - kField.size());
-  const std::string_view why = end == std::string::npos ? std::string_view{} : std::string_view(m).substr(end + 3);
-  if (why == "missing") return "missing_field";
-  if (why.find("control character") != std::string_view::npos) return "bad_text";
-  if (field == "type") return "bad_event";
-  if (field == "ts") return "bad_time";
-  if (field == "symbol" || field == "symbols") return "bad_symbol";
-  if (field == "volume") return "bad_volume";
-  if (field == "last" || field == "prev_close" || field == "open" || field == "high" || field == "low" ||
-      field == "bid" || field == "ask" || field == "turnover")
-    return "bad_price";
-  return "bad_field";
 }
 
 }  // namespace
@@ -287,38 +269,31 @@ std::string_view reason_of(const Error& e) {
 struct CanonicalParser::Impl {
   od::parser parser;
   std::string buffer;
-  std::string_view reason;
 };
 
 CanonicalParser::CanonicalParser() : impl_(std::make_unique<Impl>()) {}
 CanonicalParser::~CanonicalParser() = default;
 
-std::string_view CanonicalParser::last_reason() const { return impl_->reason; }
-
 Result<CanonicalEvent> CanonicalParser::parse(std::string_view line) {
-  Result<CanonicalEvent> out = parse_line(line);
-  impl_->reason = out ? std::string_view{} : reason_of(out.error());
-  return out;
-}
-
-Result<CanonicalEvent> CanonicalParser::parse_line(std::string_view line) {
   line = trim(line);
-  if (line.empty()) return make_error("empty line");
+  if (line.empty()) return make_error(ErrorCode::bad_event, "empty line");
   // On Demand starts lazily: text that cannot begin any JSON value is "not JSON", not merely
   // "not an object" (which "[…]" or "\"text\"" are).
   if (std::string_view("{[\"-0123456789tfn").find(line.front()) == std::string_view::npos)
-    return make_error("not JSON");
+    return make_error(ErrorCode::bad_json, "not JSON");
   auto& buf = impl_->buffer;
   buf.assign(line);
   const std::size_t len = buf.size();
   buf.resize(len + simdjson::SIMDJSON_PADDING);
   od::document doc;
   if (const auto e = impl_->parser.iterate(buf.data(), len, buf.size()).get(doc); e) {
-    return make_error(e == simdjson::UTF8_ERROR ? "not valid UTF-8" : "not JSON");
+    if (e == simdjson::UTF8_ERROR) return make_error(ErrorCode::bad_encoding, "not valid UTF-8");
+    return make_error(ErrorCode::bad_json, "not JSON");
   }
   od::object obj;
   if (const auto e = doc.get_object().get(obj); e) {
-    return make_error(e == simdjson::INCORRECT_TYPE ? "expected a JSON object" : "not JSON");
+    if (e == simdjson::INCORRECT_TYPE) return make_error(ErrorCode::bad_event, "expected a JSON object");
+    return make_error(ErrorCode::bad_json, "not JSON");
   }
   // "type" decides the shape. The writers put it first: then it is read in the same walk as the
   // other fields. Anywhere else (or written with escapes, which a lookup does not match), it is
@@ -337,7 +312,7 @@ Result<CanonicalEvent> CanonicalParser::parse_line(std::string_view line) {
     bool non_empty = false;
     (void)obj.reset().get(non_empty);  // back to the start, if the first field was looked at
     if (obj["type"].get_string().get(type)) return field_error("type", "missing (quote or news)");
-    if (obj.reset().get(non_empty)) return make_error("not JSON");
+    if (obj.reset().get(non_empty)) return make_error(ErrorCode::bad_json, "not JSON");
     fields = Fields{obj.begin(), obj.end()};
   }
   if (type != "quote" && type != "news")
@@ -347,7 +322,8 @@ Result<CanonicalEvent> CanonicalParser::parse_line(std::string_view line) {
   if (!out) return out;
   // On Demand validates lazily: make sure nothing after the object is garbage.
   const char* rest = nullptr;
-  if (!doc.current_location().get(rest)) return make_error("trailing content after the JSON object");
+  if (!doc.current_location().get(rest))
+    return make_error(ErrorCode::bad_json, "trailing content after the JSON object");
   return out;
 }
 

@@ -9,7 +9,8 @@ namespace lodestone::feeds {
 namespace {
 
 Error field_error(std::string_view field, std::string_view why) {
-  return make_error("field '" + std::string(field) + "': " + std::string(why));
+  const ErrorCode code = why == "missing" ? ErrorCode::missing_field : detail::canonical_field_code(field);
+  return make_error(code, "field '" + std::string(field) + "': " + std::string(why));
 }
 
 Result<Timestamp> read_ts(std::string_view text) {
@@ -37,7 +38,7 @@ Result<std::vector<std::string>> split_csv_row(std::string_view line) {
     if (i < line.size() && line[i] == '"') {
       ++i;
       while (true) {
-        if (i >= line.size()) return make_error("a quoted cell is not closed");
+        if (i >= line.size()) return make_error(ErrorCode::bad_row, "a quoted cell is not closed");
         if (line[i] == '"') {
           if (i + 1 < line.size() && line[i + 1] == '"') {
             cell.push_back('"');
@@ -49,7 +50,7 @@ Result<std::vector<std::string>> split_csv_row(std::string_view line) {
         }
         cell.push_back(line[i++]);
       }
-      if (i < line.size() && line[i] != ',') return make_error("text after a quoted cell");
+      if (i < line.size() && line[i] != ',') return make_error(ErrorCode::bad_row, "text after a quoted cell");
     } else {
       const std::size_t comma = line.find(',', i);
       cell.assign(line.substr(i, comma == std::string_view::npos ? std::string_view::npos : comma - i));
@@ -69,7 +70,7 @@ Result<std::optional<CanonicalEvent>> CsvEventParser::parse_row(std::string_view
     columns_ = std::move(*cells);
     return std::optional<CanonicalEvent>{};
   }
-  if (cells->size() > columns_.size()) return make_error("more cells than header columns");
+  if (cells->size() > columns_.size()) return make_error(ErrorCode::bad_row, "more cells than header columns");
   auto cell = [&](std::string_view name) -> std::string_view {
     for (std::size_t i = 0; i < columns_.size() && i < cells->size(); ++i)
       if (columns_[i] == name) return (*cells)[i];
@@ -135,9 +136,9 @@ Result<std::optional<CanonicalEvent>> CsvEventParser::parse_row(std::string_view
 Result<std::size_t> convert_csv_tape(const std::string& csv_path, const std::string& ndjson_path,
                                      std::vector<std::string>& skipped) {
   std::ifstream in(csv_path, std::ios::binary);
-  if (!in) return make_error("cannot open CSV tape " + csv_path);
+  if (!in) return make_error(ErrorCode::not_found, "cannot open CSV tape " + csv_path);
   std::ofstream out(ndjson_path, std::ios::binary | std::ios::trunc);
-  if (!out) return make_error("cannot write " + ndjson_path);
+  if (!out) return make_error(ErrorCode::io_error, "cannot write " + ndjson_path);
   CsvEventParser parser;
   std::string line;
   std::size_t line_no = 0;
@@ -158,7 +159,7 @@ Result<std::size_t> convert_csv_tape(const std::string& csv_path, const std::str
     }
     ++events;
   }
-  if (!out) return make_error("writing " + ndjson_path + " failed");
+  if (!out) return make_error(ErrorCode::io_error, "writing " + ndjson_path + " failed");
   return events;
 }
 

@@ -103,29 +103,31 @@ struct EastmoneyParser::Impl {
                         : bse_code(code) ? Exchange::BJ
                                          : Exchange::SZ;
     if (market != "0" && market != "1" && market != "2") {
-      out->problems.push_back(
-          make_problem("bad_code", "market '" + std::string(market) + "' for code " + std::string(code), code));
+      out->problems.push_back(make_problem(ErrorCode::bad_code,
+                                           "market '" + std::string(market) + "' for code " + std::string(code), code));
       return;
     }
     auto symbol = Symbol::make(code, ex);
     if (!symbol) {
-      out->problems.push_back(make_problem("bad_code", symbol.error().message, code));
+      out->problems.push_back(make_problem(ErrorCode::bad_code, symbol.error().message, code));
       return;
     }
     // A value sent as true, {} or [] is malformed, not absent (only "-" and null are "no value").
     for (Slot s : {kLast, kHigh, kLow, kOpen, kPrev, kBid, kAsk, kVolume, kAmount}) {
       if (f[s].kind == JsonKind::Bool || f[s].kind == JsonKind::Object || f[s].kind == JsonKind::Array) {
-        out->problems.push_back(make_problem("bad_price", symbol->str() + ": a value is not a number", code));
+        out->problems.push_back(make_problem(ErrorCode::bad_price, symbol->str() + ": a value is not a number", code));
         return;
       }
     }
     detail::QuoteText q;
     q.symbol = *symbol;
     const std::string_view t = text_of(f[kTime]);
-    auto secs = t.empty() || t == "-" ? Result<std::int64_t>(make_error("missing")) : detail::parse_count(t);
+    auto secs = t.empty() || t == "-" ? Result<std::int64_t>(make_error(ErrorCode::bad_time, "missing"))
+                                      : detail::parse_count(t);
     auto ts = secs ? detail::epoch_auto(*secs) : std::nullopt;
     if (!ts) {
-      out->problems.push_back(make_problem("bad_time", symbol->str() + ": update time '" + std::string(t) + "'", code));
+      out->problems.push_back(
+          make_problem(ErrorCode::bad_time, symbol->str() + ": update time '" + std::string(t) + "'", code));
       return;
     }
     q.ts = *ts;
@@ -187,11 +189,11 @@ void EastmoneyParser::parse(std::string_view json, QuoteBatch& out) {
     out.quotes.resize(quotes_before);
     out.no_trade.resize(no_trade_before);
     out.problems.resize(problems_before);
-    out.problems.push_back(make_problem(detail::json_fault_reason(s.error()), s.error().message, json));
+    out.problems.push_back(make_problem(s.error().code, s.error().message, json));
     return;
   }
   if (const JsonSlot& rc = summary.root[0]; rc.present() && rc.text != "0") {
-    out.problems.push_back(make_problem("rc_error", "answer has rc " + std::string(rc.text), json));
+    out.problems.push_back(make_problem(ErrorCode::rc_error, "answer has rc " + std::string(rc.text), json));
     return;
   }
   if (summary.items_null || summary.items_missing) {
@@ -200,7 +202,7 @@ void EastmoneyParser::parse(std::string_view json, QuoteBatch& out) {
   }
   if (summary.non_object_items > 0) {
     out.problems.push_back(
-        make_problem("bad_row", std::to_string(summary.non_object_items) + " rows are not objects", json));
+        make_problem(ErrorCode::bad_row, std::to_string(summary.non_object_items) + " rows are not objects", json));
   }
 }
 

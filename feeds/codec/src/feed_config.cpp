@@ -11,7 +11,9 @@ namespace {
 
 std::string where(const YAML::Node& n) { return "line " + std::to_string(n.Mark().line + 1); }
 
-Error at(const YAML::Node& n, const std::string& what) { return make_error(where(n) + ": " + what); }
+Error at(const YAML::Node& n, const std::string& what) {
+  return make_error(ErrorCode::bad_config, where(n) + ": " + what);
+}
 
 Result<std::string> scalar(const YAML::Node& n, std::string_view key) {
   if (!n.IsScalar()) return at(n, "'" + std::string(key) + "' must be a single value");
@@ -109,9 +111,9 @@ Result<FeedConfig> read(const YAML::Node& node) {
   if (!name || !name.IsScalar() || name.Scalar().empty()) return at(node, "feed needs a 'name'");
   c.name = name.Scalar();
   auto fail = [&](const YAML::Node& n, const std::string& what) {
-    return make_error("feed '" + c.name + "' " + where(n) + ": " + what);
+    return make_error(ErrorCode::bad_config, "feed '" + c.name + "' " + where(n) + ": " + what);
   };
-  auto rewrap = [&](const Error& e) { return make_error("feed '" + c.name + "' " + e.message); };
+  auto rewrap = [&](const Error& e) { return make_error(ErrorCode::bad_config, "feed '" + c.name + "' " + e.message); };
   const YAML::Node kind = node["kind"];
   if (!kind || !kind.IsScalar())
     return fail(node, "needs a 'kind' (sina, tencent, eastmoney, ws-json, rss, json-news, replay)");
@@ -265,27 +267,28 @@ Result<FeedKind> parse_feed_kind(std::string_view text) {
                  FeedKind::JsonNews, FeedKind::Replay}) {
     if (to_string(k) == text) return k;
   }
-  return make_error("unknown kind '" + std::string(text) +
-                    "' (sina, tencent, eastmoney, ws-json, rss, json-news, replay)");
+  return make_error(ErrorCode::bad_config, "unknown kind '" + std::string(text) +
+                                               "' (sina, tencent, eastmoney, ws-json, rss, json-news, replay)");
 }
 
 Result<FeedConfig> parse_feed_config(const YAML::Node& node) {
   try {
     return read(node);
   } catch (const YAML::Exception& e) {
-    return make_error("line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    return make_error(ErrorCode::bad_config, "line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
 }
 
 Result<std::vector<FeedConfig>> parse_feed_configs(const YAML::Node& feeds) {
   std::vector<FeedConfig> out;
   if (!feeds) return out;
-  if (!feeds.IsSequence()) return make_error(where(feeds) + ": 'feeds' must be a list");
+  if (!feeds.IsSequence()) return make_error(ErrorCode::bad_config, where(feeds) + ": 'feeds' must be a list");
   std::set<std::string> names;
   for (const auto& n : feeds) {
     auto c = parse_feed_config(n);
     if (!c) return c.error();
-    if (!names.insert(c->name).second) return make_error(where(n) + ": feed name '" + c->name + "' is used twice");
+    if (!names.insert(c->name).second)
+      return make_error(ErrorCode::bad_config, where(n) + ": feed name '" + c->name + "' is used twice");
     out.push_back(std::move(*c));
   }
   return out;

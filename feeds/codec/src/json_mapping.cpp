@@ -21,13 +21,14 @@ std::string_view scalar(const JsonSlot& s) {
 Result<Timestamp> time_of(const JsonSlot& s) {
   if (s.kind == JsonKind::Number) {
     auto n = detail::parse_count(s.text);
-    if (!n) return make_error("time " + std::string(s.text.substr(0, 32)) + " is not a whole number");
+    if (!n)
+      return make_error(ErrorCode::bad_time, "time " + std::string(s.text.substr(0, 32)) + " is not a whole number");
     auto t = detail::epoch_auto(*n);
-    if (!t) return make_error("time " + std::string(s.text.substr(0, 32)) + " is not an epoch");
+    if (!t) return make_error(ErrorCode::bad_time, "time " + std::string(s.text.substr(0, 32)) + " is not an epoch");
     return *t;
   }
   if (s.kind == JsonKind::String) return detail::parse_any_time(s.text);
-  return make_error("time missing");
+  return make_error(ErrorCode::bad_time, "time missing");
 }
 
 }  // namespace
@@ -40,10 +41,12 @@ Result<std::vector<std::string>> parse_json_path(std::string_view dotted) {
     const std::size_t dot = dotted.find('.', start);
     const std::string_view key =
         dotted.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (key.empty()) return make_error("JSON path '" + std::string(dotted) + "' has an empty key");
+    if (key.empty())
+      return make_error(ErrorCode::bad_config, "JSON path '" + std::string(dotted) + "' has an empty key");
     for (char c : key) {
       if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20)
-        return make_error("JSON path '" + std::string(dotted) + "' has a quote, backslash or control character");
+        return make_error(ErrorCode::bad_config,
+                          "JSON path '" + std::string(dotted) + "' has a quote, backslash or control character");
     }
     out.emplace_back(key);
     if (dot == std::string_view::npos) return out;
@@ -66,7 +69,7 @@ struct JsonQuoteParser::Impl {
     const std::string_view sym_text = scalar(f[kSymbol]);
     auto symbol = Symbol::parse(sym_text);
     if (!symbol) {
-      out->problems.push_back(make_problem("bad_symbol", symbol.error().message, sym_text));
+      out->problems.push_back(make_problem(ErrorCode::bad_symbol, symbol.error().message, sym_text));
       return;
     }
     detail::QuoteText q;
@@ -74,7 +77,7 @@ struct JsonQuoteParser::Impl {
     if (mapped[kTime]) {
       auto ts = time_of(f[kTime]);
       if (!ts) {
-        out->problems.push_back(make_problem("bad_time", symbol->str() + ": " + ts.error().message, sym_text));
+        out->problems.push_back(make_problem(ErrorCode::bad_time, symbol->str() + ": " + ts.error().message, sym_text));
         return;
       }
       q.ts = *ts;
@@ -84,12 +87,13 @@ struct JsonQuoteParser::Impl {
     // A price sent as anything but a number or a string (true, {}, []) is malformed, not absent.
     for (Slot s : {kPrice, kVolume, kPrev, kOpen, kHigh, kLow, kBid, kAsk, kTurnover}) {
       if (f[s].kind == JsonKind::Bool || f[s].kind == JsonKind::Object || f[s].kind == JsonKind::Array) {
-        out->problems.push_back(make_problem("bad_price", symbol->str() + ": a value is not a number", sym_text));
+        out->problems.push_back(
+            make_problem(ErrorCode::bad_price, symbol->str() + ": a value is not a number", sym_text));
         return;
       }
     }
     if (!f[kPrice].present()) {
-      out->problems.push_back(make_problem("missing_price", symbol->str() + ": no price", sym_text));
+      out->problems.push_back(make_problem(ErrorCode::missing_price, symbol->str() + ": no price", sym_text));
       return;
     }
     q.last = scalar(f[kPrice]);
@@ -112,9 +116,9 @@ JsonQuoteParser::JsonQuoteParser(std::unique_ptr<Impl> impl) : impl_(std::move(i
 JsonQuoteParser::~JsonQuoteParser() = default;
 
 Result<std::unique_ptr<JsonQuoteParser>> JsonQuoteParser::create(const QuoteMapping& m) {
-  if (m.symbol.empty()) return make_error("mapping: 'symbol' path is required");
-  if (m.price.empty()) return make_error("mapping: 'price' path is required");
-  if (m.volume_multiplier <= 0) return make_error("mapping: volume_multiplier must be positive");
+  if (m.symbol.empty()) return make_error(ErrorCode::bad_config, "mapping: 'symbol' path is required");
+  if (m.price.empty()) return make_error(ErrorCode::bad_config, "mapping: 'price' path is required");
+  if (m.volume_multiplier <= 0) return make_error(ErrorCode::bad_config, "mapping: volume_multiplier must be positive");
   detail::JsonScanSpec spec;
   auto items = parse_json_path(m.items);
   if (!items) return items.error();
@@ -142,7 +146,7 @@ Result<std::unique_ptr<JsonQuoteParser>> JsonQuoteParser::create(const QuoteMapp
   try {
     impl->scanner = std::make_unique<detail::JsonScanner>(std::move(spec));
   } catch (const std::invalid_argument& e) {
-    return make_error(std::string("mapping: ") + e.what());
+    return make_error(ErrorCode::bad_config, std::string("mapping: ") + e.what());
   }
   impl->volume_multiplier = m.volume_multiplier;
   return std::unique_ptr<JsonQuoteParser>(new JsonQuoteParser(std::move(impl)));
@@ -162,24 +166,24 @@ void JsonQuoteParser::parse(std::string_view message, Timestamp received, QuoteB
     out.quotes.resize(quotes_before);
     out.no_trade.resize(no_trade_before);
     out.problems.resize(problems_before);
-    out.problems.push_back(make_problem(detail::json_fault_reason(s.error()), s.error().message, message));
+    out.problems.push_back(make_problem(s.error().code, s.error().message, message));
     return;
   }
   if (impl_->has_seq && summary.root != nullptr && summary.root[0].present()) {
     const JsonSlot& seq = summary.root[0];
     auto n = seq.kind == JsonKind::Number || seq.kind == JsonKind::String
                  ? detail::parse_count(seq.text)
-                 : Result<std::int64_t>(make_error("not a number"));
+                 : Result<std::int64_t>(make_error(ErrorCode::bad_seq, "not a number"));
     if (n && *n >= 0) {
       out.seq = static_cast<std::uint64_t>(*n);
     } else {
-      out.problems.push_back(make_problem("bad_seq", "sequence number is not a whole number", message));
+      out.problems.push_back(make_problem(ErrorCode::bad_seq, "sequence number is not a whole number", message));
     }
   }
   if (summary.items_missing)
-    out.problems.push_back(make_problem("no_items", "no updates where the mapping says", message));
+    out.problems.push_back(make_problem(ErrorCode::no_items, "no updates where the mapping says", message));
   if (summary.non_object_items > 0)
-    out.problems.push_back(make_problem("bad_item", "an update is not a JSON object", message));
+    out.problems.push_back(make_problem(ErrorCode::bad_item, "an update is not a JSON object", message));
 }
 
 // ---- flash news ----
@@ -206,16 +210,16 @@ struct JsonNewsParser::Impl {
     if (title.empty()) title = truncate_utf8(body, 120);
     const std::string sample = title.empty() ? h.id : title;
     if (h.id.empty()) {
-      out->problems.push_back(make_problem("missing_id", "item has no id", sample));
+      out->problems.push_back(make_problem(ErrorCode::missing_id, "item has no id", sample));
       return;
     }
     if (title.empty()) {
-      out->problems.push_back(make_problem("missing_title", "item " + h.id + " has no text", sample));
+      out->problems.push_back(make_problem(ErrorCode::missing_title, "item " + h.id + " has no text", sample));
       return;
     }
     auto ts = time_of(f[kTime]);
     if (!ts) {
-      out->problems.push_back(make_problem("bad_time", "item " + h.id + ": " + ts.error().message, sample));
+      out->problems.push_back(make_problem(ErrorCode::bad_time, "item " + h.id + ": " + ts.error().message, sample));
       return;
     }
     h.ts = *ts;
@@ -237,10 +241,11 @@ JsonNewsParser::JsonNewsParser(std::unique_ptr<Impl> impl) : impl_(std::move(imp
 JsonNewsParser::~JsonNewsParser() = default;
 
 Result<std::unique_ptr<JsonNewsParser>> JsonNewsParser::create(const NewsMapping& m) {
-  if (m.items.empty()) return make_error("news mapping: 'items' path is required");
-  if (m.id.empty()) return make_error("news mapping: 'id' path is required");
-  if (m.time.empty()) return make_error("news mapping: 'time' path is required");
-  if (m.title.empty() && m.body.empty()) return make_error("news mapping: 'title' or 'body' path is required");
+  if (m.items.empty()) return make_error(ErrorCode::bad_config, "news mapping: 'items' path is required");
+  if (m.id.empty()) return make_error(ErrorCode::bad_config, "news mapping: 'id' path is required");
+  if (m.time.empty()) return make_error(ErrorCode::bad_config, "news mapping: 'time' path is required");
+  if (m.title.empty() && m.body.empty())
+    return make_error(ErrorCode::bad_config, "news mapping: 'title' or 'body' path is required");
   detail::JsonScanSpec spec;
   auto items = parse_json_path(m.items);
   if (!items) return items.error();
@@ -262,7 +267,7 @@ Result<std::unique_ptr<JsonNewsParser>> JsonNewsParser::create(const NewsMapping
   try {
     impl->scanner = std::make_unique<detail::JsonScanner>(std::move(spec));
   } catch (const std::invalid_argument& e) {
-    return make_error(std::string("news mapping: ") + e.what());
+    return make_error(ErrorCode::bad_config, std::string("news mapping: ") + e.what());
   }
   return std::unique_ptr<JsonNewsParser>(new JsonNewsParser(std::move(impl)));
 }
@@ -276,11 +281,11 @@ void JsonNewsParser::parse(std::string_view json, HeadlineBatch& out) {
   if (!s) {
     out.headlines.resize(before);
     out.problems.resize(problems_before);
-    out.problems.push_back(make_problem(detail::json_fault_reason(s.error()), s.error().message, json));
+    out.problems.push_back(make_problem(s.error().code, s.error().message, json));
     return;
   }
   if (summary.items_missing || summary.items_null)
-    out.problems.push_back(make_problem("no_items", "no item array at '" + impl_->mapping.items + "'", json));
+    out.problems.push_back(make_problem(ErrorCode::no_items, "no item array at '" + impl_->mapping.items + "'", json));
 }
 
 Result<NewsMapping> builtin_news_mapping(std::string_view name) {
@@ -294,8 +299,8 @@ Result<NewsMapping> builtin_news_mapping(std::string_view name) {
   if (name == "cls-telegraph") {
     return NewsMapping{"财联社电报", "data.roll_data", "id", "title", "content", "ctime", "shareurl", ""};
   }
-  return make_error("unknown news mapping '" + std::string(name) +
-                    "' (sina-7x24, eastmoney-kuaixun, cls-telegraph, or give the paths)");
+  return make_error(ErrorCode::bad_config, "unknown news mapping '" + std::string(name) +
+                                               "' (sina-7x24, eastmoney-kuaixun, cls-telegraph, or give the paths)");
 }
 
 }  // namespace lodestone::feeds

@@ -70,11 +70,4 @@ Status JsonScanner::scan(std::string_view json, JsonItemFn on_item, void* contex
   return engine::scan(engine_->impl, plan_, buffer_.data(), len, buffer_.size(), on_item, context, summary);
 }
 
-std::string_view json_fault_reason(const Error& e) {
-  // The messages are simdjson's own (error_message), or the engine's trailing-content one.
-  if (e.message.find("UTF-8") != std::string::npos) return "bad_encoding";
-  if (e.message.find("depth") != std::string::npos) return "too_deep";
-  return "bad_json";
-}
-
 }  // namespace lodestone::feeds::detail

@@ -88,10 +88,6 @@ class JsonScanner {
   std::unique_ptr<Engine> engine_;
 };
 
-// The counter key for a document the scanner refused: bad_encoding (not UTF-8), too_deep
-// (nesting past simdjson's depth limit), or bad_json (truncated, trailing content, malformed).
-std::string_view json_fault_reason(const Error& e);
-
 namespace engine {
 struct Engine;
 Engine* make_engine();

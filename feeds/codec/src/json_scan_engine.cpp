@@ -102,7 +102,10 @@ Status fail(error_code e, std::string_view where, std::size_t item) {
     msg += std::to_string(item);
   }
   msg += ")";
-  return make_error(std::move(msg));
+  const ErrorCode code = e == simdjson::UTF8_ERROR    ? ErrorCode::bad_encoding
+                         : e == simdjson::DEPTH_ERROR ? ErrorCode::too_deep
+                                                      : ErrorCode::bad_json;
+  return make_error(code, std::move(msg));
 }
 
 constexpr std::size_t kNoItem = static_cast<std::size_t>(-1);
@@ -233,7 +236,7 @@ Status scan(Engine* engine, const JsonScanPlan& plan, const char* data, std::siz
     od::array arr;
     if (auto e = doc.get_array().get(arr)) return fail(e, "document", kNoItem);
     if (auto s = run.items_array(arr); !s) return s;
-    if (!at_end(doc)) return make_error("trailing content after the JSON document");
+    if (!at_end(doc)) return make_error(ErrorCode::bad_json, "trailing content after the JSON document");
     return {};
   }
   od::object root;
@@ -241,13 +244,13 @@ Status scan(Engine* engine, const JsonScanPlan& plan, const char* data, std::siz
   if (plan.spec.items.empty()) {
     // The document is the one item (root fields only apply when the items sit below the root).
     if (auto s = run.item_object(root); !s) return s;
-    if (!at_end(doc)) return make_error("trailing content after the JSON document");
+    if (!at_end(doc)) return make_error(ErrorCode::bad_json, "trailing content after the JSON document");
     return {};
   }
   bool found = false;
   if (auto s = run.walk_root(root, plan.root_tree, found); !s) return s;
   if (!found) summary.items_missing = true;
-  if (!at_end(doc)) return make_error("trailing content after the JSON document");
+  if (!at_end(doc)) return make_error(ErrorCode::bad_json, "trailing content after the JSON document");
   return {};
 }
 

@@ -38,7 +38,8 @@ void add_item(const XmlNode& item, bool atom, std::string_view source, HeadlineB
   if (!item.complete) {
     // The document ends inside this item: its title may be cut mid-word ("稀土出口管" for
     // "稀土出口管制"), which would read as another headline. Complete items before it stand.
-    out.problems.push_back(make_problem("truncated", "the document ends inside an item", text_of(item, "title")));
+    out.problems.push_back(
+        make_problem(ErrorCode::truncated, "the document ends inside an item", text_of(item, "title")));
     return;
   }
   Headline h;
@@ -54,7 +55,7 @@ void add_item(const XmlNode& item, bool atom, std::string_view source, HeadlineB
   const std::string sample = h.title.empty() ? h.url : h.title;
   if (h.title.empty()) {
     if (h.body.empty()) {
-      out.problems.push_back(make_problem("missing_title", "item has neither title nor text", sample));
+      out.problems.push_back(make_problem(ErrorCode::missing_title, "item has neither title nor text", sample));
       return;
     }
     h.title = truncate_utf8(h.body, 60);
@@ -69,7 +70,7 @@ void add_item(const XmlNode& item, bool atom, std::string_view source, HeadlineB
   }
   auto ts = detail::parse_any_time(when);
   if (!ts) {
-    out.problems.push_back(make_problem("bad_time", ts.error().message, sample));
+    out.problems.push_back(make_problem(ErrorCode::bad_time, ts.error().message, sample));
     return;
   }
   h.ts = *ts;
@@ -94,7 +95,7 @@ Charset xml_declared_charset(std::string_view bytes, Charset fallback) {
 void parse_news_xml(std::string_view xml_utf8, std::string_view source, HeadlineBatch& out) {
   auto doc = detail::parse_xml(xml_utf8);
   if (!doc) {
-    out.problems.push_back(make_problem("bad_xml", doc.error().message, xml_utf8));
+    out.problems.push_back(make_problem(ErrorCode::bad_xml, doc.error().message, xml_utf8));
     return;
   }
   const XmlNode& root = *doc;
@@ -106,7 +107,8 @@ void parse_news_xml(std::string_view xml_utf8, std::string_view source, Headline
   }
   const XmlNode* channel = root.name == "channel" ? &root : root.child("channel");
   if (root.name != "rss" && root.name != "RDF" && channel == nullptr) {
-    out.problems.push_back(make_problem("bad_xml", "neither RSS nor Atom (root <" + root.name + ">)", xml_utf8));
+    out.problems.push_back(
+        make_problem(ErrorCode::bad_xml, "neither RSS nor Atom (root <" + root.name + ">)", xml_utf8));
     return;
   }
   const std::string name =

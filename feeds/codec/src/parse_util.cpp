@@ -39,7 +39,8 @@ Result<Price> parse_decimal(std::string_view text) {
     exp_text.remove_prefix(1);
   }
   auto exp = digits(exp_text);
-  if (!exp || *exp > 30) return make_error("number '" + std::string(text.substr(0, 32)) + "' out of range");
+  if (!exp || *exp > 30)
+    return make_error(ErrorCode::bad_price, "number '" + std::string(text.substr(0, 32)) + "' out of range");
   const int shift = exp_negative ? -*exp : *exp;
   std::string sign;
   if (!mantissa.empty() && (mantissa[0] == '-' || mantissa[0] == '+')) {
@@ -50,7 +51,7 @@ Result<Price> parse_decimal(std::string_view text) {
   std::string whole(mantissa.substr(0, dot));
   std::string frac(dot == std::string_view::npos ? std::string_view{} : mantissa.substr(dot + 1));
   if (whole.empty() && frac.empty())
-    return make_error("number '" + std::string(text.substr(0, 32)) + "' has no digits");
+    return make_error(ErrorCode::bad_price, "number '" + std::string(text.substr(0, 32)) + "' has no digits");
   std::string all = whole + frac;
   long point = static_cast<long>(whole.size()) + shift;  // digits before the decimal point
   if (point <= 0) {
@@ -80,7 +81,7 @@ Result<std::int64_t> parse_count(std::string_view text) {
   auto p = parse_decimal(text);
   if (!p) return p.error();
   if (p->units() % Price::kScale != 0)
-    return make_error("count '" + std::string(text.substr(0, 32)) + "' is not whole");
+    return make_error(ErrorCode::bad_volume, "count '" + std::string(text.substr(0, 32)) + "' is not whole");
   return p->units() / Price::kScale;
 }
 
@@ -117,7 +118,9 @@ std::optional<Timestamp> epoch_auto(std::int64_t value) {
 Result<Timestamp> parse_rfc822(std::string_view text) {
   // [Day, ]DD Mon YYYY HH:MM[:SS] (+HHMM|GMT|UT|Z|EST…)
   text = trim(text);
-  auto fail = [&] { return make_error("not an RFC 822 date: '" + std::string(text.substr(0, 40)) + "'"); };
+  auto fail = [&] {
+    return make_error(ErrorCode::bad_time, "not an RFC 822 date: '" + std::string(text.substr(0, 40)) + "'");
+  };
   if (const auto comma = text.find(','); comma != std::string_view::npos) text = trim(text.substr(comma + 1));
   std::array<std::string_view, 5> part{};
   std::size_t n = 0;
@@ -179,7 +182,7 @@ Result<Timestamp> parse_rfc822(std::string_view text) {
 
 Result<Timestamp> parse_any_time(std::string_view text) {
   text = trim(text);
-  if (text.empty()) return make_error("empty time");
+  if (text.empty()) return make_error(ErrorCode::bad_time, "empty time");
   bool all_digits = true;
   for (char c : text) all_digits = all_digits && is_digit(c);
   if (all_digits) {
@@ -191,19 +194,31 @@ Result<Timestamp> parse_any_time(std::string_view text) {
       for (char c : text) v = v * 10 + (c - '0');
       if (auto t = epoch_auto(v)) return *t;
     }
-    return make_error("time '" + std::string(text.substr(0, 32)) + "' is not an epoch or YYYYMMDDHHMMSS");
+    return make_error(ErrorCode::bad_time,
+                      "time '" + std::string(text.substr(0, 32)) + "' is not an epoch or YYYYMMDDHHMMSS");
   }
   if (is_digit(text[0]) && text.size() >= 10 && text[4] == '-') return parse_timestamp(text);
   return parse_rfc822(text);
 }
 
-Problem make_problem(std::string_view reason, std::string detail, std::string_view sample) {
-  return Problem{std::string(reason), std::move(detail), bounded_sample(sample)};
+Problem make_problem(ErrorCode code, std::string detail, std::string_view sample) {
+  return Problem{code, std::move(detail), bounded_sample(sample)};
 }
 
 }  // namespace lodestone::feeds::detail
 
 namespace lodestone::feeds {
+
+ErrorCode detail::canonical_field_code(std::string_view field) {
+  if (field == "type") return ErrorCode::bad_event;
+  if (field == "ts") return ErrorCode::bad_time;
+  if (field == "symbol" || field == "symbols") return ErrorCode::bad_symbol;
+  if (field == "volume") return ErrorCode::bad_volume;
+  if (field == "last" || field == "prev_close" || field == "open" || field == "high" || field == "low" ||
+      field == "bid" || field == "ask" || field == "turnover")
+    return ErrorCode::bad_price;
+  return ErrorCode::bad_field;
+}
 
 std::string bounded_sample(std::string_view text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return std::string(text);

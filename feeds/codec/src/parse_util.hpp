@@ -32,6 +32,11 @@ std::optional<Timestamp> epoch_auto(std::int64_t value);
 Result<Timestamp> parse_any_time(std::string_view text);
 Result<Timestamp> parse_rfc822(std::string_view text);
 
-Problem make_problem(std::string_view reason, std::string detail, std::string_view sample);
+Problem make_problem(ErrorCode code, std::string detail, std::string_view sample);
+
+// The code a canonical event's field fault is counted by (tapes, ingest, CSV): a price field's is
+// bad_price, "ts"'s bad_time, "type"'s bad_event, "symbol(s)"'s bad_symbol, "volume"'s
+// bad_volume, any other bad_field.
+ErrorCode canonical_field_code(std::string_view field);
 
 }  // namespace lodestone::feeds::detail

@@ -27,7 +27,8 @@ Result<Price> parse_scaled(std::string_view s, int decimals) {
   auto n = parse_count(s[0] == '-' ? s.substr(1) : s);
   if (!n) return n.error();
   std::int64_t units = *n;
-  if (units > std::numeric_limits<std::int64_t>::max() / 10'000) return make_error("price out of range");
+  if (units > std::numeric_limits<std::int64_t>::max() / 10'000)
+    return make_error(ErrorCode::bad_price, "price out of range");
   for (int d = decimals; d < Price::kDecimals; ++d) units *= 10;
   for (int d = Price::kDecimals; d < decimals; ++d) units /= 10;
   return Price::from_units(s[0] == '-' ? -units : units);
@@ -43,11 +44,12 @@ bool optional_price(std::string_view text, int scaled, std::optional<Price>& slo
   if (absent(text)) return true;
   auto p = price_of(text, scaled);
   if (!p) {
-    out.problems.push_back(make_problem("bad_price", std::string(name) + ": " + p.error().message, sample));
+    out.problems.push_back(make_problem(ErrorCode::bad_price, std::string(name) + ": " + p.error().message, sample));
     return false;
   }
   if (p->units() < 0) {
-    out.problems.push_back(make_problem("bad_price", std::string(name) + " " + p->format() + " is negative", sample));
+    out.problems.push_back(
+        make_problem(ErrorCode::bad_price, std::string(name) + " " + p->format() + " is negative", sample));
     return false;
   }
   if (p->units() > 0) slot = *p;
@@ -72,16 +74,16 @@ void emit(const QuoteText& t, std::string_view sample, QuoteBatch& out) {
   if (!no_trade) {
     auto last = price_of(t.last, sc);
     if (!last) {
-      out.problems.push_back(make_problem("bad_price", "last: " + last.error().message, sample));
+      out.problems.push_back(make_problem(ErrorCode::bad_price, "last: " + last.error().message, sample));
       return;
     }
     if (last->units() < 0) {
-      out.problems.push_back(make_problem("bad_price", "last " + last->format() + " is negative", sample));
+      out.problems.push_back(make_problem(ErrorCode::bad_price, "last " + last->format() + " is negative", sample));
       return;
     }
     if (last->units() == 0 && names_a_nonzero_value(t.last)) {
-      out.problems.push_back(
-          make_problem("bad_price", "last '" + std::string(t.last.substr(0, 32)) + "' is below a tick", sample));
+      out.problems.push_back(make_problem(ErrorCode::bad_price,
+                                          "last '" + std::string(t.last.substr(0, 32)) + "' is below a tick", sample));
       return;
     }
     no_trade = last->units() == 0;
@@ -89,7 +91,7 @@ void emit(const QuoteText& t, std::string_view sample, QuoteBatch& out) {
   }
   if (no_trade) {
     if (!q.prev_close) {
-      out.problems.push_back(make_problem("no_price", "neither a last price nor a previous close", sample));
+      out.problems.push_back(make_problem(ErrorCode::no_price, "neither a last price nor a previous close", sample));
       return;
     }
     q.last = *q.prev_close;
@@ -98,11 +100,11 @@ void emit(const QuoteText& t, std::string_view sample, QuoteBatch& out) {
     auto v = parse_count(t.volume);
     if (!v || *v < 0) {
       out.problems.push_back(
-          make_problem("bad_volume", "volume '" + std::string(t.volume.substr(0, 32)) + "'", sample));
+          make_problem(ErrorCode::bad_volume, "volume '" + std::string(t.volume.substr(0, 32)) + "'", sample));
       return;
     }
     if (*v > std::numeric_limits<std::int64_t>::max() / t.volume_multiplier) {
-      out.problems.push_back(make_problem("bad_volume", "volume out of range", sample));
+      out.problems.push_back(make_problem(ErrorCode::bad_volume, "volume out of range", sample));
       return;
     }
     q.volume = *v * t.volume_multiplier;
@@ -113,11 +115,11 @@ void emit(const QuoteText& t, std::string_view sample, QuoteBatch& out) {
     auto a = parse_decimal(t.turnover);
     if (!a || a->units() < 0) {
       out.problems.push_back(
-          make_problem("bad_turnover", "turnover '" + std::string(t.turnover.substr(0, 32)) + "'", sample));
+          make_problem(ErrorCode::bad_turnover, "turnover '" + std::string(t.turnover.substr(0, 32)) + "'", sample));
       return;
     }
     if (t.turnover_in_wan && a->units() > kMaxWanUnits) {
-      out.problems.push_back(make_problem("bad_turnover", "turnover out of range", sample));
+      out.problems.push_back(make_problem(ErrorCode::bad_turnover, "turnover out of range", sample));
       return;
     }
     q.turnover = t.turnover_in_wan ? Price::from_units(a->units() * 10'000) : *a;
@@ -127,13 +129,15 @@ void emit(const QuoteText& t, std::string_view sample, QuoteBatch& out) {
 }
 
 Result<Symbol> symbol_from_prefixed(std::string_view code) {
-  if (code.size() != 8) return make_error("code '" + std::string(code.substr(0, 16)) + "' is not like sz159713");
+  if (code.size() != 8)
+    return make_error(ErrorCode::bad_code, "code '" + std::string(code.substr(0, 16)) + "' is not like sz159713");
   const std::string_view prefix = code.substr(0, 2);
   const Exchange ex = prefix == "sh"   ? Exchange::SH
                       : prefix == "sz" ? Exchange::SZ
                       : prefix == "bj" ? Exchange::BJ
                                        : Exchange::CSI;
-  if (ex == Exchange::CSI) return make_error("code '" + std::string(code) + "' has no sh/sz/bj prefix");
+  if (ex == Exchange::CSI)
+    return make_error(ErrorCode::bad_code, "code '" + std::string(code) + "' has no sh/sz/bj prefix");
   return Symbol::make(code.substr(2), ex);
 }
 

@@ -2,8 +2,8 @@
 
 #include <array>
 
-#include "parse_util.hpp"
 #include "envelope.hpp"
+#include "parse_util.hpp"
 #include "quote_fields.hpp"
 
 namespace lodestone::feeds {
@@ -26,14 +26,14 @@ void parse_statement(const detail::Envelope& env, QuoteBatch& out) {
   }
   auto symbol = detail::symbol_from_prefixed(code);
   if (!symbol) {
-    out.problems.push_back(make_problem("bad_code", symbol.error().message, stmt));
+    out.problems.push_back(make_problem(ErrorCode::bad_code, symbol.error().message, stmt));
     return;
   }
   std::array<std::string_view, 34> f{};
   const std::size_t n = detail::split(value, ',', f);
   if (n <= kTime) {
-    out.problems.push_back(
-        make_problem("short_line", std::string(code) + " has " + std::to_string(n) + " fields, expected 32+", stmt));
+    out.problems.push_back(make_problem(
+        ErrorCode::short_line, std::string(code) + " has " + std::to_string(n) + " fields, expected 32+", stmt));
     return;
   }
   detail::QuoteText q;
@@ -52,8 +52,8 @@ void parse_statement(const detail::Envelope& env, QuoteBatch& out) {
   auto ms = detail::parse_hms(f[kTime]);
   if (!date || !ms) {
     out.problems.push_back(make_problem(
-        "bad_time", std::string(code) + ": date/time '" + std::string(f[kDate]) + " " + std::string(f[kTime]) + "'",
-        stmt));
+        ErrorCode::bad_time,
+        std::string(code) + ": date/time '" + std::string(f[kDate]) + " " + std::string(f[kTime]) + "'", stmt));
     return;
   }
   q.ts = Timestamp{exchange_time(*date, 0, 0).ms + *ms};

@@ -2,8 +2,8 @@
 
 #include <array>
 
-#include "parse_util.hpp"
 #include "envelope.hpp"
+#include "parse_util.hpp"
 #include "quote_fields.hpp"
 
 namespace lodestone::feeds {
@@ -28,20 +28,20 @@ void parse_statement(const detail::Envelope& env, QuoteBatch& out) {
   }
   auto symbol = detail::symbol_from_prefixed(code);
   if (!symbol) {
-    out.problems.push_back(make_problem("bad_code", symbol.error().message, stmt));
+    out.problems.push_back(make_problem(ErrorCode::bad_code, symbol.error().message, stmt));
     return;
   }
   std::array<std::string_view, 40> f{};
   const std::size_t n = detail::split(value, '~', f);
   // Some funds answer with about 50 fields, old captures with fewer: the quote needs up to the low.
   if (n <= kLow) {
-    out.problems.push_back(
-        make_problem("short_line", std::string(code) + " has " + std::to_string(n) + " fields, expected 35+", stmt));
+    out.problems.push_back(make_problem(
+        ErrorCode::short_line, std::string(code) + " has " + std::to_string(n) + " fields, expected 35+", stmt));
     return;
   }
   if (f[2] != symbol->code()) {
     out.problems.push_back(
-        make_problem("bad_code", "field 2 '" + std::string(f[2]) + "' is not " + std::string(code), stmt));
+        make_problem(ErrorCode::bad_code, "field 2 '" + std::string(f[2]) + "' is not " + std::string(code), stmt));
     return;
   }
   detail::QuoteText q;
@@ -68,7 +68,7 @@ void parse_statement(const detail::Envelope& env, QuoteBatch& out) {
   auto ts = detail::parse_compact_datetime(f[kTime]);
   if (!ts) {
     out.problems.push_back(
-        make_problem("bad_time", std::string(code) + ": time '" + std::string(f[kTime]) + "'", stmt));
+        make_problem(ErrorCode::bad_time, std::string(code) + ": time '" + std::string(f[kTime]) + "'", stmt));
     return;
   }
   q.ts = *ts;

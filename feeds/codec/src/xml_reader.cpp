@@ -94,9 +94,9 @@ Result<XmlNode> parse_xml(std::string_view xml, XmlLimits limits) {
       continue;
     }
     if (++nodes > limits.max_nodes)
-      return make_error("XML has more than " + std::to_string(limits.max_nodes) + " elements");
+      return make_error(ErrorCode::bad_xml, "XML has more than " + std::to_string(limits.max_nodes) + " elements");
     if (stack.size() >= limits.max_depth)
-      return make_error("XML nests deeper than " + std::to_string(limits.max_depth));
+      return make_error(ErrorCode::bad_xml, "XML nests deeper than " + std::to_string(limits.max_depth));
     XmlNode node;
     node.name = local(xml.substr(i + 1, j - i - 1));
     bool self_closing = false;
@@ -150,7 +150,7 @@ Result<XmlNode> parse_xml(std::string_view xml, XmlLimits limits) {
     stack.back().complete = false;
     close_top();
   }
-  if (roots.empty()) return make_error("no XML element");
+  if (roots.empty()) return make_error(ErrorCode::bad_xml, "no XML element");
   return std::move(roots.front());
 }
 

@@ -21,8 +21,10 @@ class Delivery {
 
   void quotes(const QuoteBatch& batch);
   void headlines(HeadlineBatch& batch);
-  // A fault outside the parsers (HTTP status, connection): counted and logged the same way.
-  void problem(std::string_view reason, std::string_view detail, std::string_view sample = {});
+  // A fault outside the parsers (connection, encoding): counted by its code and logged the same way.
+  void problem(ErrorCode code, std::string_view detail, std::string_view sample = {});
+  // An HTTP status other than 200 or 304: counted as http_<status>, logged.
+  void http_status(unsigned status, std::string_view detail, std::string_view sample = {});
 
   [[nodiscard]] Timestamp now() const { return clock().now(); }
   [[nodiscard]] const Clock& clock() const { return context_.clock.get(); }
@@ -40,7 +42,7 @@ class Delivery {
     Clock::Steady last{};
     std::uint64_t suppressed = 0;
   };
-  void log(std::string_view reason, std::string_view detail, std::string_view sample);
+  void log(std::string_view label, std::string_view detail, std::string_view sample);
 
   std::string feed_;
   EventSink& sink_;

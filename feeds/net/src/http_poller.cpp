@@ -1,8 +1,6 @@
 #include "http_poller.hpp"
 
-#include <spdlog/spdlog.h>
-
-#include "lodestone/core/calendar.hpp"
+#include <algorithm>
 
 namespace lodestone::feeds::detail {
 namespace {
@@ -51,33 +49,21 @@ HttpPoller::HttpPoller(const FeedConfig& config, Url url, std::vector<std::strin
       targets_(std::move(targets)),
       headers_(std::move(headers)),
       handler_(std::move(handler)),
-      strand_(net::make_strand(executor)),
-      resolver_(strand_),
-      timer_(strand_),
-      backoff_(config.backoff_initial_ms, config.backoff_max_ms),
-      delivery_(config.name, sink, std::move(status), std::move(context)) {
-  if (url_.tls()) {
-    tls_context_.emplace(net::ssl::context::tls_client);
-    tls_context_->set_default_verify_paths();
-    tls_context_->set_verify_mode(net::ssl::verify_peer);
-    // make_feed has checked that the file loads.
-    beast::error_code ignored;
-    if (!config.ca_file.empty()) tls_context_->load_verify_file(config.ca_file, ignored);
-  }
-}
+      delivery_(config.name, sink, std::move(status), std::move(context)),
+      connector_(config, url_, std::move(executor), delivery_),
+      timer_(connector_.strand()) {}
 
 void HttpPoller::start() {
-  net::dispatch(strand_, [self = shared_from_this()] {
+  net::dispatch(connector_.strand(), [self = shared_from_this()] {
     self->delivery_.status().set_state(FeedState::Connecting);
     self->cycle();
   });
 }
 
 void HttpPoller::stop() {
-  net::dispatch(strand_, [self = shared_from_this()] {
-    self->stopped_ = true;
+  net::dispatch(connector_.strand(), [self = shared_from_this()] {
+    self->connector_.stop();
     self->timer_.cancel();
-    self->resolver_.cancel();
     self->close();
   });
 }
@@ -97,15 +83,15 @@ void HttpPoller::expire_after_timeout() {
 }
 
 void HttpPoller::cycle() {
-  if (stopped_) return;
-  check_stale();
+  if (connector_.stopped()) return;
+  connector_.check_stale();
   cycle_start_ = delivery_.clock().steady();
   index_ = 0;
   next_request();
 }
 
 void HttpPoller::next_request() {
-  if (stopped_) return;
+  if (connector_.stopped()) return;
   if (index_ >= targets_.size()) {
     // The cadence runs from the start of one cycle to the start of the next.
     const auto elapsed = delivery_.clock().steady() - cycle_start_;
@@ -125,40 +111,21 @@ void HttpPoller::next_request() {
 
 void HttpPoller::connect() {
   close();
-  resolver_.async_resolve(url_.host, url_.port, beast::bind_front_handler(&HttpPoller::on_resolve, shared_from_this()));
+  connector_.connect([this] { return open(); },
+                     [self = shared_from_this()](std::optional<Error> fault) { self->on_connected(std::move(fault)); });
 }
 
-void HttpPoller::on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
-  if (stopped_) return;
-  if (ec) return fail("resolve", ec.message());
-  if (tls_context_) {
-    tls_ = std::make_unique<Tls>(strand_, *tls_context_);
-  } else {
-    plain_ = std::make_unique<Plain>(strand_);
+Connector::Layers HttpPoller::open() {
+  if (net::ssl::context* tls = connector_.tls_context()) {
+    tls_ = std::make_unique<Tls>(connector_.strand(), *tls);
+    return {&beast::get_lowest_layer(*tls_), tls_.get()};
   }
-  expire_after_timeout();
-  auto& lowest = tls_ ? beast::get_lowest_layer(*tls_) : *plain_;
-  lowest.async_connect(results,
-                       [self = shared_from_this()](beast::error_code e, const tcp::endpoint&) { self->on_connect(e); });
+  plain_ = std::make_unique<Plain>(connector_.strand());
+  return {plain_.get(), nullptr};
 }
 
-void HttpPoller::on_connect(beast::error_code ec) {
-  if (stopped_) return;
-  if (ec) return fail("connect", ec.message());
-  if (!tls_) return on_handshake({});
-  // SNI and host-name verification against the system's trust store.
-  if (!SSL_set_tlsext_host_name(tls_->native_handle(), url_.host.c_str())) {
-    return fail("tls", "cannot set SNI host name");
-  }
-  tls_->set_verify_callback(net::ssl::host_name_verification(url_.host));
-  expire_after_timeout();
-  tls_->async_handshake(net::ssl::stream_base::client,
-                        beast::bind_front_handler(&HttpPoller::on_handshake, shared_from_this()));
-}
-
-void HttpPoller::on_handshake(beast::error_code ec) {
-  if (stopped_) return;
-  if (ec) return fail("tls", ec.message());
+void HttpPoller::on_connected(std::optional<Error> fault) {
+  if (fault) return fail(*fault);
   connected_ = true;
   reused_ = false;
   buffer_.clear();
@@ -189,10 +156,10 @@ void HttpPoller::send() {
 }
 
 void HttpPoller::on_write(beast::error_code ec) {
-  if (stopped_) return;
+  if (connector_.stopped()) return;
   if (ec) {
     if (reused_ && stale_connection(ec)) return connect();
-    return fail("write", ec.message());
+    return fail(make_error(ErrorCode::write_failed, ec.message()));
   }
   parser_.emplace();
   parser_->body_limit(kBodyLimit);
@@ -204,14 +171,17 @@ void HttpPoller::on_write(beast::error_code ec) {
 }
 
 void HttpPoller::on_read(beast::error_code ec) {
-  if (stopped_) return;
+  if (connector_.stopped()) return;
   if (ec) {
     if (reused_ && stale_connection(ec) && parser_ && !parser_->got_some()) return connect();
-    if (ec == beast::error::timeout)
-      return fail("timeout", "no complete answer within " + std::to_string(config_.timeout_ms) + " ms");
-    if (ec == http::error::body_limit) return fail("too_large", "answer larger than 8 MB");
-    if (ec == http::error::partial_message || stale_connection(ec)) return fail("truncated", ec.message());
-    return fail("read", ec.message());
+    if (ec == beast::error::timeout) {
+      return fail(
+          make_error(ErrorCode::timeout, "no complete answer within " + std::to_string(config_.timeout_ms) + " ms"));
+    }
+    if (ec == http::error::body_limit) return fail(make_error(ErrorCode::too_large, "answer larger than 8 MB"));
+    if (ec == http::error::partial_message || stale_connection(ec))
+      return fail(make_error(ErrorCode::truncated, ec.message()));
+    return fail(make_error(ErrorCode::read_failed, ec.message()));
   }
   auto response = parser_->release();
   const bool keep = response.keep_alive();
@@ -221,8 +191,9 @@ void HttpPoller::on_read(beast::error_code ec) {
     delivery_.status().on_message(0, delivery_.now());
   } else if (status != 200) {
     // A 403 from Sina ("Kinsoku jikou desu!") means the Referer was refused; 5xx is the source's fault.
-    if (!keep) close();
-    return fail("http_" + std::to_string(status), "HTTP " + std::to_string(status) + " for " + target);
+    close();
+    delivery_.http_status(status, "HTTP " + std::to_string(status) + " for " + target, url_.host);
+    return retry();
   } else {
     const std::string& body = response.body();
     delivery_.status().on_message(body.size(), delivery_.now());
@@ -231,9 +202,7 @@ void HttpPoller::on_read(beast::error_code ec) {
     if (!etag.empty() || !modified.empty()) validators_[target] = {std::string(etag), std::string(modified)};
     handler_->handle(body, response[http::field::content_type], delivery_);
   }
-  backoff_.reset();
-  ever_live_ = true;
-  delivery_.status().set_state(FeedState::Live);
+  connector_.live();
   if (keep) {
     reused_ = true;
   } else {
@@ -243,19 +212,16 @@ void HttpPoller::on_read(beast::error_code ec) {
   next_request();
 }
 
-void HttpPoller::fail(std::string_view reason, const std::string& detail) {
+void HttpPoller::fail(const Error& fault) {
   close();
-  if (stopped_) return;
-  delivery_.problem(reason, detail, url_.host);
-  delivery_.status().set_state(ever_live_ ? FeedState::Down : FeedState::Connecting);
-  delivery_.status().on_reconnect();
-  const std::int64_t delay = backoff_.next_ms();
-  spdlog::info("feed {}: retrying in {} ms", config_.name, delay);
-  timer_.expires_after(std::chrono::milliseconds(delay));
-  // Retry the same request; the cycle goes on from there.
-  timer_.async_wait([self = shared_from_this()](beast::error_code e) {
-    if (!e) self->next_request();
-  });
+  if (connector_.stopped()) return;
+  delivery_.problem(fault.code, fault.message, url_.host);
+  retry();
+}
+
+void HttpPoller::retry() {
+  // The same request again; the cycle goes on from there.
+  connector_.retry_later("retrying", [self = shared_from_this()] { self->next_request(); });
 }
 
 void HttpPoller::close() {
@@ -266,17 +232,6 @@ void HttpPoller::close() {
   beast::error_code ignored;
   if (tls_) beast::get_lowest_layer(*tls_).socket().close(ignored);
   if (plain_) plain_->socket().close(ignored);
-}
-
-void HttpPoller::check_stale() {
-  // Silence during trading hours is a fault; outside them it is the market being closed.
-  const auto view = delivery_.status().view();
-  if (view.state != FeedState::Live || view.last_message_ms == 0) return;
-  const Timestamp now = delivery_.now();
-  const std::int64_t silent = now.ms - view.last_message_ms;
-  if (silent > config_.stale_after_intervals * config_.interval_ms && TradingCalendar::shanghai().is_open(now)) {
-    delivery_.status().set_state(FeedState::Stale);
-  }
 }
 
 }  // namespace lodestone::feeds::detail

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "connector.hpp"
 #include "delivery.hpp"
-#include "lodestone/feeds/backoff.hpp"
 #include "lodestone/feeds/feed.hpp"
 #include "lodestone/feeds/feed_config.hpp"
 #include "lodestone/feeds/url.hpp"
@@ -46,15 +46,14 @@ class HttpPoller : public Feed, public std::enable_shared_from_this<HttpPoller> 
   void cycle();
   void next_request();
   void connect();
-  void on_resolve(beast::error_code ec, tcp::resolver::results_type results);
-  void on_connect(beast::error_code ec);
-  void on_handshake(beast::error_code ec);
+  Connector::Layers open();
+  void on_connected(std::optional<Error> fault);
   void send();
   void on_write(beast::error_code ec);
   void on_read(beast::error_code ec);
-  void fail(std::string_view reason, const std::string& detail);
+  void fail(const Error& fault);
+  void retry();
   void close();
-  void check_stale();
   void expire_after_timeout();
   template <class F>
   void with_stream(F&& f);
@@ -64,10 +63,9 @@ class HttpPoller : public Feed, public std::enable_shared_from_this<HttpPoller> 
   std::vector<std::string> targets_;
   std::map<std::string, std::string> headers_;
   std::unique_ptr<BodyHandler> handler_;
-  net::strand<net::any_io_executor> strand_;
-  tcp::resolver resolver_;
+  Delivery delivery_;
+  Connector connector_;  // the strand, resolve, TCP, TLS, backoff and the stale check
   net::steady_timer timer_;
-  std::optional<net::ssl::context> tls_context_;
   std::unique_ptr<Plain> plain_;
   std::unique_ptr<Tls> tls_;
   bool connected_ = false;
@@ -78,10 +76,6 @@ class HttpPoller : public Feed, public std::enable_shared_from_this<HttpPoller> 
   std::map<std::string, std::pair<std::string, std::string>> validators_;  // target -> ETag, Last-Modified
   std::size_t index_ = 0;
   Clock::Steady cycle_start_;
-  Backoff backoff_;
-  Delivery delivery_;
-  bool stopped_ = false;
-  bool ever_live_ = false;
 };
 
 }  // namespace lodestone::feeds::detail

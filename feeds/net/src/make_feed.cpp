@@ -1,3 +1,5 @@
+#include "lodestone/feeds/make_feed.hpp"
+
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -6,7 +8,6 @@
 #include "http_poller.hpp"
 #include "lodestone/feeds/csv_events.hpp"
 #include "lodestone/feeds/eastmoney.hpp"
-#include "lodestone/feeds/make_feed.hpp"
 #include "lodestone/feeds/news_xml.hpp"
 #include "lodestone/feeds/replay_feed.hpp"
 #include "lodestone/feeds/sina.hpp"
@@ -31,7 +32,7 @@ class TextQuotes : public BodyHandler {
   void handle(std::string_view body, std::string_view content_type, Delivery& d) override {
     const Decoded text = to_utf8(body, pick_charset(charset_, content_type, Charset::Gb18030));
     if (text.invalid > 0)
-      d.problem("bad_encoding", std::to_string(text.invalid) + " bytes not valid in the charset", {});
+      d.problem(ErrorCode::bad_encoding, std::to_string(text.invalid) + " bytes not valid in the charset", {});
     batch_.clear();
     parse_(text.text, batch_);
     d.quotes(batch_);
@@ -65,7 +66,7 @@ class XmlNews : public BodyHandler {
     const Charset fallback = charset_from_content_type(content_type, Charset::Utf8);
     const Decoded text = to_utf8(body, charset_ ? *charset_ : xml_declared_charset(body, fallback));
     if (text.invalid > 0)
-      d.problem("bad_encoding", std::to_string(text.invalid) + " bytes not valid in the charset", {});
+      d.problem(ErrorCode::bad_encoding, std::to_string(text.invalid) + " bytes not valid in the charset", {});
     HeadlineBatch batch;
     parse_news_xml(text.text, source_, batch);
     d.headlines(batch);
@@ -83,7 +84,7 @@ class JsonNews : public BodyHandler {
   void handle(std::string_view body, std::string_view content_type, Delivery& d) override {
     const Decoded text = to_utf8(body, pick_charset(charset_, content_type, Charset::Utf8));
     if (text.invalid > 0)
-      d.problem("bad_encoding", std::to_string(text.invalid) + " bytes not valid in the charset", {});
+      d.problem(ErrorCode::bad_encoding, std::to_string(text.invalid) + " bytes not valid in the charset", {});
     HeadlineBatch batch;
     parser_->parse(text.text, batch);
     d.headlines(batch);
@@ -147,9 +148,9 @@ Result<std::shared_ptr<Feed>> make_feed(const FeedConfig& config, net::any_io_ex
                           ("lodestone-" + std::to_string(::getpid()) + "-" + config.name + ".ndjson");
       std::vector<std::string> skipped;
       auto events = convert_csv_tape(config.url, ndjson.string(), skipped);
-      if (!events) return make_error("feed '" + config.name + "': " + events.error().message);
+      if (!events) return make_error(events.error().code, "feed '" + config.name + "': " + events.error().message);
       for (std::size_t i = 0; i < skipped.size(); ++i) {
-        status->on_error("bad_event");
+        status->on_error(ErrorCode::bad_event);
         if (i < 10) spdlog::warn("feed {}: {}: {}", config.name, config.url, skipped[i]);
       }
       spdlog::info("feed {}: {} events from CSV tape {}", config.name, *events, config.url);
@@ -162,17 +163,19 @@ Result<std::shared_ptr<Feed>> make_feed(const FeedConfig& config, net::any_io_ex
         std::make_shared<Replay>(std::make_shared<ReplayFeed>(executor, options, sink, std::move(status))));
   }
   auto url = parse_url(config.url);
-  if (!url) return make_error("feed '" + config.name + "': " + url.error().message);
+  if (!url) return make_error(url.error().code, "feed '" + config.name + "': " + url.error().message);
   if (!config.ca_file.empty()) {
     net::ssl::context probe(net::ssl::context::tls_client);
     beast::error_code ec;
     probe.load_verify_file(config.ca_file, ec);
-    if (ec) return make_error("feed '" + config.name + "': ca_file " + config.ca_file + ": " + ec.message());
+    if (ec)
+      return make_error(ErrorCode::bad_config,
+                        "feed '" + config.name + "': ca_file " + config.ca_file + ": " + ec.message());
   }
   const auto codes = codes_for(config);
   if (config.kind == FeedKind::WsJson) {
     auto parser = JsonQuoteParser::create(config.quote_mapping);
-    if (!parser) return make_error("feed '" + config.name + "': " + parser.error().message);
+    if (!parser) return make_error(parser.error().code, "feed '" + config.name + "': " + parser.error().message);
     std::string subscribe = config.subscribe;
     if (auto at = subscribe.find("{symbols}"); at != std::string::npos) subscribe.replace(at, 9, join(codes));
     auto target = url->target;
@@ -198,12 +201,12 @@ Result<std::shared_ptr<Feed>> make_feed(const FeedConfig& config, net::any_io_ex
       break;
     case FeedKind::JsonNews: {
       auto parser = JsonNewsParser::create(config.news_mapping);
-      if (!parser) return make_error("feed '" + config.name + "': " + parser.error().message);
+      if (!parser) return make_error(parser.error().code, "feed '" + config.name + "': " + parser.error().message);
       handler = std::make_unique<JsonNews>(std::move(parser).value(), config.charset);
       break;
     }
     default:
-      return make_error("feed '" + config.name + "': unsupported kind");
+      return make_error(ErrorCode::bad_config, "feed '" + config.name + "': unsupported kind");
   }
   // Sina answers 403 "Kinsoku jikou desu!" without a Referer; Eastmoney expects one too.
   auto headers = config.headers;

@@ -65,7 +65,7 @@ void ReplayFeed::next() {
     if (line_.empty() || line_.find_first_not_of(" \t\r") == std::string::npos) continue;
     auto event = parser_.parse(line_);
     if (!event) {
-      status_->on_error("bad_event");
+      status_->on_error(ErrorCode::bad_event);
       spdlog::warn("feed {}: {}:{}: {}", options_.name, options_.path, line_no_, event.error().message);
       continue;
     }

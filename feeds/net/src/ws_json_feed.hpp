@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "connector.hpp"
 #include "delivery.hpp"
-#include "lodestone/feeds/backoff.hpp"
 #include "lodestone/feeds/feed.hpp"
 #include "lodestone/feeds/feed_config.hpp"
 #include "lodestone/feeds/json_mapping.hpp"
@@ -30,15 +30,13 @@ class WsJsonFeed : public Feed, public std::enable_shared_from_this<WsJsonFeed> 
   using Tls = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
 
   void connect();
-  void on_resolve(beast::error_code ec, tcp::resolver::results_type results);
-  void on_connect(beast::error_code ec);
-  void on_tls(beast::error_code ec);
+  Connector::Layers open();
+  void on_connected(std::optional<Error> fault);
   void on_handshake(beast::error_code ec);
   void read();
   void on_read(beast::error_code ec, std::size_t bytes);
-  void fail(std::string_view reason, const std::string& detail);
+  void fail(const Error& fault);
   void close();
-  void watch_staleness();
   template <class F>
   void with_stream(F&& f);
   template <class Stream>
@@ -48,19 +46,12 @@ class WsJsonFeed : public Feed, public std::enable_shared_from_this<WsJsonFeed> 
   Url url_;
   std::string subscribe_;
   std::unique_ptr<JsonQuoteParser> parser_;
-  net::strand<net::any_io_executor> strand_;
-  tcp::resolver resolver_;
-  net::steady_timer timer_;
-  net::steady_timer stale_timer_;
-  std::optional<net::ssl::context> tls_context_;
+  Delivery delivery_;
+  Connector connector_;  // the strand, resolve, TCP, TLS, backoff and the stale watch
   std::unique_ptr<Plain> plain_;
   std::unique_ptr<Tls> tls_;
   beast::flat_buffer buffer_;
   QuoteBatch batch_;
-  Backoff backoff_;
-  Delivery delivery_;
-  bool stopped_ = false;
-  bool ever_live_ = false;
 };
 
 }  // namespace lodestone::feeds::detail

@@ -5,16 +5,18 @@
 #include <string>
 #include <vector>
 
+#include "lodestone/core/error_code.hpp"
 #include "lodestone/core/events.hpp"
 
 namespace lodestone::feeds {
 
-// One skipped record. `reason` is a short stable key for counters ("bad_price", "short_line");
+// One skipped record. `code` is what it is counted by (its label: "bad_price", "short_line");
 // `detail` says what was wrong, `sample` is the offending text (bounded) for the log.
 struct Problem {
-  std::string reason;
+  ErrorCode code = ErrorCode::bad_field;
   std::string detail;
   std::string sample;
+  [[nodiscard]] std::string_view reason() const { return to_string(code); }
 };
 
 struct QuoteBatch {

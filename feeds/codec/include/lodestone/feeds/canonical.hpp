@@ -20,16 +20,14 @@ class CanonicalParser {
   CanonicalParser(const CanonicalParser&) = delete;
   CanonicalParser& operator=(const CanonicalParser&) = delete;
 
-  // Parses one line. The error names the field and what was wrong with it.
+  // Parses one line. The error's code says what kind of wrong, for counters: bad_json (not
+  // JSON, truncated, trailing content), bad_encoding (not UTF-8), bad_event (empty, not an
+  // object, no or an unknown type), missing_field, bad_price, bad_volume, bad_time, bad_symbol,
+  // bad_text (control or bidirectional characters), bad_field; its message names the field and
+  // what was wrong with it.
   Result<CanonicalEvent> parse(std::string_view line);
-  // After a failed parse, why, as a short stable counter key: bad_json (not JSON, truncated,
-  // trailing content), bad_encoding (not UTF-8), bad_event (not an object, no or unknown type),
-  // missing_field, bad_price, bad_volume, bad_time, bad_symbol, bad_text (control or
-  // bidirectional characters), bad_field. Empty after a successful parse.
-  [[nodiscard]] std::string_view last_reason() const;
 
  private:
-  Result<CanonicalEvent> parse_line(std::string_view line);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

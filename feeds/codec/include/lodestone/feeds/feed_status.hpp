@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "lodestone/core/error_code.hpp"
 #include "lodestone/core/time.hpp"
 
 namespace lodestone::feeds {
@@ -26,10 +27,10 @@ class FeedStatus {
     last_message_ms_.store(received_at.ms, std::memory_order_relaxed);
   }
   void on_reconnect() { reconnects_.fetch_add(1, std::memory_order_relaxed); }
-  void on_error(std::string_view reason) {
-    std::lock_guard lock(mutex_);
-    ++errors_[std::string(reason)];
-  }
+  // One more error counted by its code's label (to_string(code)).
+  void on_error(ErrorCode code) { count(to_string(code)); }
+  // An HTTP answer other than 200 or 304, counted as http_<status> (http_403, http_502).
+  void on_http_status(unsigned status) { count("http_" + std::to_string(status)); }
 
   struct View {
     std::string name;
@@ -51,6 +52,11 @@ class FeedStatus {
   [[nodiscard]] const std::string& name() const { return name_; }
 
  private:
+  void count(std::string_view label) {
+    std::lock_guard lock(mutex_);
+    ++errors_[std::string(label)];
+  }
+
   std::string name_;
   std::string kind_;
   std::atomic<FeedState> state_{FeedState::Connecting};

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "lodestone/core/calendar.hpp"
+#include "lodestone/core/error_code.hpp"
 #include "lodestone/core/events.hpp"
 #include "lodestone/core/instrument.hpp"
 
@@ -20,8 +21,10 @@ enum class Verdict : std::uint8_t {
 
 struct SanityResult {
   Verdict verdict = Verdict::Accept;
-  std::string reason;  // counter key: "non_positive_price", "outside_limit_band", "crossed_book", …
+  ErrorCode code = ErrorCode::duplicate;  // when not accepted: what it is counted by (outside_limit_band, …)
   std::string detail;
+  // The counter label; empty when accepted.
+  [[nodiscard]] std::string_view reason() const { return verdict == Verdict::Accept ? "" : to_string(code); }
 };
 
 // Lodestone's rules for order, time and the book (feeds/README.md "Sequence, time and book
