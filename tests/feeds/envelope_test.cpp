@@ -9,8 +9,8 @@
 namespace lodestone::feeds::detail {
 namespace {
 
-constexpr EnvelopeFormat kSina{"var hq_str_", "hq_str_"};
-constexpr EnvelopeFormat kTencent{"v_", "v_"};
+constexpr EnvelopeFormat kSina{"var hq_str_", "hq_str_", {}};
+constexpr EnvelopeFormat kTencent{"v_", "v_", "pv_none_match"};
 
 std::vector<std::string> read_all(std::string_view text, const EnvelopeFormat& format, QuoteBatch& out) {
   std::vector<std::string> seen;

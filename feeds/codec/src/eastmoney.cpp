@@ -179,17 +179,11 @@ void EastmoneyParser::parse(std::string_view json, QuoteBatch& out) {
   const bool list = json.find("\"diff\"") != std::string_view::npos;
   detail::JsonScanSummary summary;
   detail::JsonScanner& scanner = list ? impl_->ulist : impl_->stock_get;
-  const std::size_t quotes_before = out.quotes.size();
-  const std::size_t no_trade_before = out.no_trade.size();
-  const std::size_t problems_before = out.problems.size();
+  const detail::BatchMark before(out);
   Status s = scanner.scan(json, &Impl::on_row, impl_.get(), summary);
   if (!s) {
-    // A malformed answer is dropped whole, even the rows read before the fault, and counted
-    // once (not also for what was wrong in those rows).
-    out.quotes.resize(quotes_before);
-    out.no_trade.resize(no_trade_before);
-    out.problems.resize(problems_before);
-    out.problems.push_back(make_problem(s.error().code, s.error().message, json));
+    // Dropped whole, even the rows read before the fault, and counted once.
+    before.drop(out, s.error(), json);
     return;
   }
   if (const JsonSlot& rc = summary.root[0]; rc.present() && rc.text != "0") {

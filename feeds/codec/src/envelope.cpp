@@ -3,6 +3,7 @@
 #include <string>
 
 #include "parse_util.hpp"
+#include "quote_fields.hpp"
 
 namespace lodestone::feeds::detail {
 
@@ -26,6 +27,19 @@ bool read_envelope(std::string_view stmt, const EnvelopeFormat& format, Envelope
   }
   env = Envelope{code, rest.substr(0, close), stmt};
   return true;
+}
+
+std::optional<Symbol> quoted_symbol(const Envelope& env, const EnvelopeFormat& format, QuoteBatch& out) {
+  if (env.value.empty() || (!format.none_code.empty() && env.code == format.none_code)) {
+    out.unknown.emplace_back(env.code);
+    return std::nullopt;
+  }
+  auto symbol = symbol_from_prefixed(env.code);
+  if (!symbol) {
+    out.problems.push_back(make_problem(ErrorCode::bad_code, symbol.error().message, env.statement));
+    return std::nullopt;
+  }
+  return *symbol;
 }
 
 }  // namespace lodestone::feeds::detail

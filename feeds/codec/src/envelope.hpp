@@ -2,16 +2,22 @@
 // The statement envelope Sina and Tencent wrap each quote in: `var hq_str_sz159713="…";` and
 // `v_sz159713="…";`. One reader for both: it finds the statements, checks the prefix and the
 // quotes, and hands each code with its value to the format's field parser.
+#include <array>
 #include <cstddef>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "lodestone/feeds/batch.hpp"
+#include "parse_util.hpp"
+#include "quote_fields.hpp"
 
 namespace lodestone::feeds::detail {
 
 struct EnvelopeFormat {
-  std::string_view prefix;  // "var hq_str_" / "v_"
-  std::string_view name;    // how problems name a statement that lacks it ("hq_str_" / "v_")
+  std::string_view prefix;     // "var hq_str_" / "v_"
+  std::string_view name;       // how problems name a statement that lacks it ("hq_str_" / "v_")
+  std::string_view none_code;  // the code a source answers "no such instrument" with ("pv_none_match")
 };
 
 // One statement's contents: `code` between the prefix and `=`, `value` between the quotes.
@@ -24,6 +30,25 @@ struct Envelope {
 // Reads one statement; what is not `<prefix><code>="<value>"` becomes a Problem in `out`
 // (bad_line: no prefix, no quoted value; truncated: the value is not closed) and false.
 bool read_envelope(std::string_view stmt, const EnvelopeFormat& format, Envelope& env, QuoteBatch& out);
+
+// The instrument an envelope quotes. None when the source answered without data (an empty value
+// or the format's none_code: the code goes to out.unknown) or when the code names no instrument
+// (a bad_code problem in `out`).
+std::optional<Symbol> quoted_symbol(const Envelope& env, const EnvelopeFormat& format, QuoteBatch& out);
+
+// Splits the value on `sep` into `fields` and returns how many there were; fewer than
+// `min_fields` is a short_line problem in `out` and 0.
+template <std::size_t N>
+std::size_t split_fields(const Envelope& env, char sep, std::size_t min_fields, std::array<std::string_view, N>& fields,
+                         QuoteBatch& out) {
+  const std::size_t n = split(env.value, sep, fields);
+  if (n >= min_fields) return n;
+  out.problems.push_back(make_problem(
+      ErrorCode::short_line,
+      std::string(env.code) + " has " + std::to_string(n) + " fields, expected " + std::to_string(min_fields) + "+",
+      env.statement));
+  return 0;
+}
 
 // Calls fn for each `name="value"` statement of an answer (up to the closing quote; a statement
 // cut short runs to the end of the text, so read_envelope reports it).

@@ -156,17 +156,11 @@ void JsonQuoteParser::parse(std::string_view message, Timestamp received, QuoteB
   impl_->out = &out;
   impl_->received = received;
   detail::JsonScanSummary summary;
-  const std::size_t quotes_before = out.quotes.size();
-  const std::size_t no_trade_before = out.no_trade.size();
-  const std::size_t problems_before = out.problems.size();
+  const detail::BatchMark before(out);
   Status s = impl_->scanner->scan(message, &Impl::on_item, impl_.get(), summary);
   if (!s) {
-    // A message that turns out malformed is dropped whole, even the updates read before the
-    // fault, and counted once.
-    out.quotes.resize(quotes_before);
-    out.no_trade.resize(no_trade_before);
-    out.problems.resize(problems_before);
-    out.problems.push_back(make_problem(s.error().code, s.error().message, message));
+    // Dropped whole, even the rows read before the fault, and counted once.
+    before.drop(out, s.error(), message);
     return;
   }
   if (impl_->has_seq && summary.root != nullptr && summary.root[0].present()) {

@@ -141,4 +141,11 @@ Result<Symbol> symbol_from_prefixed(std::string_view code) {
   return Symbol::make(code.substr(2), ex);
 }
 
+void BatchMark::drop(QuoteBatch& b, const Error& fault, std::string_view sample) const {
+  b.quotes.resize(quotes);
+  b.no_trade.resize(no_trade);
+  b.problems.resize(problems);
+  b.problems.push_back(make_problem(fault.code, fault.message, sample));
+}
+
 }  // namespace lodestone::feeds::detail

@@ -48,6 +48,18 @@ std::size_t split(std::string_view s, char sep, std::array<std::string_view, N>&
   }
 }
 
+// Where a batch stood before one answer was read, so that an answer that turns out malformed is
+// dropped whole (even the rows read before the fault) and counted once.
+struct BatchMark {
+  explicit BatchMark(const QuoteBatch& b)
+      : quotes(b.quotes.size()), no_trade(b.no_trade.size()), problems(b.problems.size()) {}
+  // Drops what was added since the mark and counts `fault` once, with `sample`.
+  void drop(QuoteBatch& b, const Error& fault, std::string_view sample) const;
+  std::size_t quotes;
+  std::size_t no_trade;
+  std::size_t problems;
+};
+
 // "sz159713" / "sh600111" / "bj430047" -> Symbol.
 Result<Symbol> symbol_from_prefixed(std::string_view code);
 

@@ -11,31 +11,18 @@ namespace {
 
 using detail::make_problem;
 
-constexpr detail::EnvelopeFormat kEnvelope{"var hq_str_", "hq_str_"};
+constexpr detail::EnvelopeFormat kEnvelope{"var hq_str_", "hq_str_", {}};
 
 constexpr std::size_t kDate = 30;
 constexpr std::size_t kTime = 31;
 
 void parse_statement(const detail::Envelope& env, QuoteBatch& out) {
+  const auto symbol = detail::quoted_symbol(env, kEnvelope, out);
+  if (!symbol) return;
   const std::string_view code = env.code;
-  const std::string_view value = env.value;
   const std::string_view stmt = env.statement;
-  if (value.empty()) {
-    out.unknown.emplace_back(code);
-    return;
-  }
-  auto symbol = detail::symbol_from_prefixed(code);
-  if (!symbol) {
-    out.problems.push_back(make_problem(ErrorCode::bad_code, symbol.error().message, stmt));
-    return;
-  }
   std::array<std::string_view, 34> f{};
-  const std::size_t n = detail::split(value, ',', f);
-  if (n <= kTime) {
-    out.problems.push_back(make_problem(
-        ErrorCode::short_line, std::string(code) + " has " + std::to_string(n) + " fields, expected 32+", stmt));
-    return;
-  }
+  if (detail::split_fields(env, ',', kTime + 1, f, out) == 0) return;
   detail::QuoteText q;
   q.symbol = *symbol;
   q.open = f[1];

@@ -11,7 +11,7 @@ namespace {
 
 using detail::make_problem;
 
-constexpr detail::EnvelopeFormat kEnvelope{"v_", "v_"};
+constexpr detail::EnvelopeFormat kEnvelope{"v_", "v_", "pv_none_match"};
 
 constexpr std::size_t kTime = 30;
 constexpr std::size_t kLow = 34;
@@ -19,26 +19,14 @@ constexpr std::size_t kPriceVolAmount = 35;
 constexpr std::size_t kAmountWan = 37;
 
 void parse_statement(const detail::Envelope& env, QuoteBatch& out) {
+  const auto symbol = detail::quoted_symbol(env, kEnvelope, out);
+  if (!symbol) return;
   const std::string_view code = env.code;
-  const std::string_view value = env.value;
   const std::string_view stmt = env.statement;
-  if (code == "pv_none_match" || value.empty()) {
-    out.unknown.emplace_back(code);
-    return;
-  }
-  auto symbol = detail::symbol_from_prefixed(code);
-  if (!symbol) {
-    out.problems.push_back(make_problem(ErrorCode::bad_code, symbol.error().message, stmt));
-    return;
-  }
   std::array<std::string_view, 40> f{};
-  const std::size_t n = detail::split(value, '~', f);
   // Some funds answer with about 50 fields, old captures with fewer: the quote needs up to the low.
-  if (n <= kLow) {
-    out.problems.push_back(make_problem(
-        ErrorCode::short_line, std::string(code) + " has " + std::to_string(n) + " fields, expected 35+", stmt));
-    return;
-  }
+  const std::size_t n = detail::split_fields(env, '~', kLow + 1, f, out);
+  if (n == 0) return;
   if (f[2] != symbol->code()) {
     out.problems.push_back(
         make_problem(ErrorCode::bad_code, "field 2 '" + std::string(f[2]) + "' is not " + std::string(code), stmt));
