@@ -18,6 +18,18 @@ std::string_view trim_token(std::string_view s) {
   return s;
 }
 
+// An object or array slot holds the value's JSON text.
+template <class Container>
+error_code store_raw(od::value& v, JsonKind kind, JsonSlot& slot) {
+  Container container;
+  std::string_view raw;
+  if (auto e = v.get<Container>().get(container)) return e;
+  if (auto e = container.raw_json().get(raw)) return e;
+  slot.kind = kind;
+  slot.text = raw;
+  return simdjson::SUCCESS;
+}
+
 error_code store(od::value& v, JsonSlot& slot) {
   od::json_type t{};
   if (auto e = v.type().get(t)) return e;
@@ -46,24 +58,10 @@ error_code store(od::value& v, JsonSlot& slot) {
       slot.kind = null ? JsonKind::Null : JsonKind::Missing;
       return simdjson::SUCCESS;
     }
-    case od::json_type::object: {
-      od::object obj;
-      std::string_view raw;
-      if (auto e = v.get_object().get(obj)) return e;
-      if (auto e = obj.raw_json().get(raw)) return e;
-      slot.kind = JsonKind::Object;
-      slot.text = raw;
-      return simdjson::SUCCESS;
-    }
-    case od::json_type::array: {
-      od::array arr;
-      std::string_view raw;
-      if (auto e = v.get_array().get(arr)) return e;
-      if (auto e = arr.raw_json().get(raw)) return e;
-      slot.kind = JsonKind::Array;
-      slot.text = raw;
-      return simdjson::SUCCESS;
-    }
+    case od::json_type::object:
+      return store_raw<od::object>(v, JsonKind::Object, slot);
+    case od::json_type::array:
+      return store_raw<od::array>(v, JsonKind::Array, slot);
   }
   return simdjson::INCORRECT_TYPE;
 }
