@@ -1,13 +1,11 @@
 #include "lodestone/feeds/csv_events.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 
-#include "lodestone/feeds/feed_config.hpp"
 #include "test_util.hpp"
 
 namespace lodestone::feeds {
@@ -47,36 +45,6 @@ TEST(CsvEvents, BadRowsSayWhichField) {
   EXPECT_EQ(p.parse_row("quote,159713.SZ,yesterday,1").error().message.find("field 'ts'"), 0u);
   EXPECT_FALSE(p.parse_row("quote,\"159713.SZ,2026,1"));
   EXPECT_FALSE(p.parse_row("quote,159713.SZ,2026-02-09T10:15:03+08:00,1,1,1"));
-}
-
-TEST(CsvEvents, ReplayFeedPlaysACsvTape) {
-  const auto dir = std::filesystem::temp_directory_path() / ("lodestone-csv-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto csv = dir / "tape.csv";
-  {
-    std::ofstream out(csv);
-    out << "type,symbol,ts,last,id,title\n"
-        << "quote,159713.SZ,2026-02-09T10:15:03+08:00,1.233,,\n"
-        << "quote,159713.SZ,not-a-time,1.234,,\n"
-        << "news,,2026-02-09T10:15:04+08:00,,n1,合成快讯\n";
-  }
-  FeedConfig c;
-  c.name = "csv";
-  c.kind = FeedKind::Replay;
-  c.url = csv.string();
-  c.replay_speed = 0;
-  net::io_context io;
-  test::RecordingSink sink;
-  auto status = std::make_shared<FeedStatus>("csv", "replay");
-  auto feed = make_feed(c, io.get_executor(), sink, status);
-  ASSERT_TRUE(feed) << feed.error().message;
-  (*feed)->start();
-  io.run_for(std::chrono::seconds(2));
-  ASSERT_EQ(sink.quote_count(), 1u);
-  EXPECT_EQ(sink.quotes()[0].last, px("1.233"));
-  ASSERT_EQ(sink.headline_count(), 1u);
-  EXPECT_EQ(status->view().errors.at("bad_event"), 1u);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

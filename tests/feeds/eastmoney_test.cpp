@@ -21,7 +21,7 @@ TEST(Eastmoney, UlistDecimalsDashesAndBse) {
   EastmoneyParser parser(EastmoneyScaling::Decimal);
   QuoteBatch b;
   parser.parse(kUlist, b);
-  ASSERT_TRUE(b.problems.empty()) << b.problems[0].reason << " " << b.problems[0].detail;
+  ASSERT_TRUE(b.problems.empty()) << b.problems[0].reason() << " " << b.problems[0].detail;
   ASSERT_EQ(b.quotes.size(), 3u);
   const Quote& etf = b.quotes[0];
   EXPECT_EQ(etf.symbol, sym("159713.SZ"));
@@ -84,7 +84,7 @@ TEST(Eastmoney, UnknownSecidErrorsAndBrokenJson) {
   parser.parse(R"({"rc":0,"data":{"diff":[{"f2":1.2,"f12":"159713","f13":7,"f124":1770603303}]}})", b);
   parser.parse(R"({"rc":0,"data":{"diff":[{"f2":1.2,"f12":"159713","f13":0}]}})", b);
   std::vector<std::string> reasons;
-  for (const auto& p : b.problems) reasons.push_back(p.reason);
+  for (const auto& p : b.problems) reasons.emplace_back(p.reason());
   EXPECT_TRUE(b.quotes.empty());
   ASSERT_GE(reasons.size(), 6u);
   EXPECT_EQ(reasons[0], "rc_error");

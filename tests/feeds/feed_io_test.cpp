@@ -8,7 +8,7 @@
 
 #include "fixture_server.hpp"
 #include "lodestone/feeds/backoff.hpp"
-#include "lodestone/feeds/feed_config.hpp"
+#include "lodestone/feeds/make_feed.hpp"
 #include "test_util.hpp"
 #include "tls_fixture.hpp"
 
@@ -26,6 +26,7 @@ using test::sym;
 const Timestamp kNow = exchange_time(make_date(2026, 2, 9), 10, 15, 10);
 
 struct Harness {
+  ManualClock pinned{kNow};
   net::io_context io;
   RecordingSink sink;
   std::shared_ptr<FeedStatus> status;
@@ -33,7 +34,7 @@ struct Harness {
 
   explicit Harness(FeedConfig config, FeedContext context = {}) {
     status = std::make_shared<FeedStatus>(config.name, std::string(to_string(config.kind)));
-    if (!context.now) context.now = [] { return kNow; };
+    if (&context.clock.get() == &system_clock()) context.clock = pinned;
     auto f = make_feed(config, io.get_executor(), sink, status, std::move(context));
     if (!f) throw std::runtime_error(f.error().message);
     feed = *f;
@@ -205,7 +206,7 @@ TEST(FeedResilience, NothingListeningIsConnectingThenRetried) {
   Harness h(config(FeedKind::Sina, "http://127.0.0.1:" + std::to_string(port) + "/list={symbols}", {"159713.SZ"}));
   ASSERT_TRUE(h.run_until([&] { return h.status->view().reconnects >= 3; }));
   EXPECT_EQ(h.status->view().state, FeedState::Connecting);
-  EXPECT_GE(h.errors("connect"), 3u);
+  EXPECT_GE(h.errors("connect_failed"), 3u);
 }
 
 constexpr std::string_view kOneRow =
@@ -231,7 +232,7 @@ TEST(TlsFeed, AnUntrustedCertificateIsRefusedAndRetried) {
              "https://127.0.0.1:" + std::to_string(server.port()) + "/api/qt/ulist.np/get?fltt=2&secids={symbols}",
              {"159713.SZ"});
   Harness h(c);  // only the system's trust store: the self-signed certificate is not in it
-  ASSERT_TRUE(h.run_until([&] { return h.errors("tls") >= 2; }));
+  ASSERT_TRUE(h.run_until([&] { return h.errors("tls_failed") >= 2; }));
   EXPECT_EQ(h.sink.quote_count(), 0u);
   EXPECT_EQ(server.requests(), 0);
   EXPECT_EQ(h.status->view().state, FeedState::Connecting);
@@ -315,35 +316,42 @@ TEST(WsJsonFeed, SubscribesParsesAndReconnectsAfterTheServerCloses) {
 
 TEST(WsJsonFeed, SilentDuringTradingHoursIsStaleButNotAtLunch) {
   test::WsFixture server({R"({"s":"159713.SZ","p":1.233})"}, 60'000);  // connected and silent
-  auto clock = std::make_shared<std::atomic<std::int64_t>>(kNow.ms);
+  ManualClock clock(kNow);
   FeedConfig c = config(FeedKind::WsJson, "ws://127.0.0.1:" + std::to_string(server.port()) + "/push");
   c.subscribe = "sub";
   c.quote_mapping.symbol = "s";
   c.quote_mapping.price = "p";
   FeedContext ctx;
-  ctx.now = [clock] { return Timestamp{clock->load()}; };
+  ctx.clock = clock;
   Harness h(c, ctx);
   ASSERT_TRUE(h.run_until([&] { return h.sink.quote_count() == 1; }));
   EXPECT_EQ(h.status->view().state, FeedState::Live);
   // 12:00 is the lunch break: ten minutes of silence there is the market, not the feed.
-  clock->store(exchange_time(make_date(2026, 2, 9), 12, 0).ms);
+  clock.set(exchange_time(make_date(2026, 2, 9), 12, 0));
   h.run_until([] { return false; }, std::chrono::milliseconds(200));
   EXPECT_EQ(h.status->view().state, FeedState::Live);
   // 10:25 in the morning session, ten minutes after the last message: stale.
-  clock->store(exchange_time(make_date(2026, 2, 9), 10, 25).ms);
+  clock.set(exchange_time(make_date(2026, 2, 9), 10, 25));
   EXPECT_TRUE(h.run_until([&] { return h.status->view().state == FeedState::Stale; }, std::chrono::seconds(30)));
 }
 
 // ---- D11 / D12 (tests/reliability/README.md): stalled and dropped sockets, restarts ----
 
 // The feeds' clock runs from kNow at the speed of the steady clock, so silence ages.
-FeedContext moving_clock() {
+class MovingClock final : public Clock {
+ public:
+  [[nodiscard]] Timestamp now() const override {
+    return Timestamp{kNow.ms + std::chrono::duration_cast<std::chrono::milliseconds>(steady() - start_).count()};
+  }
+  [[nodiscard]] Steady steady() const override { return std::chrono::steady_clock::now(); }
+
+ private:
+  Steady start_ = std::chrono::steady_clock::now();
+};
+
+FeedContext moving_clock(const MovingClock& clock) {
   FeedContext ctx;
-  ctx.now = [start = std::chrono::steady_clock::now()] {
-    return Timestamp{
-        kNow.ms +
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count()};
-  };
+  ctx.clock = clock;
   return ctx;
 }
 
@@ -371,8 +379,8 @@ TEST(FeedFaults, D11_AStalledWebSocketGoesStaleTimesOutReconnectsAndReplaysNothi
   test::WsFixture server({tick(kNow.ms - 2000, "1.233", 1000), tick(kNow.ms - 1000, "1.234", 1100)}, 60'000);
   FeedConfig c = ws_config(server.port());
   c.timeout_ms = 300;  // idle timeout max(300 ms, 2 x stale window of 5 x 30 ms)
-  const FeedContext clock = moving_clock();
-  Harness h(c, clock);
+  const MovingClock clock;
+  Harness h(c, moving_clock(clock));
   ASSERT_TRUE(h.run_until([&] { return h.sink.quote_count() == 2; }));
   const std::int64_t last_message = h.status->view().last_message_ms;
   // Silent past 5 intervals in trading hours: stale, while the socket is still open.
@@ -410,7 +418,8 @@ TEST(FeedFaults, D11_AStalledHttpSourceIsRetriedWithGrowingDelaysAndRecovers) {
   c.timeout_ms = 1000;
   c.backoff_initial_ms = 100;
   c.backoff_max_ms = 400;
-  Harness h(c, moving_clock());
+  const MovingClock clock;
+  Harness h(c, moving_clock(clock));
   ASSERT_TRUE(h.run_until([&] { return h.sink.quote_count() == 1; }));
   ASSERT_TRUE(h.run_until([&] { return h.errors("timeout") >= 2; }));
   EXPECT_EQ(h.status->view().state, FeedState::Down);

@@ -41,7 +41,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     // A refused message carries no quotes, so no sequence number is trusted from it either.
     for (const auto& p : batch.problems)
-      if ((p.reason == "bad_json" || p.reason == "bad_encoding" || p.reason == "too_deep") && !batch.quotes.empty())
+      if ((p.code == lodestone::ErrorCode::bad_json || p.code == lodestone::ErrorCode::bad_encoding ||
+           p.code == lodestone::ErrorCode::too_deep) &&
+          !batch.quotes.empty())
         __builtin_trap();
   }
   return 0;

@@ -80,7 +80,7 @@ TEST(JsonQuote, BadMessagesAreProblemsWithReasons) {
   p.parse(deep, Timestamp{}, b);
   EXPECT_TRUE(b.quotes.empty());
   std::vector<std::string> reasons;
-  for (const auto& pr : b.problems) reasons.push_back(pr.reason);
+  for (const auto& pr : b.problems) reasons.emplace_back(pr.reason());
   EXPECT_EQ(reasons, (std::vector<std::string>{"bad_json", "bad_json", "bad_price", "bad_price", "bad_price",
                                                "bad_price", "bad_volume", "bad_symbol", "bad_time", "missing_price",
                                                "bad_json", "bad_json", "no_items", "no_items"}));

@@ -54,7 +54,7 @@ TEST(NewsXml, Rss2WithCdataEntitiesAndRfc822Dates) {
   EXPECT_EQ(b.headlines[1].id, "https://example.com/a/3");  // no guid: the link
   EXPECT_EQ(format_timestamp(b.headlines[1].ts), "2026-02-09T10:00:00.000+08:00");
   ASSERT_EQ(b.problems.size(), 1u);
-  EXPECT_EQ(b.problems[0].reason, "bad_time");
+  EXPECT_EQ(b.problems[0].reason(), "bad_time");
 }
 
 TEST(NewsXml, AtomEntriesAndBrokenNesting) {
@@ -72,12 +72,12 @@ TEST(NewsXml, AtomEntriesAndBrokenNesting) {
   EXPECT_EQ(b.headlines[0].source, "my-atom");
   EXPECT_EQ(b.headlines[0].body, "摘要未闭合");
   ASSERT_EQ(b.problems.size(), 1u);
-  EXPECT_EQ(b.problems[0].reason, "truncated");
+  EXPECT_EQ(b.problems[0].reason(), "truncated");
   HeadlineBatch bad;
   parse_news_xml("just text", "", bad);
   parse_news_xml("<html><body>not a feed</body></html>", "", bad);
   ASSERT_EQ(bad.problems.size(), 2u);
-  EXPECT_EQ(bad.problems[0].reason, "bad_xml");
+  EXPECT_EQ(bad.problems[0].reason(), "bad_xml");
 }
 
 TEST(NewsXml, DeclaredEncodingIsHonoured) {
@@ -136,14 +136,14 @@ TEST(JsonNews, ClsTelegraphEmptyTitleFallsBackToContent) {
   EXPECT_EQ(b.headlines[0].title, "财联社2月9日电，稀土ETF午后拉升。");
   EXPECT_EQ(format_timestamp(b.headlines[0].ts), "2026-02-09T10:15:03.000+08:00");
   ASSERT_EQ(b.problems.size(), 2u);
-  EXPECT_EQ(b.problems[0].reason, "bad_time");
-  EXPECT_EQ(b.problems[1].reason, "missing_id");
+  EXPECT_EQ(b.problems[0].reason(), "bad_time");
+  EXPECT_EQ(b.problems[1].reason(), "missing_id");
   HeadlineBatch broken;
   (*parser)->parse(R"({"error":0,"data":{"roll_data":[{"id":1,)", broken);
   (*parser)->parse(R"({"error":0,"data":null})", broken);
   ASSERT_EQ(broken.problems.size(), 2u);
-  EXPECT_EQ(broken.problems[0].reason, "bad_json");
-  EXPECT_EQ(broken.problems[1].reason, "no_items");
+  EXPECT_EQ(broken.problems[0].reason(), "bad_json");
+  EXPECT_EQ(broken.problems[1].reason(), "no_items");
   EXPECT_FALSE(builtin_news_mapping("nope"));
   EXPECT_FALSE(JsonNewsParser::create(NewsMapping{"s", "data", "", "t", "", "time", "", ""}));
   EXPECT_FALSE(JsonNewsParser::create(NewsMapping{"s", "data..x", "id", "t", "", "time", "", ""}));

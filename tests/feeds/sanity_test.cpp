@@ -35,16 +35,16 @@ TEST_F(Sanity, AcceptsAFreshQuoteInsideTheBand) {
 TEST_F(Sanity, RejectsEachKindOfBadQuoteWithItsReason) {
   QuoteSanity s(&reg_);
   const Timestamp now = at_1015_;
-  EXPECT_EQ(s.check(quote("159713.SZ", now, "0"), now).reason, "non_positive_price");
-  EXPECT_EQ(s.check(quote("159713.SZ", now, "-1.2"), now).reason, "non_positive_price");
-  EXPECT_EQ(s.check(quote("159713.SZ", now, "1.310"), now).reason, "outside_limit_band");  // limit-up is 1.309
-  EXPECT_EQ(s.check(quote("159713.SZ", now, "1.070"), now).reason, "outside_limit_band");
-  EXPECT_EQ(s.check(quote("159713.SZ", Timestamp{now.ms + 3600'000}, "1.2"), now).reason, "future_timestamp");
-  EXPECT_EQ(s.check(quote("159713.SZ", exchange_time(make_date(2026, 2, 5), 15, 0), "1.2"), now).reason, "stale");
+  EXPECT_EQ(s.check(quote("159713.SZ", now, "0"), now).reason(), "non_positive_price");
+  EXPECT_EQ(s.check(quote("159713.SZ", now, "-1.2"), now).reason(), "non_positive_price");
+  EXPECT_EQ(s.check(quote("159713.SZ", now, "1.310"), now).reason(), "outside_limit_band");  // limit-up is 1.309
+  EXPECT_EQ(s.check(quote("159713.SZ", now, "1.070"), now).reason(), "outside_limit_band");
+  EXPECT_EQ(s.check(quote("159713.SZ", Timestamp{now.ms + 3600'000}, "1.2"), now).reason(), "future_timestamp");
+  EXPECT_EQ(s.check(quote("159713.SZ", exchange_time(make_date(2026, 2, 5), 15, 0), "1.2"), now).reason(), "stale");
   ASSERT_EQ(s.check(quote("159713.SZ", now, "1.233", 500), now).verdict, Verdict::Accept);
-  EXPECT_EQ(s.check(quote("159713.SZ", now, "1.233", 500), now).reason, "duplicate");
-  EXPECT_EQ(s.check(quote("159713.SZ", Timestamp{now.ms - 3000}, "1.232", 400), now).reason, "out_of_order");
-  EXPECT_EQ(s.check(quote("159713.SZ", Timestamp{now.ms + 3000}, "1.232", 400), now).reason, "out_of_order");
+  EXPECT_EQ(s.check(quote("159713.SZ", now, "1.233", 500), now).reason(), "duplicate");
+  EXPECT_EQ(s.check(quote("159713.SZ", Timestamp{now.ms - 3000}, "1.232", 400), now).reason(), "out_of_order");
+  EXPECT_EQ(s.check(quote("159713.SZ", Timestamp{now.ms + 3000}, "1.232", 400), now).reason(), "out_of_order");
   EXPECT_EQ(s.check(quote("159713.SZ", Timestamp{now.ms + 3000}, "1.234", 600), now).verdict, Verdict::Accept);
 }
 
@@ -57,10 +57,10 @@ TEST_F(Sanity, BeforeTheOpenTheLastCloseIsCurrent) {
   QuoteSanity s2(&reg_);
   EXPECT_EQ(s2.check(quote("159713.SZ", exchange_time(make_date(2026, 2, 13), 15, 0), "1.2"), feb24_0900).verdict,
             Verdict::Accept);
-  EXPECT_EQ(s2.check(quote("159713.SZ", exchange_time(make_date(2026, 2, 13), 14, 59), "1.2"), feb24_0900).reason,
+  EXPECT_EQ(s2.check(quote("159713.SZ", exchange_time(make_date(2026, 2, 13), 14, 59), "1.2"), feb24_0900).reason(),
             "out_of_order");
   QuoteSanity s3(&reg_);
-  EXPECT_EQ(s3.check(quote("159713.SZ", exchange_time(make_date(2026, 2, 12), 15, 0), "1.2"), feb24_0900).reason,
+  EXPECT_EQ(s3.check(quote("159713.SZ", exchange_time(make_date(2026, 2, 12), 15, 0), "1.2"), feb24_0900).reason(),
             "stale");
 }
 
@@ -71,7 +71,7 @@ TEST_F(Sanity, CrossedBookIsRefusedInContinuousTradingOnly) {
   q.ask = px("1.233");
   auto r = s.check(q, at_1015_);
   EXPECT_EQ(r.verdict, Verdict::Reject);
-  EXPECT_EQ(r.reason, "crossed_book");
+  EXPECT_EQ(r.reason(), "crossed_book");
   Quote auction = quote("159713.SZ", exchange_time(mon_, 9, 20), "1.233");
   auction.bid = px("1.234");
   auction.ask = px("1.233");
@@ -82,14 +82,14 @@ TEST_F(Sanity, CrossedBookIsRefusedInContinuousTradingOnly) {
   QuoteSanity flag_only(&reg_, lenient);
   r = flag_only.check(q, at_1015_);
   EXPECT_EQ(r.verdict, Verdict::Flag);
-  EXPECT_EQ(r.reason, "crossed_book");
+  EXPECT_EQ(r.reason(), "crossed_book");
 }
 
 TEST_F(Sanity, UnknownSymbolsAreFlaggedNotRejected) {
   QuoteSanity s(&reg_);
   auto r = s.check(quote("600111.SH", at_1015_, "40.00"), at_1015_);
   EXPECT_EQ(r.verdict, Verdict::Flag);
-  EXPECT_EQ(r.reason, "unknown_symbol");
+  EXPECT_EQ(r.reason(), "unknown_symbol");
   QuoteSanity no_registry(nullptr);
   EXPECT_EQ(no_registry.check(quote("600111.SH", at_1015_, "40.00"), at_1015_).verdict, Verdict::Accept);
 }

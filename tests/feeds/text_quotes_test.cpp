@@ -26,7 +26,7 @@ TEST(Sina, GbkAnswerDecodesAndParsesEveryField) {
   EXPECT_EQ(decoded.text, read_fixture("sina_quotes.utf8.txt"));
   QuoteBatch b;
   parse_sina(decoded.text, b);
-  EXPECT_TRUE(b.problems.empty()) << b.problems[0].reason << ": " << b.problems[0].detail;
+  EXPECT_TRUE(b.problems.empty()) << b.problems[0].reason() << ": " << b.problems[0].detail;
   ASSERT_EQ(b.quotes.size(), 4u);
 
   const Quote* q = find(b, "600000.SH");
@@ -83,7 +83,7 @@ TEST(Sina, MalformedStatementsAreCountedAndSkipped) {
   ASSERT_EQ(b.quotes.size(), 1u);
   EXPECT_EQ(b.quotes[0].symbol, sym("600111.SH"));
   std::vector<std::string> reasons;
-  for (const auto& p : b.problems) reasons.push_back(p.reason);
+  for (const auto& p : b.problems) reasons.emplace_back(p.reason());
   EXPECT_EQ(reasons,
             (std::vector<std::string>{"short_line", "bad_price", "bad_price", "bad_time", "bad_line", "truncated"}));
   EXPECT_FALSE(b.problems[0].sample.empty());
@@ -96,7 +96,7 @@ TEST(Tencent, GbkAnswerDecodesAndConvertsUnits) {
   parse_tencent(decoded.text, b);
   // Delisted 600472: every price 0.00, no previous close either -> no price at all.
   ASSERT_EQ(b.problems.size(), 1u);
-  EXPECT_EQ(b.problems[0].reason, "no_price");
+  EXPECT_EQ(b.problems[0].reason(), "no_price");
   ASSERT_EQ(b.quotes.size(), 2u);
 
   const Quote* q = find(b, "600519.SH");
@@ -139,7 +139,7 @@ TEST(Tencent, ShortFundAnswersAreLengthChecked) {
   parse_tencent("v_sh518801=\"1~黄金~518801~4.5~4.4~4.4~10\";", b);
   EXPECT_TRUE(b.quotes.empty());
   ASSERT_EQ(b.problems.size(), 1u);
-  EXPECT_EQ(b.problems[0].reason, "short_line");
+  EXPECT_EQ(b.problems[0].reason(), "short_line");
 }
 
 TEST(Tencent, GbkTrailByteTildeIsSafeOnceDecoded) {

@@ -24,6 +24,7 @@
 #include "lodestone/feeds/canonical.hpp"
 #include "lodestone/feeds/feed.hpp"
 #include "lodestone/feeds/feed_config.hpp"
+#include "lodestone/feeds/make_feed.hpp"
 #include "lodestone/feeds/replay_feed.hpp"
 #include "lodestone/web/broadcast.hpp"
 #include "lodestone/web/server.hpp"

@@ -74,6 +74,42 @@ std::string_view to_string(ErrorCode code) {
       return "tls_failed";
     case ErrorCode::http_status:
       return "http_status";
+    case ErrorCode::short_line:
+      return "short_line";
+    case ErrorCode::truncated:
+      return "truncated";
+    case ErrorCode::no_price:
+      return "no_price";
+    case ErrorCode::rc_error:
+      return "rc_error";
+    case ErrorCode::no_items:
+      return "no_items";
+    case ErrorCode::bad_item:
+      return "bad_item";
+    case ErrorCode::missing_price:
+      return "missing_price";
+    case ErrorCode::missing_id:
+      return "missing_id";
+    case ErrorCode::missing_title:
+      return "missing_title";
+    case ErrorCode::volume_reset:
+      return "volume_reset";
+    case ErrorCode::locked_book:
+      return "locked_book";
+    case ErrorCode::wide_spread:
+      return "wide_spread";
+    case ErrorCode::sequence_gap:
+      return "sequence_gap";
+    case ErrorCode::sequence_old:
+      return "sequence_old";
+    case ErrorCode::sequence_reset:
+      return "sequence_reset";
+    case ErrorCode::handshake_failed:
+      return "handshake_failed";
+    case ErrorCode::write_failed:
+      return "write_failed";
+    case ErrorCode::read_failed:
+      return "read_failed";
     case ErrorCode::bad_config:
       return "bad_config";
     case ErrorCode::not_found:
@@ -111,6 +147,12 @@ int http_status(ErrorCode code) {
     case ErrorCode::sequence_duplicate:
     case ErrorCode::unknown_code:
     case ErrorCode::no_trade:
+    case ErrorCode::volume_reset:
+    case ErrorCode::locked_book:
+    case ErrorCode::wide_spread:
+    case ErrorCode::sequence_gap:
+    case ErrorCode::sequence_old:
+    case ErrorCode::sequence_reset:
       return 422;  // well-formed, refused by the checks
     case ErrorCode::shed:
     case ErrorCode::unavailable:
@@ -128,6 +170,9 @@ int http_status(ErrorCode code) {
     case ErrorCode::resolve_failed:
     case ErrorCode::connect_failed:
     case ErrorCode::tls_failed:
+    case ErrorCode::handshake_failed:
+    case ErrorCode::write_failed:
+    case ErrorCode::read_failed:
     case ErrorCode::http_status:
       return 502;  // an upstream failed
     case ErrorCode::io_error:

@@ -26,6 +26,16 @@ enum class ErrorCode : std::uint8_t {
   bad_code,       // a vendor's instrument code that maps to no symbol
   bad_text,       // text with control or bidirectional-override characters
   bad_seq,        // a sequence number that is not a whole number
+  // Feeds: a vendor's answer, or one record of it, the source's format does not allow.
+  short_line,     // a Sina/Tencent quote with fewer fields than the format has
+  truncated,      // cut off: a statement or item not closed, an answer that stopped early
+  no_price,       // a quote row with neither a last price nor a previous close
+  rc_error,       // Eastmoney answered with a non-zero rc
+  no_items,       // no list where the mapping says the updates or items are
+  bad_item,       // an update of a mapped JSON list that is not an object
+  missing_price,  // a mapped JSON quote without its price
+  missing_id,     // a news item without an id
+  missing_title,  // a news item with neither title nor text
   // Events that parse but that the bus's checks refuse.
   unknown_symbol,      // not in the universe
   non_positive_price,  // a price of zero or below
@@ -42,11 +52,21 @@ enum class ErrorCode : std::uint8_t {
   sequence_duplicate,  // a sequence number already seen (a resend)
   unknown_code,        // a vendor code outside the universe
   no_trade,            // a row with no trade yet today (suspended, or before the open)
+  // Delivered, and counted so that an operator sees them.
+  volume_reset,    // the cumulative volume restarted lower (the upstream restarted)
+  locked_book,     // bid equal to ask in continuous trading
+  wide_spread,     // a spread above 10 % of the mid in continuous trading
+  sequence_gap,    // message numbers skipped (the newest snapshot wins)
+  sequence_old,    // a message older than the last one (dropped)
+  sequence_reset,  // the source numbers its messages afresh
   // A feed's transport.
-  resolve_failed,  // the host name did not resolve
-  connect_failed,  // the TCP connection was refused or timed out
-  tls_failed,      // the TLS handshake failed (certificate, SNI, protocol)
-  http_status,     // the server answered with a status other than 200 (the detail has it)
+  resolve_failed,    // the host name did not resolve
+  connect_failed,    // the TCP connection was refused or timed out
+  tls_failed,        // the TLS handshake failed (certificate, SNI, protocol)
+  handshake_failed,  // the WebSocket upgrade was refused
+  write_failed,      // sending a request or message failed
+  read_failed,       // the connection failed while an answer or message was read
+  http_status,       // the server answered with a status other than 200 (the detail has it)
   // Configuration, files and requests.
   bad_config,    // a configuration, universe or rules file that is wrong (the detail says where)
   not_found,     // a file, route or record that does not exist
