@@ -31,17 +31,17 @@ Result<Filter> make_filter(const std::vector<std::string>& only, const std::stri
   Filter f;
   for (const auto& text : only) {
     auto s = Symbol::parse(text);
-    if (!s) return make_error("--only: " + s.error().message);
+    if (!s) return make_error(ErrorCode::bad_request, "--only: " + s.error().message);
     f.symbols.insert(*s);
   }
   if (!from.empty()) {
     auto t = parse_timestamp(from);
-    if (!t) return make_error("--from: " + t.error().message);
+    if (!t) return make_error(ErrorCode::bad_request, "--from: " + t.error().message);
     f.from = *t;
   }
   if (!to.empty()) {
     auto t = parse_timestamp(to);
-    if (!t) return make_error("--to: " + t.error().message);
+    if (!t) return make_error(ErrorCode::bad_request, "--to: " + t.error().message);
     f.to = *t;
   }
   return f;

@@ -51,7 +51,7 @@ Status read_quote_field(std::string_view key, simdjson::ondemand::value value, T
   if (key == "type") return {};
   if (key == "symbol" || key == "ts") {
     std::string_view text;
-    if (value.get_string().get(text)) return make_error(std::string(key) + " is not a string");
+    if (value.get_string().get(text)) return make_error(ErrorCode::bad_field, std::string(key) + " is not a string");
     if (key == "symbol") {
       auto s = Symbol::parse(text);
       if (!s) return s.error();
@@ -65,7 +65,7 @@ Status read_quote_field(std::string_view key, simdjson::ondemand::value value, T
   }
   if (key == "volume") {
     std::int64_t v = 0;
-    if (value.get_int64().get(v)) return make_error("volume is not an integer");
+    if (value.get_int64().get(v)) return make_error(ErrorCode::bad_field, "volume is not an integer");
     q.volume = v;
     return {};
   }
@@ -92,17 +92,17 @@ Status read_quote_field(std::string_view key, simdjson::ondemand::value value, T
   else if (key == "ask")
     q.ask = *price;
   else
-    return make_error("unexpected quote field '" + std::string(key) + "'");
+    return make_error(ErrorCode::bad_field, "unexpected quote field '" + std::string(key) + "'");
   return {};
 }
 
 Status read_news_field(std::string_view key, simdjson::ondemand::value value, Headline& h) {
   if (key == "symbols") {
     simdjson::ondemand::array array;
-    if (value.get_array().get(array)) return make_error("symbols is not an array");
+    if (value.get_array().get(array)) return make_error(ErrorCode::bad_field, "symbols is not an array");
     for (auto element : array) {
       std::string_view text;
-      if (element.get_string().get(text)) return make_error("symbols holds a non-string");
+      if (element.get_string().get(text)) return make_error(ErrorCode::bad_field, "symbols holds a non-string");
       auto s = Symbol::parse(text);
       if (!s) return s.error();
       h.symbols.push_back(*s);
@@ -110,7 +110,7 @@ Status read_news_field(std::string_view key, simdjson::ondemand::value value, He
     return {};
   }
   std::string_view text;
-  if (value.get_string().get(text)) return make_error(std::string(key) + " is not a string");
+  if (value.get_string().get(text)) return make_error(ErrorCode::bad_field, std::string(key) + " is not a string");
   if (key == "type") return {};
   if (key == "id")
     h.id = text;
@@ -129,7 +129,7 @@ Status read_news_field(std::string_view key, simdjson::ondemand::value value, He
     if (!t) return t.error();
     h.ts = *t;
   } else {
-    return make_error("unexpected news field '" + std::string(key) + "'");
+    return make_error(ErrorCode::bad_field, "unexpected news field '" + std::string(key) + "'");
   }
   return {};
 }
@@ -137,21 +137,21 @@ Status read_news_field(std::string_view key, simdjson::ondemand::value value, He
 Status read_line(simdjson::ondemand::parser& parser, const std::string& line, Tape& tape) {
   simdjson::padded_string padded(line);
   simdjson::ondemand::document doc;
-  if (parser.iterate(padded).get(doc)) return make_error("not JSON");
+  if (parser.iterate(padded).get(doc)) return make_error(ErrorCode::bad_json, "not JSON");
   simdjson::ondemand::object object;
-  if (doc.get_object().get(object)) return make_error("not an object");
+  if (doc.get_object().get(object)) return make_error(ErrorCode::bad_field, "not an object");
   std::string_view type;
-  if (object["type"].get_string().get(type)) return make_error("no type");
-  if (object.reset().error()) return make_error("cannot rewind");
+  if (object["type"].get_string().get(type)) return make_error(ErrorCode::bad_field, "no type");
+  if (object.reset().error()) return make_error(ErrorCode::bad_field, "cannot rewind");
   const bool quote = type == "quote";
-  if (!quote && type != "news") return make_error("type '" + std::string(type) + "'");
+  if (!quote && type != "news") return make_error(ErrorCode::bad_field, "type '" + std::string(type) + "'");
   TapeQuote tq;
   Headline h;
   for (auto field : object) {
     std::string_view key;
-    if (field.unescaped_key().get(key)) return make_error("bad key");
+    if (field.unescaped_key().get(key)) return make_error(ErrorCode::bad_field, "bad key");
     simdjson::ondemand::value value;
-    if (field.value().get(value)) return make_error("bad value");
+    if (field.value().get(value)) return make_error(ErrorCode::bad_field, "bad value");
     Status st = quote ? read_quote_field(key, value, tq) : read_news_field(key, value, h);
     if (!st) return st;
   }
@@ -174,19 +174,23 @@ Result<InstrumentRegistry> load_universe(const std::string& path) {
   try {
     root = YAML::LoadFile(path);
   } catch (const YAML::Exception& e) {
-    return make_error(path + ": " + e.what());
+    return make_error(ErrorCode::bad_field, path + ": " + e.what());
   }
-  if (!root["instruments"] || !root["instruments"].IsSequence()) return make_error(path + ": no 'instruments' list");
+  if (!root["instruments"] || !root["instruments"].IsSequence())
+    return make_error(ErrorCode::bad_field, path + ": no 'instruments' list");
   InstrumentRegistry registry;
   for (const auto& node : root["instruments"]) {
-    Result<Instrument> inst = make_error("");
+    Result<Instrument> inst = make_error(ErrorCode::bad_field, "");
     try {
       inst = universe_entry(node);
     } catch (const YAML::Exception& e) {
-      return make_error(path + ":" + std::to_string(node.Mark().line + 1) + ": " + e.what());
+      return make_error(ErrorCode::bad_field, path + ":" + std::to_string(node.Mark().line + 1) + ": " + e.what());
     }
-    if (!inst) return make_error(path + ":" + std::to_string(node.Mark().line + 1) + ": " + inst.error().message);
-    if (registry.find(inst->symbol)) return make_error(path + ": " + inst->symbol.str() + " listed twice");
+    if (!inst)
+      return make_error(ErrorCode::bad_field,
+                        path + ":" + std::to_string(node.Mark().line + 1) + ": " + inst.error().message);
+    if (registry.find(inst->symbol))
+      return make_error(ErrorCode::bad_field, path + ": " + inst->symbol.str() + " listed twice");
     registry.add(std::move(*inst));
   }
   return registry;
@@ -194,14 +198,14 @@ Result<InstrumentRegistry> load_universe(const std::string& path) {
 
 Result<Tape> load_tape(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("cannot open " + path);
+  if (!in) return make_error(ErrorCode::io_error, "cannot open " + path);
   simdjson::ondemand::parser parser;
   Tape tape;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
     tape.bytes += line.size() + 1;
     if (auto st = read_line(parser, line, tape); !st)
-      return make_error(path + ":" + std::to_string(number) + ": " + st.error().message);
+      return make_error(ErrorCode::bad_field, path + ":" + std::to_string(number) + ": " + st.error().message);
     tape.lines.push_back(line);
   }
   return tape;

@@ -19,11 +19,12 @@ namespace lodestone::testing {
 namespace {
 
 struct FakeApi final : web::Api {
-  std::string feeds_json() override { return R"({"feeds":[]})"; }
+  std::vector<feeds::FeedStatus::View> feeds() override { return {}; }
   web::AlertRange alerts_after(std::uint64_t, std::size_t) override { return {}; }
   std::uint64_t last_alert_seq() override { return 0; }
   std::string news_json(std::size_t) override { return R"({"news":[]})"; }
-  web::IngestReport ingest(std::string_view) override { return {}; }
+  Status ingest(const feeds::CanonicalEvent&, std::size_t) override { return {}; }
+  void ingest_unreadable(const Error&) override {}
   bool ready(std::string&) override { return true; }
   std::string metrics_text() override { return ""; }
 };

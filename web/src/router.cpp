@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "feed_endpoints.hpp"
 #include "lodestone/core/json_writer.hpp"
 #include "lodestone/core/time.hpp"
 #include "rules_endpoints.hpp"
@@ -100,7 +101,8 @@ http::message_generator route(Request&& req, RouterContext& ctx) {
     return answer(http::status::ok, ctx.api.metrics_text(), "text/plain; version=0.0.4; charset=utf-8");
   if (path == "/api/v1/snapshot" && is_read)
     return answer(http::status::ok, ctx.board.snapshot_json(options.clock.get().now()));
-  if (path == "/api/v1/feeds" && is_read) return answer(http::status::ok, ctx.api.feeds_json());
+  if (path == "/api/v1/feeds" && is_read)
+    return answer(http::status::ok, feeds_json(ctx.api.feeds(), options.clock.get().now()));
   if (path == "/api/v1/news" && is_read)
     return answer(http::status::ok, ctx.api.news_json(number_param(target, "limit", 100, 1000)));
   if (path == "/api/v1/alerts" && is_read) {
@@ -111,14 +113,8 @@ http::message_generator route(Request&& req, RouterContext& ctx) {
   if (path == "/api/v1/ingest") {
     if (req.method() != http::verb::post)
       return make_error_response(req, http::status::method_not_allowed, "POST only");
-    auto report = ctx.api.ingest(req.body());
-    std::string body = R"({"accepted":)" + std::to_string(report.accepted) + R"(,"rejected":)" +
-                       std::to_string(report.rejected) + R"(,"errors":[)";
-    for (std::size_t i = 0; i < report.errors.size(); ++i) {
-      if (i) body.push_back(',');
-      append_json_string(body, report.errors[i]);
-    }
-    body += "]}";
+    const auto report = ingest_ndjson(ctx.api, req.body());
+    std::string body = ingest_json(report);
     return answer(report.rejected && !report.accepted ? http::status::bad_request : http::status::ok, std::move(body));
   }
   if (auto* rules = ctx.api.rules(); rules && api) {

@@ -20,7 +20,6 @@
 #include "lodestone/bus/alert_store.hpp"
 #include "lodestone/bus/news_log.hpp"
 #include "lodestone/bus/pipeline.hpp"
-#include "lodestone/core/json_writer.hpp"
 #include "lodestone/feeds/canonical.hpp"
 #include "lodestone/feeds/feed.hpp"
 #include "lodestone/feeds/feed_config.hpp"
@@ -71,32 +70,10 @@ struct Runtime final : web::Api {
   }
 
   // web::Api
-  std::string feeds_json() override {
-    std::string out = R"({"feeds":[)";
-    const auto now = clock.now().ms;
-    bool first = true;
-    for (const auto& status : feed_statuses) {
-      const auto v = status->view();
-      if (!first) out.push_back(',');
-      first = false;
-      out += R"({"name":)";
-      append_json_string(out, v.name);
-      out += R"(,"kind":)";
-      append_json_string(out, v.kind);
-      out += R"(,"state":")" + std::string(feeds::to_string(v.state)) + R"(","messages":)" +
-             std::to_string(v.messages) + R"(,"bytes":)" + std::to_string(v.bytes) + R"(,"reconnects":)" +
-             std::to_string(v.reconnects) + R"(,"last_message_age_ms":)" +
-             (v.last_message_ms ? std::to_string(now - v.last_message_ms) : std::string("null")) + R"(,"errors":{)";
-      bool first_error = true;
-      for (const auto& [reason, n] : v.errors) {
-        if (!first_error) out.push_back(',');
-        first_error = false;
-        append_json_string(out, reason);
-        out += ":" + std::to_string(n);
-      }
-      out += "}}";
-    }
-    out += "]}";
+  std::vector<feeds::FeedStatus::View> feeds() override {
+    std::vector<feeds::FeedStatus::View> out;
+    out.reserve(feed_statuses.size());
+    for (const auto& status : feed_statuses) out.push_back(status->view());
     return out;
   }
 
@@ -104,33 +81,19 @@ struct Runtime final : web::Api {
   std::uint64_t last_alert_seq() override { return alerts.last_seq(); }
   std::string news_json(std::size_t limit) override { return news.json(limit); }
 
-  web::IngestReport ingest(std::string_view ndjson) override {
-    web::IngestReport report;
-    feeds::CanonicalParser parser;
-    std::size_t line_no = 0;
-    while (!ndjson.empty()) {
-      const auto nl = ndjson.find('\n');
-      const std::string_view line = ndjson.substr(0, nl);
-      ndjson = nl == std::string_view::npos ? std::string_view() : ndjson.substr(nl + 1);
-      ++line_no;
-      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-      auto event = parser.parse(line);
-      Status st = event ? std::visit([this](auto& e) { return pipeline.accept(e); }, *event) : Status(event.error());
-      if (st) {
-        ++report.accepted;
-        const std::int64_t received = clock.now().ms;
-        ingest_status->on_message(line.size(), Timestamp{received});
-        ingest_lag.Observe(lag_seconds(received, std::visit([](const auto& e) { return e.ts; }, *event)));
-      } else {
-        ++report.rejected;
-        // By reason, as the live feeds count theirs (bad_price, future_timestamp, bad_text ...).
-        ingest_status->on_error(event ? to_string(st.error().code) : parser.last_reason());
-        if (report.errors.size() < 20)
-          report.errors.push_back("line " + std::to_string(line_no) + ": " + st.error().message);
-      }
+  // Ingest is counted like a feed: messages and lag for what the bus takes, errors by code.
+  Status ingest(const feeds::CanonicalEvent& event, std::size_t bytes) override {
+    const Status st = std::visit([this](const auto& e) { return pipeline.accept(e); }, event);
+    if (!st) {
+      ingest_status->on_error(st.error().code);
+      return st;
     }
-    return report;
+    const Timestamp received = clock.now();
+    ingest_status->on_message(bytes, received);
+    ingest_lag.Observe(lag_seconds(received.ms, std::visit([](const auto& e) { return e.ts; }, event)));
+    return st;
   }
+  void ingest_unreadable(const Error& error) override { ingest_status->on_error(error.code); }
 
   bool ready(std::string& why) override {
     if (!listening.load()) {
@@ -242,6 +205,7 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
     feeds::ReplayOptions ro;
     ro.path = config.tape->path;
     ro.speed = config.tape->speed;
+    ro.clock = rt.clock;
     ro.loop = config.tape->loop;
     auto feed = std::make_shared<feeds::ReplayFeed>(rt.ioc.get_executor(), ro, rt.pipeline, status);
     rt.replays.push_back(feed);
@@ -282,6 +246,7 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
   if (!config.feeds.empty()) {
     feeds::FeedContext context;
     context.registry = &rt.registry;
+    context.clock = rt.clock;
     context.news = std::make_shared<feeds::NewsDesk>(rt.registry);
     for (const auto& fc : config.feeds) {
       auto status = std::make_shared<feeds::FeedStatus>(fc.name, std::string(feeds::to_string(fc.kind)));

@@ -8,15 +8,12 @@
 #include <vector>
 
 #include "lodestone/bus/alert_store.hpp"
+#include "lodestone/core/result.hpp"
+#include "lodestone/feeds/canonical.hpp"
+#include "lodestone/feeds/feed_status.hpp"
 #include "lodestone/web/rules_control.hpp"
 
 namespace lodestone::web {
-
-struct IngestReport {
-  std::size_t accepted = 0;
-  std::size_t rejected = 0;
-  std::vector<std::string> errors;  // "line 3: field 'last': missing", first few only
-};
 
 using bus::AlertRange;
 
@@ -29,13 +26,18 @@ struct HttpAnswer {
 class Api {
  public:
   virtual ~Api() = default;
-  virtual std::string feeds_json() = 0;
+  // Every feed's state, for GET /api/v1/feeds.
+  virtual std::vector<feeds::FeedStatus::View> feeds() = 0;
   virtual AlertRange alerts_after(std::uint64_t after_seq, std::size_t limit) = 0;
   // The highest alert seq the store has handed out (sent in hello, so a client can tell a
   // store that restarted its numbering).
   virtual std::uint64_t last_alert_seq() = 0;
   virtual std::string news_json(std::size_t limit) = 0;
-  virtual IngestReport ingest(std::string_view ndjson) = 0;
+  // One event posted to /api/v1/ingest (`bytes` long on the wire): handed to the bus, or refused
+  // with the reason; counted under the ingest feed either way.
+  virtual Status ingest(const feeds::CanonicalEvent& event, std::size_t bytes) = 0;
+  // A line posted to /api/v1/ingest that is not a canonical event, counted by its code.
+  virtual void ingest_unreadable(const Error& error) = 0;
   // "ok", or why the daemon is degraded (it still serves).
   virtual bool ready(std::string& why) = 0;
   virtual std::string metrics_text() = 0;

@@ -12,7 +12,7 @@
 namespace lodestone {
 
 struct Error {
-  ErrorCode code = ErrorCode::bad_field;
+  ErrorCode code = ErrorCode::bad_field;  // always set by make_error; the default only fills an ok Status
   std::string message;
 };
 
@@ -69,7 +69,5 @@ class [[nodiscard]] Status {
 };
 
 inline Error make_error(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
-// Transitional: the untyped form, until every caller names its code.
-inline Error make_error(std::string message) { return Error{ErrorCode::bad_field, std::move(message)}; }
 
 }  // namespace lodestone
