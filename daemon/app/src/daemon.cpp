@@ -308,6 +308,17 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
 
   spdlog::info("SIGTERM ends this process within {} ms", shutdown->budget().count());
 
+  // Once the signal set is gone (the loop has stopped; the runtime is being torn down), a second
+  // SIGTERM (systemd, a test, an impatient operator) must not kill a process that is exiting
+  // cleanly: destroyed after `signals`, this leaves the three signals ignored until exit.
+  struct IgnoreLateSignals {
+    IgnoreLateSignals() = default;
+    IgnoreLateSignals(const IgnoreLateSignals&) = delete;
+    IgnoreLateSignals& operator=(const IgnoreLateSignals&) = delete;
+    ~IgnoreLateSignals() {
+      for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::signal(sig, SIG_IGN);
+    }
+  } ignore_late_signals;
   net::signal_set signals(control, SIGINT, SIGTERM, SIGHUP);
   std::function<void(beast::error_code, int)> on_signal = [&](beast::error_code ec, int sig) {
     if (ec) return;
