@@ -81,6 +81,36 @@ struct Reader {
     if (unit == "MiB") return v * 1024 * 1024;
     return error(n, key + ": unit must be B, KiB or MiB");
   }
+
+  // map[key], when present: read, checked against [min, max] (said as `range` when outside) and
+  // stored in `field`; absent, the field keeps its default.
+  template <class T>
+  Status integer_at(const YAML::Node& map, const char* key, std::int64_t min, std::int64_t max, T& field) const {
+    return store(map, key, field, [&](const YAML::Node& n) { return integer(n, key, min, max); });
+  }
+  template <class T>
+  Status duration_at(const YAML::Node& map, const char* key, T& field, std::int64_t min = 0,
+                     std::int64_t max = INT64_MAX, const char* range = "") const {
+    return store(
+        map, key, field, [&](const YAML::Node& n) { return duration(n, key); }, min, max, range);
+  }
+  template <class T>
+  Status size_at(const YAML::Node& map, const char* key, T& field) const {
+    return store(map, key, field, [&](const YAML::Node& n) { return size(n, key); });
+  }
+
+ private:
+  template <class T, class Read>
+  Status store(const YAML::Node& map, const char* key, T& field, Read&& read, std::int64_t min = INT64_MIN,
+               std::int64_t max = INT64_MAX, const char* range = "") const {
+    const YAML::Node n = map[key];
+    if (!n) return {};
+    const Result<std::int64_t> v = read(n);
+    if (!v) return v.error();
+    if (*v < min || *v > max) return error(n, std::string(key) + " must be " + range);
+    field = static_cast<T>(*v);
+    return {};
+  }
 };
 
 #define LODESTONE_TRY(var, expr) \
@@ -96,68 +126,30 @@ Status read_websocket(const Reader& r, const YAML::Node& ws, web::ServerOptions&
                  "websocket");
       !st)
     return st;
-  if (ws["quote_interval"]) {
-    LODESTONE_TRY(v, r.duration(ws["quote_interval"], "quote_interval"));
-    s.quote_interval_ms = *v;
-  }
-  if (ws["max_queue"]) {
-    LODESTONE_TRY(v, r.integer(ws["max_queue"], "max_queue", 16, 10'000'000));
-    s.max_queue = static_cast<std::size_t>(*v);
-  }
+  if (auto st = r.duration_at(ws, "quote_interval", s.quote_interval_ms); !st) return st;
+  if (auto st = r.integer_at(ws, "max_queue", 16, 10'000'000, s.max_queue); !st) return st;
   if (ws["send_buffer"]) {  // 0: the kernel's autotuning decides (not bounded by Lodestone)
     LODESTONE_TRY(v, r.size(ws["send_buffer"], "send_buffer"));
     if (*v != 0 && (*v < 4096 || *v > 64 * 1024 * 1024))
       return r.error(ws["send_buffer"], "send_buffer must be 0 (the kernel decides) or between 4KiB and 64MiB");
     s.send_buffer_bytes = static_cast<std::size_t>(*v);
   }
-  if (ws["max_message"]) {
-    LODESTONE_TRY(v, r.size(ws["max_message"], "max_message"));
-    s.max_message_bytes = static_cast<std::size_t>(*v);
-  }
-  if (ws["max_request_body"]) {
-    LODESTONE_TRY(v, r.size(ws["max_request_body"], "max_request_body"));
-    s.max_request_body = static_cast<std::size_t>(*v);
-  }
-  if (ws["idle_timeout"]) {
-    LODESTONE_TRY(v, r.duration(ws["idle_timeout"], "idle_timeout"));
-    s.idle_timeout_ms = *v;
-  }
+  if (auto st = r.size_at(ws, "max_message", s.max_message_bytes); !st) return st;
+  if (auto st = r.size_at(ws, "max_request_body", s.max_request_body); !st) return st;
+  if (auto st = r.duration_at(ws, "idle_timeout", s.idle_timeout_ms); !st) return st;
   if (ws["heartbeat"]) {
     LODESTONE_TRY(v, r.duration(ws["heartbeat"], "heartbeat"));
     s.heartbeat_ms = std::max<std::int64_t>(*v, 100);
   }
-  if (ws["request_timeout"]) {
-    LODESTONE_TRY(v, r.duration(ws["request_timeout"], "request_timeout"));
-    s.request_timeout_ms = *v;
-  }
-  if (ws["max_connections"]) {
-    LODESTONE_TRY(v, r.integer(ws["max_connections"], "max_connections", 1, 1'000'000));
-    s.max_connections = static_cast<std::size_t>(*v);
-  }
-  if (ws["max_connections_per_ip"]) {
-    LODESTONE_TRY(v, r.integer(ws["max_connections_per_ip"], "max_connections_per_ip", 1, 1'000'000));
-    s.max_connections_per_ip = static_cast<std::size_t>(*v);
-  }
-  if (ws["max_header_size"]) {
-    LODESTONE_TRY(v, r.size(ws["max_header_size"], "max_header_size"));
-    s.max_header_bytes = static_cast<std::size_t>(*v);
-  }
-  if (ws["client_message_rate"]) {  // messages a second, per connection
-    LODESTONE_TRY(v, r.integer(ws["client_message_rate"], "client_message_rate", 1, 100'000));
-    s.client_messages_per_second = static_cast<double>(*v);
-  }
-  if (ws["client_message_burst"]) {
-    LODESTONE_TRY(v, r.integer(ws["client_message_burst"], "client_message_burst", 1, 1'000'000));
-    s.client_message_burst = static_cast<double>(*v);
-  }
-  if (ws["close_timeout"]) {
-    LODESTONE_TRY(v, r.duration(ws["close_timeout"], "close_timeout"));
-    s.ws_close_timeout_ms = *v;
-  }
-  if (ws["resume_grace"]) {
-    LODESTONE_TRY(v, r.duration(ws["resume_grace"], "resume_grace"));
-    s.resume_grace_ms = *v;
-  }
+  if (auto st = r.duration_at(ws, "request_timeout", s.request_timeout_ms); !st) return st;
+  if (auto st = r.integer_at(ws, "max_connections", 1, 1'000'000, s.max_connections); !st) return st;
+  if (auto st = r.integer_at(ws, "max_connections_per_ip", 1, 1'000'000, s.max_connections_per_ip); !st) return st;
+  if (auto st = r.size_at(ws, "max_header_size", s.max_header_bytes); !st) return st;
+  // messages a second, per connection
+  if (auto st = r.integer_at(ws, "client_message_rate", 1, 100'000, s.client_messages_per_second); !st) return st;
+  if (auto st = r.integer_at(ws, "client_message_burst", 1, 1'000'000, s.client_message_burst); !st) return st;
+  if (auto st = r.duration_at(ws, "close_timeout", s.ws_close_timeout_ms); !st) return st;
+  if (auto st = r.duration_at(ws, "resume_grace", s.resume_grace_ms); !st) return st;
   return {};
 }
 
@@ -180,40 +172,20 @@ Status read_redis(const Reader& r, const YAML::Node& redis, Config& c) {
   if (url->empty()) return r.error(redis["url"], "url must not be empty");
   c.redis = *url;
   auto& t = c.redis_tuning;
-  if (redis["max_buffered"]) {
-    LODESTONE_TRY(v, r.integer(redis["max_buffered"], "max_buffered", 1, 10'000'000));
-    t.max_buffered = static_cast<std::size_t>(*v);
-  }
-  if (redis["max_buffered_events"]) {
-    LODESTONE_TRY(v, r.integer(redis["max_buffered_events"], "max_buffered_events", 1, 100'000'000));
-    t.max_buffered_events = static_cast<std::size_t>(*v);
-  }
-  if (redis["stream_maxlen"]) {
-    LODESTONE_TRY(v, r.integer(redis["stream_maxlen"], "stream_maxlen", 100, 1'000'000'000));
-    t.stream_maxlen = static_cast<std::size_t>(*v);
-  }
-  if (redis["command_timeout"]) {
-    LODESTONE_TRY(v, r.duration(redis["command_timeout"], "command_timeout"));
-    if (*v < 100 || *v > 600'000)
-      return r.error(redis["command_timeout"], "command_timeout must be between 100ms and 10m");
-    t.command_timeout_ms = *v;
-  }
-  if (redis["backoff_max"]) {
-    LODESTONE_TRY(v, r.duration(redis["backoff_max"], "backoff_max"));
-    if (*v < 100 || *v > 600'000) return r.error(redis["backoff_max"], "backoff_max must be between 100ms and 10m");
-    t.backoff_max_ms = *v;
-  }
-  if (redis["journal"]) {
-    LODESTONE_TRY(v, r.duration(redis["journal"], "journal"));
-    if (*v < 3'600'000) return r.error(redis["journal"], "journal must be at least 1h (a rule's window reaches back)");
-    t.journal_ms = *v;
-  }
-  if (redis["shutdown_flush"]) {
-    LODESTONE_TRY(v, r.duration(redis["shutdown_flush"], "shutdown_flush"));
-    if (*v < 100 || *v > 60'000)
-      return r.error(redis["shutdown_flush"], "shutdown_flush must be between 100ms and 60s");
-    t.shutdown_flush_ms = *v;
-  }
+  if (auto st = r.integer_at(redis, "max_buffered", 1, 10'000'000, t.max_buffered); !st) return st;
+  if (auto st = r.integer_at(redis, "max_buffered_events", 1, 100'000'000, t.max_buffered_events); !st) return st;
+  if (auto st = r.integer_at(redis, "stream_maxlen", 100, 1'000'000'000, t.stream_maxlen); !st) return st;
+  if (auto st = r.duration_at(redis, "command_timeout", t.command_timeout_ms, 100, 600'000, "between 100ms and 10m");
+      !st)
+    return st;
+  if (auto st = r.duration_at(redis, "backoff_max", t.backoff_max_ms, 100, 600'000, "between 100ms and 10m"); !st)
+    return st;
+  if (auto st = r.duration_at(redis, "journal", t.journal_ms, 3'600'000, INT64_MAX,
+                              "at least 1h (a rule's window reaches back)");
+      !st)
+    return st;
+  if (auto st = r.duration_at(redis, "shutdown_flush", t.shutdown_flush_ms, 100, 60'000, "between 100ms and 60s"); !st)
+    return st;
   return {};
 }
 
@@ -312,14 +284,8 @@ Result<Config> read(const YAML::Node& root, const std::string& file) {
   }
   if (const auto& alerts = root["alerts"]) {
     if (auto st = r.keys(alerts, {"retention", "news_retention"}, "alerts"); !st) return st.error();
-    if (alerts["retention"]) {
-      LODESTONE_TRY(v, r.integer(alerts["retention"], "retention", 100, 100'000'000));
-      c.alert_retention = static_cast<std::size_t>(*v);
-    }
-    if (alerts["news_retention"]) {
-      LODESTONE_TRY(v, r.integer(alerts["news_retention"], "news_retention", 10, 10'000'000));
-      c.news_retention = static_cast<std::size_t>(*v);
-    }
+    if (auto st = r.integer_at(alerts, "retention", 100, 100'000'000, c.alert_retention); !st) return st.error();
+    if (auto st = r.integer_at(alerts, "news_retention", 10, 10'000'000, c.news_retention); !st) return st.error();
   }
   if (c.redis_tuning.stream_maxlen && c.redis_tuning.stream_maxlen < c.alert_retention)
     return r.error(root["redis"]["stream_maxlen"], "stream_maxlen (" + std::to_string(c.redis_tuning.stream_maxlen) +
