@@ -107,7 +107,7 @@ struct Runtime final : web::Api {
   std::string metrics_text() override {
     if (redis) redis->update_metrics();
     MetricsInputs in;
-    for (const auto& s : feed_statuses) in.feeds.push_back(s->view());
+    in.feeds = feeds();
     in.pipeline = pipeline.counters();
     in.pipeline_pending = pipeline.pending();
     in.ws_clients = server.hub().clients();
@@ -235,9 +235,7 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
     health_timer.expires_after(std::chrono::seconds(1));
     health_timer.async_wait([&](beast::error_code ec) {
       if (ec) return;
-      std::vector<feeds::FeedStatus::View> views;
-      for (const auto& s : rt.feed_statuses) views.push_back(s->view());
-      rt.pipeline.raise(feed_health.check(views, rt.clock.now()));
+      rt.pipeline.raise(feed_health.check(rt.feeds(), rt.clock.now()));
       watch_feeds();
     });
   };
