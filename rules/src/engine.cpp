@@ -198,8 +198,7 @@ void Engine::State::on_quote(const Quote& q) {
   }
   if (q.open)
     st.open = q.open;
-  else if (!st.open && clock.calendar().is_open(q.ts) &&
-           clock.calendar().phase_at(q.ts) != SessionPhase::OpeningAuction)
+  else if (!st.open && clock.calendar().is_open(q.ts) && !is_opening_call(clock.calendar().phase_at(q.ts)))
     st.open = q.last;
   if (!st.limits && st.prev_close && st.instrument) {
     if (auto l = price_limits(*st.instrument, *st.prev_close, day)) st.limits = *l;

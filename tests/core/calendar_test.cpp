@@ -29,7 +29,9 @@ TEST(Calendar, HolidaysAndMakeUpWeekendsAreClosed) {
 
 TEST(Calendar, SessionPhases) {
   EXPECT_EQ(cal.phase_at(at("2026-02-09T09:14:59+08:00")), SessionPhase::Closed);
-  EXPECT_EQ(cal.phase_at(at("2026-02-09T09:15:00+08:00")), SessionPhase::OpeningAuction);
+  EXPECT_EQ(cal.phase_at(at("2026-02-09T09:15:00+08:00")), SessionPhase::OpeningCall);
+  EXPECT_EQ(cal.phase_at(at("2026-02-09T09:19:59+08:00")), SessionPhase::OpeningCall);
+  EXPECT_EQ(cal.phase_at(at("2026-02-09T09:20:00+08:00")), SessionPhase::OpeningAuction);
   EXPECT_EQ(cal.phase_at(at("2026-02-09T09:27:00+08:00")), SessionPhase::PreOpen);
   EXPECT_EQ(cal.phase_at(at("2026-02-09T09:30:00+08:00")), SessionPhase::Morning);
   EXPECT_EQ(cal.phase_at(at("2026-02-09T11:30:00+08:00")), SessionPhase::LunchBreak);
@@ -37,6 +39,14 @@ TEST(Calendar, SessionPhases) {
   EXPECT_EQ(cal.phase_at(at("2026-02-09T14:58:00+08:00")), SessionPhase::ClosingAuction);
   EXPECT_EQ(cal.phase_at(at("2026-02-09T15:00:00+08:00")), SessionPhase::Closed);
   EXPECT_EQ(cal.phase_at(at("2026-02-07T10:00:00+08:00")), SessionPhase::Closed);  // Saturday
+  // The after-hours fixed-price session belongs to STAR and ChiNext only.
+  EXPECT_EQ(cal.phase_at(at("2026-02-09T15:05:00+08:00"), Board::Star), SessionPhase::AfterHours);
+  EXPECT_EQ(cal.phase_at(at("2026-02-09T15:29:59+08:00"), Board::ChiNext), SessionPhase::AfterHours);
+  EXPECT_EQ(cal.phase_at(at("2026-02-09T15:30:00+08:00"), Board::ChiNext), SessionPhase::Closed);
+  EXPECT_EQ(cal.phase_at(at("2026-02-09T15:04:59+08:00"), Board::Star), SessionPhase::Closed);
+  EXPECT_EQ(cal.phase_at(at("2026-02-09T15:10:00+08:00"), Board::Main), SessionPhase::Closed);
+  EXPECT_EQ(cal.phase_at(at("2026-02-09T10:00:00+08:00"), Board::Star), SessionPhase::Morning);
+  EXPECT_EQ(cal.phase_at(at("2026-02-07T15:10:00+08:00"), Board::Star), SessionPhase::Closed);  // Saturday
   EXPECT_TRUE(cal.is_open(at("2026-02-09T09:20:00+08:00")));
   EXPECT_FALSE(cal.is_open(at("2026-02-09T12:00:00+08:00")));
   EXPECT_FALSE(cal.is_continuous(at("2026-02-09T09:20:00+08:00")));

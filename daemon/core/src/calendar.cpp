@@ -8,12 +8,15 @@ namespace {
 
 constexpr std::int64_t hm(int h, int m) { return (h * 60LL + m) * kMsPerMinute; }
 constexpr std::int64_t kAuctionOpen = hm(9, 15);
+constexpr std::int64_t kCancelsEnd = hm(9, 20);
 constexpr std::int64_t kAuctionEnd = hm(9, 25);
 constexpr std::int64_t kMorningOpen = hm(9, 30);
 constexpr std::int64_t kMorningClose = hm(11, 30);
 constexpr std::int64_t kAfternoonOpen = hm(13, 0);
 constexpr std::int64_t kClosingAuction = hm(14, 57);
 constexpr std::int64_t kClose = hm(15, 0);
+constexpr std::int64_t kAfterHoursOpen = hm(15, 5);
+constexpr std::int64_t kAfterHoursClose = hm(15, 30);
 constexpr std::int64_t kMorningMs = kMorningClose - kMorningOpen;
 
 struct MonthDay {
@@ -58,6 +61,8 @@ std::string_view to_string(SessionPhase p) {
   switch (p) {
     case SessionPhase::Closed:
       return "closed";
+    case SessionPhase::OpeningCall:
+      return "opening_call";
     case SessionPhase::OpeningAuction:
       return "opening_auction";
     case SessionPhase::PreOpen:
@@ -70,6 +75,8 @@ std::string_view to_string(SessionPhase p) {
       return "afternoon";
     case SessionPhase::ClosingAuction:
       return "closing_auction";
+    case SessionPhase::AfterHours:
+      return "after_hours";
   }
   return "?";
 }
@@ -111,6 +118,7 @@ SessionPhase TradingCalendar::phase_at(Timestamp t) const {
   if (!is_trading_day(exchange_date(t))) return SessionPhase::Closed;
   const std::int64_t ms = exchange_ms_of_day(t);
   if (ms < kAuctionOpen) return SessionPhase::Closed;
+  if (ms < kCancelsEnd) return SessionPhase::OpeningCall;
   if (ms < kAuctionEnd) return SessionPhase::OpeningAuction;
   if (ms < kMorningOpen) return SessionPhase::PreOpen;
   if (ms < kMorningClose) return SessionPhase::Morning;
@@ -118,6 +126,14 @@ SessionPhase TradingCalendar::phase_at(Timestamp t) const {
   if (ms < kClosingAuction) return SessionPhase::Afternoon;
   if (ms < kClose) return SessionPhase::ClosingAuction;
   return SessionPhase::Closed;
+}
+
+SessionPhase TradingCalendar::phase_at(Timestamp t, Board board) const {
+  const SessionPhase p = phase_at(t);
+  if (p != SessionPhase::Closed || (board != Board::Star && board != Board::ChiNext)) return p;
+  if (!is_trading_day(exchange_date(t))) return p;
+  const std::int64_t ms = exchange_ms_of_day(t);
+  return ms >= kAfterHoursOpen && ms < kAfterHoursClose ? SessionPhase::AfterHours : p;
 }
 
 bool TradingCalendar::is_open(Timestamp t) const {

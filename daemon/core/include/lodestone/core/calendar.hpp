@@ -4,20 +4,27 @@
 #include <optional>
 #include <string_view>
 
+#include "lodestone/core/symbol.hpp"
 #include "lodestone/core/time.hpp"
 
 namespace lodestone {
 
 enum class SessionPhase : std::uint8_t {
   Closed,          // non-trading day, before 09:15, 11:30-13:00 is LunchBreak, after 15:00
-  OpeningAuction,  // 09:15-09:25 call auction
+  OpeningCall,     // 09:15-09:20 call auction, orders may still be cancelled: prices are indicative
+  OpeningAuction,  // 09:20-09:25 call auction, no more cancels
   PreOpen,         // 09:25-09:30 open price published, no matching
   Morning,         // 09:30-11:30 continuous
   LunchBreak,      // 11:30-13:00
   Afternoon,       // 13:00-14:57 continuous
   ClosingAuction,  // 14:57-15:00 call auction
+  AfterHours,      // 15:05-15:30 fixed-price trading at the close, STAR and ChiNext only
 };
 std::string_view to_string(SessionPhase p);
+// 09:15-09:25: the opening call, whose prices are indicative until the open is published.
+constexpr bool is_opening_call(SessionPhase p) {
+  return p == SessionPhase::OpeningCall || p == SessionPhase::OpeningAuction;
+}
 
 class TradingCalendar {
  public:
@@ -34,6 +41,8 @@ class TradingCalendar {
   [[nodiscard]] Date current_trading_day(Timestamp t) const;
 
   [[nodiscard]] SessionPhase phase_at(Timestamp t) const;
+  // As phase_at, and the STAR/ChiNext after-hours session 15:05-15:30 for those boards.
+  [[nodiscard]] SessionPhase phase_at(Timestamp t, Board board) const;
   // Orders are accepted and prices can change: auctions and continuous sessions.
   [[nodiscard]] bool is_open(Timestamp t) const;
   [[nodiscard]] bool is_continuous(Timestamp t) const;

@@ -25,6 +25,12 @@ struct Quote {
   std::optional<Price> ask;
   std::optional<std::int64_t> volume;  // cumulative shares today
   std::optional<Price> turnover;       // cumulative CNY today
+  // The source's own limit prices for the day, where it prints them (Tencent 47/48, Eastmoney
+  // f51/f52): a cross-check of ours, not a replacement.
+  std::optional<Price> source_limit_up;
+  std::optional<Price> source_limit_down;
+  // The source's short name, where it gives one: ST status follows its "ST"/"*ST" prefix.
+  std::string name;
 };
 
 struct Headline {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "lodestone/core/symbol.hpp"
+#include "lodestone/core/time.hpp"
 
 namespace lodestone {
 
@@ -19,6 +20,7 @@ struct Instrument {
   std::optional<Symbol> benchmark;         // what "the market did" for this name
   std::optional<double> index_weight_pct;  // weight in the CSI Rare Earth Industry index, where known
   std::vector<std::string> aliases;        // other names a headline may use ("五矿稀土")
+  std::optional<Date> listed;              // first trading day: new listings trade without a band
 
   // Quote precision: 0.001 for funds, 0.01 for stocks and indexes.
   [[nodiscard]] int price_decimals() const;
