@@ -180,6 +180,45 @@ TEST_F(OutboxTest, QuotesWaitForQueuedMessagesAndTheWriteUnderWay) {
   EXPECT_EQ(drain().size(), 1U);
 }
 
+// The day's limits ride in the quote the board rendered once: every client is handed that same
+// message, in its snapshot and in its quotes, and no client renders or computes anything.
+TEST_F(OutboxTest, QuotesWithTheirDaysLimitsAreSharedNotRenderedPerClient) {
+  Quote q;
+  q.symbol = sym("600111.SH");
+  q.ts = Timestamp{1'770'000'000'000};  // 2026-02-02 10:40 in Shanghai
+  q.last = Price::from_units(525'000);
+  q.prev_close = Price::from_units(500'000);
+  ASSERT_TRUE(board.update(q));
+  ASSERT_FALSE(receive(R"({"type":"subscribe","symbols":["*"]})"));
+  const auto snapshot = drain();
+  ASSERT_EQ(snapshot.size(), 1U);
+  EXPECT_TRUE(contains(snapshot[0], R"("trading_day":"2026-02-02","limit_up":55.00,"limit_down":45.00})"))
+      << snapshot[0];
+
+  Outbox other(clock, options);
+  ASSERT_FALSE(other.receive(true, R"({"type":"subscribe","symbols":["600111.SH"]})", board, store.fetch()));
+  ASSERT_TRUE(other.claim_write());
+  (void)other.take(1024, 1 << 20, 10);
+  (void)other.written();
+  clock.advance(250ms);
+  q.ts.ms += 1000;
+  q.last = Price::from_units(550'000);
+  ASSERT_TRUE(board.update(q));
+  const auto rendered = board.latest(q.symbol)->json;
+  for (Outbox* client : {&box(), &other}) {
+    client->quotes_changed();
+    ASSERT_EQ(client->take_quotes(board), Step::taken);
+    ASSERT_TRUE(client->claim_write());
+    const auto batch = client->take(1024, 1 << 20, 10);
+    ASSERT_EQ(batch.size(), 1U);
+    EXPECT_EQ(batch[0], rendered) << "the board's own message, not a copy";
+    (void)client->written();
+  }
+  EXPECT_TRUE(contains(*rendered, R"("last":55.00,"prev_close":50.00,"trading_day":"2026-02-02",)"
+                                  R"("limit_up":55.00,"limit_down":45.00})"))
+      << *rendered;
+}
+
 TEST_F(OutboxTest, LiveAlertsWaitForTheResumeThenGoInSeqOrderNoneTwice) {
   store.last = 3;
   ASSERT_FALSE(box().offer(alert(3)));

@@ -175,6 +175,51 @@ TEST_F(Protocol, QuotesAreCoalescedLatestWins) {
   EXPECT_NE(last.find(R"("last":1.499)"), std::string::npos) << last;
 }
 
+// Issue #14: every quote names its trading day and carries that day's 涨停/跌停 prices (null
+// where the instrument has no band), on the socket and in GET /api/v1/snapshot alike.
+TEST_F(Protocol, EachQuoteCarriesItsOwnDaysLimitsAndNullWithoutABand) {
+  start();
+  WsClient ws(daemon_->port());
+  ASSERT_TRUE(ws.receive());  // hello
+  ws.send(R"({"type":"subscribe","symbols":["600392.SH","930598.CSI"]})");
+  ASSERT_NE(ws.receive()->find(R"("type":"snapshot")"), std::string::npos);
+  // 02-06 closed at 20.01 over 19.82 (band 21.80/17.84); 02-09's band is 22.01/18.01.
+  ASSERT_EQ(ingest(R"({"type":"quote","symbol":"600392.SH","ts":"2026-02-06T15:00:01.411+08:00","last":20.01,)"
+                   R"("prev_close":19.82})"
+                   "\n"
+                   R"({"type":"quote","symbol":"600392.SH","ts":"2026-02-09T10:42:01.411+08:00","last":22.01,)"
+                   R"("prev_close":20.01})"
+                   "\n"
+                   R"({"type":"quote","symbol":"930598.CSI","ts":"2026-02-09T10:42:02.000+08:00","last":2345.67,)"
+                   R"("prev_close":2300.00})"
+                   "\n")
+                .status,
+            200U);
+  std::string stock, index;
+  while (stock.empty() || index.empty()) {
+    auto m = ws.receive();
+    ASSERT_TRUE(m) << "no quote for 02-09 (bounded wait)";
+    if (m->find(R"("symbol":"600392.SH","ts":"2026-02-09)") != std::string::npos) stock = *m;
+    if (m->find(R"("symbol":"930598.CSI")") != std::string::npos) index = *m;
+  }
+  EXPECT_NE(stock.find(R"("trading_day":"2026-02-09","limit_up":22.01,"limit_down":18.01})"), std::string::npos)
+      << stock;
+  EXPECT_NE(index.find(R"("trading_day":"2026-02-09","limit_up":null,"limit_down":null})"), std::string::npos) << index;
+
+  const auto snap = http_request(daemon_->port(), http::verb::get, "/api/v1/snapshot");
+  ASSERT_EQ(snap.status, 200U);
+  EXPECT_NE(snap.body.find(R"("limit_up":22.01,"limit_down":18.01,"quote":{"type":"quote","symbol":"600392.SH")"),
+            std::string::npos)
+      << snap.body;
+  EXPECT_NE(snap.body.find(R"("last":22.01,"prev_close":20.01,"trading_day":"2026-02-09","limit_up":22.01,)"
+                           R"("limit_down":18.01})"),
+            std::string::npos)
+      << snap.body;
+  EXPECT_NE(snap.body.find(R"("limit_up":null,"limit_down":null,"quote":{"type":"quote","symbol":"930598.CSI")"),
+            std::string::npos)
+      << snap.body;
+}
+
 TEST_F(Protocol, ASlowClientIsClosedWhileAFastOneGetsEverything) {
   start("websocket: {max_queue: 256}\n");
   WsClient fast(daemon_->port());

@@ -3,15 +3,15 @@
 #include <mutex>
 
 #include "lodestone/core/json_writer.hpp"
+#include "quote_message.hpp"
 
 namespace lodestone::web {
 
 Board::Board(const InstrumentRegistry& registry) : registry_(registry) {}
 
 bool Board::update(const Quote& quote) {
-  const Instrument* instrument = registry_.find(quote.symbol);
-  const int decimals = instrument ? instrument->price_decimals() : 2;
-  auto json = std::make_shared<const std::string>(to_json(quote, decimals));
+  // Rendered here, once per quote and outside the lock: no client renders anything.
+  auto json = std::make_shared<const std::string>(quote_message(quote, registry_.find(quote.symbol)));
   std::unique_lock lock(mutex_);
   auto& entry = quotes_[quote.symbol];
   if (entry.json && quote.ts < entry.quote.ts) return false;
@@ -61,10 +61,12 @@ std::string Board::snapshot_json(Timestamp server_time) const {
     out += R"(","price_decimals":)";
     out += std::to_string(d);
     auto it = quotes_.find(instrument.symbol);
-    if (it != quotes_.end() && it->second.quote.prev_close) {
-      if (auto limits = price_limits(instrument, *it->second.quote.prev_close, exchange_date(it->second.quote.ts))) {
-        out += R"(,"limit_up":)" + limits->up.format(d) + R"(,"limit_down":)" + limits->down.format(d);
-      }
+    // The same band as the quote's own (its trading day's), repeated for older clients.
+    const auto limits = it != quotes_.end() ? quote_limits(it->second.quote, instrument) : std::nullopt;
+    if (limits) {
+      out += R"(,"limit_up":)" + limits->up.format(d) + R"(,"limit_down":)" + limits->down.format(d);
+    } else {
+      out += R"(,"limit_up":null,"limit_down":null)";
     }
     out += R"(,"quote":)";
     out += it != quotes_.end() ? *it->second.json : std::string("null");

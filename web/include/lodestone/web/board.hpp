@@ -22,7 +22,7 @@ class Board {
 
   struct Entry {
     Quote quote;
-    std::shared_ptr<const std::string> json;  // {"type":"quote",...}
+    std::shared_ptr<const std::string> json;  // {"type":"quote",...,"trading_day","limit_up","limit_down"}
     std::uint64_t version = 0;                // board version when this quote arrived
   };
 
