@@ -1,6 +1,7 @@
 // The board: one row per instrument, cells updated in place once per animation frame, sortable.
 import { clear, el, setText } from './dom.js';
 import {
+  DASH,
   changePct,
   compareValues,
   direction,
@@ -104,19 +105,18 @@ export class Board {
   values(symbol) {
     const inst = this.market.instrument(symbol);
     const q = this.market.quotes.get(symbol);
+    const v = this.market.view(symbol);
     const d = inst.decimals;
-    const last = q?.last;
-    const prev = q?.prev_close;
-    const hasChange = typeof last === 'number' && typeof prev === 'number';
-    const limit = limitState(last, inst.limitUp, inst.limitDown, d);
+    const hasChange = !v.untraded && Number.isFinite(v.last) && Number.isFinite(v.prevClose);
+    const limit = limitState(v.last, v.limitUp, v.limitDown, d);
     return {
       symbol,
       name: inst.name,
-      last: typeof last === 'number' ? last : NaN,
-      change: hasChange ? toTicks(last, d) - toTicks(prev, d) : NaN,
-      pct: changePct(last, prev),
-      volume: typeof q?.volume === 'number' ? q.volume : NaN,
-      turnover: typeof q?.turnover === 'number' ? q.turnover : NaN,
+      last: v.last,
+      change: hasChange ? toTicks(v.last, d) - toTicks(v.prevClose, d) : NaN,
+      pct: hasChange ? changePct(v.last, v.prevClose) : NaN,
+      volume: v.volume,
+      turnover: v.turnover,
       time: q ? q._ms : NaN,
       limit: limit === 'up' ? 1 : limit === 'down' ? -1 : NaN,
     };
@@ -126,31 +126,43 @@ export class Board {
     const row = this.rows.get(symbol);
     const inst = this.market.instrument(symbol);
     const q = this.market.quotes.get(symbol);
+    const v = this.market.view(symbol);
     const d = inst.decimals;
     const c = row.cells;
-    const dir = direction(q?.last, q?.prev_close, d);
+    const dir = direction(v.last, v.prevClose, d);
     const dirCls = dir > 0 ? 'up' : dir < 0 ? 'down' : 'flat';
 
     setText(c.symbol, symbol);
     setText(c.name, inst.name || '');
     c.name.title = inst.board ? `${inst.name} · ${inst.board}` : inst.name;
-    setText(c.last, formatPrice(q?.last, d));
-    setText(c.change, formatChange(q?.last, q?.prev_close, d));
-    setText(c.pct, formatPct(changePct(q?.last, q?.prev_close)));
+    setText(c.last, formatPrice(v.last, d));
+    // Not traded yet today: no change to show against today's reference, rather than a 0.00%
+    // that would read as "traded flat".
+    setText(c.change, v.untraded ? DASH : formatChange(v.last, v.prevClose, d));
+    setText(c.pct, v.untraded ? DASH : formatPct(changePct(v.last, v.prevClose)));
     for (const k of ['last', 'change', 'pct']) {
       for (const cls of ['up', 'down', 'flat']) c[k].classList.toggle(cls, cls === dirCls);
     }
-    setText(c.volume, formatCn(q?.volume));
-    setText(c.turnover, formatCn(q?.turnover));
+    setText(c.volume, formatCn(v.volume));
+    setText(c.turnover, formatCn(v.turnover));
     setText(c.time, formatStamp(q?._ms, this.market.lastEventMs));
+    row.tr.classList.toggle('untraded', Boolean(v.untraded));
+    c.last.title = v.untraded
+      ? `未开盘 Not traded yet on ${v.untraded.day}: the ${v.untraded.lastDay} close, today's reference`
+      : '';
 
-    const limit = limitState(q?.last, inst.limitUp, inst.limitDown, d);
-    const badgeKey = limit ?? '';
+    const limit = limitState(v.last, v.limitUp, v.limitDown, d);
+    // The band is in the key: the same state on a new day with a new limit price is a new badge.
+    const badgeKey = limit === 'up' ? `up ${v.limitUp}` : limit === 'down' ? `down ${v.limitDown}` : '';
     if (c.limit.dataset.state !== badgeKey) {
       c.limit.dataset.state = badgeKey;
       clear(c.limit);
-      if (limit === 'up') c.limit.append(el('span', { class: 'badge limit-up', title: 'Limit-up' }, '涨停'));
-      if (limit === 'down') c.limit.append(el('span', { class: 'badge limit-down', title: 'Limit-down' }, '跌停'));
+      if (limit) {
+        const price = formatPrice(limit === 'up' ? v.limitUp : v.limitDown, d);
+        const [cls, title, text] =
+          limit === 'up' ? ['limit-up', 'Limit-up', '涨停'] : ['limit-down', 'Limit-down', '跌停'];
+        c.limit.append(el('span', { class: `badge ${cls}`, title: `${title} ${price}`, data: { limit: price } }, text));
+      }
     }
     row.tr.classList.toggle('at-limit-up', limit === 'up');
     row.tr.classList.toggle('at-limit-down', limit === 'down');
@@ -160,10 +172,10 @@ export class Board {
       if (Number.isFinite(row.lastTicks) && ticks !== row.lastTicks) this.flash(c.last, ticks > row.lastTicks);
       row.lastTicks = ticks;
     }
-    this.updateSpark(symbol, row, q, dir);
+    this.updateSpark(symbol, row, v, dir);
   }
 
-  updateSpark(symbol, row, q, dir) {
+  updateSpark(symbol, row, v, dir) {
     const path = this.market.path(symbol);
     const now = Date.now();
     const changed = path.version !== row.sparkVersion || path.points.length !== row.sparkLen;
@@ -174,7 +186,7 @@ export class Board {
     row.sparkAt = now;
     row.sparkVersion = path.version;
     row.sparkLen = path.points.length;
-    const base = typeof q?.prev_close === 'number' ? q.prev_close : NaN;
+    const base = v.prevClose;
     clear(row.cells.spark);
     row.cells.spark.append(sparkline(path.points, { width: 120, height: 28, base, direction: dir }));
   }

@@ -1,5 +1,5 @@
 // The selected symbol's intraday chart (TradingView lightweight-charts), coloured above and below the
-// previous close, with headline and alert markers on the time axis.
+// previous close, with the day's limit lines and headline and alert markers on the time axis.
 import { BaselineSeries, LineStyle, TickMarkType, createChart, createSeriesMarkers } from 'lightweight-charts';
 import { formatDateTime, formatMinute, formatTime, shanghaiDay } from './format.js';
 
@@ -106,6 +106,11 @@ export class PriceChart {
       bottomFillColor1: `${down}08`,
       bottomFillColor2: `${down}55`,
     });
+    // The limit lines take the scheme's colours too.
+    if (this.baseView) {
+      this.baseKey = '';
+      this.setBase(this.baseView);
+    }
   }
 
   /**
@@ -144,11 +149,12 @@ export class PriceChart {
 
   setBase(view) {
     const key = `${view.symbol}|${view.prevClose}|${view.limitUp}|${view.limitDown}`;
+    this.baseView = view;
     if (key === this.baseKey) return;
     this.baseKey = key;
     for (const line of this.baseLines) this.series.removePriceLine(line);
     this.baseLines = [];
-    if (typeof view.prevClose === 'number') {
+    if (Number.isFinite(view.prevClose)) {
       this.series.applyOptions({ baseValue: { type: 'price', price: view.prevClose } });
       this.baseLines.push(
         this.series.createPriceLine({
@@ -160,6 +166,16 @@ export class PriceChart {
           title: '昨收',
         }),
       );
+    }
+    // The band of the day the latest quote belongs to (none before a name's first quote of a new
+    // day, and none for indexes): a line shows once the price range reaches it.
+    for (const [price, title, color] of [
+      [view.limitUp, '涨停', cssVar('--up')],
+      [view.limitDown, '跌停', cssVar('--down')],
+    ]) {
+      if (!Number.isFinite(price)) continue;
+      const line = { price, color, lineStyle: LineStyle.Dotted, lineWidth: 1, axisLabelVisible: true, title };
+      this.baseLines.push(this.series.createPriceLine(line));
     }
   }
 

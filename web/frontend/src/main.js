@@ -77,27 +77,28 @@ function drawChart() {
   chartFrame = 0;
   if (!selected) return;
   const inst = market.instrument(selected);
-  const q = market.quotes.get(selected);
+  const v = market.view(selected); // the quote's own day's band; yesterday's close before today's first quote
   const path = market.path(selected);
   chart.show({
     symbol: selected,
     decimals: inst.decimals,
-    prevClose: q?.prev_close,
-    limitUp: inst.limitUp,
-    limitDown: inst.limitDown,
+    prevClose: v.prevClose,
+    limitUp: v.limitUp,
+    limitDown: v.limitDown,
     path,
   });
   setText(byId('chart-symbol'), selected);
   setText(byId('chart-name'), inst.name);
   const last = byId('chart-last');
   const pct = byId('chart-pct');
-  setText(last, formatPrice(q?.last, inst.decimals));
-  setText(pct, formatPct(changePct(q?.last, q?.prev_close)));
-  const dir = direction(q?.last, q?.prev_close, inst.decimals);
+  setText(last, formatPrice(v.last, inst.decimals));
+  setText(pct, formatPct(v.untraded ? NaN : changePct(v.last, v.prevClose)));
+  const dir = direction(v.last, v.prevClose, inst.decimals);
   for (const node of [last, pct]) node.className = dir > 0 ? 'up' : dir < 0 ? 'down' : 'flat';
   const limits = [];
-  if (Number.isFinite(inst.limitUp)) limits.push(`涨停 ${formatPrice(inst.limitUp, inst.decimals)}`);
-  if (Number.isFinite(inst.limitDown)) limits.push(`跌停 ${formatPrice(inst.limitDown, inst.decimals)}`);
+  if (Number.isFinite(v.limitUp)) limits.push(`涨停 ${formatPrice(v.limitUp, inst.decimals)}`);
+  if (Number.isFinite(v.limitDown)) limits.push(`跌停 ${formatPrice(v.limitDown, inst.decimals)}`);
+  if (v.untraded) limits.push(`未开盘 ${v.untraded.day}`);
   setText(byId('chart-limits'), limits.join('  '));
   // Markers snap to the chart's minute bars, so a new bar can move them too.
   if (markersPending || chart.count !== markerBars) {

@@ -1,5 +1,7 @@
 // What the page knows about the market: instruments from the REST snapshot, each symbol's latest
 // quote, and the intraday path built from the quotes received (one point per second of event time).
+// Each quote names its trading day and carries that day's limit prices (issue #14): the page never
+// judges a price by a band from another day, and a name not yet traded on a new day shows as such.
 import { defaultDecimals, parseTs } from './format.js';
 
 const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000; // China has kept +08:00 without daylight saving since 1991
@@ -7,10 +9,12 @@ const MAX_POINTS = 20000; // a full trading day at one point per second is 14,40
 
 export class Market {
   constructor() {
-    this.instruments = new Map(); // symbol -> {symbol, name, type, board, decimals, limitUp, limitDown}
+    this.instruments = new Map(); // symbol -> {symbol, name, type, board, decimals}
     this.quotes = new Map(); // symbol -> quote object as received
     this.paths = new Map(); // symbol -> {day, points: [{time: seconds, value}]}
     this.lastEventMs = NaN; // newest quote time seen: the market clock of a replay
+    this.tradingDay = ''; // that quote's trading day ("2026-02-09"): the day the board is on
+    this.dayTurned = false; // set by record() when tradingDay moved: every row must be redrawn
     this.listeners = new Set();
   }
 
@@ -25,7 +29,7 @@ export class Market {
   instrument(symbol) {
     let inst = this.instruments.get(symbol);
     if (!inst) {
-      inst = { symbol, name: '', type: '', board: '', decimals: defaultDecimals(symbol), limitUp: NaN, limitDown: NaN };
+      inst = { symbol, name: '', type: '', board: '', decimals: defaultDecimals(symbol) };
       this.instruments.set(symbol, inst);
     }
     return inst;
@@ -43,18 +47,17 @@ export class Market {
       if (Number.isInteger(row.price_decimals) && row.price_decimals >= 0 && row.price_decimals <= 6) {
         inst.decimals = row.price_decimals;
       }
-      inst.limitUp = typeof row.limit_up === 'number' ? row.limit_up : NaN;
-      inst.limitDown = typeof row.limit_down === 'number' ? row.limit_down : NaN;
+      // The row's limit_up/limit_down are its quote's, which the quote carries itself.
       changed.push(row.symbol);
       if (row.quote && typeof row.quote === 'object') this.record({ ...row.quote, symbol: row.symbol }, true);
     }
-    this.emit(changed);
+    this.emit(this.withAll(changed));
   }
 
   /** Applies one quote (from `quote` or a WebSocket `snapshot`); returns its symbol, or null when unusable. */
   applyQuote(q) {
     const symbol = this.record(q);
-    if (symbol) this.emit([symbol]);
+    if (symbol) this.emit(this.withAll([symbol]));
     return symbol;
   }
 
@@ -64,7 +67,14 @@ export class Market {
       const s = this.record(q);
       if (s) changed.push(s);
     }
-    if (changed.length) this.emit(changed);
+    if (changed.length) this.emit(this.withAll(changed));
+  }
+
+  /** `symbols`, or every instrument when the trading day turned: rows not yet traded change look. */
+  withAll(symbols) {
+    if (!this.dayTurned) return symbols;
+    this.dayTurned = false;
+    return [...new Set([...symbols, ...this.instruments.keys()])];
   }
 
   /** `mayBeOlder`: the REST snapshot races the WebSocket, so its quote must not undo a newer one. */
@@ -79,8 +89,46 @@ export class Market {
     const quote = { ...q, _ms: ms };
     this.quotes.set(q.symbol, quote);
     const rewound = this.extendPath(q.symbol, ms, q.last);
-    if (rewound || !(this.lastEventMs >= ms)) this.lastEventMs = ms;
+    if (rewound || !(this.lastEventMs >= ms)) {
+      this.lastEventMs = ms;
+      const day = typeof q.trading_day === 'string' ? q.trading_day : '';
+      if (day && day !== this.tradingDay) {
+        this.tradingDay = day;
+        this.dayTurned = true;
+      }
+    }
     return q.symbol;
+  }
+
+  /**
+   * What the board and the chart show for `symbol`, from its latest quote. The band is the quote's
+   * own day's. Once the market is on a later trading day than that quote (another name has traded
+   * today), the name has not traded yet today: its last price is the close of its last session,
+   * which is also today's reference (prev close); nothing has changed, nothing traded, and today's
+   * band is not known until its first quote. `untraded` then names the two days.
+   */
+  view(symbol) {
+    const q = this.quotes.get(symbol);
+    const num = (v) => (typeof v === 'number' ? v : NaN);
+    const out = {
+      last: num(q?.last),
+      prevClose: num(q?.prev_close),
+      limitUp: num(q?.limit_up),
+      limitDown: num(q?.limit_down),
+      volume: num(q?.volume),
+      turnover: num(q?.turnover),
+      untraded: null,
+    };
+    const quoteDay = typeof q?.trading_day === 'string' ? q.trading_day : '';
+    if (quoteDay && this.tradingDay && quoteDay < this.tradingDay) {
+      out.prevClose = out.last;
+      out.limitUp = NaN;
+      out.limitDown = NaN;
+      out.volume = NaN;
+      out.turnover = NaN;
+      out.untraded = { day: this.tradingDay, lastDay: quoteDay };
+    }
+    return out;
   }
 
   /** Adds a point; returns true when the quote went back in time and so started the path anew. */
