@@ -37,9 +37,8 @@ const cell = (symbol, col) => `#board-table tr[data-symbol="${symbol}"] td[data-
 
 /** Waits until `symbol`'s last price reads `text` (the quote has reached the row). */
 async function waitForLast(page, symbol, text) {
-  await page.waitForFunction(([sel, t]) => document.querySelector(sel)?.textContent === t, [cell(symbol, 'last'), text], {
-    timeout: 15000,
-  });
+  const shows = ([sel, t]) => document.querySelector(sel)?.textContent === t;
+  await page.waitForFunction(shows, [cell(symbol, 'last'), text], { timeout: 15000 });
 }
 
 async function rowState(page, symbol) {
@@ -69,7 +68,8 @@ test('the page opened on 02-06 shows 02-06 with its own band', { timeout: 30000 
   await page.waitForFunction(() => document.querySelector('#chart-symbol')?.textContent === '600392.SH', null, {
     timeout: 10000,
   });
-  await page.waitForFunction(() => document.querySelector('#chart-limits')?.textContent !== '', null, { timeout: 10000 });
+  const limitsShown = () => document.querySelector('#chart-limits')?.textContent !== '';
+  await page.waitForFunction(limitsShown, null, { timeout: 10000 });
   assert.equal(await chartLimits(page), '涨停 21.80  跌停 17.84');
 });
 
