@@ -14,11 +14,11 @@ using detail::word_of;
 constexpr std::array<std::string_view, 4> kDirections = {"neutral", "supportive", "adverse", "mixed"};
 constexpr std::array<std::string_view, 3> kReferences = {"window", "prev_close", "open"};
 constexpr std::array<std::string_view, 4> kFrequencies = {"every_time", "once", "once_per_day", "once_per_interval"};
-constexpr std::array<std::string_view, 3> kSessions = {"any", "trading_hours", "continuous"};
+constexpr std::array<std::string_view, 4> kSessions = {"any", "trading_hours", "continuous", "opening_call"};
 static_assert(kDirections.size() == static_cast<std::size_t>(Direction::Mixed) + 1);
 static_assert(kReferences.size() == static_cast<std::size_t>(Reference::Open) + 1);
 static_assert(kFrequencies.size() == static_cast<std::size_t>(Frequency::OncePerInterval) + 1);
-static_assert(kSessions.size() == static_cast<std::size_t>(Session::Continuous) + 1);
+static_assert(kSessions.size() == static_cast<std::size_t>(Session::OpeningCall) + 1);
 
 }  // namespace
 

@@ -119,7 +119,9 @@ using Trigger =
 // TradingView's vocabulary: every time, only once, once per trading day, or once per interval
 // (aligned blocks of clock time in exchange time, like bars: 10:00-10:30, 10:30-11:00, ...).
 enum class Frequency : std::uint8_t { EveryTime, Once, OncePerDay, OncePerInterval };
-enum class Session : std::uint8_t { Any, TradingHours, Continuous };
+// OpeningCall: as Any, and the rule's trigger also reads the indicative quotes of 09:15-09:20
+// (every other rule skips them).
+enum class Session : std::uint8_t { Any, TradingHours, Continuous, OpeningCall };
 std::string_view to_string(Frequency f);
 std::string_view to_string(Session s);
 
