@@ -26,6 +26,10 @@
 #include "lodestone/rules/message_template.hpp"
 #include "lodestone/rules/threshold.hpp"
 
+namespace lodestone::feeds {
+class SymbolMentions;
+}
+
 namespace lodestone::rules {
 
 // What a headline means for Chinese rare-earth equities, where the taxonomy knows.
@@ -200,13 +204,15 @@ class RuleSet {
 
   // Built by the parser: one automaton for every term, and what each pattern id means.
   struct Pattern {
-    enum class Kind : std::uint8_t { KeywordTerm, TagTerm, Mention } kind = Kind::KeywordTerm;
+    enum class Kind : std::uint8_t { KeywordTerm, TagTerm } kind = Kind::KeywordTerm;
     std::size_t index = 0;  // keyword set or tag
     std::size_t term = 0;   // term within the set or tag
-    Symbol symbol;          // mentions
   };
   KeywordMatcher matcher;
   std::vector<Pattern> patterns;
+  // Instruments named in a headline: the feeds' finder (leftmost-longest, whole codes), so the
+  // rules and the feeds never disagree on what a headline names.
+  std::shared_ptr<const feeds::SymbolMentions> mentions;
 };
 
 }  // namespace lodestone::rules
