@@ -9,6 +9,8 @@
 #include "lodestone/app/config.hpp"
 #include "lodestone/app/daemon.hpp"
 #include "lodestone/app/universe.hpp"
+#include "lodestone/cli/backtest_command.hpp"
+#include "lodestone/cli/progress_line.hpp"
 #include "lodestone/core/calendar.hpp"
 #include "lodestone/core/json_writer.hpp"
 #include "lodestone/feeds/canonical.hpp"
@@ -59,14 +61,7 @@ int main(int argc, char** argv) {
   check_rules->add_option("file", rules_path, "Rules file")->required();
   check_rules->add_option("--universe", universe_path, "Reference data the rules name");
 
-  auto* backtest = cli.add_subcommand("backtest", "Replay a tape through the rule engine as fast as it can");
-  std::string bt_tape;
-  std::string bt_rules;
-  std::string bt_json;
-  backtest->add_option("--tape", bt_tape, "NDJSON tape")->required()->check(CLI::ExistingFile);
-  backtest->add_option("--rules", bt_rules, "Rules file")->required();
-  backtest->add_option("--json", bt_json, "Also write the full result as JSON to this file");
-  backtest->add_option("--universe", universe_path, "Reference data");
+  const auto backtest = cli::add_backtest_command(cli);
 
   cli.add_subcommand("version", "Print the version");
 
@@ -92,13 +87,16 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  if (cli.got_subcommand("check-rules") || cli.got_subcommand("backtest")) {
+  if (cli.got_subcommand("backtest"))
+    return cli::run_backtest(*backtest, std::cout, std::cerr, cli::ProgressLine::stderr_is_terminal());
+
+  if (cli.got_subcommand("check-rules")) {
     auto universe = app::load_universe(universe_path);
     if (!universe) {
       std::cerr << universe.error().message << "\n";
       return 2;
     }
-    const std::string& file = cli.got_subcommand("check-rules") ? rules_path : bt_rules;
+    const std::string& file = rules_path;
     auto diagnostics = rules::check_rules_file(file, *universe);
     if (!diagnostics.empty()) {
       std::cerr << rules::format(diagnostics);
@@ -109,31 +107,8 @@ int main(int argc, char** argv) {
       std::cerr << ruleset.error().message << "\n";
       return 1;
     }
-    if (cli.got_subcommand("check-rules")) {
-      std::cout << file << ": ok (" << (*ruleset)->rules.size() << " rules)\n";
-      return 0;
-    }
-    std::ifstream in(bt_tape, std::ios::binary);
-    std::vector<rules::Event> events;
-    feeds::CanonicalParser parser;
-    std::string line;
-    std::size_t line_no = 0;
-    std::size_t bad = 0;
-    while (std::getline(in, line)) {
-      ++line_no;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      auto e = parser.parse(line);
-      if (!e) {
-        if (++bad <= 20) std::cerr << bt_tape << ":" << line_no << ": " << e.error().message << "\n";
-        continue;
-      }
-      events.push_back(std::move(*e));
-    }
-    auto result = rules::backtest(events, *ruleset, *universe, TradingCalendar::shanghai());
-    for (const auto& alert : result.alerts) std::cout << to_json(alert) << "\n";
-    std::cout << rules::format_summary(result);
-    if (!bt_json.empty()) std::ofstream(bt_json) << rules::to_json(result) << "\n";
-    return bad == 0 ? 0 : 1;
+    std::cout << file << ": ok (" << (*ruleset)->rules.size() << " rules)\n";
+    return 0;
   }
 
   auto config = config_path.empty() ? Result<app::Config>(app::default_config()) : app::load_config(config_path);

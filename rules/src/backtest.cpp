@@ -32,7 +32,11 @@ BacktestResult backtest(std::span<const Event> events, std::shared_ptr<const Rul
     result.alerts.insert(result.alerts.end(), std::make_move_iterator(alerts.begin()),
                          std::make_move_iterator(alerts.end()));
   };
+  const std::size_t every = std::max<std::size_t>(options.progress_every, 1);
+  std::size_t done = 0;
   for (const auto& e : events) {
+    if (options.progress && done % every == 0 && done != 0) options.progress(done);
+    ++done;
     const Timestamp ts = event_time(e);
     if (!result.first_event) result.first_event = ts;
     if (!result.last_event || *result.last_event < ts) result.last_event = ts;
@@ -42,6 +46,7 @@ BacktestResult backtest(std::span<const Event> events, std::shared_ptr<const Rul
       keep(engine.on_headline(std::get<Headline>(e)));
   }
   result.events = events.size();
+  if (options.progress) options.progress(done);
   if (options.until) {
     result.until = *options.until;
   } else if (result.last_event) {

@@ -203,6 +203,7 @@ void Engine::State::on_quote(const Quote& q) {
   if (!st.limits && st.prev_close && st.instrument) {
     if (auto l = price_limits(*st.instrument, *st.prev_close, day)) st.limits = *l;
   }
+  if (indicative(q.ts)) return on_indicative_quote(st, q, now_clock);
   if (q.volume && *q.volume >= 0) st.volume_today = *q.volume;
   st.bid = q.bid;
   st.ask = q.ask;
@@ -216,6 +217,38 @@ void Engine::State::on_quote(const Quote& q) {
   else
     st.day_path.emplace_back(q.ts, q.last);
   for (const auto& w : st.watches) evaluate(st, w);
+}
+
+// 09:15-09:20 the opening call still takes cancellations: its prices are indicative.
+bool Engine::State::indicative(Timestamp t) const {
+  constexpr std::int64_t kFrom = (9 * 60 + 15) * kMsPerMinute;
+  constexpr std::int64_t kTo = (9 * 60 + 20) * kMsPerMinute;
+  const std::int64_t ms = exchange_ms_of_day(t);
+  return ms >= kFrom && ms < kTo && clock.calendar().phase_at(t) == SessionPhase::OpeningCall;
+}
+
+// An indicative price is no trade: it does not enter the series (a 09:17 price must not be the
+// baseline of a 15-minute move at 09:32), the day's path, the volume or the last price the other
+// rules read. Rules with `session: opening_call` see it as their latest price, for this quote
+// only. The display's last price comes from the store, not from here.
+void Engine::State::on_indicative_quote(detail::SymbolState& st, const Quote& q, std::int64_t now_clock) {
+  ++stats.quotes_opening_call;
+  auto wants = [&](const detail::Watch& w) { return rules->rules[w.rule].session == Session::OpeningCall; };
+  if (std::none_of(st.watches.begin(), st.watches.end(), wants)) return;
+  const Price last = st.last;
+  const Timestamp last_ts = st.last_ts;
+  const std::int64_t last_clock = st.last_clock;
+  const bool had_quote = st.has_quote;
+  st.last = q.last;
+  st.last_ts = q.ts;
+  st.last_clock = now_clock;
+  st.has_quote = true;
+  for (const auto& w : st.watches)
+    if (wants(w)) evaluate(st, w);
+  st.last = last;
+  st.last_ts = last_ts;
+  st.last_clock = last_clock;
+  st.has_quote = had_quote;
 }
 
 void Engine::State::advance_to(Timestamp t) {

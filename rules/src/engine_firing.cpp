@@ -16,6 +16,7 @@ using detail::Track;
 bool Engine::State::in_session(Session s, Timestamp t) const {
   switch (s) {
     case Session::Any:
+    case Session::OpeningCall:
       return true;
     case Session::TradingHours:
       return clock.calendar().is_open(t);

@@ -199,6 +199,8 @@ struct Engine::State {
   std::uint32_t symbol_slot(const Symbol& s);
   void rebuild_watches();
   void new_day(detail::SymbolState& st, Date day, const Quote& q);
+  bool indicative(Timestamp t) const;
+  void on_indicative_quote(detail::SymbolState& st, const Quote& q, std::int64_t now_clock);
   void prefetch(const detail::SymbolState& st) const;
 
   // engine_conditions.cpp

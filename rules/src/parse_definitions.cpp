@@ -15,7 +15,7 @@ void parse_settings(ParseContext& ctx, const Node& node) {
   if (const Node* n = node.find("resolve_after"))
     if (auto v = ctx.duration(*n, "resolve_after", 1000, 7 * kMsPerDay)) s.resolve_after_ms = *v;
   if (const Node* n = node.find("session"))
-    if (auto v = ctx.choice(*n, "session", {"any", "trading_hours", "continuous"}))
+    if (auto v = ctx.choice(*n, "session", {"any", "trading_hours", "continuous", "opening_call"}))
       s.session = static_cast<Session>(*v);
 }
 

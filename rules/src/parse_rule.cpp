@@ -116,7 +116,7 @@ std::optional<Rule> parse_rule(ParseContext& ctx, const Node& node) {
   if (const Node* n = node.find("expires")) r.expires = parse_expiry(ctx, *n);
   r.session = settings.session;
   if (const Node* n = node.find("session"))
-    if (auto s = ctx.choice(*n, what + " session", {"any", "trading_hours", "continuous"}))
+    if (auto s = ctx.choice(*n, what + " session", {"any", "trading_hours", "continuous", "opening_call"}))
       r.session = static_cast<Session>(*s);
   if (const Node* n = node.find("group_wait"))
     if (auto ms = ctx.duration(*n, what + " group_wait", 0, 60 * kMsPerMinute)) r.group_wait_ms = *ms;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "enum_words.hpp"
+#include "lodestone/feeds/symbol_mentions.hpp"
 
 namespace lodestone::rules {
 
@@ -14,11 +15,11 @@ using detail::word_of;
 constexpr std::array<std::string_view, 4> kDirections = {"neutral", "supportive", "adverse", "mixed"};
 constexpr std::array<std::string_view, 3> kReferences = {"window", "prev_close", "open"};
 constexpr std::array<std::string_view, 4> kFrequencies = {"every_time", "once", "once_per_day", "once_per_interval"};
-constexpr std::array<std::string_view, 3> kSessions = {"any", "trading_hours", "continuous"};
+constexpr std::array<std::string_view, 4> kSessions = {"any", "trading_hours", "continuous", "opening_call"};
 static_assert(kDirections.size() == static_cast<std::size_t>(Direction::Mixed) + 1);
 static_assert(kReferences.size() == static_cast<std::size_t>(Reference::Open) + 1);
 static_assert(kFrequencies.size() == static_cast<std::size_t>(Frequency::OncePerInterval) + 1);
-static_assert(kSessions.size() == static_cast<std::size_t>(Session::Continuous) + 1);
+static_assert(kSessions.size() == static_cast<std::size_t>(Session::OpeningCall) + 1);
 
 }  // namespace
 
@@ -52,13 +53,8 @@ std::optional<std::size_t> RuleSet::rule_index(std::string_view name) const {
 HeadlineMatch RuleSet::classify(const Headline& headline) const {
   HeadlineMatch m;
   std::vector<std::pair<std::size_t, std::size_t>> terms;  // (keyword set, term) that matched
-  struct Span {
-    std::size_t start, end;
-    Symbol symbol;
-  };
   for (const std::string* text : {&headline.title, &headline.body}) {
-    std::vector<Span> mentions;
-    matcher.for_each_match(*text, [&](std::uint32_t id, std::size_t end) {
+    matcher.for_each_match(*text, [&](std::uint32_t id, std::size_t /*end*/) {
       const Pattern& p = patterns[id];
       switch (p.kind) {
         case Pattern::Kind::KeywordTerm:
@@ -68,18 +64,11 @@ HeadlineMatch RuleSet::classify(const Headline& headline) const {
         case Pattern::Kind::TagTerm:
           m.tag_indexes.push_back(p.index);
           break;
-        case Pattern::Kind::Mention:
-          mentions.push_back({end - matcher.pattern_length(id), end, p.symbol});
-          break;
       }
     });
-    // A name inside a longer name is the longer one: 稀土ETF嘉实 is not 稀土ETF.
-    for (const auto& a : mentions) {
-      const bool inside = std::any_of(mentions.begin(), mentions.end(), [&](const Span& b) {
-        return b.start <= a.start && a.end <= b.end && (b.end - b.start) > (a.end - a.start);
-      });
-      if (!inside && !m.mentions(a.symbol)) m.mentioned.push_back(a.symbol);
-    }
+    if (mentions)
+      for (const auto& s : mentions->find(*text))
+        if (!m.mentions(s)) m.mentioned.push_back(s);
   }
   for (const auto& s : headline.symbols)
     if (!m.mentions(s)) m.mentioned.push_back(s);

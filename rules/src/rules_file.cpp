@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "lodestone/feeds/symbol_mentions.hpp"
 #include "lodestone/rules/parser.hpp"
 #include "parse_context.hpp"
 
@@ -19,17 +20,12 @@ void build_matcher(RuleSet& rs, const InstrumentRegistry& registry) {
   };
   for (std::size_t s = 0; s < rs.keyword_sets.size(); ++s)
     for (std::size_t t = 0; t < rs.keyword_sets[s].terms.size(); ++t)
-      add(rs.keyword_sets[s].terms[t], {Kind::KeywordTerm, s, t, {}});
+      add(rs.keyword_sets[s].terms[t], {Kind::KeywordTerm, s, t});
   for (std::size_t g = 0; g < rs.taxonomy.size(); ++g)
     for (std::size_t t = 0; t < rs.taxonomy[g].terms.size(); ++t)
-      add(rs.taxonomy[g].terms[t], {Kind::TagTerm, g, t, {}});
-  for (const auto& inst : registry.all()) {
-    add(inst.symbol.code(), {Kind::Mention, 0, 0, inst.symbol});
-    if (!inst.name.empty()) add(inst.name, {Kind::Mention, 0, 0, inst.symbol});
-    for (const auto& a : inst.aliases)
-      if (!a.empty()) add(a, {Kind::Mention, 0, 0, inst.symbol});
-  }
+      add(rs.taxonomy[g].terms[t], {Kind::TagTerm, g, t});
   rs.matcher.compile();
+  rs.mentions = std::make_shared<const feeds::SymbolMentions>(registry);
 }
 
 }  // namespace

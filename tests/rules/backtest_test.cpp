@@ -146,5 +146,18 @@ TEST(Backtest, SilencesHoldBackNotifications) {
   EXPECT_EQ(result.per_rule.at("limit-up").notified, 0u);
 }
 
+TEST(Backtest, ReportsProgressEveryNEventsAndAtTheEnd) {
+  const auto registry = testing::universe();
+  auto rules = parse_rules(example(), "example.yaml", registry);
+  ASSERT_TRUE(rules.ok());
+  BacktestOptions options;
+  std::vector<std::size_t> calls;
+  options.progress_every = 5;
+  options.progress = [&](std::size_t done) { calls.push_back(done); };
+  const auto result = backtest(tape(), *rules, registry, TradingCalendar::shanghai(), options);
+  EXPECT_THAT(calls, ElementsAre(5u, 10u, 13u));
+  EXPECT_EQ(result.events, 13u);
+}
+
 }  // namespace
 }  // namespace lodestone::rules

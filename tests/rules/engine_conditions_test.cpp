@@ -204,5 +204,20 @@ TEST(Headline, EngineClassifiesForTheBoard) {
   EXPECT_EQ(m.direction, Direction::Supportive);
 }
 
+// The engine names instruments as the feeds do (feeds/codec symbol_mentions): whole codes only,
+// other companies' names consume the short names inside them, 中国稀土 only as a company.
+TEST(Headline, MentionsFollowTheFeedsRules) {
+  Harness t("rules:\n  - name: n\n    headline: { symbols: [\"600549.SH\"] }\n");
+  auto mentioned = [&](std::string title) {
+    Headline h = testing::headline("1", at(2, 8, 15, 16), std::move(title));
+    return t.engine().classify(h).mentioned;
+  };
+  EXPECT_THAT(mentioned("编号2026001597130公告"), IsEmpty());
+  EXPECT_THAT(mentioned("中国稀土集团调研厦门钨业"), ElementsAre(testing::sym("600549.SH")));
+  EXPECT_THAT(mentioned("摆脱对中国稀土的依赖"), IsEmpty());
+  EXPECT_THAT(mentioned("北方稀土、中国稀土跟跌"), ElementsAre(testing::sym("600111.SH"), testing::sym("000831.SZ")));
+  EXPECT_THAT(mentioned("稀土ETF嘉实(516150)"), ElementsAre(testing::sym("516150.SH")));
+}
+
 }  // namespace
 }  // namespace lodestone::rules

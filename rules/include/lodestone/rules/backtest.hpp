@@ -2,6 +2,7 @@
 // Replays recorded events through the same Engine the daemon runs, as fast as it can, and
 // reports every notification and per-rule counts. `lodestone backtest --tape FILE --rules FILE`
 // reads the tape with the feeds' canonical parser and hands the events here.
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -21,6 +22,10 @@ struct BacktestOptions {
   // trading day, plus the allowed lateness, so the day's price alerts resolve at the close.
   std::optional<Timestamp> until;
   std::vector<Silence> silences;  // active during the replay (invalid ones are left out)
+  // Called with the number of events replayed so far, every `progress_every` events (and at
+  // the end): what a progress line counts. Never called when empty.
+  std::function<void(std::size_t done)> progress;
+  std::size_t progress_every = 4096;
 };
 
 struct BacktestResult {

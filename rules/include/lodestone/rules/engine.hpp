@@ -65,6 +65,7 @@ struct EngineStats {
   std::uint64_t quotes = 0;
   std::uint64_t quotes_stale = 0;  // older than the symbol's last quote: ignored
   std::uint64_t quotes_unwatched = 0;
+  std::uint64_t quotes_opening_call = 0;  // 09:15-09:20, indicative: read only by `session: opening_call` rules
   std::uint64_t headlines = 0;
   std::uint64_t headlines_late = 0;  // behind the watermark by more than the allowed lateness
   std::uint64_t headline_updates = 0;

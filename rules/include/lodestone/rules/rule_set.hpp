@@ -26,6 +26,10 @@
 #include "lodestone/rules/message_template.hpp"
 #include "lodestone/rules/threshold.hpp"
 
+namespace lodestone::feeds {
+class SymbolMentions;
+}
+
 namespace lodestone::rules {
 
 // What a headline means for Chinese rare-earth equities, where the taxonomy knows.
@@ -119,7 +123,9 @@ using Trigger =
 // TradingView's vocabulary: every time, only once, once per trading day, or once per interval
 // (aligned blocks of clock time in exchange time, like bars: 10:00-10:30, 10:30-11:00, ...).
 enum class Frequency : std::uint8_t { EveryTime, Once, OncePerDay, OncePerInterval };
-enum class Session : std::uint8_t { Any, TradingHours, Continuous };
+// OpeningCall: as Any, and the rule's trigger also reads the indicative quotes of 09:15-09:20
+// (every other rule skips them).
+enum class Session : std::uint8_t { Any, TradingHours, Continuous, OpeningCall };
 std::string_view to_string(Frequency f);
 std::string_view to_string(Session s);
 
@@ -198,13 +204,15 @@ class RuleSet {
 
   // Built by the parser: one automaton for every term, and what each pattern id means.
   struct Pattern {
-    enum class Kind : std::uint8_t { KeywordTerm, TagTerm, Mention } kind = Kind::KeywordTerm;
+    enum class Kind : std::uint8_t { KeywordTerm, TagTerm } kind = Kind::KeywordTerm;
     std::size_t index = 0;  // keyword set or tag
     std::size_t term = 0;   // term within the set or tag
-    Symbol symbol;          // mentions
   };
   KeywordMatcher matcher;
   std::vector<Pattern> patterns;
+  // Instruments named in a headline: the feeds' finder (leftmost-longest, whole codes), so the
+  // rules and the feeds never disagree on what a headline names.
+  std::shared_ptr<const feeds::SymbolMentions> mentions;
 };
 
 }  // namespace lodestone::rules
