@@ -8,6 +8,7 @@
 
 #include "lodestone/app/config.hpp"
 #include "lodestone/app/daemon.hpp"
+#include "lodestone/app/symbol_command.hpp"
 #include "lodestone/app/universe.hpp"
 #include "lodestone/core/calendar.hpp"
 #include "lodestone/core/json_writer.hpp"
@@ -69,8 +70,11 @@ int main(int argc, char** argv) {
   backtest->add_option("--universe", universe_path, "Reference data");
 
   cli.add_subcommand("version", "Print the version");
+  app::SymbolCommand symbol_command(cli);
 
   CLI11_PARSE(cli, argc, argv);
+
+  if (symbol_command.chosen()) return symbol_command.run();
 
   if (cli.got_subcommand("version")) {
     std::cout << "lodestone " << LODESTONE_VERSION << "\n";
