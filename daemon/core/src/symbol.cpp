@@ -14,7 +14,8 @@ bool is_six_digits(std::string_view s) {
 
 bool starts(std::string_view code, std::string_view prefix) { return code.substr(0, prefix.size()) == prefix; }
 
-// 920xxx since the 2024 code switch; 43/83/87/88 before it; all of 4xxxxx and 8xxxxx are BSE/NEEQ.
+// 920xxx (the BSE's own range for new codes), the older 43/83/87/88, and all of 4xxxxx and 8xxxxx:
+// no SSE or SZSE security uses those heads.
 bool is_bse_code(std::string_view code) { return code[0] == '4' || code[0] == '8' || starts(code, "92"); }
 
 // CSI's own index codes (930xxx-932xxx, 930598 among them); SSE 900xxx B shares stay SSE.
@@ -100,7 +101,7 @@ Result<InstrumentType> parse_instrument_type(std::string_view text) {
 Result<Exchange> infer_exchange(std::string_view code) {
   if (!is_six_digits(code))
     return make_error(ErrorCode::bad_symbol, "'" + std::string(code) + "' is not a six-digit code");
-  // BSE: 920xxx (new codes since 2024), 43/83/87/88 (older), every 4xxxxx and 8xxxxx.
+  // BSE: 920xxx, 43/83/87/88, every 4xxxxx and 8xxxxx.
   if (is_bse_code(code)) return Exchange::BJ;
   // CSI indexes: 930xxx-932xxx (930598 中证稀土产业).
   if (is_csi_index_code(code)) return Exchange::CSI;
