@@ -8,6 +8,7 @@
 
 #include "lodestone/app/config.hpp"
 #include "lodestone/app/daemon.hpp"
+#include "lodestone/app/symbol_command.hpp"
 #include "lodestone/app/universe.hpp"
 #include "lodestone/cli/backtest_command.hpp"
 #include "lodestone/cli/progress_line.hpp"
@@ -64,8 +65,11 @@ int main(int argc, char** argv) {
   const auto backtest = cli::add_backtest_command(cli);
 
   cli.add_subcommand("version", "Print the version");
+  app::SymbolCommand symbol_command(cli);
 
   CLI11_PARSE(cli, argc, argv);
+
+  if (symbol_command.chosen()) return symbol_command.run();
 
   if (cli.got_subcommand("version")) {
     std::cout << "lodestone " << LODESTONE_VERSION << "\n";

@@ -167,5 +167,27 @@ TEST(Config, RedisMapErrorsSayFileLineAndColumn) {
             "the retained alerts from the stream");
 }
 
+// Issue #14: Sina and Tencent have no documented code for a CSI thematic index; asking them for
+// one is a configuration error that names the file, the feed, the line and the key.
+TEST(Config, ACsiIndexOnASinaOrTencentFeedIsAConfigError) {
+  for (const char* kind : {"sina", "tencent"}) {
+    const std::string yaml = std::string("feeds:\n  - name: q\n    kind: ") + kind +
+                             "\n    url: https://hq.sinajs.cn/list={symbols}\n    symbols: [600111.SH, 930598.CSI]\n";
+    EXPECT_EQ(error_of(yaml), std::string("lodestone.yaml: feed 'q' line 5: symbols: 930598.CSI has no ") + kind +
+                                  " code (CSI indexes are not in its documented forms); poll it from an eastmoney "
+                                  "feed as 2.930598");
+  }
+  // CSI 300 is sh000300 on both; 930598 is Eastmoney's 2.930598.
+  auto c = parse_config(
+      "feeds:\n  - {name: s, kind: sina, url: 'https://hq.sinajs.cn/list={symbols}', symbols: [000300.SH]}\n"
+      "  - {name: e, kind: eastmoney, url: 'https://push2.eastmoney.com/api/qt/ulist.np/get?secids={symbols}', "
+      "symbols: ['2.930598', 930598]}\n",
+      "lodestone.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->feeds[0].symbols[0].sina_code(), "sh000300");
+  EXPECT_EQ(c->feeds[1].symbols[0].eastmoney_secid(), "2.930598");
+  EXPECT_EQ(c->feeds[1].symbols[1].str(), "930598.CSI");
+}
+
 }  // namespace
 }  // namespace lodestone::app

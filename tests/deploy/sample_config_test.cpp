@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -72,13 +73,48 @@ TEST_F(SampleConfig, FeedsParseAndNameKnownInstruments) {
   ASSERT_TRUE(config) << config.error().message;
   auto universe = app::load_universe(config->universe);
   ASSERT_TRUE(universe) << universe.error().message;
-  ASSERT_EQ(config->feeds.size(), 2u);
+  ASSERT_EQ(config->feeds.size(), 3u);
   const auto& quotes = config->feeds[0];
   EXPECT_EQ(quotes.kind, feeds::FeedKind::Sina);
   EXPECT_EQ(quotes.headers.at("Referer"), "https://finance.sina.com.cn/");
   EXPECT_FALSE(quotes.symbols.empty());
-  for (const auto& s : quotes.symbols) EXPECT_NE(universe->find(s), nullptr) << s.str();
-  EXPECT_EQ(config->feeds[1].kind, feeds::FeedKind::JsonNews);
+  for (const auto& feed : config->feeds)
+    for (const auto& s : feed.symbols) EXPECT_NE(universe->find(s), nullptr) << feed.name << ": " << s.str();
+  EXPECT_EQ(config->feeds[1].kind, feeds::FeedKind::Eastmoney);
+  EXPECT_EQ(config->feeds[2].kind, feeds::FeedKind::JsonNews);
+}
+
+// Issue #14: live, every instrument has a source, so every name's benchmark (930598) and the
+// index's own (CSI 300) fill; each symbol goes to the vendor under the code that vendor knows.
+TEST_F(SampleConfig, EveryInstrumentAndBenchmarkHasALiveSource) {
+  auto config = app::load_config((etc_ / "lodestone.yaml").string());
+  ASSERT_TRUE(config) << config.error().message;
+  auto universe = app::load_universe(config->universe);
+  ASSERT_TRUE(universe) << universe.error().message;
+  std::map<Symbol, std::vector<std::string>> codes;  // symbol -> the vendor codes it is polled as
+  for (const auto& feed : config->feeds)
+    for (const auto& s : feed.symbols) {
+      if (feed.kind == feeds::FeedKind::Eastmoney) {
+        codes[s].push_back(s.eastmoney_secid());
+      } else {
+        ASSERT_TRUE(s.has_sina_code()) << feed.name << ": " << s.str();
+        codes[s].push_back(s.sina_code());
+      }
+    }
+  for (const auto& i : universe->all()) {
+    EXPECT_EQ(codes[i.symbol].size(), 1u) << i.symbol.str() << " needs exactly one live source";
+    if (i.benchmark) EXPECT_FALSE(codes[*i.benchmark].empty()) << i.symbol.str() << "'s benchmark";
+  }
+  EXPECT_EQ(codes[*Symbol::parse("930598.CSI")], std::vector<std::string>{"2.930598"});
+  EXPECT_EQ(codes[*Symbol::parse("000300.SH")], std::vector<std::string>{"sh000300"});
+  EXPECT_EQ(codes[*Symbol::parse("159713.SZ")], std::vector<std::string>{"sz159713"});
+  EXPECT_EQ(codes[*Symbol::parse("600111.SH")], std::vector<std::string>{"sh600111"});
+  EXPECT_EQ(codes[*Symbol::parse("002202.SZ")], std::vector<std::string>{"sz002202"});
+  // What the Eastmoney feed asks for, as make_feed builds it from the URL template.
+  const auto& em = config->feeds[1];
+  EXPECT_NE(em.url.find("secids={symbols}"), std::string::npos);
+  EXPECT_NE(em.url.find("f13"), std::string::npos) << "the market field tells CSI (2) from SSE (1)";
+  EXPECT_EQ(em.headers.at("Referer"), "https://quote.eastmoney.com/");
 }
 
 // Every WebSocket client holds a descriptor; the unit must allow max_connections of them plus

@@ -110,5 +110,27 @@ TEST(Eastmoney, ScalingFollowsTheUrl) {
   EXPECT_EQ(eastmoney_scaling_for_url("/api/qt/stock/get?secid=0.159713"), EastmoneyScaling::Scaled);
 }
 
+// Issue #14: m:0 holds SZSE and BSE alike; the code tells them apart exactly as Symbol::parse
+// does. m:2 is a CSI index; a CSI index code under m:1 is refused, never read as an SSE stock.
+TEST(Eastmoney, MarketsReadAsSymbolParseReadsSecids) {
+  constexpr std::string_view kAnswer = R"({"rc":0,"data":{"total":4,"diff":[)"
+                                       R"({"f2":12.5,"f12":"920118","f13":0,"f18":12.0,"f124":1770603303},)"
+                                       R"({"f2":2504.14,"f12":"930598","f13":2,"f18":2504.26,"f124":1770603303},)"
+                                       R"({"f2":4700.1,"f12":"000300","f13":1,"f18":4690.5,"f124":1770603303},)"
+                                       R"({"f2":2504.14,"f12":"930598","f13":1,"f18":2504.26,"f124":1770603303}]}})";
+  EastmoneyParser parser(EastmoneyScaling::Decimal);
+  QuoteBatch b;
+  parser.parse(kAnswer, b);
+  ASSERT_EQ(b.quotes.size(), 3u);
+  EXPECT_EQ(b.quotes[0].symbol, sym("920118.BJ"));
+  EXPECT_EQ(b.quotes[0].symbol, *Symbol::parse("0.920118"));
+  EXPECT_EQ(b.quotes[1].symbol, sym("930598.CSI"));
+  EXPECT_EQ(b.quotes[1].symbol, *Symbol::parse("2.930598"));
+  EXPECT_EQ(b.quotes[2].symbol, sym("000300.SH"));
+  ASSERT_EQ(b.problems.size(), 1u);
+  EXPECT_EQ(b.problems[0].code, ErrorCode::bad_code);
+  EXPECT_NE(b.problems[0].detail.find("930598 is a CSI index"), std::string::npos) << b.problems[0].detail;
+}
+
 }  // namespace
 }  // namespace lodestone::feeds

@@ -32,6 +32,25 @@ TEST_F(Sanity, AcceptsAFreshQuoteInsideTheBand) {
   EXPECT_EQ(s.check(quote("159713.SZ", at_1015_, "1.233"), at_1015_).verdict, Verdict::Accept);
 }
 
+// Issue #14: a new listing's first days are its most volatile and have no band: a first-day
+// +150% is accepted; the same move once the band applies is rejected.
+TEST_F(Sanity, ANewListingIsNotHeldToABandOnItsFirstDays) {
+  Instrument ipo = instrument_from_code(sym("603999.SH"), "沪市新股");
+  ipo.listed = mon_;
+  reg_.add(ipo);
+  QuoteSanity s(&reg_);
+  Quote q = quote("603999.SH", at_1015_, "2.975");  // issue price 1.190 → +150%
+  EXPECT_EQ(s.check(q, at_1015_).verdict, Verdict::Accept);
+  // Days 1-5 are 02-09 … 02-13; after the Spring Festival closure 02-24 is day 6, banded.
+  const Timestamp day6 = exchange_time(make_date(2026, 2, 24), 10, 15);
+  q.ts = day6;
+  QuoteSanity fresh(&reg_);
+  EXPECT_EQ(fresh.check(q, day6).reason(), "outside_limit_band");
+  q.ts = exchange_time(make_date(2026, 2, 13), 10, 15);  // day 5
+  QuoteSanity day5(&reg_);
+  EXPECT_EQ(day5.check(q, q.ts).verdict, Verdict::Accept);
+}
+
 TEST_F(Sanity, RejectsEachKindOfBadQuoteWithItsReason) {
   QuoteSanity s(&reg_);
   const Timestamp now = at_1015_;

@@ -89,6 +89,23 @@ TEST(Sina, MalformedStatementsAreCountedAndSkipped) {
   EXPECT_FALSE(b.problems[0].sample.empty());
 }
 
+// Issue #14: the vendor prefix is checked as Symbol::parse checks it: bj920118 is a BSE stock,
+// sh000300 CSI 300, and a CSI thematic index under sh (never requested) is refused, not a stock.
+TEST(Sina, PrefixedCodesAreCheckedAsSymbolParseChecksThem) {
+  const std::string tail = ",1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,2026-02-09,10:00:00,00\";\n";
+  const std::string text = "var hq_str_bj920118=\"某北交所股,12,12,13,13,12" + tail +
+                           "var hq_str_sh000300=\"沪深300,4700,4690,4701,4710,4690" + tail +
+                           "var hq_str_sh930598=\"稀土产业,2500,2504,2501,2510,2490" + tail;
+  QuoteBatch b;
+  parse_sina(text, b);
+  ASSERT_EQ(b.quotes.size(), 2u);
+  EXPECT_EQ(b.quotes[0].symbol, *Symbol::parse("920118"));
+  EXPECT_EQ(b.quotes[1].symbol, sym("000300.SH"));
+  ASSERT_EQ(b.problems.size(), 1u);
+  EXPECT_EQ(b.problems[0].reason(), "bad_code");
+  EXPECT_NE(b.problems[0].detail.find("930598 is a CSI index"), std::string::npos) << b.problems[0].detail;
+}
+
 TEST(Tencent, GbkAnswerDecodesAndConvertsUnits) {
   auto decoded = to_utf8(read_fixture("tencent_quotes.gbk.txt"), Charset::Gb18030);
   EXPECT_EQ(decoded.text, read_fixture("tencent_quotes.utf8.txt"));

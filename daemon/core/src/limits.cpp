@@ -1,8 +1,50 @@
 #include "lodestone/core/limits.hpp"
 
+#include "lodestone/core/calendar.hpp"
+
 namespace lodestone {
+namespace {
+
+// Trading days a new listing trades without a band, its listing day being day 1: five on the
+// main board, ChiNext and STAR (registration-based IPOs), the listing day only on the BSE.
+// Funds and indexes have no such days.
+int unbanded_listing_days(Board board) {
+  switch (board) {
+    case Board::Main:
+    case Board::ChiNext:
+    case Board::Star:
+      return 5;
+    case Board::Bse:
+      return 1;
+    case Board::Fund:
+    case Board::Index:
+      return 0;
+  }
+  return 0;
+}
+
+// Whether `day` is one of the instrument's first trading days (or before it lists, when nothing
+// trades and no band applies either).
+bool in_listing_window(const Instrument& instrument, Date day) {
+  if (!instrument.listed) return false;
+  const int days = unbanded_listing_days(instrument.board);
+  if (days == 0) return false;
+  const Date listed = *instrument.listed;
+  if (day < listed) return true;
+  // Five trading days never span more than a month (the longest closure is nine days): a quick
+  // answer for every established name.
+  if (day.days - listed.days > 31) return false;
+  const auto& calendar = TradingCalendar::shanghai();
+  Date last = calendar.is_trading_day(listed) ? listed : calendar.next_trading_day(listed);
+  for (int n = 1; n < days; ++n) last = calendar.next_trading_day(last);
+  return day <= last;
+}
+
+}  // namespace
 
 std::optional<int> limit_pct(const Instrument& instrument, Date day) {
+  if (instrument.type == InstrumentType::Index) return std::nullopt;
+  if (in_listing_window(instrument, day)) return std::nullopt;
   switch (instrument.board) {
     case Board::Index:
       return std::nullopt;

@@ -14,6 +14,13 @@ bool is_six_digits(std::string_view s) {
 
 bool starts(std::string_view code, std::string_view prefix) { return code.substr(0, prefix.size()) == prefix; }
 
+// 920xxx (the BSE's own range for new codes), the older 43/83/87/88, and all of 4xxxxx and 8xxxxx:
+// no SSE or SZSE security uses those heads.
+bool is_bse_code(std::string_view code) { return code[0] == '4' || code[0] == '8' || starts(code, "92"); }
+
+// CSI's own index codes (930xxx-932xxx, 930598 among them); SSE 900xxx B shares stay SSE.
+bool is_csi_index_code(std::string_view code) { return starts(code, "93"); }
+
 std::string upper(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -94,14 +101,27 @@ Result<InstrumentType> parse_instrument_type(std::string_view text) {
 Result<Exchange> infer_exchange(std::string_view code) {
   if (!is_six_digits(code))
     return make_error(ErrorCode::bad_symbol, "'" + std::string(code) + "' is not a six-digit code");
-  // SSE: 6xxxxx stocks (600-605 main, 688/689 STAR), 5xxxxx funds, 9xxxxx B shares.
+  // BSE: 920xxx, 43/83/87/88, every 4xxxxx and 8xxxxx.
+  if (is_bse_code(code)) return Exchange::BJ;
+  // CSI indexes: 930xxx-932xxx (930598 中证稀土产业).
+  if (is_csi_index_code(code)) return Exchange::CSI;
+  // SSE: 6xxxxx stocks (600-605 main, 688/689 STAR), 5xxxxx funds, 900xxx B shares.
   if (code[0] == '6' || code[0] == '5' || code[0] == '9') return Exchange::SH;
-  // BSE: 43, 83, 87, 88, 92.
-  if (starts(code, "43") || starts(code, "83") || starts(code, "87") || starts(code, "88") || starts(code, "92"))
-    return Exchange::BJ;
   // SZSE: 000-003 main, 300/301 ChiNext, 15/16 funds, 399 indexes.
   if (code[0] == '0' || code[0] == '1' || code[0] == '2' || code[0] == '3') return Exchange::SZ;
   return make_error(ErrorCode::bad_symbol, "cannot tell the exchange of code '" + std::string(code) + "'");
+}
+
+Result<Exchange> check_exchange(std::string_view code, Exchange written) {
+  const std::string c(code);
+  if (is_csi_index_code(code) && written != Exchange::CSI)
+    return make_error(ErrorCode::bad_symbol, c + " is a CSI index, not an " + std::string(to_string(written)) +
+                                                 " security: write " + c + ".CSI (Eastmoney 2." + c + ")");
+  if (is_bse_code(code) && written != Exchange::BJ && written != Exchange::CSI)
+    return make_error(ErrorCode::bad_symbol, c + " is a Beijing Stock Exchange code: write " + c + ".BJ");
+  if (written == Exchange::BJ && !is_bse_code(code))
+    return make_error(ErrorCode::bad_symbol, c + " is not a Beijing Stock Exchange code (those start 92, 4 or 8)");
+  return written;
 }
 
 Result<Symbol> Symbol::make(std::string_view code, Exchange exchange) {
@@ -111,6 +131,25 @@ Result<Symbol> Symbol::make(std::string_view code, Exchange exchange) {
   for (std::size_t i = 0; i < 6; ++i) s.code_[i] = code[i];
   s.exchange_ = exchange;
   return s;
+}
+
+Result<Symbol> Symbol::checked(std::string_view code, Exchange exchange) {
+  if (!is_six_digits(code))
+    return make_error(ErrorCode::bad_symbol, "'" + std::string(code) + "' is not a six-digit code");
+  auto ex = check_exchange(code, exchange);
+  if (!ex) return ex.error();
+  return make(code, *ex);
+}
+
+Result<Symbol> Symbol::from_secid(std::string_view market, std::string_view code) {
+  if (market == "1") return checked(code, Exchange::SH);
+  if (market == "2") return checked(code, Exchange::CSI);
+  if (market == "0") {
+    // m:0 holds SZSE and BSE alike (efinance's 北证A股 filter is m:0 t:81): the code tells them apart.
+    auto ex = infer_exchange(code);
+    return checked(code, ex && *ex == Exchange::BJ ? Exchange::BJ : Exchange::SZ);
+  }
+  return make_error(ErrorCode::bad_symbol, "unknown Eastmoney market '" + std::string(market.substr(0, 8)) + "'");
 }
 
 Result<Symbol> Symbol::parse(std::string_view text) {
@@ -126,16 +165,14 @@ Result<Symbol> Symbol::parse(std::string_view text) {
     if (is_six_digits(left)) {
       auto ex = exchange_from_suffix(right);
       if (!ex) return bad(ex.error().message);
-      return make(left, *ex);
+      auto sym = checked(left, *ex);
+      if (!sym) return bad(sym.error().message);
+      return sym;
     }
     if (is_six_digits(right) && left.size() == 1) {
-      if (left == "1") return make(right, Exchange::SH);
-      if (left == "2") return make(right, Exchange::CSI);
-      if (left == "0") {
-        auto ex = infer_exchange(right);
-        return make(right, ex && *ex == Exchange::BJ ? Exchange::BJ : Exchange::SZ);
-      }
-      return bad("unknown Eastmoney market '" + std::string(left) + "'");
+      auto sym = from_secid(left, right);
+      if (!sym) return bad(sym.error().message);
+      return sym;
     }
     return bad("expected CODE.EXCHANGE or an Eastmoney secid");
   }
@@ -143,7 +180,9 @@ Result<Symbol> Symbol::parse(std::string_view text) {
   if (text.size() == 8 && is_six_digits(text.substr(2))) {
     auto ex = exchange_from_suffix(text.substr(0, 2));
     if (!ex) return bad(ex.error().message);
-    return make(text.substr(2), *ex);
+    auto sym = checked(text.substr(2), *ex);
+    if (!sym) return bad(sym.error().message);
+    return sym;
   }
   if (is_six_digits(text)) {
     auto ex = infer_exchange(text);
@@ -161,6 +200,7 @@ std::string Symbol::str() const {
 }
 
 std::string Symbol::sina_code() const {
+  if (!has_sina_code()) return {};
   std::string prefix = exchange_ == Exchange::SZ ? "sz" : exchange_ == Exchange::BJ ? "bj" : "sh";
   return prefix + std::string(code());
 }
@@ -185,6 +225,7 @@ InstrumentType Symbol::type() const {
       if (starts(c, "16")) return InstrumentType::Lof;
       return InstrumentType::Stock;
     case Exchange::BJ:
+      if (starts(c, "899")) return InstrumentType::Index;  // 899050 北证50
       return InstrumentType::Stock;
   }
   return InstrumentType::Stock;

@@ -109,8 +109,8 @@ inline std::optional<Symbol> plain_symbol(std::string_view s) {
     exchange = Exchange::CSI;
   else
     return std::nullopt;
-  auto symbol = Symbol::make(s.substr(0, 6), exchange);
-  if (!symbol) return std::nullopt;
+  auto symbol = Symbol::checked(s.substr(0, 6), exchange);
+  if (!symbol) return std::nullopt;  // 930598.SH: Symbol::parse says why
   return *symbol;
 }
 

@@ -72,11 +72,6 @@ detail::JsonScanSpec stock_get_spec() {
   return s;
 }
 
-bool bse_code(std::string_view code) {
-  const std::string_view head = code.substr(0, 2);
-  return head == "43" || head == "83" || head == "87" || head == "88" || head == "92";
-}
-
 std::string_view text_of(const JsonSlot& s) {
   if (s.kind == JsonKind::Number || s.kind == JsonKind::String) return s.text;
   return {};
@@ -98,16 +93,13 @@ struct EastmoneyParser::Impl {
     if (root[0].present() && root[0].text != "0") return;  // an error answer: reported once by parse()
     const std::string_view code = text_of(f[kCode]);
     const std::string_view market = text_of(f[kMarket]);
-    const Exchange ex = market == "1"    ? Exchange::SH
-                        : market == "2"  ? Exchange::CSI
-                        : bse_code(code) ? Exchange::BJ
-                                         : Exchange::SZ;
     if (market != "0" && market != "1" && market != "2") {
       out->problems.push_back(make_problem(ErrorCode::bad_code,
                                            "market '" + std::string(market) + "' for code " + std::string(code), code));
       return;
     }
-    auto symbol = Symbol::make(code, ex);
+    // The same reading as Symbol::parse("0.920118"): m:0 is SZSE or BSE by the code.
+    auto symbol = Symbol::from_secid(market, code);
     if (!symbol) {
       out->problems.push_back(make_problem(ErrorCode::bad_code, symbol.error().message, code));
       return;

@@ -135,6 +135,13 @@ Result<FeedConfig> read(const YAML::Node& node) {
       for (const auto& item : v) {
         auto sym = Symbol::parse(item.IsScalar() ? item.Scalar() : std::string());
         if (!sym) return fail(item, sym.error().message);
+        // Sina and Tencent carry CSI 300 as sh000300, but no documented form of theirs names a CSI
+        // thematic index such as 930598: refuse it here rather than poll a made-up code.
+        if ((c.kind == FeedKind::Sina || c.kind == FeedKind::Tencent) && !sym->has_sina_code())
+          return fail(item,
+                      "symbols: " + sym->str() + " has no " + std::string(to_string(c.kind)) +
+                          " code (CSI indexes are not in its documented forms); poll it from an eastmoney feed as " +
+                          sym->eastmoney_secid());
         c.symbols.push_back(*sym);
       }
     } else if (key == "interval") {

@@ -138,7 +138,10 @@ Result<Symbol> symbol_from_prefixed(std::string_view code) {
                                        : Exchange::CSI;
   if (ex == Exchange::CSI)
     return make_error(ErrorCode::bad_code, "code '" + std::string(code) + "' has no sh/sz/bj prefix");
-  return Symbol::make(code.substr(2), ex);
+  // Checked as Symbol::parse checks "sh930598": a CSI index or BSE code under another prefix is refused.
+  auto symbol = Symbol::checked(code.substr(2), ex);
+  if (!symbol) return make_error(ErrorCode::bad_code, symbol.error().message);
+  return symbol;
 }
 
 void BatchMark::drop(QuoteBatch& b, const Error& fault, std::string_view sample) const {

@@ -19,6 +19,7 @@ struct Instrument {
   bool special_treatment = false;          // ST / *ST
   std::optional<Symbol> benchmark;         // what "the market did" for this name
   std::optional<double> index_weight_pct;  // weight in the CSI Rare Earth Industry index, where known
+  std::optional<int> index_rank;           // place among that index's top ten (the universe file dates it)
   std::vector<std::string> aliases;        // other names a headline may use ("五矿稀土")
   std::optional<Date> listed;              // first trading day: new listings trade without a band
 

@@ -9,7 +9,9 @@
 
 namespace lodestone {
 
-// Percent band for the instrument on that day; none for indexes.
+// Percent band for the instrument on that day; none for indexes, and none for a new listing's
+// first trading days (Instrument::listed is day 1): five on the main board, ChiNext and STAR,
+// the listing day only on the BSE (docs/market-data.md#price-limits).
 // Main-board ST was ±5% until 2026-07-05 and is ±10% from 2026-07-06 (上证发〔2026〕41号).
 std::optional<int> limit_pct(const Instrument& instrument, Date day);
 
