@@ -34,6 +34,22 @@ bool weekend(Date d) {
   return wd == 0 || wd == 6;
 }
 
+// file:line:column, the column counted in characters: the file is mostly Chinese, and yaml-cpp's
+// marks count bytes, which no editor shows.
+Error at(std::string_view text, const std::string& file, const YAML::Mark& mark, const std::string& what) {
+  std::size_t line_start = 0;
+  for (int line = 0; line < mark.line && line_start < text.size(); ++line) {
+    const auto nl = text.find('\n', line_start);
+    if (nl == std::string_view::npos) break;
+    line_start = nl + 1;
+  }
+  int column = 0;
+  const std::size_t end = std::min(text.size(), line_start + static_cast<std::size_t>(std::max(mark.column, 0)));
+  for (std::size_t i = line_start; i < end; ++i) column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+  return make_error(ErrorCode::bad_config, file + ":" + std::to_string(std::max(mark.line, 0) + 1) + ":" +
+                                               std::to_string(column + 1) + ": " + what);
+}
+
 constexpr const char* kWeekdayNames[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
 
 }  // namespace
@@ -41,7 +57,7 @@ constexpr const char* kWeekdayNames[] = {"Sunday", "Monday", "Tuesday", "Wednesd
 // Reads the file into a table; every error names the node it is about.
 class ClosureTableBuilder {
  public:
-  explicit ClosureTableBuilder(const std::string& file) : file_(file) {}
+  ClosureTableBuilder(std::string_view text, const std::string& file) : text_(text), file_(file) {}
 
   Result<ClosureTable> build(const YAML::Node& root) {
     if (!root || root.IsNull()) return make_error(ErrorCode::bad_config, file_ + ": the calendar names no year");
@@ -71,16 +87,13 @@ class ClosureTableBuilder {
   }
 
  private:
-  Error error(const YAML::Node& node, const std::string& what) const {
-    const auto mark = node.Mark();
-    return make_error(ErrorCode::bad_config, file_ + ":" + std::to_string(mark.line + 1) + ":" +
-                                                 std::to_string(mark.column + 1) + ": " + what);
-  }
+  Error error(const YAML::Node& node, const std::string& what) const { return at(text_, file_, node.Mark(), what); }
 
   Result<int> read_year(const YAML::Node& key) const {
     const std::string text = key.IsScalar() ? key.Scalar() : std::string();
     int year = 0;
-    const bool digits = text.size() == 4 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const bool digits =
+        text.size() == 4 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (digits) year = std::stoi(text);
     if (!digits || year < 1990 || year > 2200)
       return error(key, "'" + text + "' is not a year (a key such as 2027, between 1990 and 2200)");
@@ -137,7 +150,8 @@ class ClosureTableBuilder {
   Result<int> read_holiday(int year, const YAML::Node& key, const YAML::Node& dates) {
     const std::string name = key.IsScalar() ? key.Scalar() : std::string();
     if (name.empty()) return error(key, "a holiday needs a name (元旦, 春节, 清明节, 劳动节, 端午节, 中秋节, 国庆节)");
-    if (names_seen_.contains({year, name})) return error(key, "duplicate holiday '" + name + "' in " + std::to_string(year));
+    if (names_seen_.contains({year, name}))
+      return error(key, "duplicate holiday '" + name + "' in " + std::to_string(year));
     names_seen_.insert({year, name});
     if (!dates.IsSequence() || dates.size() == 0)
       return error(dates, name + " must list its dates, e.g. [" + std::to_string(year) + "-10-01.." +
@@ -175,6 +189,7 @@ class ClosureTableBuilder {
     return weekdays;
   }
 
+  std::string_view text_;
   const std::string& file_;
   ClosureTable table_;
   std::set<std::int32_t> closed_days_;
@@ -183,10 +198,9 @@ class ClosureTableBuilder {
 
 Result<ClosureTable> parse_closure_table(std::string_view yaml, const std::string& file) {
   try {
-    return ClosureTableBuilder(file).build(YAML::Load(std::string(yaml)));
+    return ClosureTableBuilder(yaml, file).build(YAML::Load(std::string(yaml)));
   } catch (const YAML::Exception& e) {
-    return make_error(ErrorCode::bad_config, file + ":" + std::to_string(e.mark.line + 1) + ":" +
-                                                 std::to_string(e.mark.column + 1) + ": " + e.msg);
+    return at(yaml, file, e.mark, e.msg);
   }
 }
 

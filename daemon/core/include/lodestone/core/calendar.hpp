@@ -35,7 +35,7 @@ struct Session {
   SessionPhase phase;
   std::int64_t start_ms;
   std::int64_t end_ms;
-  bool cancellable;       // orders may still be cancelled (09:15-09:20)
+  bool cancellable;        // orders may still be cancelled (09:15-09:20)
   bool star_chinext_only;  // the after-hours fixed-price session
 };
 

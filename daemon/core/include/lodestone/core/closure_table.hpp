@@ -33,7 +33,7 @@ class ClosureTable {
 
  private:
   friend class ClosureTableBuilder;
-  std::vector<ClosureYear> years_;                        // ascending
+  std::vector<ClosureYear> years_;                      // ascending
   std::vector<std::pair<Date, std::uint16_t>> closed_;  // ascending: date, index into names_
   std::vector<std::string> names_;
   Date first_{}, last_{};
