@@ -6,6 +6,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "lodestone/app/calendar_command.hpp"
+#include "lodestone/app/calendar_service.hpp"
 #include "lodestone/app/config.hpp"
 #include "lodestone/app/daemon.hpp"
 #include "lodestone/app/universe.hpp"
@@ -68,6 +70,12 @@ int main(int argc, char** argv) {
   backtest->add_option("--json", bt_json, "Also write the full result as JSON to this file");
   backtest->add_option("--universe", universe_path, "Reference data");
 
+  auto* calendar = cli.add_subcommand("calendar", "Trading or closed, known or not, and the sessions of each date");
+  app::CalendarCommand calendar_args;
+  calendar->add_option("dates", calendar_args.dates, "YYYY-MM-DD, YYYYMMDD or today")->required();
+  calendar->add_option("--calendar", calendar_args.calendar_file, "Calendar file (default: the built-in one)");
+  calendar->add_flag("--json", calendar_args.json, "One JSON object per date");
+
   cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);
@@ -76,6 +84,9 @@ int main(int argc, char** argv) {
     std::cout << "lodestone " << LODESTONE_VERSION << "\n";
     return 0;
   }
+
+  if (cli.got_subcommand("calendar"))
+    return app::run_calendar_command(calendar_args, system_clock(), std::cout, std::cerr);
 
   if (cli.got_subcommand("check-config")) {
     auto config = app::load_config(check_path);
@@ -86,6 +97,10 @@ int main(int argc, char** argv) {
     auto universe = app::load_universe(config->universe);
     if (!universe) {
       std::cerr << universe.error().message << "\n";
+      return 1;
+    }
+    if (auto st = app::CalendarService(config->calendar).check(); !st) {
+      std::cerr << st.error().message << "\n";
       return 1;
     }
     std::cout << check_path << ": ok (" << universe->size() << " instruments)\n";
