@@ -33,7 +33,7 @@ std::string session_text(const Session& s) {
     case SessionPhase::OpeningCall:
       return out + "opening call (cancellable)";
     case SessionPhase::OpeningAuction:
-      return out + "opening call";
+      return out + "opening call (no cancels)";
     case SessionPhase::ClosingAuction:
       return out + "closing auction";
     case SessionPhase::AfterHours:
