@@ -6,6 +6,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "lodestone/app/calendar_command.hpp"
+#include "lodestone/app/calendar_service.hpp"
 #include "lodestone/app/config.hpp"
 #include "lodestone/app/daemon.hpp"
 #include "lodestone/app/symbol_command.hpp"
@@ -64,6 +66,12 @@ int main(int argc, char** argv) {
 
   const auto backtest = cli::add_backtest_command(cli);
 
+  auto* calendar = cli.add_subcommand("calendar", "Trading or closed, known or not, and the sessions of each date");
+  app::CalendarCommand calendar_args;
+  calendar->add_option("dates", calendar_args.dates, "YYYY-MM-DD, YYYYMMDD or today")->required();
+  calendar->add_option("--calendar", calendar_args.calendar_file, "Calendar file (default: the built-in one)");
+  calendar->add_flag("--json", calendar_args.json, "One JSON object per date");
+
   cli.add_subcommand("version", "Print the version");
   app::SymbolCommand symbol_command(cli);
 
@@ -76,6 +84,9 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (cli.got_subcommand("calendar"))
+    return app::run_calendar_command(calendar_args, system_clock(), std::cout, std::cerr);
+
   if (cli.got_subcommand("check-config")) {
     auto config = app::load_config(check_path);
     if (!config) {
@@ -85,6 +96,10 @@ int main(int argc, char** argv) {
     auto universe = app::load_universe(config->universe);
     if (!universe) {
       std::cerr << universe.error().message << "\n";
+      return 1;
+    }
+    if (auto st = app::CalendarService(config->calendar).check(); !st) {
+      std::cerr << st.error().message << "\n";
       return 1;
     }
     std::cout << check_path << ": ok (" << universe->size() << " instruments)\n";

@@ -31,6 +31,12 @@ TradingClock::Day TradingClock::compute(Date d) {
 }
 
 const TradingClock::Day& TradingClock::day(Date d) {
+  // One atomic load per lookup: cheap next to what a miss costs, and the only way to notice a
+  // calendar reloaded on another thread.
+  if (const void* now = calendar_.revision(); now != revision_) {
+    cache_ = {};
+    revision_ = now;
+  }
   Day& slot = cache_[static_cast<std::size_t>(d.days) % cache_.size()];
   if (slot.date != d) slot = compute(d);
   return slot;

@@ -81,5 +81,36 @@ TEST(Calendar, CurrentTradingDay) {
   EXPECT_EQ(cal.current_trading_day(at("2026-02-08T12:00:00+08:00")), make_date(2026, 2, 6));
 }
 
+// 15:05-15:30 on STAR and ChiNext is a session the calendar knows, not a gap: it is neither
+// continuous trading (no moves to measure, prices fixed at the close) nor "open" for the feeds'
+// staleness (a main-board source is silent then, and must not turn stale).
+TEST(Calendar, AfterHoursIsKnownButNeitherOpenNorContinuous) {
+  const Timestamp t = at("2026-02-09T15:10:00+08:00");
+  EXPECT_EQ(cal.phase_at(t, Board::Star), SessionPhase::AfterHours);
+  EXPECT_FALSE(cal.is_open(t));
+  EXPECT_FALSE(cal.is_continuous(t));
+  EXPECT_EQ(cal.trading_ms_between(at("2026-02-09T15:00:00+08:00"), at("2026-02-09T15:30:00+08:00")), 0);
+  EXPECT_EQ(cal.phase_at(at("2026-04-06T15:10:00+08:00"), Board::ChiNext), SessionPhase::Closed);  // 清明节
+  const auto& after_hours = TradingCalendar::sessions().back();
+  EXPECT_EQ(after_hours.phase, SessionPhase::AfterHours);
+  EXPECT_TRUE(after_hours.star_chinext_only);
+  EXPECT_EQ(after_hours.start_ms, 15 * 60 * kMsPerMinute + 5 * kMsPerMinute);
+}
+
+// The session table the CLI prints agrees with phase_at at every minute of a trading day.
+TEST(Calendar, SessionTableAgreesWithPhaseAt) {
+  const Date d = make_date(2026, 10, 8);
+  for (int minute = 0; minute < 24 * 60; ++minute) {
+    const Timestamp t = exchange_time(d, minute / 60, minute % 60);
+    const std::int64_t ms = minute * kMsPerMinute;
+    SessionPhase expected = SessionPhase::Closed;
+    for (const auto& s : TradingCalendar::sessions())
+      if (ms >= s.start_ms && ms < s.end_ms) expected = s.phase;
+    const SessionPhase got = cal.phase_at(t, Board::Star);
+    if (got == SessionPhase::PreOpen || got == SessionPhase::LunchBreak) continue;  // not sessions
+    EXPECT_EQ(got, expected) << minute;
+  }
+}
+
 }  // namespace
 }  // namespace lodestone

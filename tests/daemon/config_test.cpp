@@ -19,6 +19,7 @@ TEST(Config, DefaultsServeTheBundledReplay) {
   EXPECT_NE(c->tape->path.find("feeds/tapes/rare-earth-2026-02.ndjson"), std::string::npos);
   EXPECT_DOUBLE_EQ(c->tape->speed, 60.0);
   EXPECT_TRUE(c->server.api_token.empty());
+  EXPECT_EQ(c->calendar, "");  // the built-in calendar
 }
 
 TEST(Config, ReadsEveryKeyAndResolvesPathsAgainstTheFile) {
@@ -31,6 +32,7 @@ token_for_read: true
 allowed_origins: [http://desk:8080]
 universe: ref/universe.yaml
 rules: /etc/lodestone/rules.yaml
+calendar: calendar.yaml
 tape: {path: tapes/t.ndjson, speed: 0, loop: false}
 websocket: {quote_interval: 100ms, max_queue: 64, max_message: 16KiB, idle_timeout: 30s, heartbeat: 5s}
 alerts: {retention: 500}
@@ -45,6 +47,7 @@ alerts: {retention: 500}
   ASSERT_EQ(c->server.allowed_origins.size(), 1U);
   EXPECT_EQ(c->universe, "/srv/lodestone/conf/ref/universe.yaml");
   EXPECT_EQ(c->rules, "/etc/lodestone/rules.yaml");
+  EXPECT_EQ(c->calendar, "/srv/lodestone/conf/calendar.yaml");
   EXPECT_EQ(c->tape->path, "/srv/lodestone/conf/tapes/t.ndjson");
   EXPECT_DOUBLE_EQ(c->tape->speed, 0.0);
   EXPECT_FALSE(c->tape->loop);
@@ -59,7 +62,7 @@ TEST(Config, ErrorsNameFileLineColumnAndWhatWasExpected) {
   EXPECT_EQ(error_of("threads: two\n"), "lodestone.yaml:1:10: threads must be an integer");
   EXPECT_EQ(error_of("listen: 127.0.0.1:8080\nlisten_port: 1\n"),
             "lodestone.yaml:2:1: unknown key 'listen_port' in the configuration (expected one of: alerts, "
-            "allowed_origins, api_token, feeds, instance, listen, log_level, redis, rules, tape, threads, "
+            "allowed_origins, api_token, calendar, feeds, instance, listen, log_level, redis, rules, tape, threads, "
             "token_for_read, universe, web_root, websocket)");
   EXPECT_EQ(error_of("listen: localhost\n"),
             "lodestone.yaml:1:9: listen 'localhost' must be HOST:PORT, e.g. 127.0.0.1:8080");

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "lodestone/app/calendar_service.hpp"
 #include "lodestone/app/config.hpp"
 #include "lodestone/app/universe.hpp"
 #include "lodestone/feeds/feed_config.hpp"
@@ -40,6 +41,7 @@ class SampleConfig : public ::testing::Test {
     fs::copy_file(kSource / "deploy/systemd/lodestone.yaml", etc_ / "lodestone.yaml");
     fs::copy_file(kSource / "deploy/universe.yaml", etc_ / "universe.yaml");
     fs::copy_file(kSource / "rules/packs/rare-earth.yaml", etc_ / "rules.yaml");
+    fs::copy_file(kSource / "deploy/calendar.yaml", etc_ / "calendar.yaml");
   }
   void TearDown() override { fs::remove_all(etc_); }
 
@@ -51,6 +53,8 @@ TEST_F(SampleConfig, LoadsWithItsReferenceDataAndRules) {
   ASSERT_TRUE(config) << config.error().message;
   EXPECT_EQ(fs::path(config->universe), etc_ / "universe.yaml");
   EXPECT_EQ(fs::path(config->rules), etc_ / "rules.yaml");
+  EXPECT_EQ(fs::path(config->calendar), etc_ / "calendar.yaml");
+  EXPECT_TRUE(app::CalendarService(config->calendar).check());
   EXPECT_EQ(config->server.web_root, "/usr/local/share/lodestone/web");
   auto universe = app::load_universe(config->universe);
   ASSERT_TRUE(universe) << universe.error().message;

@@ -125,5 +125,25 @@ TEST(Connector, SilenceIsStaleOnlyInTradingHours) {
   EXPECT_EQ(rig.status->view().state, FeedState::Stale);
 }
 
+// The STAR/ChiNext after-hours session (15:05-15:30) is known to the calendar but is not
+// continuous trading: a quote source silent then (every main-board price is final at 15:00) is
+// not stale. Neither is one silent on a holiday the calendar knows (清明节).
+TEST(Connector, SilenceInTheAfterHoursSessionOrOnAHolidayIsNotStale) {
+  Rig rig("http://127.0.0.1:9/");
+  rig.connector->live();
+  rig.status->on_message(10, exchange_time(make_date(2026, 2, 9), 14, 59, 59));
+  rig.clock.set(exchange_time(make_date(2026, 2, 9), 15, 20));
+  ASSERT_EQ(TradingCalendar::shanghai().phase_at(rig.clock.now(), Board::Star), SessionPhase::AfterHours);
+  rig.connector->check_stale();
+  EXPECT_EQ(rig.status->view().state, FeedState::Live);
+  rig.status->on_message(10, exchange_time(make_date(2026, 4, 3), 15, 0));
+  rig.clock.set(exchange_time(make_date(2026, 4, 6), 10, 30));
+  rig.connector->check_stale();
+  EXPECT_EQ(rig.status->view().state, FeedState::Live);
+  rig.clock.set(exchange_time(make_date(2026, 4, 7), 10, 30));  // the day after: silent, so stale
+  rig.connector->check_stale();
+  EXPECT_EQ(rig.status->view().state, FeedState::Stale);
+}
+
 }  // namespace
 }  // namespace lodestone::feeds::detail

@@ -350,6 +350,8 @@ TEST(WebServer, TheClockItIsGivenIsTheOnlyNowItReads) {
   options.clock = clock;
   InProcessServer s(options);
   const std::string server_time = R"("server_time":")" + format_timestamp(clock.now()) + R"(")";
+  // The calendar's reach in the snapshot is counted from this clock's today, not the wall's.
+  const std::string calendar = R"("calendar":{"last_known_day":"2026-12-31","days_known":325,"warn":false})";
   RawWebSocket ws(s.port());
   ASSERT_EQ(ws.status(), 101U);
   const auto hello = ws.read_frame();
@@ -359,12 +361,12 @@ TEST(WebServer, TheClockItIsGivenIsTheOnlyNowItReads) {
   RawSocket http(s.port());
   ASSERT_TRUE(http.send_all(get("/api/v1/snapshot", "Connection: close\r\n")));
   std::string answer;
-  while (answer.find(server_time) == std::string::npos) {
+  while (answer.find(calendar) == std::string::npos) {
     const auto more = http.read_some(std::chrono::seconds(5));
     if (more.empty()) break;
     answer += more;
   }
-  EXPECT_NE(answer.find(server_time), std::string::npos) << answer;
+  EXPECT_NE(answer.find(server_time + "," + calendar), std::string::npos) << answer;
 
   // A live alert waits for the client's resume or resume_grace (1 s) on this clock: the wall
   // clock passing the grace does not end the hold, the clock moving does.

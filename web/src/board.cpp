@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "calendar_status.hpp"
 #include "lodestone/core/json_writer.hpp"
 #include "quote_message.hpp"
 
@@ -43,6 +44,7 @@ std::vector<Board::Entry> Board::all_quotes() const { return changed_since(0); }
 std::string Board::snapshot_json(Timestamp server_time) const {
   std::string out = R"({"server_time":)";
   append_json_string(out, format_timestamp(server_time));
+  append_calendar_status(out, server_time);
   out += R"(,"instruments":[)";
   std::shared_lock lock(mutex_);
   bool first = true;

@@ -62,6 +62,10 @@ http::message_generator route(Request&& req, RouterContext& ctx) {
     std::string body = R"({"status":)";
     body += ok ? R"("ok")" : R"("degraded","reason":)";
     if (!ok) append_json_string(body, why);
+    if (const std::string warning = ctx.api.readiness_warning(); !warning.empty()) {
+      body += R"(,"warning":)";
+      append_json_string(body, warning);
+    }
     body.push_back('}');
     return make_response(req, ok ? http::status::ok : http::status::service_unavailable, std::move(body));
   }

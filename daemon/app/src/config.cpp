@@ -196,7 +196,7 @@ Result<Config> read(const YAML::Node& root, const std::string& file) {
   const Reader r{file, std::filesystem::path(file).parent_path()};
   if (auto st = r.keys(root,
                        {"listen", "threads", "log_level", "api_token", "token_for_read", "allowed_origins", "web_root",
-                        "universe", "rules", "redis", "tape", "feeds", "websocket", "alerts", "instance"},
+                        "universe", "rules", "calendar", "redis", "tape", "feeds", "websocket", "alerts", "instance"},
                        "the configuration");
       !st)
     return st.error();
@@ -236,8 +236,8 @@ Result<Config> read(const YAML::Node& root, const std::string& file) {
     LODESTONE_TRY(v, r.string(root["instance"], "instance"));
     c.server.instance = *v;
   }
-  for (auto [key, slot] :
-       {std::pair{"web_root", &c.server.web_root}, std::pair{"universe", &c.universe}, std::pair{"rules", &c.rules}}) {
+  for (auto [key, slot] : {std::pair{"web_root", &c.server.web_root}, std::pair{"universe", &c.universe},
+                           std::pair{"rules", &c.rules}, std::pair{"calendar", &c.calendar}}) {
     if (root[key]) {
       LODESTONE_TRY(v, r.path(root[key], key));
       *slot = *v;

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "lodestone/app/calendar_service.hpp"
 #include "lodestone/app/feed_health.hpp"
 #include "lodestone/app/feed_lag.hpp"
 #include "lodestone/app/metrics.hpp"
@@ -54,6 +55,7 @@ struct Runtime final : web::Api {
           const std::optional<lodestone::redis::Endpoint>& redis_endpoint)
       : config(c),
         clock(clk),
+        calendar(c.calendar),
         registry(std::move(reg)),
         ioc(c.threads),
         board(registry),
@@ -104,6 +106,12 @@ struct Runtime final : web::Api {
     return why.empty();
   }
 
+  // Not a reason to take the daemon out of rotation: every instance shares the calendar, and the
+  // exchanges publish next year's closures only days before it starts.
+  std::string readiness_warning() override {
+    return calendar_warning(calendar_horizon(TradingCalendar::shanghai(), clock.now()), calendar.source());
+  }
+
   std::string metrics_text() override {
     if (redis) redis->update_metrics();
     MetricsInputs in;
@@ -118,6 +126,8 @@ struct Runtime final : web::Api {
     in.ws_queue = server.hub().queue_depth();
     in.web = &server.stats();
     in.now_ms = clock.now().ms;
+    in.calendar_days_known = TradingCalendar::shanghai().days_known_from(exchange_date(clock.now()));
+    in.calendar_reload_errors = calendar.reload_errors();
     return metrics.render(in);
   }
 
@@ -125,6 +135,7 @@ struct Runtime final : web::Api {
 
   const Config& config;
   const Clock& clock;
+  CalendarService calendar;
   InstrumentRegistry registry;
   net::io_context ioc;
   web::Board board;
@@ -168,6 +179,17 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
     redis_endpoint = *endpoint;
   }
   Runtime rt(config, clock, std::move(*registry), redis_endpoint);
+  // Before the rules: the engine's trading time is the calendar's.
+  if (auto st = rt.calendar.load(); !st) {
+    spdlog::critical("calendar: {}", st.error().message);
+    return 2;
+  }
+  CalendarWatch calendar_watch;
+  auto watch_calendar = [&] {
+    if (auto warning = calendar_watch.check(TradingCalendar::shanghai(), rt.clock.now(), rt.calendar.source()))
+      spdlog::warn("{}", *warning);
+  };
+  watch_calendar();
   // A replay keeps event time; live feeds run on the wall clock. Without a rules file the
   // service still answers silences and acknowledgements.
   rt.rules_service = std::make_shared<RulesService>(rt.clock, rt.registry, config.rules,
@@ -236,6 +258,7 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
     health_timer.async_wait([&](beast::error_code ec) {
       if (ec) return;
       rt.pipeline.raise(feed_health.check(rt.feeds(), rt.clock.now()));
+      watch_calendar();  // once a day, as the daemon's clock turns the date
       watch_feeds();
     });
   };
@@ -321,6 +344,13 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
   std::function<void(beast::error_code, int)> on_signal = [&](beast::error_code ec, int sig) {
     if (ec) return;
     if (sig == SIGHUP) {
+      // The calendar first: the rules reloaded next already count trading time with it.
+      if (auto reloaded = rt.calendar.reload(); !reloaded) {
+        spdlog::error("SIGHUP: the calendar file has errors; the running calendar stays:\n{}",
+                      reloaded.error().message);
+      } else {
+        watch_calendar();
+      }
       if (rt.rules_service) {
         if (auto reloaded = rt.rules_service->reload(); !reloaded) {
           spdlog::error("SIGHUP: the rules file has errors; the running rules stay:\n{}", reloaded.error().message);

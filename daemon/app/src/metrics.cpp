@@ -93,7 +93,16 @@ Metrics::Metrics(const std::string& version, const std::string& instance)
       ws_slow_closed_(pm::BuildCounter()
                           .Name("lodestone_websocket_slow_clients_closed_total")
                           .Help("Clients closed for falling behind")
-                          .Register(*registry_)) {
+                          .Register(*registry_)),
+      calendar_days_known_(pm::BuildGauge()
+                               .Name("lodestone_calendar_days_known")
+                               .Help("Days from today to the last day whose closures the calendar knows (0 or "
+                                     "negative: today is beyond it, and weekdays are taken as trading days)")
+                               .Register(*registry_)),
+      calendar_reload_errors_(pm::BuildCounter()
+                                  .Name("lodestone_calendar_reload_errors_total")
+                                  .Help("Calendar files refused on SIGHUP (the running calendar stayed)")
+                                  .Register(*registry_)) {
   pm::BuildGauge()
       .Name("lodestone_build_info")
       .Help("Build information")
@@ -184,6 +193,8 @@ std::string Metrics::render(const MetricsInputs& in) {
   http_connections_.Add({}).Set(static_cast<double>(in.http_connections));
   set_counter(ws_sent_, {}, static_cast<double>(in.ws_messages_sent));
   set_counter(ws_slow_closed_, {}, static_cast<double>(in.ws_slow_closed));
+  calendar_days_known_.Add({}).Set(static_cast<double>(in.calendar_days_known));
+  set_counter(calendar_reload_errors_, {}, static_cast<double>(in.calendar_reload_errors));
   std::ostringstream out;
   pm::TextSerializer().Serialize(out, registry_->Collect());
   return out.str();

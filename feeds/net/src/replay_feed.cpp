@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "lodestone/feeds/replay_shift.hpp"
+
 namespace lodestone::feeds {
 
 ReplayFeed::ReplayFeed(net::any_io_executor executor, ReplayOptions options, EventSink& sink,
@@ -56,11 +58,14 @@ void ReplayFeed::next() {
     }
     if (!std::getline(in_, line_)) {
       if (options_.loop && line_no_ > 0) {
-        // Whole weeks keep weekdays and sessions where they were; enough of them to clear the tape.
-        constexpr std::int64_t kWeekMs = 7 * kMsPerDay;
+        // Whole weeks keep weekdays and sessions where they were; the tape's trading days land
+        // on trading days again, never on a holiday (replay_shift.hpp).
         ++pass_;
-        shift_ms_ = static_cast<std::int64_t>(pass_) * (span_ms_ / kWeekMs + 1) * kWeekMs;
-        spdlog::info("feed {}: end of tape, starting pass {}", options_.name, pass_);
+        shift_weeks_ = next_pass_weeks(tape_days_, shift_weeks_, TradingCalendar::shanghai());
+        shift_ms_ = static_cast<std::int64_t>(shift_weeks_) * 7 * kMsPerDay;
+        spdlog::info(
+            "feed {}: end of tape, starting pass {} ({} weeks on, from {})", options_.name, pass_, shift_weeks_,
+            tape_days_.empty() ? std::string("-") : format_date(Date{tape_days_.front().days + 7 * shift_weeks_}));
         open();
         continue;
       }
@@ -78,8 +83,9 @@ void ReplayFeed::next() {
     }
     const Timestamp tape_ts = std::visit([](const auto& e) { return e.ts; }, *event);
     if (pass_ == 0) {
-      if (!first_ts_) first_ts_ = tape_ts;
-      span_ms_ = std::max(span_ms_, tape_ts.ms - first_ts_->ms);
+      const Date day = exchange_date(tape_ts);
+      const auto at = std::lower_bound(tape_days_.begin(), tape_days_.end(), day);
+      if (at == tape_days_.end() || *at != day) tape_days_.insert(at, day);
     }
     std::visit([this](auto& e) { e.ts.ms += shift_ms_; }, *event);
     if (auto* h = std::get_if<Headline>(&*event); h != nullptr && pass_ > 0) h->id += "~" + std::to_string(pass_);

@@ -2,6 +2,7 @@
 import { AlertsPanel } from './alerts.js';
 import { getAcks, getAlertPage, getNews, getSnapshot, wsUrl } from './api.js';
 import { Board } from './board.js';
+import { showCalendarBanner } from './calendar_banner.js';
 import { PriceChart } from './chart.js';
 import { Connection } from './connection.js';
 import { byId, setText } from './dom.js';
@@ -171,7 +172,9 @@ async function sameAlertStream(hello) {
 
 async function refreshSnapshot() {
   try {
-    market.applySnapshot(await getSnapshot());
+    const snapshot = await getSnapshot();
+    market.applySnapshot(snapshot);
+    showCalendarBanner(byId('calendar-banner'), snapshot.calendar);
     showBanner('');
   } catch (err) {
     if (err.status === 401 || err.status === 403) {

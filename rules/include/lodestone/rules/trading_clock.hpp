@@ -3,7 +3,8 @@
 // of "15 trading minutes" is a subtraction and windows across the lunch break and overnight
 // need no calendar walk per quote. The number stands still outside the sessions (the lunch
 // break, nights, weekends and holidays). Agrees exactly with
-// TradingCalendar::trading_ms_between; days are computed once and cached.
+// TradingCalendar::trading_ms_between; days are computed once and cached, and computed afresh
+// when the calendar's closures are replaced (a SIGHUP that adds next year's notice).
 #include <array>
 #include <cstdint>
 
@@ -38,6 +39,7 @@ class TradingClock {
   Day compute(Date d);
 
   const TradingCalendar& calendar_;
+  const void* revision_ = nullptr;  // the calendar's closures the cache was built from
   Timestamp anchor_;
   std::array<Day, 8> cache_{};  // small direct-mapped cache by date
 };

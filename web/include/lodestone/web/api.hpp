@@ -40,6 +40,9 @@ class Api {
   virtual void ingest_unreadable(const Error& error) = 0;
   // "ok", or why the daemon is degraded (it still serves).
   virtual bool ready(std::string& why) = 0;
+  // Something an operator must act on that does not make the daemon degraded ("" = nothing):
+  // /readyz still answers 200, with it as "warning".
+  virtual std::string readiness_warning() { return {}; }
   virtual std::string metrics_text() = 0;
   // The rule engine behind /api/v1/rules, /silences and the acknowledgements; nullptr when the
   // daemon runs without one (those paths answer 404).

@@ -41,7 +41,10 @@ struct Config {
   std::string log_level = "info";
   std::string universe;  // reference data (YAML)
   std::string rules;     // rules file; "" = no rules
-  std::string redis;     // redis://host:port/db; "" = in-memory store
+  // The exchanges' closures (deploy/calendar.yaml's format), read at start and on SIGHUP;
+  // "" = the calendar built into the binary.
+  std::string calendar;
+  std::string redis;  // redis://host:port/db; "" = in-memory store
   RedisTuning redis_tuning;
   std::optional<TapeConfig> tape;
   std::vector<feeds::FeedConfig> feeds;   // live sources (and extra tapes), validated at load

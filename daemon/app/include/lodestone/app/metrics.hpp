@@ -36,6 +36,8 @@ struct MetricsInputs {
   const web::WebStats* web = nullptr;  // refusals and client-caused closes, by reason
   std::vector<std::pair<std::string, rules::RuleCounters>> rules;  // per rule of the running set
   std::int64_t now_ms = 0;
+  std::int64_t calendar_days_known = 0;      // today to the calendar's last known day
+  std::uint64_t calendar_reload_errors = 0;  // calendar files refused on SIGHUP
 };
 
 class Metrics final : public bus::PipelineObserver {
@@ -80,6 +82,8 @@ class Metrics final : public bus::PipelineObserver {
   prometheus::Family<prometheus::Gauge>& http_connections_;
   prometheus::Family<prometheus::Counter>& ws_sent_;
   prometheus::Family<prometheus::Counter>& ws_slow_closed_;
+  prometheus::Family<prometheus::Gauge>& calendar_days_known_;
+  prometheus::Family<prometheus::Counter>& calendar_reload_errors_;
 };
 
 }  // namespace lodestone::app

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lodestone/core/calendar.hpp"
 #include "lodestone/core/clock.hpp"
@@ -23,7 +24,8 @@ struct ReplayOptions {
   std::string path;
   double speed = 60.0;  // <= 0: as fast as possible
   // Start over at the end of the tape. Each pass is shifted forward by whole weeks past the
-  // previous one (weekdays and sessions stay as they were) and ids get a "~pass" suffix, so
+  // previous one (weekdays and sessions stay as they were) onto days that are all trading days
+  // where the tape's were (never a holiday: replay_shift.hpp), and ids get a "~pass" suffix, so
   // the board keeps moving and the rules fire again instead of being deduplicated.
   bool loop = false;
   std::int64_t max_gap_ms = 1000;  // never wait longer than this between two events (overnight news)
@@ -52,9 +54,9 @@ class ReplayFeed : public std::enable_shared_from_this<ReplayFeed> {
   std::string line_;
   std::uint64_t line_no_ = 0;
   std::optional<Timestamp> previous_ts_;
-  std::optional<Timestamp> first_ts_;  // of the tape, to size the shift between passes
-  std::int64_t shift_ms_ = 0;          // added to every event time in this pass
-  std::int64_t span_ms_ = 0;           // first to last event of the tape
+  std::vector<Date> tape_days_;  // the exchange dates the tape has events on (ascending), to place passes
+  int shift_weeks_ = 0;          // this pass's shift
+  std::int64_t shift_ms_ = 0;    // added to every event time in this pass
   std::uint32_t pass_ = 0;
   bool stopped_ = false;
 };
