@@ -212,5 +212,15 @@ TEST_F(StSanity, ARejectedQuoteStillCarriesTheMismatch) {
   EXPECT_EQ(r.limits.mismatch->ours.down, px("9.18"));
 }
 
+TEST_F(StSanity, APreviousCloseBeyondAnyBandIsABadPrice) {
+  // 9e12 CNY would overflow the band's 64-bit arithmetic; no share trades near it.
+  QuoteSanity s(&reg_);
+  const Timestamp t = exchange_time(kMar2, 10, 15);
+  const auto r = s.check(quote("600392.SH", t, "10.00", "9000000000000"), t);
+  EXPECT_EQ(r.reason(), "bad_price");
+  EXPECT_TRUE(r.limits.prev_close_out_of_range);
+  EXPECT_EQ(s.check(quote("600392.SH", t, "10.00", "10000000"), t).reason(), "outside_limit_band");
+}
+
 }  // namespace
 }  // namespace lodestone::feeds

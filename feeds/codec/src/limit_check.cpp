@@ -38,6 +38,10 @@ LimitFindings LimitCheck::observe(const Quote& quote, const Instrument& inst, st
     special_treatment_[quote.symbol] = *st;
   }
   if (!prev_close) return found;
+  if (prev_close->units() > kMaxBandPrevCloseUnits) {
+    found.prev_close_out_of_range = true;
+    return found;
+  }
   const auto st = special_treatment(quote.symbol);
   if (st && *st != inst.special_treatment) {
     Instrument as_named = inst;  // only for the few whose status the names changed

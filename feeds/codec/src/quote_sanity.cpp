@@ -77,6 +77,9 @@ SanityResult QuoteSanity::check(const Quote& q, Timestamp now) {
   };
   if (inst != nullptr) {
     limits = limit_check_.observe(q, *inst, prev_close, day);
+    if (limits.prev_close_out_of_range) {
+      return reject_noting(ErrorCode::bad_price, "previous close " + prev_close->format() + " is beyond any band");
+    }
     if (const auto& band = limits.ours; band && (q.last > band->up || q.last < band->down)) {
       return reject_noting(ErrorCode::outside_limit_band,
                            "last " + q.last.format() + " outside " + band->down.format() + "–" + band->up.format());

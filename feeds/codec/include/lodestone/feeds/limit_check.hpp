@@ -9,6 +9,7 @@
 //   adjusts the previous close), so it is reported, never used in place of ours.
 // Pure and single-threaded: each owner (a feed's QuoteSanity, the ingest checks) keeps its own,
 // so no shared reference data is written from a feed's thread.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,10 @@
 #include "lodestone/feeds/feed_status.hpp"
 
 namespace lodestone::feeds {
+
+// No A-share trades near 10 million CNY; a previous close above it is not computed into a band
+// (price_limits multiplies it in 64-bit units, and a feed's 9e12 would overflow there).
+inline constexpr std::int64_t kMaxBandPrevCloseUnits = 10'000'000LL * 10'000;
 
 // True for an ST name ("ST中安", "*ST 天马", "S*ST前锋"), false for another name, none for an
 // empty one (the source gave no name: nothing changes).
@@ -39,6 +44,7 @@ struct LimitFindings {
   std::optional<bool> special_treatment;  // the name turned ST on (true) or off (false)
   std::optional<LimitMismatch> mismatch;  // the source's limits differ from ours
   std::optional<PriceLimits> ours;        // our band for the quote's day, when there is one
+  bool prev_close_out_of_range = false;   // above kMaxBandPrevCloseUnits: no band, a bad price
 };
 
 class LimitCheck {
