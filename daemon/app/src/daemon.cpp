@@ -7,11 +7,14 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "lodestone/app/feed_health.hpp"
 #include "lodestone/app/feed_lag.hpp"
+#include "lodestone/app/ingest_checks.hpp"
 #include "lodestone/app/metrics.hpp"
 #include "lodestone/app/redis_link.hpp"
 #include "lodestone/app/rules_service.hpp"
@@ -81,13 +84,25 @@ struct Runtime final : web::Api {
   std::uint64_t last_alert_seq() override { return alerts.last_seq(); }
   std::string news_json(std::size_t limit) override { return news.json(limit); }
 
-  // Ingest is counted like a feed: messages and lag for what the bus takes, errors by code.
+  // Ingest is counted like a feed: messages and lag for what the bus takes, errors by code. Its
+  // quotes pass the feeds' sanity checks first (app/ingest_checks.hpp).
   Status ingest(const feeds::CanonicalEvent& event, std::size_t bytes) override {
+    std::optional<ErrorCode> flag;
+    if (const auto* quote = std::get_if<Quote>(&event)) {
+      IngestVerdict v = ingest_checks.check(*quote, clock.now());
+      for (const auto& line : v.log) spdlog::warn("feed ingest: {}", line);
+      if (!v.status) {
+        ingest_status->on_error(v.status.error().code);
+        return v.status;
+      }
+      flag = v.flag;
+    }
     const Status st = std::visit([this](const auto& e) { return pipeline.accept(e); }, event);
     if (!st) {
       ingest_status->on_error(st.error().code);
       return st;
     }
+    if (flag) ingest_status->on_error(*flag);  // taken, and counted as a feed counts it
     const Timestamp received = clock.now();
     ingest_status->on_message(bytes, received);
     ingest_lag.Observe(lag_seconds(received.ms, std::visit([](const auto& e) { return e.ts; }, event)));
@@ -138,6 +153,7 @@ struct Runtime final : web::Api {
   bus::Pipeline pipeline;
   std::vector<std::shared_ptr<feeds::FeedStatus>> feed_statuses;
   std::shared_ptr<feeds::FeedStatus> ingest_status = std::make_shared<feeds::FeedStatus>("ingest", "http");
+  IngestChecks ingest_checks{registry, *ingest_status};
   std::vector<std::shared_ptr<feeds::ReplayFeed>> replays;
   prometheus::Histogram& ingest_lag = metrics.feed_lag("ingest");
   std::vector<std::unique_ptr<FeedLagSink>> lag_sinks;  // outlive the feeds that write to them
