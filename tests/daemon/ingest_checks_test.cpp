@@ -124,5 +124,26 @@ TEST_F(IngestChecksTest, AnStNameNarrowsTheBandUntilJuly) {
   EXPECT_NE(v.log[0].find("600021.SH is under special treatment"), std::string::npos) << v.log[0];
 }
 
+TEST_F(IngestChecksTest, AReplayKeepingEventTimeChecksEachQuoteAtItsOwnTime) {
+  // A tape's day posted in December: stale on the wall clock, its own "today" in event time.
+  const Timestamp december = exchange_time(make_date(2026, 12, 4), 10, 0);
+  EXPECT_EQ(refused(quote(k1015, "1.233"), december), "stale");
+  IngestChecks replay(registry_, status_, /*event_time=*/true);
+  EXPECT_TRUE(replay.check(quote(k1015, "1.233"), december).status);
+  // The band, the book and the order still apply.
+  const auto band = replay.check(quote(Timestamp{k1015.ms + 1000}, "1.310"), december);
+  ASSERT_FALSE(band.status);
+  EXPECT_EQ(band.status.error().code, ErrorCode::outside_limit_band);
+  Quote crossed = quote(Timestamp{k1015.ms + 2000}, "1.233");
+  crossed.bid = px("1.235");
+  crossed.ask = px("1.234");
+  const auto book = replay.check(crossed, december);
+  ASSERT_FALSE(book.status);
+  EXPECT_EQ(book.status.error().code, ErrorCode::crossed_book);
+  const auto older = replay.check(quote(Timestamp{k1015.ms - 1000}, "1.232"), december);
+  ASSERT_FALSE(older.status);
+  EXPECT_EQ(older.status.error().code, ErrorCode::out_of_order);
+}
+
 }  // namespace
 }  // namespace lodestone::app

@@ -45,6 +45,10 @@ constexpr std::chrono::milliseconds kStepDeadline{500};
 constexpr std::chrono::milliseconds kDrainDeadline{3000};
 constexpr std::chrono::milliseconds kCloseDeadline{1000};
 
+// A replay without live feeds keeps event time: the rules run on the events' clock, and what is
+// posted to ingest is checked at its own time.
+bool keeps_event_time(const Config& c) { return c.tape.has_value() && c.feeds.empty(); }
+
 // The web server reads "now" from the daemon's clock too.
 web::ServerOptions with_clock(web::ServerOptions options, const Clock& clock) {
   options.clock = std::cref(clock);
@@ -153,7 +157,7 @@ struct Runtime final : web::Api {
   bus::Pipeline pipeline;
   std::vector<std::shared_ptr<feeds::FeedStatus>> feed_statuses;
   std::shared_ptr<feeds::FeedStatus> ingest_status = std::make_shared<feeds::FeedStatus>("ingest", "http");
-  IngestChecks ingest_checks{registry, *ingest_status};
+  IngestChecks ingest_checks{registry, *ingest_status, keeps_event_time(config)};
   std::vector<std::shared_ptr<feeds::ReplayFeed>> replays;
   prometheus::Histogram& ingest_lag = metrics.feed_lag("ingest");
   std::vector<std::unique_ptr<FeedLagSink>> lag_sinks;  // outlive the feeds that write to them
@@ -186,8 +190,7 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
   Runtime rt(config, clock, std::move(*registry), redis_endpoint);
   // A replay keeps event time; live feeds run on the wall clock. Without a rules file the
   // service still answers silences and acknowledgements.
-  rt.rules_service = std::make_shared<RulesService>(rt.clock, rt.registry, config.rules,
-                                                    config.tape.has_value() && config.feeds.empty());
+  rt.rules_service = std::make_shared<RulesService>(rt.clock, rt.registry, config.rules, keeps_event_time(config));
   rt.rules_service->set_publisher([&rt](std::vector<Alert> resolved) { rt.pipeline.raise(std::move(resolved)); });
   if (auto st = rt.rules_service->load(); !st) {
     spdlog::critical("rules: {}", st.error().message);

@@ -4,8 +4,8 @@
 
 namespace lodestone::app {
 
-IngestChecks::IngestChecks(const InstrumentRegistry& registry, feeds::FeedStatus& status)
-    : registry_(registry), status_(status), sanity_(&registry) {}
+IngestChecks::IngestChecks(const InstrumentRegistry& registry, feeds::FeedStatus& status, bool event_time)
+    : registry_(registry), status_(status), event_time_(event_time), sanity_(&registry) {}
 
 IngestVerdict IngestChecks::check(const Quote& quote, Timestamp now) {
   IngestVerdict v;
@@ -16,7 +16,7 @@ IngestVerdict IngestChecks::check(const Quote& quote, Timestamp now) {
     return v;
   }
   std::lock_guard lock(mutex_);
-  const feeds::SanityResult r = sanity_.check(quote, now);
+  const feeds::SanityResult r = sanity_.check(quote, event_time_ ? quote.ts : now);
   v.log = feeds::account(r.limits, quote, status_);
   if (r.verdict == feeds::Verdict::Reject) {
     v.status = make_error(r.code, std::string(r.reason()) + ": " + quote.symbol.str() + ": " + r.detail);

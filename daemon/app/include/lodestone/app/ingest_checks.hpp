@@ -4,6 +4,11 @@
 // (issue #14). The bus's own checks (lodestone::validate) come first, so what they refuse keeps
 // its code; a refusal's code is its reason, counted like a feed's, and its message names the
 // reason for the line's entry in the answer.
+//
+// A daemon that replays a tape without live feeds keeps event time (its rules run on the
+// events' clock, and tests and scenarios post a tape's day through ingest): there a quote is
+// checked at its own time, so stale and future never apply, while the band, the book, order and
+// duplicates do. Otherwise "now" is the wall clock's, as for a live feed.
 #include <mutex>
 #include <optional>
 #include <string>
@@ -27,13 +32,14 @@ struct IngestVerdict {
 class IngestChecks {
  public:
   // `status` is the ingest feed's: limit mismatches are counted there, by symbol.
-  IngestChecks(const InstrumentRegistry& registry, feeds::FeedStatus& status);
+  IngestChecks(const InstrumentRegistry& registry, feeds::FeedStatus& status, bool event_time = false);
 
   IngestVerdict check(const Quote& quote, Timestamp now);
 
  private:
   const InstrumentRegistry& registry_;
   feeds::FeedStatus& status_;
+  bool event_time_;
   std::mutex mutex_;
   feeds::QuoteSanity sanity_;
 };
