@@ -1,8 +1,9 @@
 // ST from the source's name and the source's limit prices against ours (issue #14), alone and
 // through QuoteSanity. Main-board ST is ±5% until 2026-07-05 and ±10% from 2026-07-06.
+#include "lodestone/feeds/limit_check.hpp"
+
 #include <gtest/gtest.h>
 
-#include "lodestone/feeds/limit_check.hpp"
 #include "lodestone/feeds/quote_sanity.hpp"
 #include "test_util.hpp"
 

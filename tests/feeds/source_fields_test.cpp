@@ -181,10 +181,11 @@ TEST(SourceFields, EastmoneyUlistGivesF14AndNoLimits) {
   EastmoneyParser parser(EastmoneyScaling::Decimal);
   QuoteBatch b;
   // f51/f52 in a list row are not limit prices: never read there.
-  parser.parse(R"({"rc":0,"data":{"total":2,"diff":[)"
-               R"({"f2":15.8,"f5":5231,"f12":"600021","f13":1,"f14":"上海电力","f18":15.34,"f51":99,"f52":1,"f124":1772417703},)"
-               R"({"f2":4.1,"f12":"600392","f13":1,"f14":"*ST盛和","f18":4.0,"f124":1772417703}]}})",
-               b);
+  parser.parse(
+      R"({"rc":0,"data":{"total":2,"diff":[)"
+      R"({"f2":15.8,"f5":5231,"f12":"600021","f13":1,"f14":"上海电力","f18":15.34,"f51":99,"f52":1,"f124":1772417703},)"
+      R"({"f2":4.1,"f12":"600392","f13":1,"f14":"*ST盛和","f18":4.0,"f124":1772417703}]}})",
+      b);
   ASSERT_EQ(b.quotes.size(), 2u) << (b.problems.empty() ? "" : b.problems[0].detail);
   EXPECT_EQ(b.quotes[0].name, "上海电力");
   EXPECT_FALSE(b.quotes[0].source_limit_up.has_value());

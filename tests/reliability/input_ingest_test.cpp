@@ -214,8 +214,8 @@ TEST_F(IngestBadInput, B8_OutsideTheLimitBandAndCrossedBooks) {
   for (int i = 0; i < 6 * 24 * 60 && !calendar.is_continuous(t); ++i) t.ms -= 60'000;
   const Date day = exchange_date(t);
   if (calendar.is_continuous(t) && (day == exchange_date(now) || day == calendar.current_trading_day(now))) {
-    rows.push_back({"a crossed book", quote_line(t.ms, "1.200", R"(,"bid":1.202,"ask":1.201)", "516150.SH"),
-                    "crossed_book"});
+    rows.push_back(
+        {"a crossed book", quote_line(t.ms, "1.200", R"(,"bid":1.202,"ask":1.201)", "516150.SH"), "crossed_book"});
   } else {
     std::cout << "no continuous trading yet on the current trading day: the crossed book is "
                  "tests/daemon/ingest_checks_test.cpp's\n";

@@ -22,9 +22,9 @@ const std::string kToken = "test-token-0123456789";
 // clock as a feed's are checked (neither stale nor from the future), so they are stamped around
 // now, on now's exchange day.
 std::string quote_line(int i, const std::string& last) {
-  const Timestamp now{std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count()};
+  const Timestamp now{
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count()};
   const Timestamp before{now.ms - 1000};
   const Date today = exchange_date(now);
   const long long ts = (exchange_date(before) == today ? before : exchange_time(today, 0, 0)).ms + i;

@@ -66,16 +66,17 @@ std::vector<std::string> account(const LimitFindings& found, const Quote& quote,
   std::vector<std::string> lines;
   const std::string symbol = quote.symbol.str();
   if (found.special_treatment) {
-    lines.push_back(symbol + (*found.special_treatment ? " is under special treatment" : " is no longer under special treatment") +
-                    ", by its name '" + quote.name + "': its price band follows");
+    lines.push_back(
+        symbol + (*found.special_treatment ? " is under special treatment" : " is no longer under special treatment") +
+        ", by its name '" + quote.name + "': its price band follows");
   }
   if (const auto& m = found.mismatch) {
     status.on_limit_mismatch(symbol);
     if (m->first_today) {
       const auto shown = [](const std::optional<Price>& p) { return p ? p->format() : std::string("-"); };
       lines.push_back(symbol + ": the source's limits " + shown(m->source_up) + " / " + shown(m->source_down) +
-                      " differ from ours " + m->ours.up.format() + " / " + m->ours.down.format() +
-                      " (previous close " + m->prev_close.format() +
+                      " differ from ours " + m->ours.up.format() + " / " + m->ours.down.format() + " (previous close " +
+                      m->prev_close.format() +
                       "): the previous close (an ex-rights day adjusts it) or the band is wrong; "
                       "counted on every quote, logged once a day");
     }

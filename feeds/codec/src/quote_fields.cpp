@@ -1,8 +1,8 @@
 #include "quote_fields.hpp"
 
 #include <limits>
-#include <string>
 #include <optional>
+#include <string>
 
 #include "parse_util.hpp"
 

@@ -1,6 +1,5 @@
 #include "lodestone/feeds/quote_sanity.hpp"
 
-
 namespace lodestone::feeds {
 namespace {
 
@@ -59,7 +58,7 @@ SanityResult QuoteSanity::check(const Quote& q, Timestamp now) {
                       "volume went back from " + std::to_string(prev.volume) + " to " + std::to_string(volume));
       }
       result = flag(ErrorCode::volume_reset,
-                            "volume restarted from " + std::to_string(prev.volume) + " at " + std::to_string(volume));
+                    "volume restarted from " + std::to_string(prev.volume) + " at " + std::to_string(volume));
     } else if (q.ts == prev.ts && q.last == prev.last && volume == prev.volume) {
       return reject(ErrorCode::duplicate, "same snapshot as before");
     }

@@ -23,9 +23,9 @@
 namespace lodestone::app {
 
 struct IngestVerdict {
-  Status status;                    // an error: the quote is refused, its code the reason
-  std::optional<ErrorCode> flag;    // taken, and counted under this code once the bus takes it
-  std::vector<std::string> log;     // an ST change, the day's first limit mismatch
+  Status status;                  // an error: the quote is refused, its code the reason
+  std::optional<ErrorCode> flag;  // taken, and counted under this code once the bus takes it
+  std::vector<std::string> log;   // an ST change, the day's first limit mismatch
 };
 
 // Thread-safe: every HTTP session checks through the one instance, as one feed would.

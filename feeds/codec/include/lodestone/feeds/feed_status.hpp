@@ -49,8 +49,15 @@ class FeedStatus {
     std::map<std::string, std::uint64_t> limit_mismatches;  // by symbol
   };
   [[nodiscard]] View view() const {
-    View v{name_, kind_, state_.load(), messages_.load(), bytes_.load(), reconnects_.load(), last_message_ms_.load(),
-           {}, {}};
+    View v{name_,
+           kind_,
+           state_.load(),
+           messages_.load(),
+           bytes_.load(),
+           reconnects_.load(),
+           last_message_ms_.load(),
+           /*errors=*/{},
+           /*limit_mismatches=*/{}};
     std::lock_guard lock(mutex_);
     v.errors = errors_;
     v.limit_mismatches = limit_mismatches_;
