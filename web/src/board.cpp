@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "lodestone/core/json_writer.hpp"
+#include "lodestone/feeds/limit_check.hpp"
 
 namespace lodestone::web {
 
@@ -18,6 +19,7 @@ bool Board::update(const Quote& quote) {
   entry.quote = quote;
   entry.json = std::move(json);
   entry.version = version_.fetch_add(1, std::memory_order_acq_rel) + 1;
+  if (const auto st = feeds::special_treatment_in_name(quote.name)) special_treatment_[quote.symbol] = *st;
   return true;
 }
 
@@ -62,7 +64,15 @@ std::string Board::snapshot_json(Timestamp server_time) const {
     out += std::to_string(d);
     auto it = quotes_.find(instrument.symbol);
     if (it != quotes_.end() && it->second.quote.prev_close) {
-      if (auto limits = price_limits(instrument, *it->second.quote.prev_close, exchange_date(it->second.quote.ts))) {
+      const Instrument* banded = &instrument;
+      Instrument as_named;  // copied only for an instrument whose name changed its ST status
+      if (auto st = special_treatment_.find(instrument.symbol);
+          st != special_treatment_.end() && st->second != instrument.special_treatment) {
+        as_named = instrument;
+        as_named.special_treatment = st->second;
+        banded = &as_named;
+      }
+      if (auto limits = price_limits(*banded, *it->second.quote.prev_close, exchange_date(it->second.quote.ts))) {
         out += R"(,"limit_up":)" + limits->up.format(d) + R"(,"limit_down":)" + limits->down.format(d);
       }
     }
