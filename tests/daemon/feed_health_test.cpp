@@ -6,7 +6,7 @@ namespace lodestone::app {
 namespace {
 
 feeds::FeedStatus::View view(feeds::FeedState state, std::int64_t last_ms = 1'000'000) {
-  return {"ws-vendor", "ws-json", state, 10, 1000, 0, last_ms, {}};
+  return {"ws-vendor", "ws-json", state, 10, 1000, 0, last_ms, {}, {}};
 }
 
 TEST(FeedHealth, AStaleFeedFiresOnceAndResolvesWhenLiveAgain) {

@@ -1,7 +1,8 @@
 // Any bytes as a stream of quotes and message numbers from one feed, through the sequence
 // tracker and QuoteSanity as Delivery applies them. Invariants: what is delivered has a positive
 // price, is never older than what was delivered before for its symbol, never dated past the skew
-// tolerance; a crossed book in continuous trading is never delivered.
+// tolerance; a crossed book in continuous trading is never delivered; nothing delivered is outside
+// the band (ST as the quotes' names give it) it was checked against.
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -61,8 +62,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       q.bid = Price::from_units(take<std::int32_t>(p, end));
       q.ask = Price::from_units(take<std::int32_t>(p, end));
     }
+    if (op & 0x10) {
+      // The source's name (ST on or off) and its own limits, as Tencent and Eastmoney send them.
+      static const char* const names[4] = {"*ST某某", "某某", "S*ST 某某", ""};
+      q.name = names[take<std::uint8_t>(p, end) % 4];
+      q.source_limit_up = Price::from_units(take<std::int32_t>(p, end));
+      q.source_limit_down = Price::from_units(take<std::int32_t>(p, end));
+    }
     const SanityResult r = sanity.check(q, now);
     if (r.verdict == Verdict::Reject) continue;
+    // Whatever the names said, what is delivered is inside the band it was checked against.
+    if (const auto& band = r.limits.ours; band && (q.last > band->up || q.last < band->down)) __builtin_trap();
     if (!q.last.positive()) __builtin_trap();
     if (q.ts.ms > now.ms + SanityOptions{}.max_future_ms) __builtin_trap();
     if (q.bid && q.ask && *q.bid > *q.ask && TradingCalendar::shanghai().is_continuous(q.ts)) __builtin_trap();

@@ -1,9 +1,10 @@
-// Any bytes as a Sina answer: decoded as GBK, parsed; every quote that comes out has a price.
+// Any bytes as a Sina answer: decoded as GBK, parsed; every quote that comes out holds quote_fuzz_checks.hpp.
 #include <cstdint>
 #include <string_view>
 
 #include "lodestone/feeds/charset.hpp"
 #include "lodestone/feeds/sina.hpp"
+#include "quote_fuzz_checks.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace lodestone::feeds;
@@ -11,8 +12,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   QuoteBatch batch;
   parse_sina(to_utf8(bytes, Charset::Gb18030).text, batch);
   parse_sina(bytes, batch);
-  for (const auto& q : batch.quotes) {
-    if (!q.last.positive()) __builtin_trap();
-  }
+  fuzz::check_quotes(batch);
   return 0;
 }

@@ -1,5 +1,5 @@
 // Bad input through the HTTP ingest API of the real daemon (tests/reliability/README.md
-// B3–B5, B7, B9, B10): every bad line is refused with the line number, counted once in /metrics
+// B3–B10): every bad line is refused with the line number, counted once in /metrics
 // under feed="ingest" by reason, the good line next to it still goes in, nothing bad reaches the
 // board, and the daemon stays up. tests/feeds/bad_input_test.cpp has the same table per parser.
 #include <gtest/gtest.h>
@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "lodestone/core/calendar.hpp"
 #include "lodestone/testing/daemon_process.hpp"
 #include "lodestone/testing/redis_server.hpp"  // eventually()
 #include "lodestone/testing/ws_client.hpp"
@@ -174,8 +175,52 @@ TEST_F(IngestBadInput, B7_TimesOutsideWhatASourceCanSend) {
            {"1990", quote_line(631'152'000'000, "1.233"), "far_past"},
            {"not a time", R"({"type":"quote","symbol":"159713.SZ","ts":"2026-02-30T25:00:00","last":1.2})", "bad_time"},
            {"unknown symbol", quote_line(now_ms(), "1.233", "", "600000.SH"), "unknown_symbol"},
+           // The feeds' checks (issue #14): 60 s of skew, not the bus's 5 minutes; neither today
+           // nor the trading day whose prices are current.
+           {"two minutes ahead", quote_line(now_ms() + 120'000, "1.233"), "future_timestamp"},
+           {"a month old", quote_line(now_ms() - 30LL * 86'400'000, "1.233"), "stale"},
        })
     expect_refused(row);
+}
+
+// Ingested quotes are held to the feeds' order rules as well (issue #14).
+TEST_F(IngestBadInput, B6_DuplicatesAndOlderQuotesAreDroppedAsTheFeedsDropThem) {
+  const std::int64_t last = good_ms_;
+  const auto first = ingest(quote_line(last, "1.233") + "\n");
+  ASSERT_NE(first.body.find(R"("accepted":1,"rejected":0)"), std::string::npos) << first.body;
+  for (const Row& row : std::vector<Row>{
+           {"the same snapshot again", quote_line(last, "1.233"), "duplicate"},
+           {"older than the last taken", quote_line(last - 500, "1.232"), "out_of_order"},
+       })
+    expect_refused(row);
+}
+
+// The limit band and the book, as the feeds check them (issue #14).
+TEST_F(IngestBadInput, B8_OutsideTheLimitBandAndCrossedBooks) {
+  // 159713.SZ from its previous close 1.190: 1.071 - 1.309.
+  const auto res = ingest(quote_line(good_ms_, "1.400") + "\n");
+  EXPECT_NE(res.body.find(R"("errors":["line 1: outside_limit_band: 159713.SZ: last 1.40 outside 1.071)"),
+            std::string::npos)
+      << res.body;
+  std::vector<Row> rows{
+      {"above the limit-up", quote_line(now_ms() - 60'000, "1.310"), "outside_limit_band"},
+      {"below the limit-down", quote_line(now_ms() - 60'000, "1.070"), "outside_limit_band"},
+  };
+  // A crossed book is refused in continuous trading only: the latest minute of it that is still
+  // of the current trading day (any day of the week, whatever the clock says).
+  const auto& calendar = TradingCalendar::shanghai();
+  const Timestamp now{now_ms()};
+  Timestamp t{now.ms - 60'000};
+  for (int i = 0; i < 6 * 24 * 60 && !calendar.is_continuous(t); ++i) t.ms -= 60'000;
+  const Date day = exchange_date(t);
+  if (calendar.is_continuous(t) && (day == exchange_date(now) || day == calendar.current_trading_day(now))) {
+    rows.push_back(
+        {"a crossed book", quote_line(t.ms, "1.200", R"(,"bid":1.202,"ask":1.201)", "516150.SH"), "crossed_book"});
+  } else {
+    std::cout << "no continuous trading yet on the current trading day: the crossed book is "
+                 "tests/daemon/ingest_checks_test.cpp's\n";
+  }
+  for (const Row& row : rows) expect_refused(row);
 }
 
 TEST_F(IngestBadInput, B9_BigDeepAndWideLinesAreRefusedOrReadWithinBounds) {

@@ -1,11 +1,13 @@
 // WebSocket protocol and HTTP security against the real daemon, with real clients on loopback.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "lodestone/core/time.hpp"
 #include "lodestone/testing/daemon_process.hpp"
 #include "lodestone/testing/policy_rules.hpp"
 #include "lodestone/testing/redis_server.hpp"  // eventually()
@@ -16,9 +18,16 @@ namespace {
 
 const std::string kToken = "test-token-0123456789";
 
+// i ms after a second before now: without a tape the daemon checks ingested quotes on the wall
+// clock as a feed's are checked (neither stale nor from the future), so they are stamped around
+// now, on now's exchange day.
 std::string quote_line(int i, const std::string& last) {
-  // 2026-02-09 10:00:00 +08:00 plus i seconds.
-  const long long ts = 1'770'602'400'000LL + i * 1000LL;
+  const Timestamp now{
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count()};
+  const Timestamp before{now.ms - 1000};
+  const Date today = exchange_date(now);
+  const long long ts = (exchange_date(before) == today ? before : exchange_time(today, 0, 0)).ms + i;
   return R"({"type":"quote","symbol":"159713.SZ","ts":)" + std::to_string(ts) + R"(,"last":)" + last +
          R"(,"prev_close":1.441})";
 }

@@ -7,12 +7,15 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "lodestone/app/calendar_service.hpp"
 #include "lodestone/app/feed_health.hpp"
 #include "lodestone/app/feed_lag.hpp"
+#include "lodestone/app/ingest_checks.hpp"
 #include "lodestone/app/metrics.hpp"
 #include "lodestone/app/redis_link.hpp"
 #include "lodestone/app/rules_service.hpp"
@@ -42,6 +45,10 @@ namespace {
 constexpr std::chrono::milliseconds kStepDeadline{500};
 constexpr std::chrono::milliseconds kDrainDeadline{3000};
 constexpr std::chrono::milliseconds kCloseDeadline{1000};
+
+// A replay without live feeds keeps event time: the rules run on the events' clock, and what is
+// posted to ingest is checked at its own time.
+bool keeps_event_time(const Config& c) { return c.tape.has_value() && c.feeds.empty(); }
 
 // The web server reads "now" from the daemon's clock too.
 web::ServerOptions with_clock(web::ServerOptions options, const Clock& clock) {
@@ -83,13 +90,25 @@ struct Runtime final : web::Api {
   std::uint64_t last_alert_seq() override { return alerts.last_seq(); }
   std::string news_json(std::size_t limit) override { return news.json(limit); }
 
-  // Ingest is counted like a feed: messages and lag for what the bus takes, errors by code.
+  // Ingest is counted like a feed: messages and lag for what the bus takes, errors by code. Its
+  // quotes pass the feeds' sanity checks first (app/ingest_checks.hpp).
   Status ingest(const feeds::CanonicalEvent& event, std::size_t bytes) override {
+    std::optional<ErrorCode> flag;
+    if (const auto* quote = std::get_if<Quote>(&event)) {
+      IngestVerdict v = ingest_checks.check(*quote, clock.now());
+      for (const auto& line : v.log) spdlog::warn("feed ingest: {}", line);
+      if (!v.status) {
+        ingest_status->on_error(v.status.error().code);
+        return v.status;
+      }
+      flag = v.flag;
+    }
     const Status st = std::visit([this](const auto& e) { return pipeline.accept(e); }, event);
     if (!st) {
       ingest_status->on_error(st.error().code);
       return st;
     }
+    if (flag) ingest_status->on_error(*flag);  // taken, and counted as a feed counts it
     const Timestamp received = clock.now();
     ingest_status->on_message(bytes, received);
     ingest_lag.Observe(lag_seconds(received.ms, std::visit([](const auto& e) { return e.ts; }, event)));
@@ -149,6 +168,7 @@ struct Runtime final : web::Api {
   bus::Pipeline pipeline;
   std::vector<std::shared_ptr<feeds::FeedStatus>> feed_statuses;
   std::shared_ptr<feeds::FeedStatus> ingest_status = std::make_shared<feeds::FeedStatus>("ingest", "http");
+  IngestChecks ingest_checks{registry, *ingest_status, keeps_event_time(config)};
   std::vector<std::shared_ptr<feeds::ReplayFeed>> replays;
   prometheus::Histogram& ingest_lag = metrics.feed_lag("ingest");
   std::vector<std::unique_ptr<FeedLagSink>> lag_sinks;  // outlive the feeds that write to them
@@ -192,8 +212,7 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
   watch_calendar();
   // A replay keeps event time; live feeds run on the wall clock. Without a rules file the
   // service still answers silences and acknowledgements.
-  rt.rules_service = std::make_shared<RulesService>(rt.clock, rt.registry, config.rules,
-                                                    config.tape.has_value() && config.feeds.empty());
+  rt.rules_service = std::make_shared<RulesService>(rt.clock, rt.registry, config.rules, keeps_event_time(config));
   rt.rules_service->set_publisher([&rt](std::vector<Alert> resolved) { rt.pipeline.raise(std::move(resolved)); });
   if (auto st = rt.rules_service->load(); !st) {
     spdlog::critical("rules: {}", st.error().message);

@@ -28,6 +28,10 @@ Metrics::Metrics(const std::string& version, const std::string& instance)
                                  .Name("lodestone_feed_last_message_age_seconds")
                                  .Help("Seconds since the feed's last message")
                                  .Register(*registry_)),
+      limit_mismatches_(pm::BuildCounter()
+                            .Name("lodestone_limit_mismatch_total")
+                            .Help("Quotes whose source's limit prices differ from ours, per symbol")
+                            .Register(*registry_)),
       feed_lag_(pm::BuildHistogram()
                     .Name("lodestone_feed_lag_seconds")
                     .Help("Receive time minus event time")
@@ -163,6 +167,13 @@ std::string Metrics::render(const MetricsInputs& in) {
     if (f.last_message_ms > 0)
       feed_last_message_age_.Add({{"feed", f.name}}).Set(static_cast<double>(in.now_ms - f.last_message_ms) / 1000.0);
   }
+  // Summed over the feeds that print limit prices: the symbol's previous close or band is what
+  // is wrong, whichever source noticed.
+  std::map<std::string, std::uint64_t> mismatches;
+  for (const auto& f : in.feeds)
+    for (const auto& [symbol, n] : f.limit_mismatches) mismatches[symbol] += n;
+  for (const auto& [symbol, n] : mismatches)
+    set_counter(limit_mismatches_, {{"symbol", symbol}}, static_cast<double>(n));
   set_counter(events_, {{"type", "quote"}}, static_cast<double>(in.pipeline.quotes));
   set_counter(events_, {{"type", "news"}}, static_cast<double>(in.pipeline.headlines));
   set_counter(events_, {{"type", "duplicate_news"}}, static_cast<double>(in.pipeline.duplicate_headlines));

@@ -26,6 +26,10 @@ enum Slot : std::size_t {
   kDecimals,
   kBid,
   kAsk,
+  kName,
+  kListSlots,  // ulist/clist rows carry no limit prices: their slots end here
+  kLimitUp = kListSlots,
+  kLimitDown,
   kSlots
 };
 
@@ -34,7 +38,7 @@ detail::JsonScanSpec ulist_spec() {
   s.items = {"data", "diff"};
   s.items_object_is_map = true;
   s.root_fields = {{"rc"}};
-  s.item_fields.resize(kSlots);
+  s.item_fields.resize(kListSlots);
   s.item_fields[kLast] = {"f2"};
   s.item_fields[kHigh] = {"f15"};
   s.item_fields[kLow] = {"f16"};
@@ -48,6 +52,7 @@ detail::JsonScanSpec ulist_spec() {
   s.item_fields[kDecimals] = {"f152"};
   s.item_fields[kBid] = {"f31"};  // clist/ulist best bid and ask, where requested
   s.item_fields[kAsk] = {"f32"};
+  s.item_fields[kName] = {"f14"};
   return s;
 }
 
@@ -69,6 +74,9 @@ detail::JsonScanSpec stock_get_spec() {
   s.item_fields[kDecimals] = {"f59"};
   s.item_fields[kBid] = {"f19"};
   s.item_fields[kAsk] = {"f39"};
+  s.item_fields[kName] = {"f58"};
+  s.item_fields[kLimitUp] = {"f51"};
+  s.item_fields[kLimitDown] = {"f52"};
   return s;
 }
 
@@ -88,6 +96,7 @@ struct EastmoneyParser::Impl {
   detail::JsonScanner ulist{ulist_spec()};
   detail::JsonScanner stock_get{stock_get_spec()};
   QuoteBatch* out = nullptr;
+  bool row_has_limits = false;  // stock/get rows: f51/f52 are read
 
   void row(const JsonSlot* root, const JsonSlot* f) {
     if (root[0].present() && root[0].text != "0") return;  // an error answer: reported once by parse()
@@ -105,7 +114,8 @@ struct EastmoneyParser::Impl {
       return;
     }
     // A value sent as true, {} or [] is malformed, not absent (only "-" and null are "no value").
-    for (Slot s : {kLast, kHigh, kLow, kOpen, kPrev, kBid, kAsk, kVolume, kAmount}) {
+    for (Slot s : {kLast, kHigh, kLow, kOpen, kPrev, kBid, kAsk, kVolume, kAmount, kLimitUp, kLimitDown}) {
+      if ((s == kLimitUp || s == kLimitDown) && !row_has_limits) continue;
       if (f[s].kind == JsonKind::Bool || f[s].kind == JsonKind::Object || f[s].kind == JsonKind::Array) {
         out->problems.push_back(make_problem(ErrorCode::bad_price, symbol->str() + ": a value is not a number", code));
         return;
@@ -133,6 +143,11 @@ struct EastmoneyParser::Impl {
     q.volume = text_of(f[kVolume]);
     q.volume_multiplier = 100;  // lots
     q.turnover = text_of(f[kAmount]);
+    q.name = text_of(f[kName]);
+    if (row_has_limits) {
+      q.limit_up = text_of(f[kLimitUp]);
+      q.limit_down = text_of(f[kLimitDown]);
+    }
     q.scaled_decimals = scaled_decimals(f, *symbol);
     detail::emit(q, code, *out);
   }
@@ -171,6 +186,7 @@ void EastmoneyParser::parse(std::string_view json, QuoteBatch& out) {
   const bool list = json.find("\"diff\"") != std::string_view::npos;
   detail::JsonScanSummary summary;
   detail::JsonScanner& scanner = list ? impl_->ulist : impl_->stock_get;
+  impl_->row_has_limits = !list;
   const detail::BatchMark before(out);
   Status s = scanner.scan(json, &Impl::on_row, impl_.get(), summary);
   if (!s) {

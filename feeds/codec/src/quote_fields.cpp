@@ -2,6 +2,7 @@
 
 #include <limits>
 #include <optional>
+#include <string>
 
 #include "parse_util.hpp"
 
@@ -56,6 +57,19 @@ bool optional_price(std::string_view text, int scaled, std::optional<Price>& slo
   return true;
 }
 
+// No A-share short name is longer than a few characters: anything past this, or with control
+// characters (it reaches the log when ST status changes), is not a name.
+constexpr std::size_t kMaxNameBytes = 64;
+
+std::string name_of(std::string_view text) {
+  if (text.size() > kMaxNameBytes) return {};
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return {};
+  }
+  if (absent(text)) return {};
+  return std::string(text);
+}
+
 }  // namespace
 
 void emit(const QuoteText& t, std::string_view sample, QuoteBatch& out) {
@@ -67,9 +81,12 @@ void emit(const QuoteText& t, std::string_view sample, QuoteBatch& out) {
       !optional_price(t.open, sc, q.open, "open", sample, out) ||
       !optional_price(t.high, sc, q.high, "high", sample, out) ||
       !optional_price(t.low, sc, q.low, "low", sample, out) || !optional_price(t.bid, sc, q.bid, "bid", sample, out) ||
-      !optional_price(t.ask, sc, q.ask, "ask", sample, out)) {
+      !optional_price(t.ask, sc, q.ask, "ask", sample, out) ||
+      !optional_price(t.limit_up, sc, q.source_limit_up, "limit_up", sample, out) ||
+      !optional_price(t.limit_down, sc, q.source_limit_down, "limit_down", sample, out)) {
     return;
   }
+  q.name = name_of(t.name);
   bool no_trade = absent(t.last);
   if (!no_trade) {
     auto last = price_of(t.last, sc);

@@ -27,6 +27,11 @@ struct QuoteText {
   bool turnover_in_wan = false;  // 10 000 CNY units
   // Eastmoney with fltt=1 sends prices as integers scaled by 10^decimals; 0 = plain decimals.
   int scaled_decimals = 0;
+  // The source's short name and its own limit prices for the day, where it sends them (a
+  // cross-check of ours, and ST status from the name): absent, "-" and 0 leave them unset.
+  std::string_view name;
+  std::string_view limit_up;
+  std::string_view limit_down;
 };
 
 // Appends the quote (or a no-trade quote, or a Problem) to `out`; `sample` is logged on problems.

@@ -1,12 +1,14 @@
 #include "lodestone/feeds/quote_sanity.hpp"
 
-#include "lodestone/core/limits.hpp"
-
 namespace lodestone::feeds {
 namespace {
 
 SanityResult reject(ErrorCode code, std::string detail) {
-  return SanityResult{Verdict::Reject, code, std::move(detail)};
+  return SanityResult{Verdict::Reject, code, std::move(detail), {}};
+}
+
+SanityResult flag(ErrorCode code, std::string detail) {
+  return SanityResult{Verdict::Flag, code, std::move(detail), {}};
 }
 
 }  // namespace
@@ -55,8 +57,8 @@ SanityResult QuoteSanity::check(const Quote& q, Timestamp now) {
         return reject(ErrorCode::out_of_order,
                       "volume went back from " + std::to_string(prev.volume) + " to " + std::to_string(volume));
       }
-      result = SanityResult{Verdict::Flag, ErrorCode::volume_reset,
-                            "volume restarted from " + std::to_string(prev.volume) + " at " + std::to_string(volume)};
+      result = flag(ErrorCode::volume_reset,
+                    "volume restarted from " + std::to_string(prev.volume) + " at " + std::to_string(volume));
     } else if (q.ts == prev.ts && q.last == prev.last && volume == prev.volume) {
       return reject(ErrorCode::duplicate, "same snapshot as before");
     }
@@ -65,15 +67,24 @@ SanityResult QuoteSanity::check(const Quote& q, Timestamp now) {
   const Instrument* inst = registry_ != nullptr ? registry_->find(q.symbol) : nullptr;
   std::optional<Price> prev_close = q.prev_close;
   if (!prev_close && it != last_.end() && exchange_date(it->second.ts) == day) prev_close = it->second.prev_close;
-  if (inst != nullptr && prev_close) {
-    if (auto band = price_limits(*inst, *prev_close, day)) {
-      if (q.last > band->up || q.last < band->down) {
-        return reject(ErrorCode::outside_limit_band,
-                      "last " + q.last.format() + " outside " + band->down.format() + "–" + band->up.format());
-      }
+  LimitFindings limits;
+  // From here on a verdict carries what the name and the source's limits said.
+  const auto reject_noting = [&limits](ErrorCode code, std::string detail) {
+    SanityResult r = reject(code, std::move(detail));
+    r.limits = limits;
+    return r;
+  };
+  if (inst != nullptr) {
+    limits = limit_check_.observe(q, *inst, prev_close, day);
+    if (limits.prev_close_out_of_range) {
+      return reject_noting(ErrorCode::bad_price, "previous close " + prev_close->format() + " is beyond any band");
     }
-  } else if (registry_ != nullptr && inst == nullptr && result.verdict == Verdict::Accept) {
-    result = SanityResult{Verdict::Flag, ErrorCode::unknown_symbol, q.symbol.str() + " is not in the reference data"};
+    if (const auto& band = limits.ours; band && (q.last > band->up || q.last < band->down)) {
+      return reject_noting(ErrorCode::outside_limit_band,
+                           "last " + q.last.format() + " outside " + band->down.format() + "–" + band->up.format());
+    }
+  } else if (registry_ != nullptr && result.verdict == Verdict::Accept) {
+    result = flag(ErrorCode::unknown_symbol, q.symbol.str() + " is not in the reference data");
   }
 
   // In the call auctions both sides show the indicative price, so a locked or crossed book
@@ -81,16 +92,16 @@ SanityResult QuoteSanity::check(const Quote& q, Timestamp now) {
   if (q.bid && q.ask && calendar.is_continuous(q.ts)) {
     const std::string book = "bid " + q.bid->format() + ", ask " + q.ask->format();
     if (*q.bid > *q.ask) {
-      if (options_.reject_crossed) return reject(ErrorCode::crossed_book, book);
-      result = SanityResult{Verdict::Flag, ErrorCode::crossed_book, book};
+      if (options_.reject_crossed) return reject_noting(ErrorCode::crossed_book, book);
+      result = flag(ErrorCode::crossed_book, book);
     } else if (*q.bid == *q.ask) {
-      result = SanityResult{Verdict::Flag, ErrorCode::locked_book, book};
+      result = flag(ErrorCode::locked_book, book);
     } else if (options_.wide_spread_bp > 0) {
       // spread / mid > bp / 10000, in doubles: a flag needs no exactness, and no overflow.
       const double spread = static_cast<double>(q.ask->units()) - static_cast<double>(q.bid->units());
       const double mid = (static_cast<double>(q.ask->units()) + static_cast<double>(q.bid->units())) / 2;
       if (mid > 0 && spread * 10'000 > static_cast<double>(options_.wide_spread_bp) * mid) {
-        result = SanityResult{Verdict::Flag, ErrorCode::wide_spread, book};
+        result = flag(ErrorCode::wide_spread, book);
       }
     }
   }
@@ -103,6 +114,7 @@ SanityResult QuoteSanity::check(const Quote& q, Timestamp now) {
   slot.reset_votes = 0;
   slot.reset_volume = -1;
   if (q.prev_close) slot.prev_close = q.prev_close;
+  result.limits = std::move(limits);
   return result;
 }
 

@@ -25,6 +25,7 @@ void parse_statement(const detail::Envelope& env, QuoteBatch& out) {
   if (detail::split_fields(env, ',', kTime + 1, f, out) == 0) return;
   detail::QuoteText q;
   q.symbol = *symbol;
+  q.name = f[0];  // Sina prints no limit prices
   q.open = f[1];
   q.prev_close = f[2];
   q.last = f[3];

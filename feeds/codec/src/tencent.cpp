@@ -17,13 +17,15 @@ constexpr std::size_t kTime = 30;
 constexpr std::size_t kLow = 34;
 constexpr std::size_t kPriceVolAmount = 35;
 constexpr std::size_t kAmountWan = 37;
+constexpr std::size_t kLimitUp = 47;
+constexpr std::size_t kLimitDown = 48;
 
 void parse_statement(const detail::Envelope& env, QuoteBatch& out) {
   const auto symbol = detail::quoted_symbol(env, kEnvelope, out);
   if (!symbol) return;
   const std::string_view code = env.code;
   const std::string_view stmt = env.statement;
-  std::array<std::string_view, 40> f{};
+  std::array<std::string_view, kLimitDown + 1> f{};
   // Some funds answer with about 50 fields, old captures with fewer: the quote needs up to the low.
   const std::size_t n = detail::split_fields(env, '~', kLow + 1, f, out);
   if (n == 0) return;
@@ -34,6 +36,7 @@ void parse_statement(const detail::Envelope& env, QuoteBatch& out) {
   }
   detail::QuoteText q;
   q.symbol = *symbol;
+  q.name = f[1];
   q.last = f[3];
   q.prev_close = f[4];
   q.open = f[5];
@@ -52,6 +55,11 @@ void parse_statement(const detail::Envelope& env, QuoteBatch& out) {
   if (q.turnover.empty() && n > kAmountWan) {
     q.turnover = f[kAmountWan];
     q.turnover_in_wan = true;
+  }
+  // The day's limit prices; the short fund answers (about 50 fields) may stop before them.
+  if (n > kLimitDown) {
+    q.limit_up = f[kLimitUp];
+    q.limit_down = f[kLimitDown];
   }
   auto ts = detail::parse_compact_datetime(f[kTime]);
   if (!ts) {

@@ -84,6 +84,7 @@ void Delivery::quotes(const QuoteBatch& batch) {
   const Timestamp t = now();
   for (const auto& q : batch.quotes) {
     const SanityResult r = sanity_.check(q, t);
+    for (const auto& line : account(r.limits, q, *status_)) spdlog::warn("feed {}: {}", feed_, line);
     if (r.verdict != Verdict::Accept) {
       status_->on_error(r.code);
       // Unchanged snapshots are what polling a quiet market looks like: counted, not logged.

@@ -33,7 +33,7 @@ class Board {
   [[nodiscard]] std::vector<Entry> changed_since(std::uint64_t since_version) const;
   [[nodiscard]] std::vector<Entry> all_quotes() const;
   [[nodiscard]] std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
-  // GET /api/v1/snapshot
+  // GET /api/v1/snapshot; today's limit prices with ST as the quotes' names give it.
   [[nodiscard]] std::string snapshot_json(Timestamp server_time) const;
   [[nodiscard]] const InstrumentRegistry& registry() const { return registry_; }
 
@@ -41,6 +41,9 @@ class Board {
   const InstrumentRegistry& registry_;
   mutable std::shared_mutex mutex_;
   std::unordered_map<Symbol, Entry> quotes_;
+  // ST status as the quotes' names last gave it (feeds/limit_check.hpp), for the limit prices of
+  // the snapshot: the registry is shared and read-only, so the names' word is kept here.
+  std::unordered_map<Symbol, bool> special_treatment_;
   std::atomic<std::uint64_t> version_{0};
 };
 

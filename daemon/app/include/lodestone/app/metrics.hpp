@@ -65,6 +65,7 @@ class Metrics final : public bus::PipelineObserver {
   prometheus::Family<prometheus::Counter>& feed_reconnects_;
   prometheus::Family<prometheus::Gauge>& feed_state_;
   prometheus::Family<prometheus::Gauge>& feed_last_message_age_;
+  prometheus::Family<prometheus::Counter>& limit_mismatches_;
   prometheus::Family<prometheus::Histogram>& feed_lag_;
   prometheus::Family<prometheus::Counter>& events_;
   prometheus::Family<prometheus::Counter>& rejected_;

@@ -1,6 +1,7 @@
 #pragma once
-// Eastmoney push2 quotes, JSON: ulist.np/get (rows in data.diff[], fields f2 f5 f6 f12 f13 f15-f18
-// f124) and stock/get (one row in data, fields f43-f48 f57 f59 f60 f86 f107, book f19/f39).
+// Eastmoney push2 quotes, JSON: ulist.np/get (rows in data.diff[], fields f2 f5 f6 f12 f13 f14
+// f15-f18 f124) and stock/get (one row in data, fields f43-f48 f51/f52 (the source's limits) f57
+// f58 f59 f60 f86 f107, book f19/f39). f14 and f58 are the name.
 // Field map in docs/market-data.md#eastmoney. "-" means no value; data:null means the secid is
 // unknown.
 #include <cstdint>

@@ -31,6 +31,11 @@ class FeedStatus {
   void on_error(ErrorCode code) { count(to_string(code)); }
   // An HTTP answer other than 200 or 304, counted as http_<status> (http_403, http_502).
   void on_http_status(unsigned status) { count("http_" + std::to_string(status)); }
+  // A quote whose source's limit prices differ from ours, counted by symbol ("600392.SH").
+  void on_limit_mismatch(std::string_view symbol) {
+    std::lock_guard lock(mutex_);
+    ++limit_mismatches_[std::string(symbol)];
+  }
 
   struct View {
     std::string name;
@@ -41,12 +46,21 @@ class FeedStatus {
     std::uint64_t reconnects;
     std::int64_t last_message_ms;  // 0 = never
     std::map<std::string, std::uint64_t> errors;
+    std::map<std::string, std::uint64_t> limit_mismatches;  // by symbol
   };
   [[nodiscard]] View view() const {
-    View v{name_, kind_, state_.load(), messages_.load(), bytes_.load(), reconnects_.load(), last_message_ms_.load(),
-           {}};
+    View v{name_,
+           kind_,
+           state_.load(),
+           messages_.load(),
+           bytes_.load(),
+           reconnects_.load(),
+           last_message_ms_.load(),
+           /*errors=*/{},
+           /*limit_mismatches=*/{}};
     std::lock_guard lock(mutex_);
     v.errors = errors_;
+    v.limit_mismatches = limit_mismatches_;
     return v;
   }
   [[nodiscard]] const std::string& name() const { return name_; }
@@ -66,6 +80,7 @@ class FeedStatus {
   std::atomic<std::int64_t> last_message_ms_{0};
   mutable std::mutex mutex_;
   std::map<std::string, std::uint64_t> errors_;
+  std::map<std::string, std::uint64_t> limit_mismatches_;
 };
 
 }  // namespace lodestone::feeds

@@ -10,6 +10,7 @@
 #include "lodestone/core/error_code.hpp"
 #include "lodestone/core/events.hpp"
 #include "lodestone/core/instrument.hpp"
+#include "lodestone/feeds/limit_check.hpp"
 
 namespace lodestone::feeds {
 
@@ -23,6 +24,9 @@ struct SanityResult {
   Verdict verdict = Verdict::Accept;
   ErrorCode code = ErrorCode::duplicate;  // when not accepted: what it is counted by (outside_limit_band, …)
   std::string detail;
+  // Whatever the verdict (once past the time checks): what the quote's name and the source's own
+  // limit prices said (an ST change, a limit mismatch), for the owner to count and log.
+  LimitFindings limits;
   // The counter label; empty when accepted.
   [[nodiscard]] std::string_view reason() const { return verdict == Verdict::Accept ? "" : to_string(code); }
 };
@@ -42,6 +46,10 @@ struct SanityResult {
 //   snapshot is inconsistent and its last price is not trusted either); bid == ask is
 //   `locked_book` (flagged, delivered); a spread wider than `wide_spread_bp` of the mid is
 //   `wide_spread` (flagged, delivered).
+// - limits: a last price outside the day's band is `outside_limit_band` (rejected). The band is
+//   the registry instrument's, with ST status as the quotes' names last gave it (limit_check.hpp);
+//   the source's own limit prices are compared with it and a difference is reported in
+//   SanityResult::limits, never counted as a verdict.
 struct SanityOptions {
   std::int64_t max_future_ms = 60'000;  // clock skew tolerated before a time counts as the future
   bool reject_crossed = true;           // a crossed book in continuous trading is rejected, or only flagged
@@ -80,6 +88,7 @@ class QuoteSanity {
   const InstrumentRegistry* registry_;
   SanityOptions options_;
   std::unordered_map<Symbol, Last> last_;
+  LimitCheck limit_check_;  // ST from the names, kept across reset(): a reconnect renames nothing
 };
 
 }  // namespace lodestone::feeds
