@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "engine_state.hpp"
+#include "lodestone/feeds/limit_check.hpp"
 
 namespace lodestone::rules {
 
@@ -200,8 +201,18 @@ void Engine::State::on_quote(const Quote& q) {
     st.open = q.open;
   else if (!st.open && clock.calendar().is_open(q.ts) && !is_opening_call(clock.calendar().phase_at(q.ts)))
     st.open = q.last;
+  if (const auto named_st = feeds::special_treatment_in_name(q.name); named_st && named_st != st.special_treatment) {
+    st.special_treatment = named_st;
+    st.limits.reset();
+  }
   if (!st.limits && st.prev_close && st.instrument) {
-    if (auto l = price_limits(*st.instrument, *st.prev_close, day)) st.limits = *l;
+    if (st.special_treatment && *st.special_treatment != st.instrument->special_treatment) {
+      Instrument as_named = *st.instrument;  // rare: only when a name changed the status
+      as_named.special_treatment = *st.special_treatment;
+      if (auto l = price_limits(as_named, *st.prev_close, day)) st.limits = *l;
+    } else if (auto l = price_limits(*st.instrument, *st.prev_close, day)) {
+      st.limits = *l;
+    }
   }
   if (indicative(q.ts)) return on_indicative_quote(st, q, now_clock);
   if (q.volume && *q.volume >= 0) st.volume_today = *q.volume;

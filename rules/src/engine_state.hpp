@@ -62,6 +62,9 @@ struct SymbolState {
   std::optional<Price> bid;
   std::optional<Price> ask;
   std::optional<PriceLimits> limits;
+  // ST status as the quotes' source names give it (none until a name says): the universe's flag
+  // is only the starting point, and the shared registry is never written.
+  std::optional<bool> special_treatment;
   std::int64_t volume_before_today = 0;  // the series' volume is cumulative across days
   std::int64_t volume_today = 0;
   // The day so far, for day-long evidence: its first price, then each minute's last. The series

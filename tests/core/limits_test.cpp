@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace lodestone {
 namespace {
 
@@ -123,6 +125,16 @@ TEST(Limits, RoundedHalfUpToTheTickAsTheExchangesDo) {
   l = price_limits(inst("300748.SZ"), p("33.33"), kFeb9);
   EXPECT_EQ(l->up.format(2), "40.00");    // 39.996
   EXPECT_EQ(l->down.format(2), "26.66");  // 26.664
+}
+
+TEST(Limits, AnAbsurdPreviousCloseNeitherOverflowsNorGetsABand) {
+  // 9e12 CNY overflowed the 64-bit product once (UBSan caught it from a fuzzed Tencent line).
+  auto l = price_limits(inst("600519.SH"), p("9000000000000.00"), kFeb9);
+  ASSERT_TRUE(l);
+  EXPECT_EQ(l->up.format(2), "9900000000000.00");
+  EXPECT_EQ(l->down.format(2), "8100000000000.00");
+  // A close whose band would not fit a price has none.
+  EXPECT_FALSE(price_limits(inst("600519.SH"), Price::from_units(std::numeric_limits<std::int64_t>::max() - 1), kFeb9));
 }
 
 TEST(Limits, DetectsLimitUpAndDown) {

@@ -102,6 +102,25 @@ TEST(Limit, LimitDownOnChiNextIsTwentyPercent) {
   EXPECT_EQ(fired[0].message, "300748.SZ 金力永磁 touched limit-down 16.00");
 }
 
+TEST(Limit, TheBandFollowsTheStStatusTheSourceNameGives) {
+  // 北方稀土 is not ST in the universe; a source naming it "*ST北方" puts it on the main-board ST
+  // band (±5% until 2026-07-05), and a plain name takes it off again.
+  Harness t("rules:\n  - name: up\n    price: { symbols: [\"600111.SH\"], limit: up }\n");
+  Quote named = testing::quote("600111.SH", at(2, 9, 10, 0), "20.50");
+  named.prev_close = testing::px("20.00");
+  named.name = "*ST北方";
+  EXPECT_THAT(t.q(named), IsEmpty());
+  named.ts = at(2, 9, 10, 1);
+  named.last = testing::px("21.00");  // 20.00 × 1.05
+  auto fired = t.q(named);
+  ASSERT_THAT(fired, SizeIs(1));
+  EXPECT_EQ(fired[0].message, "600111.SH 北方稀土 touched limit-up 21.00");
+  // 22.10 is past the ST band over 21.00 (22.05) but inside the main board's (23.10).
+  Quote plain = testing::quote("600111.SH", at(2, 10, 10, 0), "22.10", "21.00");
+  plain.name = "北方稀土";
+  for (const auto& a : t.q(plain)) EXPECT_NE(a.state, AlertState::Firing) << a.message;
+}
+
 TEST(Volume, SpikeAgainstTheTrailingAverage) {
   Harness t(
       "rules:\n  - name: vol\n    volume: { symbols: [\"600111.SH\"], ratio: \">= 3\", window: 5m, baseline: 60m }\n");

@@ -49,21 +49,23 @@ std::string write_config(const std::string& yaml) {
 
 class Protocol : public ::testing::Test {
  protected:
-  void start(const std::string& extra_yaml = "", const std::string& rules = "\"\"") {
-    config_ = write_config("tape: off\nrules: " + rules + "\nuniverse: " + source_path("deploy/universe.yaml") + "\n" +
-                           extra_yaml);
+  void start(const std::string& extra_yaml = "", const std::string& rules = "\"\"", const std::string& tape = "off") {
+    config_ = write_config("tape: " + tape + "\nrules: " + rules +
+                           "\nuniverse: " + source_path("deploy/universe.yaml") + "\n" + extra_yaml);
     daemon_ = std::make_unique<DaemonProcess>(std::vector<std::string>{"--config", config_},
                                               std::map<std::string, std::string>{{"LODESTONE_API_TOKEN", kToken}});
   }
   void TearDown() override {
     daemon_.reset();
     if (!config_.empty()) ::unlink(config_.c_str());
+    if (!tape_.empty()) ::unlink(tape_.c_str());
   }
   HttpResult ingest(const std::string& ndjson) {
     return http_request(daemon_->port(), http::verb::post, "/api/v1/ingest", ndjson, kToken);
   }
   std::unique_ptr<DaemonProcess> daemon_;
   std::string config_;
+  std::string tape_;
 };
 
 // Stamped now: the daemon runs on the wall clock without a tape, and these must not resolve
@@ -187,7 +189,10 @@ TEST_F(Protocol, QuotesAreCoalescedLatestWins) {
 // Issue #14: every quote names its trading day and carries that day's 涨停/跌停 prices (null
 // where the instrument has no band), on the socket and in GET /api/v1/snapshot alike.
 TEST_F(Protocol, EachQuoteCarriesItsOwnDaysLimitsAndNullWithoutABand) {
-  start();
+  // February's quotes are checked at their own time (neither stale nor from the future) by a
+  // daemon that replays a tape and has no live feed: a tape of one headline, played once.
+  tape_ = write_config(headline_line(0) + "\n");
+  start("", "\"\"", "{ path: " + tape_ + ", loop: false }");
   WsClient ws(daemon_->port());
   ASSERT_TRUE(ws.receive());  // hello
   ws.send(R"({"type":"subscribe","symbols":["600392.SH","930598.CSI"]})");

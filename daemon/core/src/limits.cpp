@@ -1,5 +1,7 @@
 #include "lodestone/core/limits.hpp"
 
+#include <limits>
+
 #include "lodestone/core/calendar.hpp"
 
 namespace lodestone {
@@ -66,13 +68,20 @@ std::optional<PriceLimits> price_limits(const Instrument& instrument, Price prev
   const auto pct = limit_pct(instrument, day);
   if (!pct || !prev_close.positive()) return std::nullopt;
   const std::int64_t tick = instrument.tick_units();
-  // prev × (100 ± pct) / 100, rounded half-up to the tick: everything in integers.
-  auto round_to_tick = [&](std::int64_t scaled_by_100) {
-    const std::int64_t step = tick * 100;
-    return Price::from_units((scaled_by_100 + step / 2) / step * tick);
+  // prev × (100 ± pct) / 100, rounded half-up to the tick: everything in integers, 128 bits wide
+  // because a previous close is outside input (a garbled 9e12 once overflowed 64 bits); a band
+  // that does not fit a price is no band.
+  auto round_to_tick = [&](int percent) -> std::optional<Price> {
+    const __int128 scaled_by_100 = static_cast<__int128>(prev_close.units()) * percent;
+    const __int128 step = static_cast<__int128>(tick) * 100;
+    const __int128 units = (scaled_by_100 + step / 2) / step * tick;
+    if (units > std::numeric_limits<std::int64_t>::max()) return std::nullopt;
+    return Price::from_units(static_cast<std::int64_t>(units));
   };
-  return PriceLimits{round_to_tick(prev_close.units() * (100 + *pct)),
-                     round_to_tick(prev_close.units() * (100 - *pct))};
+  const auto up = round_to_tick(100 + *pct);
+  const auto down = round_to_tick(100 - *pct);
+  if (!up || !down) return std::nullopt;
+  return PriceLimits{*up, *down};
 }
 
 LimitState limit_state(const PriceLimits& limits, Price last) {
