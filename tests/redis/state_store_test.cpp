@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "lodestone/app/redis_link.hpp"
 #include "lodestone/app/universe.hpp"
 #include "lodestone/redis/alert_store.hpp"
@@ -95,9 +97,26 @@ struct Daemon {
     alerts->start();
     state->start();
   }
+  // Nothing may reach the pipeline once it is gone: what the test queued is processed, both
+  // stores halt (their readers hand out nothing after that), then what their last batches queued.
   ~Daemon() {
-    state->stop();
-    alerts->stop();
+    settle_pipeline();
+    auto halted = std::make_shared<std::promise<void>>();
+    auto left = std::make_shared<std::atomic<int>>(2);
+    auto one = [halted, left] {
+      if (left->fetch_sub(1) == 1) halted->set_value();
+    };
+    auto done = halted->get_future();
+    state->stop(std::chrono::milliseconds(250), one);
+    alerts->stop(std::chrono::milliseconds(250), one);
+    EXPECT_EQ(done.wait_for(10s), std::future_status::ready) << "the stores never halted";
+    settle_pipeline();
+  }
+  void settle_pipeline() {
+    auto ran = std::make_shared<std::promise<void>>();
+    auto f = ran->get_future();
+    pipeline->post([ran] { ran->set_value(); });
+    EXPECT_EQ(f.wait_for(10s), std::future_status::ready) << "the pipeline never ran a posted task";
   }
   bool restore(std::chrono::milliseconds wait = 10s) {
     auto done = std::make_shared<std::promise<bool>>();

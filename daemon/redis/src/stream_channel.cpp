@@ -181,6 +181,13 @@ void StreamChannel::read_next(std::function<void(const std::vector<StreamEntry>&
       [w = weak_from_this(), batch = std::move(batch)](Result<Reply> r) mutable {
         auto s = w.lock();
         if (!s) return;
+        {
+          std::lock_guard lock(s->mutex_);
+          if (s->halted_) {  // an answer to a read sent before the halt: nobody wants it now
+            s->reading_ = false;
+            return;
+          }
+        }
         auto entries = r ? parse_xread(*r, s->options_.stream) : Result<std::vector<StreamEntry>>(r.error());
         if (!entries) {
           spdlog::debug("redis: following {}: {}", s->options_.stream, entries.error().message);
@@ -233,7 +240,9 @@ void StreamChannel::finish_drain() {
   draining_ = false;
   drain_timer_.cancel();
   if (auto user = drain_user_.lock()) user->halt();
-  if (auto then = std::move(drained_then_)) then();
+  // `then` runs on the reader's strand: a batch the reader was handing out when the channel
+  // halted has finished by then, and none follows it, so the caller may free what batches reach.
+  if (auto then = std::move(drained_then_)) net::post(reader_->strand(), std::move(then));
 }
 
 void StreamChannel::halt() {
