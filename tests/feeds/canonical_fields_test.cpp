@@ -30,8 +30,12 @@ TEST(CanonicalFields, NamesEveryQuoteFieldAndNothingElse) {
   EXPECT_EQ(quote_field("bid"), QuoteField::Bid);
   EXPECT_EQ(quote_field("ask"), QuoteField::Ask);
   EXPECT_EQ(quote_field("turnover"), QuoteField::Turnover);
-  for (std::string_view other : {"", "t", "tS", "Ts", "lasT", "las", "lastt", "name", "iopv", "source", "prev_closE",
-                                 "turnovers", "symbols", "volumes", "bidd", "asks", "ope", "hig", "lo"})
+  EXPECT_EQ(quote_field("name"), QuoteField::Name);
+  EXPECT_EQ(quote_field("limit_up"), QuoteField::LimitUp);
+  EXPECT_EQ(quote_field("limit_down"), QuoteField::LimitDown);
+  for (std::string_view other :
+       {"",       "t",          "tS",        "Ts",      "lasT",    "las",  "lastt", "nam", "names", "limit_upp", "iopv",
+        "source", "prev_closE", "turnovers", "symbols", "volumes", "bidd", "asks",  "ope", "hig",   "lo"})
     EXPECT_EQ(quote_field(other), QuoteField::Other) << other;
 }
 

@@ -26,6 +26,30 @@ TEST(Canonical, ParsesTheQuoteContractExactly) {
                            R"("turnover":152000000.0,"bid":1.233,"ask":1.234})");
 }
 
+TEST(Canonical, CarriesTheSourcesNameAndLimitPrices) {
+  // What a vendor posting to ingest knows of the day (issue #14): ST status follows the name,
+  // and its limit prices are checked against ours.
+  CanonicalParser parser;
+  auto e = parser.parse(R"({"type":"quote","symbol":"600392.SH","ts":"2026-03-02T10:00:00+08:00","last":10.10,)"
+                        R"("prev_close":10.00,"name":"*ST盛和","limit_up":10.50,"limit_down":9.50})");
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  const auto& q = std::get<Quote>(*e);
+  EXPECT_EQ(q.name, "*ST盛和");
+  EXPECT_EQ(q.source_limit_up->format(2), "10.50");
+  EXPECT_EQ(q.source_limit_down->format(2), "9.50");
+  // A name that is no name (control characters would reach the log) is dropped, the quote kept.
+  e = parser.parse(R"({"type":"quote","symbol":"600392.SH","ts":1770603303120,"last":10.10,"name":"a\u0007b"})");
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(std::get<Quote>(*e).name, "");
+  // A limit that is not a price is an error naming the field.
+  e = parser.parse(R"({"type":"quote","symbol":"600392.SH","ts":1770603303120,"last":10.10,"limit_up":"high"})");
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.error().message.find("limit_up"), std::string::npos) << e.error().message;
+  e = parser.parse(R"({"type":"quote","symbol":"600392.SH","ts":1770603303120,"last":10.10,"name":7})");
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.error().message.find("name"), std::string::npos) << e.error().message;
+}
+
 TEST(Canonical, AcceptsAliasesEpochMillisAndNulls) {
   CanonicalParser parser;
   auto e = parser.parse(R"({"type":"quote","symbol":"sz159713","ts":1770603303120,"last":1.234,"bid":null})");

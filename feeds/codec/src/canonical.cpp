@@ -7,6 +7,7 @@
 
 #include "canonical_fields.hpp"
 #include "parse_util.hpp"
+#include "quote_fields.hpp"
 
 namespace lodestone::feeds {
 namespace {
@@ -195,9 +196,21 @@ Result<CanonicalEvent> parse_quote(const Fields& obj) {
       case QuoteField::Turnover:
         slot = &q.turnover;
         break;
+      case QuoteField::LimitUp:
+        slot = &q.source_limit_up;
+        break;
+      case QuoteField::LimitDown:
+        slot = &q.source_limit_down;
+        break;
+      case QuoteField::Name: {
+        auto s = read_string(v, key);
+        if (!s) return s.error();
+        q.name = detail::source_name(*s);
+        continue;
+      }
       case QuoteField::Type:
       case QuoteField::Other:
-        continue;  // optional extras (name, iopv …) are tolerated
+        continue;  // optional extras (iopv …) are tolerated
     }
     auto p = read_price(v, key);
     if (!p) return p.error();

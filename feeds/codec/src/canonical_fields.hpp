@@ -13,7 +13,7 @@
 namespace lodestone::feeds::detail {
 
 enum class QuoteField : std::uint8_t {
-  Other,  // tolerated and skipped (name, iopv, source …)
+  Other,  // tolerated and skipped (iopv, source, trading_day …)
   Type,
   Symbol,
   Ts,
@@ -26,6 +26,9 @@ enum class QuoteField : std::uint8_t {
   Bid,
   Ask,
   Turnover,
+  Name,     // the source's short name: ST status follows it
+  LimitUp,  // the source's own limit prices: a cross-check of ours
+  LimitDown,
 };
 
 // By length first, then fixed-size compares: no memcmp call and no chain of string compares
@@ -45,13 +48,14 @@ inline QuoteField quote_field(std::string_view key) {
              : is("last") ? QuoteField::Last
              : is("open") ? QuoteField::Open
              : is("high") ? QuoteField::High
+             : is("name") ? QuoteField::Name
                           : QuoteField::Other;
     case 6:
       return is("symbol") ? QuoteField::Symbol : is("volume") ? QuoteField::Volume : QuoteField::Other;
     case 8:
-      return is("turnover") ? QuoteField::Turnover : QuoteField::Other;
+      return is("turnover") ? QuoteField::Turnover : is("limit_up") ? QuoteField::LimitUp : QuoteField::Other;
     case 10:
-      return is("prev_close") ? QuoteField::PrevClose : QuoteField::Other;
+      return is("prev_close") ? QuoteField::PrevClose : is("limit_down") ? QuoteField::LimitDown : QuoteField::Other;
     default:
       return QuoteField::Other;
   }

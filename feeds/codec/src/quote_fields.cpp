@@ -57,11 +57,13 @@ bool optional_price(std::string_view text, int scaled, std::optional<Price>& slo
   return true;
 }
 
+}  // namespace
+
 // No A-share short name is longer than a few characters: anything past this, or with control
 // characters (it reaches the log when ST status changes), is not a name.
 constexpr std::size_t kMaxNameBytes = 64;
 
-std::string name_of(std::string_view text) {
+std::string source_name(std::string_view text) {
   if (text.size() > kMaxNameBytes) return {};
   for (const char c : text) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return {};
@@ -69,8 +71,6 @@ std::string name_of(std::string_view text) {
   if (absent(text)) return {};
   return std::string(text);
 }
-
-}  // namespace
 
 void emit(const QuoteText& t, std::string_view sample, QuoteBatch& out) {
   Quote q;
@@ -86,7 +86,7 @@ void emit(const QuoteText& t, std::string_view sample, QuoteBatch& out) {
       !optional_price(t.limit_down, sc, q.source_limit_down, "limit_down", sample, out)) {
     return;
   }
-  q.name = name_of(t.name);
+  q.name = source_name(t.name);
   bool no_trade = absent(t.last);
   if (!no_trade) {
     auto last = price_of(t.last, sc);
