@@ -14,15 +14,10 @@
 namespace lodestone::feeds {
 namespace {
 
+using test::find;
 using test::px;
 using test::read_fixture;
 using test::sym;
-
-const Quote* find(const QuoteBatch& b, std::string_view symbol) {
-  for (const auto& q : b.quotes)
-    if (q.symbol == sym(symbol)) return &q;
-  return nullptr;
-}
 
 // A Tencent answer of `count` fields for 600021 上海电力 (previous close 15.34), with `set`
 // overriding fields by index.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "lodestone/core/event_sink.hpp"
+#include "lodestone/feeds/batch.hpp"
 
 namespace lodestone::feeds::test {
 
@@ -19,6 +20,13 @@ inline std::string read_fixture(const std::string& name) {
 
 inline Price px(std::string_view text) { return *Price::parse(text); }
 inline Symbol sym(std::string_view text) { return *Symbol::parse(text); }
+
+// The batch's quote of that symbol, or null.
+inline const Quote* find(const QuoteBatch& b, std::string_view symbol) {
+  for (const auto& q : b.quotes)
+    if (q.symbol == sym(symbol)) return &q;
+  return nullptr;
+}
 
 class RecordingSink : public EventSink {
  public:

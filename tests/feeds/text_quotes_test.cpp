@@ -9,15 +9,10 @@
 namespace lodestone::feeds {
 namespace {
 
+using test::find;
 using test::px;
 using test::read_fixture;
 using test::sym;
-
-const Quote* find(const QuoteBatch& b, std::string_view symbol) {
-  for (const auto& q : b.quotes)
-    if (q.symbol == sym(symbol)) return &q;
-  return nullptr;
-}
 
 TEST(Sina, GbkAnswerDecodesAndParsesEveryField) {
   const std::string gbk = read_fixture("sina_quotes.gbk.txt");
