@@ -22,8 +22,7 @@ void build_matcher(RuleSet& rs, const InstrumentRegistry& registry) {
     for (std::size_t t = 0; t < rs.keyword_sets[s].terms.size(); ++t)
       add(rs.keyword_sets[s].terms[t], {Kind::KeywordTerm, s, t});
   for (std::size_t g = 0; g < rs.taxonomy.size(); ++g)
-    for (std::size_t t = 0; t < rs.taxonomy[g].terms.size(); ++t)
-      add(rs.taxonomy[g].terms[t], {Kind::TagTerm, g, t});
+    for (std::size_t t = 0; t < rs.taxonomy[g].terms.size(); ++t) add(rs.taxonomy[g].terms[t], {Kind::TagTerm, g, t});
   rs.matcher.compile();
   rs.mentions = std::make_shared<const feeds::SymbolMentions>(registry);
 }
