@@ -7,7 +7,6 @@
 
 #include "canonical_fields.hpp"
 #include "parse_util.hpp"
-#include "quote_fields.hpp"
 
 namespace lodestone::feeds {
 namespace {

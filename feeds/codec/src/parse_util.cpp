@@ -205,6 +205,16 @@ Problem make_problem(ErrorCode code, std::string detail, std::string_view sample
   return Problem{code, std::move(detail), bounded_sample(sample)};
 }
 
+std::string source_name(std::string_view text) {
+  // No A-share short name is longer than a few characters.
+  constexpr std::size_t kMaxNameBytes = 64;
+  if (text.size() > kMaxNameBytes || text.empty() || text == "-" || text == "null") return {};
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return {};
+  }
+  return std::string(text);
+}
+
 }  // namespace lodestone::feeds::detail
 
 namespace lodestone::feeds {

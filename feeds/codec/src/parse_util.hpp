@@ -14,6 +14,11 @@ namespace lodestone::feeds::detail {
 
 std::string_view trim(std::string_view s);
 
+// The source's short name as a quote keeps it: empty for what is no name (absent, "-", longer
+// than any A-share name, or with control characters, which would reach the log when a name
+// changes ST status).
+std::string source_name(std::string_view text);
+
 // A decimal as vendors print it: "6.940", "-0.5", and JSON forms such as "2.991697134E9" or
 // "1e3", shifted exactly (never through a double). NaN, Infinity and hex are rejected.
 Result<Price> parse_decimal(std::string_view text);

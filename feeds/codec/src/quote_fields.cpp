@@ -59,19 +59,6 @@ bool optional_price(std::string_view text, int scaled, std::optional<Price>& slo
 
 }  // namespace
 
-// No A-share short name is longer than a few characters: anything past this, or with control
-// characters (it reaches the log when ST status changes), is not a name.
-constexpr std::size_t kMaxNameBytes = 64;
-
-std::string source_name(std::string_view text) {
-  if (text.size() > kMaxNameBytes) return {};
-  for (const char c : text) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return {};
-  }
-  if (absent(text)) return {};
-  return std::string(text);
-}
-
 void emit(const QuoteText& t, std::string_view sample, QuoteBatch& out) {
   Quote q;
   q.symbol = t.symbol;

@@ -4,7 +4,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <string>
 #include <string_view>
 
 #include "lodestone/core/events.hpp"
@@ -68,9 +67,5 @@ struct BatchMark {
 
 // "sz159713" / "sh600111" / "bj430047" -> Symbol.
 Result<Symbol> symbol_from_prefixed(std::string_view code);
-
-// The source's short name as a quote keeps it: empty for what is no name (absent, "-", longer
-// than any A-share name, or with control characters, which would reach the log).
-std::string source_name(std::string_view text);
 
 }  // namespace lodestone::feeds::detail
