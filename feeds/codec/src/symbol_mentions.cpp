@@ -9,6 +9,14 @@ namespace {
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Continuation bytes of UTF-8 never start a match: the scan moves a whole character at a time.
+constexpr std::size_t kPrefixBytes = 3;
+
+std::uint32_t prefix_at(std::string_view text, std::size_t pos) {
+  return static_cast<std::uint32_t>(static_cast<unsigned char>(text[pos])) << 16 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(text[pos + 1])) << 8 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(text[pos + 2]));
+}
+
 bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
 // What may follow a phrase name for it to be read as a company: a list, a bracketed code, or a
@@ -81,16 +89,34 @@ SymbolMentions::SymbolMentions(const InstrumentRegistry& registry, const Mention
     if (!e.other && e.symbols.size() == 1) p.symbol = e.symbols.front();
     patterns_.push_back(std::move(p));
   }
-  for (std::size_t i = 0; i < patterns_.size(); ++i)
-    by_first_byte_[static_cast<unsigned char>(patterns_[i].text.front())].push_back(static_cast<std::uint16_t>(i));
-  for (auto& bucket : by_first_byte_)
-    std::stable_sort(bucket.begin(), bucket.end(), [&](std::uint16_t a, std::uint16_t b) {
-      return patterns_[a].text.size() > patterns_[b].text.size();
-    });
+  for (std::size_t i = 0; i < patterns_.size(); ++i) {
+    const std::string& text = patterns_[i].text;
+    if (text.size() < kPrefixBytes) {
+      short_.push_back(static_cast<std::uint16_t>(i));
+      continue;
+    }
+    may_start_.set(prefix_at(text, 0) >> 8);
+    by_prefix_[prefix_at(text, 0)].push_back(static_cast<std::uint16_t>(i));
+  }
+  auto longest_first = [&](std::uint16_t a, std::uint16_t b) {
+    return patterns_[a].text.size() > patterns_[b].text.size();
+  };
+  for (auto& [prefix, bucket] : by_prefix_) std::stable_sort(bucket.begin(), bucket.end(), longest_first);
+  std::stable_sort(short_.begin(), short_.end(), longest_first);
 }
 
 const SymbolMentions::Pattern* SymbolMentions::match_at(std::string_view text, std::size_t pos) const {
-  for (const std::uint16_t i : by_first_byte_[static_cast<unsigned char>(text[pos])]) {
+  if (pos + kPrefixBytes <= text.size() && may_start_.test(prefix_at(text, pos) >> 8)) {
+    if (auto it = by_prefix_.find(prefix_at(text, pos)); it != by_prefix_.end())
+      if (const Pattern* p = first_match(it->second, text, pos)) return p;
+  }
+  // Every keyed pattern is at least kPrefixBytes long, so longer than these: longest still wins.
+  return first_match(short_, text, pos);
+}
+
+const SymbolMentions::Pattern* SymbolMentions::first_match(const std::vector<std::uint16_t>& bucket,
+                                                           std::string_view text, std::size_t pos) const {
+  for (const std::uint16_t i : bucket) {
     const Pattern& p = patterns_[i];
     if (!starts_with(text, pos, p.text)) continue;
     const std::size_t end = pos + p.text.size();

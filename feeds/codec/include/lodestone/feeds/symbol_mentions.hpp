@@ -16,10 +16,12 @@
 //   code or a market word (涨, 跌, 跟, 领, 等, 股价, 公告, 盘中 ...). "对中国稀土的依赖" names
 //   nothing; "北方稀土、中国稀土跟跌" names 000831.
 #include <array>
+#include <bitset>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "lodestone/core/events.hpp"
@@ -59,10 +61,18 @@ class SymbolMentions {
   };
   // The pattern that matches at `pos`, longest first, or nullptr.
   [[nodiscard]] const Pattern* match_at(std::string_view text, std::size_t pos) const;
+  [[nodiscard]] const Pattern* first_match(const std::vector<std::uint16_t>& bucket, std::string_view text,
+                                           std::size_t pos) const;
 
   std::vector<Pattern> patterns_;
   // Patterns by their first byte, longest first: a position tries only the few that can match.
-  std::array<std::vector<std::uint16_t>, 256> by_first_byte_;
+  // Patterns by their first three bytes (a whole CJK character, or three digits of a code),
+  // longest first; the few shorter than three bytes in `short_`. One lookup per position keeps
+  // the scan from trying every Chinese name at every character (all share a handful of lead
+  // bytes).
+  std::unordered_map<std::uint32_t, std::vector<std::uint16_t>> by_prefix_;
+  std::bitset<65536> may_start_;  // the first two bytes of some keyed pattern: most positions stop here
+  std::vector<std::uint16_t> short_;
 };
 
 }  // namespace lodestone::feeds
