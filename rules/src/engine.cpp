@@ -205,15 +205,9 @@ void Engine::State::on_quote(const Quote& q) {
     st.special_treatment = named_st;
     st.limits.reset();
   }
-  if (!st.limits && st.prev_close && st.instrument) {
-    if (st.special_treatment && *st.special_treatment != st.instrument->special_treatment) {
-      Instrument as_named = *st.instrument;  // rare: only when a name changed the status
-      as_named.special_treatment = *st.special_treatment;
-      if (auto l = price_limits(as_named, *st.prev_close, day)) st.limits = *l;
-    } else if (auto l = price_limits(*st.instrument, *st.prev_close, day)) {
-      st.limits = *l;
-    }
-  }
+  if (!st.limits && st.prev_close && st.instrument)
+    st.limits = price_limits(*st.instrument, *st.prev_close, day,
+                             st.special_treatment.value_or(st.instrument->special_treatment));
   if (indicative(q.ts)) return on_indicative_quote(st, q, now_clock);
   if (q.volume && *q.volume >= 0) st.volume_today = *q.volume;
   st.bid = q.bid;

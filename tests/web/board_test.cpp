@@ -78,7 +78,9 @@ TEST_F(BoardQuotes, NoBandIsNullNotAbsent) {
   EXPECT_TRUE(latest("600111.SH").ends_with(R"("limit_up":null,"limit_down":null})"))
       << "no previous close, no band: " << latest("600111.SH");
   // A symbol outside the registry still gets a well-formed message.
-  EXPECT_TRUE(quote_message(quote("000831.SZ", at(2, 9, 10, 0), "30.00", "29.00"), nullptr)
+  const Quote outside = quote("000831.SZ", at(2, 9, 10, 0), "30.00", "29.00");
+  EXPECT_FALSE(quote_limits(outside, nullptr, false));
+  EXPECT_TRUE(quote_message(outside, nullptr, quote_limits(outside, nullptr, false))
                   .ends_with(R"("limit_up":null,"limit_down":null})"));
 }
 
@@ -92,12 +94,12 @@ TEST_F(BoardQuotes, TheTradingDayIsTheOneWhosePricesTheQuoteCarries) {
   // 2026-07-03 and ±10% from Monday 2026-07-06 on. Monday 08:00 still carries Friday's session.
   Instrument st = instrument_from_code(sym("600800.SH"), "*ST测试");
   st.special_treatment = true;
-  const auto friday =
-      quote_limits(quote("600800.SH", exchange_time(make_date(2026, 7, 6), 8, 0), "10.00", "10.00"), st);
+  const auto friday = quote_limits(quote("600800.SH", exchange_time(make_date(2026, 7, 6), 8, 0), "10.00", "10.00"),
+                                   &st, st.special_treatment);
   ASSERT_TRUE(friday);
   EXPECT_EQ(friday->up.format(2), "10.50");
-  const auto monday =
-      quote_limits(quote("600800.SH", exchange_time(make_date(2026, 7, 6), 9, 30), "10.00", "10.00"), st);
+  const auto monday = quote_limits(quote("600800.SH", exchange_time(make_date(2026, 7, 6), 9, 30), "10.00", "10.00"),
+                                   &st, st.special_treatment);
   ASSERT_TRUE(monday);
   EXPECT_EQ(monday->up.format(2), "11.00");
 }

@@ -8,37 +8,29 @@
 #include "quote_message.hpp"
 
 namespace lodestone::web {
-namespace {
-
-// The instrument as its source's name says: copied only when the name changed its ST status.
-const Instrument* as_named(const Instrument* instrument, std::optional<bool> special_treatment, Instrument& scratch) {
-  if (!instrument || !special_treatment || *special_treatment == instrument->special_treatment) return instrument;
-  scratch = *instrument;
-  scratch.special_treatment = *special_treatment;
-  return &scratch;
-}
-
-}  // namespace
 
 Board::Board(const InstrumentRegistry& registry) : registry_(registry) {}
 
 bool Board::update(const Quote& quote) {
-  std::optional<bool> special_treatment = feeds::special_treatment_in_name(quote.name);
+  const std::optional<bool> named = feeds::special_treatment_in_name(quote.name);
+  std::optional<bool> special_treatment = named;
   if (!special_treatment) {
     std::shared_lock lock(mutex_);
     if (auto it = special_treatment_.find(quote.symbol); it != special_treatment_.end()) special_treatment = it->second;
   }
-  Instrument scratch;
-  const Instrument* instrument = as_named(registry_.find(quote.symbol), special_treatment, scratch);
+  const Instrument* instrument = registry_.find(quote.symbol);
+  auto limits =
+      quote_limits(quote, instrument, special_treatment.value_or(instrument && instrument->special_treatment));
   // Rendered here, once per quote and outside the lock: no client renders anything.
-  auto json = std::make_shared<const std::string>(quote_message(quote, instrument));
+  auto json = std::make_shared<const std::string>(quote_message(quote, instrument, limits));
   std::unique_lock lock(mutex_);
   auto& entry = quotes_[quote.symbol];
   if (entry.json && quote.ts < entry.quote.ts) return false;
   entry.quote = quote;
   entry.json = std::move(json);
+  entry.limits = limits;
   entry.version = version_.fetch_add(1, std::memory_order_acq_rel) + 1;
-  if (const auto st = feeds::special_treatment_in_name(quote.name)) special_treatment_[quote.symbol] = *st;
+  if (named) special_treatment_[quote.symbol] = *named;
   return true;
 }
 
@@ -83,16 +75,8 @@ std::string Board::snapshot_json(Timestamp server_time) const {
     out += R"(","price_decimals":)";
     out += std::to_string(d);
     auto it = quotes_.find(instrument.symbol);
-    // The same band as the quote's own (its trading day's, as its name says), repeated for older
-    // clients.
-    std::optional<PriceLimits> limits;
-    if (it != quotes_.end()) {
-      auto st = special_treatment_.find(instrument.symbol);
-      Instrument scratch;
-      const Instrument* banded = as_named(
-          &instrument, st != special_treatment_.end() ? std::optional<bool>(st->second) : std::nullopt, scratch);
-      limits = quote_limits(it->second.quote, *banded);
-    }
+    // The band its quote carries (its trading day's, as its name says), repeated for older clients.
+    const auto limits = it != quotes_.end() ? it->second.limits : std::nullopt;
     if (limits) {
       out += R"(,"limit_up":)" + limits->up.format(d) + R"(,"limit_down":)" + limits->down.format(d);
     } else {

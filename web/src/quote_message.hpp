@@ -15,13 +15,13 @@ namespace lodestone::web {
 // trading day before: its prev_close is that day's reference).
 Date quote_trading_day(const Quote& quote);
 
-// The quote's own day's 涨停/跌停 prices; none for indexes, new listings and a quote without a
-// previous close.
-std::optional<PriceLimits> quote_limits(const Quote& quote, const Instrument& instrument);
+// The quote's own day's 涨停/跌停 prices, under the ST status its source's name gave; none for
+// indexes, new listings, a symbol outside the registry and a quote without a previous close.
+std::optional<PriceLimits> quote_limits(const Quote& quote, const Instrument* instrument, bool special_treatment);
 
 // {"type":"quote",...canonical fields...,"trading_day":"2026-02-09","limit_up":22.01,"limit_down":18.01}
-// with null limits where there is no band. Rendered once per quote, shared by every client.
-// `instrument` may be null (a symbol outside the registry): 2 decimals, no band.
-std::string quote_message(const Quote& quote, const Instrument* instrument);
+// with null limits where there is none (`limits` from quote_limits). Rendered once per quote,
+// shared by every client. `instrument` may be null (a symbol outside the registry): 2 decimals.
+std::string quote_message(const Quote& quote, const Instrument* instrument, const std::optional<PriceLimits>& limits);
 
 }  // namespace lodestone::web

@@ -45,6 +45,10 @@ bool in_listing_window(const Instrument& instrument, Date day) {
 }  // namespace
 
 std::optional<int> limit_pct(const Instrument& instrument, Date day) {
+  return limit_pct(instrument, day, instrument.special_treatment);
+}
+
+std::optional<int> limit_pct(const Instrument& instrument, Date day, bool special_treatment) {
   if (instrument.type == InstrumentType::Index) return std::nullopt;
   if (in_listing_window(instrument, day)) return std::nullopt;
   switch (instrument.board) {
@@ -58,14 +62,19 @@ std::optional<int> limit_pct(const Instrument& instrument, Date day) {
     case Board::Fund:
       return 10;
     case Board::Main:
-      if (instrument.special_treatment && day < make_date(2026, 7, 6)) return 5;
+      if (special_treatment && day < make_date(2026, 7, 6)) return 5;
       return 10;
   }
   return std::nullopt;
 }
 
 std::optional<PriceLimits> price_limits(const Instrument& instrument, Price prev_close, Date day) {
-  const auto pct = limit_pct(instrument, day);
+  return price_limits(instrument, prev_close, day, instrument.special_treatment);
+}
+
+std::optional<PriceLimits> price_limits(const Instrument& instrument, Price prev_close, Date day,
+                                        bool special_treatment) {
+  const auto pct = limit_pct(instrument, day, special_treatment);
   if (!pct || !prev_close.positive()) return std::nullopt;
   const std::int64_t tick = instrument.tick_units();
   // prev × (100 ± pct) / 100, rounded half-up to the tick: everything in integers, 128 bits wide

@@ -42,14 +42,7 @@ LimitFindings LimitCheck::observe(const Quote& quote, const Instrument& inst, st
     found.prev_close_out_of_range = true;
     return found;
   }
-  const auto st = special_treatment(quote.symbol);
-  if (st && *st != inst.special_treatment) {
-    Instrument as_named = inst;  // only for the few whose status the names changed
-    as_named.special_treatment = *st;
-    found.ours = price_limits(as_named, *prev_close, day);
-  } else {
-    found.ours = price_limits(inst, *prev_close, day);
-  }
+  found.ours = price_limits(inst, *prev_close, day, special_treatment(quote.symbol).value_or(inst.special_treatment));
   if (!found.ours) return found;
   const bool up_differs = quote.source_limit_up && *quote.source_limit_up != found.ours->up;
   const bool down_differs = quote.source_limit_down && *quote.source_limit_down != found.ours->down;

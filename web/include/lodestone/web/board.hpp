@@ -24,6 +24,7 @@ class Board {
     Quote quote;
     std::shared_ptr<const std::string> json;  // {"type":"quote",...,"trading_day","limit_up","limit_down"}
     std::uint64_t version = 0;                // board version when this quote arrived
+    std::optional<PriceLimits> limits;        // the band in `json`: its day's, as its name says
   };
 
   // Keeps the quote if it is not older than the one held; returns false for an older one.

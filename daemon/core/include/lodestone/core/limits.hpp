@@ -14,12 +14,17 @@ namespace lodestone {
 // the listing day only on the BSE (docs/market-data.md#price-limits).
 // Main-board ST was ±5% until 2026-07-05 and is ±10% from 2026-07-06 (上证发〔2026〕41号).
 std::optional<int> limit_pct(const Instrument& instrument, Date day);
+// As above with ST status given apart from the instrument's: a source's name changes it during
+// the day (issue #14), while the shared reference data stays as loaded.
+std::optional<int> limit_pct(const Instrument& instrument, Date day, bool special_treatment);
 
 struct PriceLimits {
   Price up;
   Price down;
 };
 std::optional<PriceLimits> price_limits(const Instrument& instrument, Price prev_close, Date day);
+std::optional<PriceLimits> price_limits(const Instrument& instrument, Price prev_close, Date day,
+                                        bool special_treatment);
 
 enum class LimitState : std::uint8_t { None, LimitUp, LimitDown };
 LimitState limit_state(const PriceLimits& limits, Price last);
