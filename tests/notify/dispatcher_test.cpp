@@ -481,6 +481,19 @@ TEST_F(DispatcherTest, PastTheCapQuietHoursNoLongerHold) {
   EXPECT_EQ(d.next_due(), at(8, 0));
 }
 
+TEST_F(DispatcherTest, TheDefaultCapHoldsTenThousandEntriesPerReceiver) {
+  add_route(route(std::chrono::minutes(30)));
+  auto& d = make();
+  d.pause("desk", at(10, 0));
+  const Timestamp t = at(9, 31);
+  for (int i = 0; i < 10'010; ++i) add(alert("s" + std::to_string(i), t), "desk", t);
+  EXPECT_EQ(d.waiting("desk"), 10'010U) << "nothing dropped";
+  auto out = d.due(at(10, 0));
+  ASSERT_EQ(out.size(), 1U) << "the ten oldest folded at once into the pause's digest";
+  EXPECT_EQ(out[0].notification.digest_count, 10U);
+  EXPECT_EQ(d.waiting("desk"), 10'000U);
+}
+
 // --- retries ------------------------------------------------------------------------------
 
 TEST_F(DispatcherTest, RetryBacksOffExponentiallyWithJitterAndKeepsTheBatch) {
@@ -585,6 +598,12 @@ TEST_F(DispatcherTest, FeishuKeepsClearOfTheOpen) {
 
   add(alert("300750.SZ", at(9, 30)), "hook", at(9, 30));
   EXPECT_EQ(d.due(at(9, 30)).size(), 1U) << "only Feishu asks for it";
+
+  // Due just outside the guard, but the timer fired inside it: still kept clear.
+  add(alert("601318.SH", at(9, 59, 56)), "lark", at(9, 59, 56));
+  EXPECT_EQ(d.next_due(), at(9, 59, 56));
+  EXPECT_TRUE(d.due(at(9, 59, 58)).empty());
+  EXPECT_EQ(d.next_due(), clear_of_peak(at(10, 0), 5, "lark"));
 }
 
 TEST_F(DispatcherTest, FeishuMovesARetryOffTheCloseToo) {
