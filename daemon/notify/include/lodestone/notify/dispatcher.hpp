@@ -64,9 +64,10 @@
 // drawn in [base/2, base] (seeded). sent() resets the receiver's backoff. A due retry needs a
 // token like any batch and goes before the receiver's groups.
 //
-// Bounded memory. A receiver holds at most Limits::held_per_receiver entries in its groups.
-// Beyond that its oldest groups are folded into the waiting digest at once: their group wait
-// is cut short and quiet hours no longer hold them (the digest's pace and pauses still do).
+// Bounded memory. At most Limits::held_per_receiver of a receiver's entries wait for their
+// group wait or quiet hours. Beyond that its oldest groups are folded into the waiting digest
+// at once: their group wait is cut short and quiet hours no longer hold them (the receiver's
+// pace and pauses still do, since the service would refuse them anyway).
 // Nothing is dropped, and a digest's `entries` lists every entry it settles; only its `alerts`
 // (what the renderer shows) is cut to Limits::digest_alerts (critical first, then the newest,
 // shown oldest first) while digest_count says how many alerts it stands for. The outbox keeps
