@@ -39,8 +39,15 @@ struct DeliveryRecord {
 };
 
 // {"id":…,"alert":…,"notification":…,"receiver":…,"kind":…,"state":…,"attempts":…,
-//  "enqueued_at":…,"updated_at":…,"detail":…,"digest":…,"instance":…}
+//  "enqueued_at":…,"updated_at":…,"detail":…,"digest":…,"message_ref":…,"instance":…}
+// "alert" is the alert key; "kind" and "state" are their names (to_string); enqueued_at and
+// updated_at are milliseconds since the Unix epoch as JSON integers (the page and the API
+// format them). Every field is written, empty ones too: the record is one fixed shape in Redis.
 std::string to_json(const DeliveryRecord& record);
+// Reads what to_json wrote. id, alert, receiver, kind and state are required; fields it does not
+// know are skipped (a newer daemon's record). Errors: bad_json, bad_encoding, bad_event (not an
+// object), missing_field, bad_field (wrong type, unknown kind or state); the message names the
+// field.
 Result<DeliveryRecord> delivery_from_json(std::string_view json);
 
 }  // namespace lodestone::notify

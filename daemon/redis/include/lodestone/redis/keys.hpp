@@ -12,13 +12,23 @@ struct Keys {
         alert_seq(prefix + ":alerts:seq"),
         dedup(prefix + ":alerts:seen:"),
         events(prefix + ":events"),
-        quotes(prefix + ":quotes") {}
+        quotes(prefix + ":quotes"),
+        outbox(prefix + ":outbox"),
+        outbox_seen(prefix + ":outbox:seen:"),
+        deliveries(prefix + ":deliveries:") {}
 
   std::string alerts;     // stream: every alert notification, fields seq, key, origin, alert (JSON)
   std::string alert_seq;  // counter: the last seq handed out, shared by every instance
   std::string dedup;      // + "<alert id>|<state>": present while that notification is stored
   std::string events;     // stream: the quotes and headlines each instance evaluated (its journal)
   std::string quotes;     // hash: symbol -> latest quote (JSON), for the board after a restart
+  // Notifications (redis/outbox.hpp). outbox: stream of entries waiting for delivery (consumer
+  // group "notify"), deleted once settled. outbox_seen + "<entry id>": present while that entry
+  // counts as enqueued (the dedup). deliveries + "<alert key>": hash "<receiver>|<notification>"
+  // -> delivery record (JSON), the ledger.
+  std::string outbox;
+  std::string outbox_seen;
+  std::string deliveries;
 };
 
 }  // namespace lodestone::redis
