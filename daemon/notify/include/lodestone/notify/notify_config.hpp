@@ -33,6 +33,8 @@ struct NotifyConfig {
 struct SecretReader {
   std::function<std::optional<std::string>(const std::string& name)> env;
   std::function<Result<std::string>(const std::string& path)> file;
+  // getenv, and files read whole (at most 64 KiB; errors say why, e.g. "cannot be read (No such
+  // file or directory)", never what the file holds).
   static SecretReader system();
 };
 
