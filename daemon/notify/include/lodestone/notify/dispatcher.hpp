@@ -16,6 +16,7 @@
 #include "lodestone/notify/notification.hpp"
 #include "lodestone/notify/notify_config.hpp"
 #include "lodestone/notify/outbox.hpp"
+#include "lodestone/notify/router.hpp"
 
 namespace lodestone::notify {
 
