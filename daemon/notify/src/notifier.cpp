@@ -91,6 +91,7 @@ struct Notifier::State {
   std::deque<std::string> reply_ref_order;
   std::map<std::string, std::uint64_t> broken_incidents;  // numbers each receiver's breakdowns
   std::shared_ptr<std::function<void()>> beat;            // the claim poll; dropped at stop
+  std::function<void()> drained;                          // stop()'s: once nothing is in flight
   mutable std::mutex status_mutex;
   std::map<std::string, ReceiverStatus> statuses;
 
@@ -318,11 +319,20 @@ void Notifier::State::send(Batch batch, const std::shared_ptr<Notifier>& self) {
 }
 
 void Notifier::State::answered(const std::string& batch_id, const ServiceAnswer& answer) {
-  if (stopped) return;
   auto it = in_flight.find(batch_id);
   if (it == in_flight.end()) return;
   Batch batch = std::move(it->second);
   in_flight.erase(it);
+  // Stopping: the answer is still settled (so a restart does not send it again).
+  struct DrainCheck {
+    State& s;
+    explicit DrainCheck(State& state) : s(state) {}
+    DrainCheck(const DrainCheck&) = delete;
+    DrainCheck& operator=(const DrainCheck&) = delete;
+    ~DrainCheck() {
+      if (s.stopped && s.in_flight.empty() && s.drained) std::exchange(s.drained, nullptr)();
+    }
+  } drain_check{*this};
   const ReceiverConfig* receiver = config.receiver(batch.notification.receiver);
   if (!receiver) return;
   const Verdict verdict = classify(receiver->kind, answer);
@@ -522,9 +532,9 @@ void Notifier::start() {
   });
 }
 
-void Notifier::stop() {
+void Notifier::stop(std::function<void()> drained) {
   auto self = shared_from_this();
-  net::dispatch(state_->strand, [self] {
+  net::dispatch(state_->strand, [self, drained = std::move(drained)]() mutable {
     auto& s = *self->state_;
     s.stopped = true;
     s.claim_timer.cancel();
@@ -532,6 +542,13 @@ void Notifier::stop() {
     s.keep_timer.cancel();
     s.enqueue_timer.cancel();
     s.beat.reset();
+    if (!drained) return;
+    if (s.in_flight.empty()) {
+      drained();
+    } else {
+      spdlog::info("notify: waiting for {} message(s) already sent to their services", s.in_flight.size());
+      s.drained = std::move(drained);
+    }
   });
 }
 
@@ -555,35 +572,6 @@ void Notifier::publish(const Alert& alert) {
       entries.push_back(std::move(e));
     }
     s.enqueue(std::move(entries), self);
-  });
-}
-
-void Notifier::test(const std::string& receiver, std::function<void(Result<std::pair<Verdict, ServiceAnswer>>)> done) {
-  auto self = shared_from_this();
-  net::post(state_->strand, [self, receiver, done = std::move(done)]() mutable {
-    auto& s = *self->state_;
-    const ReceiverConfig* r = s.config.receiver(receiver);
-    if (!r) {
-      done(make_error(ErrorCode::not_found, "no receiver named \"" + receiver + "\" in notify.receivers"));
-      return;
-    }
-    Notification n;
-    n.kind = NotificationKind::Test;
-    n.receiver = r->name;
-    n.public_url = s.config.public_url;
-    n.id = entry_id("test:" + std::to_string(s.clock.now().ms), r->name);
-    auto request = render(*r, n, s.clock.now());
-    if (!request) {
-      done(request.error());
-      return;
-    }
-    const ReceiverKind kind = r->kind;
-    s.sender.send(std::move(*request), [self, kind, done = std::move(done)](ServiceAnswer answer) mutable {
-      net::post(self->state_->strand, [kind, done = std::move(done), answer = std::move(answer)]() mutable {
-        Verdict v = classify(kind, answer);
-        done(std::make_pair(std::move(v), std::move(answer)));
-      });
-    });
   });
 }
 

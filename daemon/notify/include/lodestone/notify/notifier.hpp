@@ -77,16 +77,16 @@ class Notifier : public std::enable_shared_from_this<Notifier> {
   ~Notifier();
 
   void start();
-  // Cancels the timers; what is claimed and unsettled stays in the outbox for the next start
-  // (the same instance name takes it back at once) or another daemon (after claim_timeout).
-  void stop();
+  // Claims and sends nothing more. Requests already with a service are waited for, and their
+  // answers settled, so a restart does not send them again; `drained` runs (on the notifier's
+  // strand) once none is in flight. What is claimed and unsent stays in the outbox for the next
+  // start (the same instance name takes it back at once) or another daemon (after
+  // claim_timeout). The caller bounds the wait: a service that never answers holds nothing up
+  // for longer than the caller allows.
+  void stop(std::function<void()> drained = {});
 
   // An alert notification this daemon published (rules and system alerts). Any thread.
   void publish(const Alert& alert);
-
-  // `lodestone notify-test`: a test message to `receiver` through render, the sender and
-  // classify, not through the outbox. `done` runs on the notifier's strand.
-  void test(const std::string& receiver, std::function<void(Result<std::pair<Verdict, ServiceAnswer>>)> done);
 
   // Every receiver's state (for GET /api/v1/notify and /readyz's detail). Any thread.
   [[nodiscard]] std::vector<ReceiverStatus> receivers() const;
