@@ -575,6 +575,14 @@ void Notifier::publish(const Alert& alert) {
   });
 }
 
+void Notifier::wake() {
+  auto self = shared_from_this();
+  net::post(state_->strand, [self] {
+    self->state_->claim(self);
+    self->state_->send_due(self);
+  });
+}
+
 std::vector<ReceiverStatus> Notifier::receivers() const {
   std::lock_guard lock(state_->status_mutex);
   std::vector<ReceiverStatus> out;

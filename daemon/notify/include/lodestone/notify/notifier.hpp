@@ -87,6 +87,9 @@ class Notifier : public std::enable_shared_from_this<Notifier> {
 
   // An alert notification this daemon published (rules and system alerts). Any thread.
   void publish(const Alert& alert);
+  // Claims and checks what is due now, without waiting for the next poll or timer: after the
+  // clock jumped (a test's ManualClock, NTP stepping the wall clock).
+  void wake();
 
   // Every receiver's state (for GET /api/v1/notify and /readyz's detail). Any thread.
   [[nodiscard]] std::vector<ReceiverStatus> receivers() const;
