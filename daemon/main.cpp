@@ -10,6 +10,7 @@
 #include "lodestone/app/calendar_service.hpp"
 #include "lodestone/app/config.hpp"
 #include "lodestone/app/daemon.hpp"
+#include "lodestone/app/notify_test_command.hpp"
 #include "lodestone/app/symbol_command.hpp"
 #include "lodestone/app/universe.hpp"
 #include "lodestone/cli/backtest_command.hpp"
@@ -17,6 +18,7 @@
 #include "lodestone/core/calendar.hpp"
 #include "lodestone/core/json_writer.hpp"
 #include "lodestone/feeds/canonical.hpp"
+#include "lodestone/notify/sender.hpp"
 #include "lodestone/rules/backtest.hpp"
 #include "lodestone/rules/diagnostic.hpp"
 #include "lodestone/rules/parser.hpp"
@@ -72,6 +74,11 @@ int main(int argc, char** argv) {
   calendar->add_option("--calendar", calendar_args.calendar_file, "Calendar file (default: the built-in one)");
   calendar->add_flag("--json", calendar_args.json, "One JSON object per date");
 
+  auto* notify_test = cli.add_subcommand(
+      "notify-test", "Send a test message to one receiver of notify.receivers and print the service's answer");
+  app::NotifyTestCommand notify_test_args;
+  notify_test->add_option("receiver", notify_test_args.receiver, "The receiver's name")->required();
+  notify_test->add_option("--config", notify_test_args.config, "YAML configuration file")->check(CLI::ExistingFile);
   cli.add_subcommand("version", "Print the version");
   app::SymbolCommand symbol_command(cli);
 
@@ -84,6 +91,10 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (cli.got_subcommand("notify-test")) {
+    notify::CurlSender sender;
+    return app::run_notify_test(notify_test_args, system_clock(), sender, std::cout, std::cerr);
+  }
   if (cli.got_subcommand("calendar"))
     return app::run_calendar_command(calendar_args, system_clock(), std::cout, std::cerr);
 
@@ -102,7 +113,12 @@ int main(int argc, char** argv) {
       std::cerr << st.error().message << "\n";
       return 1;
     }
-    std::cout << check_path << ": ok (" << universe->size() << " instruments)\n";
+    for (const auto& w : config->notify.warnings) std::cerr << check_path << ": warning: " << w << "\n";
+    std::cout << check_path << ": ok (" << universe->size() << " instruments";
+    if (config->notify.enabled())
+      std::cout << ", " << config->notify.receivers.size() << " notification receivers, "
+                << config->notify.routes.size() << " routes";
+    std::cout << ")\n";
     return 0;
   }
 

@@ -74,7 +74,7 @@ test('panel ids are unique and the grid has no overlaps', () => {
   }
 });
 
-test('the dashboard covers feeds, alerts, WebSocket clients, latency and Redis', () => {
+test('the dashboard covers feeds, alerts, WebSocket clients, latency, Redis and notifications', () => {
   const text = JSON.stringify(dashboard.panels);
   for (const metric of [
     'lodestone_feed_state', 'lodestone_feed_last_message_age_seconds', 'lodestone_feed_messages_total',
@@ -83,7 +83,9 @@ test('the dashboard covers feeds, alerts, WebSocket clients, latency and Redis',
     'lodestone_websocket_clients', 'lodestone_websocket_messages_sent_total',
     'lodestone_websocket_slow_clients_closed_total', 'lodestone_websocket_queued_messages',
     'lodestone_websocket_queue_depth_max', 'lodestone_rule_evaluation_seconds_bucket', 'lodestone_rule_outcomes_total',
-    'lodestone_redis_up',
+    'lodestone_redis_up', 'lodestone_notifications_total', 'lodestone_notification_delivery_seconds_bucket',
+    'lodestone_notify_outbox_depth', 'lodestone_notify_outbox_oldest_pending_seconds', 'lodestone_notify_receiver_up',
+    'lodestone_notify_digests_total', 'lodestone_notify_rate_limit_pauses_total',
   ]) {
     assert.ok(text.includes(metric), `no panel shows ${metric}`);
   }

@@ -194,10 +194,11 @@ Result<Config> read(const YAML::Node& root, const std::string& file) {
   c.source = file;
   if (!root || root.IsNull()) return c;
   const Reader r{file, std::filesystem::path(file).parent_path()};
-  if (auto st = r.keys(root,
-                       {"listen", "threads", "log_level", "api_token", "token_for_read", "allowed_origins", "web_root",
-                        "universe", "rules", "calendar", "redis", "tape", "feeds", "websocket", "alerts", "instance"},
-                       "the configuration");
+  if (auto st = r.keys(
+          root,
+          {"listen", "threads", "log_level", "api_token", "token_for_read", "allowed_origins", "web_root", "universe",
+           "rules", "calendar", "redis", "tape", "feeds", "websocket", "alerts", "instance", "notify"},
+          "the configuration");
       !st)
     return st.error();
   if (root["listen"]) {
@@ -245,6 +246,11 @@ Result<Config> read(const YAML::Node& root, const std::string& file) {
   }
   if (const auto& redis = root["redis"]) {
     if (auto st = read_redis(r, redis, c); !st) return st.error();
+  }
+  if (const auto& notify = root["notify"]) {
+    auto n = notify::read_notify_config(notify, file);
+    if (!n) return n.error();
+    c.notify = std::move(*n);
   }
   if (const auto& tape = root["tape"]) {
     if (tape.IsNull() || (tape.IsScalar() && tape.as<std::string>() == "off")) {

@@ -17,6 +17,7 @@
 #include "lodestone/app/feed_lag.hpp"
 #include "lodestone/app/ingest_checks.hpp"
 #include "lodestone/app/metrics.hpp"
+#include "lodestone/app/notify_link.hpp"
 #include "lodestone/app/redis_link.hpp"
 #include "lodestone/app/rules_service.hpp"
 #include "lodestone/app/shutdown.hpp"
@@ -45,6 +46,9 @@ namespace {
 constexpr std::chrono::milliseconds kStepDeadline{500};
 constexpr std::chrono::milliseconds kDrainDeadline{3000};
 constexpr std::chrono::milliseconds kCloseDeadline{1000};
+// Messages already with a service get this long to be answered (and settled, so a restart does
+// not send them again); a service that hangs longer is asked again after the restart.
+constexpr std::chrono::milliseconds kNotifyDrain{3000};
 
 // A replay without live feeds keeps event time: the rules run on the events' clock, and what is
 // posted to ingest is checked at its own time.
@@ -55,6 +59,22 @@ web::ServerOptions with_clock(web::ServerOptions options, const Clock& clock) {
   options.clock = std::cref(clock);
   return options;
 }
+
+// Every alert the pipeline publishes is counted and offered to the notification routes.
+class PublishedAlerts final : public bus::PipelineObserver {
+ public:
+  explicit PublishedAlerts(Metrics& metrics) : metrics_(metrics) {}
+  void set_notify(NotifyLink* notify) { notify_ = notify; }  // before the pipeline starts
+  void evaluated(Evaluation what, std::chrono::nanoseconds took) override { metrics_.evaluated(what, took); }
+  void published(const Alert& alert) override {
+    metrics_.published(alert);
+    if (notify_) notify_->publish(alert);
+  }
+
+ private:
+  Metrics& metrics_;
+  NotifyLink* notify_ = nullptr;
+};
 
 // Everything one running daemon holds, in construction order.
 struct Runtime final : web::Api {
@@ -75,7 +95,14 @@ struct Runtime final : web::Api {
         broadcast(board, server.hub()),
         pipeline(ioc.get_executor(), clock, registry, broadcast, alerts, news, c.max_pending_events) {
     if (redis) redis->attach(registry, broadcast, server.hub(), news, pipeline, metrics.registry());
-    pipeline.set_observer(&metrics);
+    if (c.notify.enabled()) {
+      notify = std::make_unique<NotifyLink>(
+          ioc.get_executor(), c, clock, nullptr, metrics.registry(), server.hub(),
+          [this](Alert a) { pipeline.raise(std::move(a)); },
+          [this]() -> web::RulesControl* { return rules_service.get(); });
+      published.set_notify(notify.get());
+    }
+    pipeline.set_observer(&published);
   }
 
   // web::Api
@@ -128,11 +155,18 @@ struct Runtime final : web::Api {
   // Not a reason to take the daemon out of rotation: every instance shares the calendar, and the
   // exchanges publish next year's closures only days before it starts.
   std::string readiness_warning() override {
-    return calendar_warning(calendar_horizon(TradingCalendar::shanghai(), clock.now()), calendar.source());
+    std::string warning =
+        calendar_warning(calendar_horizon(TradingCalendar::shanghai(), clock.now()), calendar.source());
+    if (notify) {
+      // A broken receiver is an operator's job, not a reason to stop serving the board.
+      if (auto broken = notify->broken_receivers(); !broken.empty()) warning += (warning.empty() ? "" : "; ") + broken;
+    }
+    return warning;
   }
 
   std::string metrics_text() override {
     if (redis) redis->update_metrics();
+    if (notify) notify->update_metrics();
     MetricsInputs in;
     in.feeds = feeds();
     in.pipeline = pipeline.counters();
@@ -163,6 +197,7 @@ struct Runtime final : web::Api {
   bus::AlertStore& alerts;
   bus::NewsLog news;
   Metrics metrics;
+  PublishedAlerts published{metrics};
   web::Server server;
   web::Broadcast broadcast;
   bus::Pipeline pipeline;
@@ -174,6 +209,7 @@ struct Runtime final : web::Api {
   std::vector<std::unique_ptr<FeedLagSink>> lag_sinks;  // outlive the feeds that write to them
   std::vector<std::shared_ptr<feeds::Feed>> live_feeds;
   std::shared_ptr<RulesService> rules_service;
+  std::unique_ptr<NotifyLink> notify;  // with notify.receivers configured
   std::atomic<bool> listening{false};
 };
 
@@ -304,6 +340,7 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
   }
   // Feeds start once Redis restored the rules' state: replayed events reach the engine first.
   std::function<void()> start_feeds = [&] {
+    if (rt.notify) rt.notify->start();
     for (auto& f : rt.replays) f->start();
     for (std::size_t i = 0; i < rt.live_feeds.size(); ++i) {
       rt.live_feeds[i]->start();
@@ -336,6 +373,11 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
   // gets its last chance: the pipeline says done after everything queued before it.
   shutdown->add("drain the pipeline", kDrainDeadline,
                 [&rt](ShutdownSequence::Done done) { rt.pipeline.post(std::move(done)); });
+  if (rt.notify) {
+    // Before Redis's last flush: the ledger writes of the answers that arrive go with it.
+    shutdown->add("finish notifications in flight", kNotifyDrain,
+                  [&rt](ShutdownSequence::Done done) { rt.notify->stop(std::move(done)); });
+  }
   if (rt.redis) {
     const std::chrono::milliseconds flush(config.redis_tuning.shutdown_flush_ms);
     // What does not make it is named in the log by the stores.

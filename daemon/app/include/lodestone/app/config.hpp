@@ -10,6 +10,7 @@
 
 #include "lodestone/core/result.hpp"
 #include "lodestone/feeds/feed_config.hpp"
+#include "lodestone/notify/notify_config.hpp"
 #include "lodestone/web/server_options.hpp"
 
 namespace lodestone::app {
@@ -51,6 +52,7 @@ struct Config {
   std::size_t alert_retention = 100'000;  // alerts kept for resume and history
   std::size_t news_retention = 5'000;
   std::size_t max_pending_events = 100'000;  // per pipeline, before quotes are shed
+  notify::NotifyConfig notify;               // receivers and routes; none: alerts reach the page only
 };
 
 // Paths in the defaults point into the source tree the binary was built from.

@@ -1,0 +1,85 @@
+#include "lodestone/app/notify_link.hpp"
+
+#include "lodestone/core/json_writer.hpp"
+#include "lodestone/notify/route.hpp"
+
+namespace lodestone::app {
+
+std::string delivery_message(const notify::DeliveryRecord& record) {
+  std::string out = R"({"type":"delivery","alert":)";
+  append_json_string(out, record.alert_key);
+  out += R"(,"record":)";
+  out += notify::to_json(record);
+  out.push_back('}');
+  return out;
+}
+
+NotifyLink::NotifyLink(net::any_io_executor executor, const Config& config, const Clock& clock,
+                       std::unique_ptr<notify::Outbox> outbox, prometheus::Registry& metrics, web::Hub& hub,
+                       std::function<void(Alert)> raise, std::function<web::RulesControl*()> rules)
+    : outbox_(outbox ? std::move(outbox) : std::make_unique<notify::MemoryOutbox>(config.alert_retention)) {
+  notify::NotifierHooks hooks;
+  hooks.delivery = [&hub](const notify::DeliveryRecord& record) {
+    hub.broadcast(std::make_shared<const std::string>(delivery_message(record)));
+  };
+  hooks.raise = std::move(raise);
+  // The rule engine's silences, as the API and the page's "mute this" create them.
+  hooks.silenced = [rules = std::move(rules)](const Alert& alert) {
+    web::RulesControl* control = rules();
+    if (!control) return false;
+    const Timestamp now = control->now();
+    const auto labels = notify::routing_labels(alert);
+    for (const auto& s : control->silences(now))
+      if (s.active(now) && s.matches(labels)) return true;
+    return false;
+  };
+  notify::NotifierOptions options;
+  options.instance = config.server.instance;
+  notifier_ = notify::Notifier::create(std::move(executor), config.notify, *outbox_, sender_, clock, metrics,
+                                       std::move(hooks), options);
+}
+
+NotifyLink::~NotifyLink() { sender_.stop(); }
+
+void NotifyLink::start() { notifier_->start(); }
+
+void NotifyLink::stop(std::function<void()> drained) {
+  notifier_->stop([this, drained = std::move(drained)] {
+    sender_.stop();
+    if (drained) drained();
+  });
+}
+
+std::string NotifyLink::broken_receivers() const {
+  std::string out;
+  for (const auto& r : notifier_->receivers()) {
+    if (r.health != notify::ReceiverHealth::Broken) continue;
+    if (!out.empty()) out += "; ";
+    out += "notify receiver " + r.name + " is broken: " + r.detail;
+  }
+  return out;
+}
+
+std::string NotifyLink::status_json() const {
+  const auto stats = outbox_->stats();
+  std::string out = R"({"enabled":true,"durable":)";
+  out += stats.durable ? "true" : "false";
+  out += R"(,"outbox":{"depth":)" + std::to_string(stats.depth) + R"(,"oldest_pending":)" +
+         std::to_string(stats.oldest_pending.ms) + R"(},"receivers":[)";
+  bool first = true;
+  for (const auto& r : notifier_->receivers()) {
+    if (!first) out.push_back(',');
+    first = false;
+    out += R"({"name":)";
+    append_json_string(out, r.name);
+    out += R"(,"kind":")" + std::string(notify::to_string(r.kind)) + R"(","health":")" +
+           std::string(notify::to_string(r.health)) + R"(","detail":)";
+    append_json_string(out, r.detail);
+    out += R"(,"paused_until":)" + std::to_string(r.paused_until.ms) + R"(,"sent":)" + std::to_string(r.sent) +
+           R"(,"failed":)" + std::to_string(r.failed) + R"(,"waiting":)" + std::to_string(r.waiting) + "}";
+  }
+  out += "]}";
+  return out;
+}
+
+}  // namespace lodestone::app
