@@ -97,8 +97,8 @@ struct Runtime final : web::Api {
     if (redis) redis->attach(registry, broadcast, server.hub(), news, pipeline, metrics.registry());
     if (c.notify.enabled()) {
       notify = std::make_unique<NotifyLink>(
-          ioc.get_executor(), c, clock, nullptr, metrics.registry(), server.hub(),
-          [this](Alert a) { pipeline.raise(std::move(a)); },
+          ioc.get_executor(), c, clock, redis ? redis->outbox(c.notify.claim_timeout) : nullptr, metrics.registry(),
+          server.hub(), [this](Alert a) { pipeline.raise(std::move(a)); },
           [this]() -> web::RulesControl* { return rules_service.get(); });
       published.set_notify(notify.get());
     }

@@ -15,9 +15,9 @@ std::string delivery_message(const notify::DeliveryRecord& record) {
 }
 
 NotifyLink::NotifyLink(net::any_io_executor executor, const Config& config, const Clock& clock,
-                       std::unique_ptr<notify::Outbox> outbox, prometheus::Registry& metrics, web::Hub& hub,
+                       std::shared_ptr<notify::Outbox> outbox, prometheus::Registry& metrics, web::Hub& hub,
                        std::function<void(Alert)> raise, std::function<web::RulesControl*()> rules)
-    : outbox_(outbox ? std::move(outbox) : std::make_unique<notify::MemoryOutbox>(config.alert_retention)) {
+    : outbox_(outbox ? std::move(outbox) : std::make_shared<notify::MemoryOutbox>(config.alert_retention)) {
   notify::NotifierHooks hooks;
   hooks.delivery = [&hub](const notify::DeliveryRecord& record) {
     hub.broadcast(std::make_shared<const std::string>(delivery_message(record)));

@@ -34,8 +34,10 @@ RedisLink::RedisLink(net::any_io_executor executor, const Config& config, const 
   // An alert waits for its trigger's journal write at most as long as a command may take.
   a.journal_wait = client.command_timeout;
   a.client = client;
+  client_ = client;
   alerts_ = redis::AlertStore::create(executor_, a, clock_);
   state_options_.instance = config.server.instance;
+  instance_ = config.server.instance;
   state_options_.max_buffered_events = t.max_buffered_events;
   state_options_.journal = std::chrono::duration_cast<std::chrono::hours>(std::chrono::milliseconds(t.journal_ms));
   state_options_.client = client;
@@ -108,8 +110,27 @@ void RedisLink::stop(std::chrono::milliseconds drain, std::function<void()> stop
   auto one_halted = [left, stopped = std::move(stopped)] {
     if (left->fetch_sub(1) == 1 && stopped) stopped();
   };
-  alerts_->stop(drain, one_halted);
+  // The outbox's last ledger writes were sent before this step (the notifier drains first);
+  // its connection closes with the stores'.
+  auto outbox = outbox_;
+  auto halted = [one_halted, outbox] {
+    if (outbox) outbox->stop();
+    one_halted();
+  };
+  alerts_->stop(drain, halted);
   if (state_) state_->stop(drain, one_halted);
+}
+
+std::shared_ptr<redis::Outbox> RedisLink::outbox(std::chrono::milliseconds claim_timeout) {
+  if (!outbox_) {
+    redis::OutboxOptions o;
+    o.consumer = instance_;
+    o.claim_timeout = claim_timeout;
+    o.client = client_;
+    outbox_ = redis::Outbox::create(executor_, o, clock_);
+    outbox_->start();
+  }
+  return outbox_;
 }
 
 bool RedisLink::stopped() const { return alerts_->stopped() && (!state_ || state_->stopped()); }

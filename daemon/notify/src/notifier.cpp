@@ -90,7 +90,6 @@ struct Notifier::State {
   std::unordered_map<std::string, std::string> reply_refs;
   std::deque<std::string> reply_ref_order;
   std::map<std::string, std::uint64_t> broken_incidents;  // numbers each receiver's breakdowns
-  std::shared_ptr<std::function<void()>> beat;            // the claim poll; dropped at stop
   std::function<void()> drained;                          // stop()'s: once nothing is in flight
   mutable std::mutex status_mutex;
   std::map<std::string, ReceiverStatus> statuses;
@@ -115,7 +114,22 @@ struct Notifier::State {
   void remember_reply(const std::string& receiver, const std::string& key, const std::string& ref);
   [[nodiscard]] std::string reply_for(const std::string& receiver, const Batch& batch) const;
   void keep_held(const std::shared_ptr<Notifier>& self);
+  void poll(const std::shared_ptr<Notifier>& self);
 };
+
+// The outbox is asked on a steady beat as well as when this daemon enqueued: entries other
+// daemons enqueued, or left behind, are found within one poll.
+void Notifier::State::poll(const std::shared_ptr<Notifier>& self) {
+  if (stopped) return;
+  claim(self);
+  // Depth and age across every daemon sharing the outbox, for /metrics.
+  outbox.refresh_stats([](Result<OutboxStats>) {});
+  claim_timer.expires_after(options.poll);
+  claim_timer.async_wait([weak = std::weak_ptr<Notifier>(self)](beast::error_code ec) {
+    if (ec) return;
+    if (auto me = weak.lock()) me->state_->poll(me);
+  });
+}
 
 namespace {
 
@@ -346,8 +360,8 @@ void Notifier::State::answered(const std::string& batch_id, const ServiceAnswer&
       if (!verdict.message_ref.empty())
         for (const auto& a : batch.notification.alerts)
           remember_reply(receiver->name, alert_key(a), verdict.message_ref);
-      settle(batch, DeliveryState::Sent, verdict.detail.empty() ? "ok" : verdict.detail, &verdict);
       set_health(*receiver, ReceiverHealth::Ok, {});
+      settle(batch, DeliveryState::Sent, verdict.detail.empty() ? "ok" : verdict.detail, &verdict);
       return;
     }
     case Outcome::Broken: {
@@ -432,10 +446,13 @@ void Notifier::State::settle_entry(const OutboxEntry& entry, DeliveryState state
     std::lock_guard lock(status_mutex);
     if (auto it = statuses.find(entry.receiver); it != statuses.end()) ++it->second.failed;
   }
-  if (hooks.delivery) hooks.delivery(r);
-  outbox.settle(entry, std::move(r), [id = entry.id](Result<bool> done) {
-    if (!done) spdlog::warn("notify: the ledger did not take entry {}: {}", id, done.error().message);
-  });
+  // The page hears of the record once the ledger holds it (or failed to: it is still news).
+  auto shown = hooks.delivery ? std::make_optional(r) : std::nullopt;
+  outbox.settle(entry, std::move(r),
+                [id = entry.id, shown = std::move(shown), hook = hooks.delivery](Result<bool> done) {
+                  if (!done) spdlog::warn("notify: the ledger did not take entry {}: {}", id, done.error().message);
+                  if (shown) hook(*shown);
+                });
 }
 
 void Notifier::State::set_health(const ReceiverConfig& receiver, ReceiverHealth health, const std::string& why,
@@ -513,21 +530,7 @@ void Notifier::start() {
   auto self = shared_from_this();
   net::post(state_->strand, [self] {
     auto& s = *self->state_;
-    // The outbox is asked on a steady beat as well as when this daemon enqueued: entries other
-    // daemons enqueued, or left behind, are found within one poll.
-    auto beat = std::make_shared<std::function<void()>>();
-    *beat = [self, weak_beat = std::weak_ptr<std::function<void()>>(beat)] {
-      auto& st = *self->state_;
-      if (st.stopped) return;
-      st.claim(self);
-      st.claim_timer.expires_after(st.options.poll);
-      st.claim_timer.async_wait([self, weak_beat](beast::error_code ec) {
-        if (ec) return;
-        if (auto b = weak_beat.lock()) (*b)();
-      });
-    };
-    s.beat = beat;
-    (*beat)();
+    s.poll(self);
     s.keep_held(self);
   });
 }
@@ -541,7 +544,6 @@ void Notifier::stop(std::function<void()> drained) {
     s.due_timer.cancel();
     s.keep_timer.cancel();
     s.enqueue_timer.cancel();
-    s.beat.reset();
     if (!drained) return;
     if (s.in_flight.empty()) {
       drained();
@@ -569,6 +571,9 @@ void Notifier::publish(const Alert& alert) {
       e.alert_json = json;
       e.route = hit.route;
       e.enqueued_at = s.clock.now();
+      e.alert_key = alert_key(alert);
+      e.notification = alert.id;
+      if (const auto* r = s.config.receiver(hit.receiver)) e.kind = r->kind;
       entries.push_back(std::move(e));
     }
     s.enqueue(std::move(entries), self);

@@ -24,7 +24,7 @@ class NotifyLink {
  public:
   // `outbox` null: the in-memory one. Everything passed must outlive the link.
   NotifyLink(net::any_io_executor executor, const Config& config, const Clock& clock,
-             std::unique_ptr<notify::Outbox> outbox, prometheus::Registry& metrics, web::Hub& hub,
+             std::shared_ptr<notify::Outbox> outbox, prometheus::Registry& metrics, web::Hub& hub,
              std::function<void(Alert)> raise, std::function<web::RulesControl*()> rules);
   ~NotifyLink();
   NotifyLink(const NotifyLink&) = delete;
@@ -46,7 +46,7 @@ class NotifyLink {
   void update_metrics() { notifier_->update_metrics(); }
 
  private:
-  std::unique_ptr<notify::Outbox> outbox_;
+  std::shared_ptr<notify::Outbox> outbox_;
   notify::CurlSender sender_;
   std::shared_ptr<notify::Notifier> notifier_;
 };

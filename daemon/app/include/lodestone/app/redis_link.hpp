@@ -18,6 +18,7 @@
 #include "lodestone/core/clock.hpp"
 #include "lodestone/redis/alert_store.hpp"
 #include "lodestone/redis/metrics.hpp"
+#include "lodestone/redis/outbox.hpp"
 #include "lodestone/redis/state_store.hpp"
 #include "lodestone/redis/url.hpp"
 #include "lodestone/web/hub.hpp"
@@ -51,6 +52,9 @@ class RedisLink {
   // pipeline; alerts from the stream go to every client of `hub`.
   void attach(const InstrumentRegistry& registry, bus::Fanout& fanout, web::Hub& hub, bus::NewsLog& news,
               bus::Pipeline& pipeline, prometheus::Registry& metrics);
+  // The notification outbox on this daemon's Redis, claiming under the instance name (made and
+  // connected on the first call; closed by stop()).
+  std::shared_ptr<redis::Outbox> outbox(std::chrono::milliseconds claim_timeout);
   // For Pipeline::set_evaluator: the rule engine (may be null) behind the journal.
   std::shared_ptr<bus::Evaluator> recorder(std::shared_ptr<bus::Evaluator> rules);
   // Connects, loads the alert history and restores board, news and rules, then runs `then`
@@ -77,6 +81,9 @@ class RedisLink {
   const Clock& clock_;
   redis::StateOptions state_options_;
   std::shared_ptr<redis::AlertStore> alerts_;
+  redis::ClientOptions client_;
+  std::string instance_;
+  std::shared_ptr<redis::Outbox> outbox_;
   std::optional<PipelineRules> rules_;  // outlives state_
   std::shared_ptr<redis::StateStore> state_;
   std::optional<redis::Metrics> metrics_;
