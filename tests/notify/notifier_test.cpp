@@ -340,5 +340,31 @@ TEST_F(NotifierTest, StopWaitsForTheAnswerOfWhatIsAlreadyWithTheService) {
   ASSERT_TRUE(wait_records([&](const auto& rs) { return count(rs, DeliveryState::Sent) == 1; }));
 }
 
+TEST_F(NotifierTest, AnAlertStillFiringIsSentAgainAfterTheRoutesRepeatIntervalUntilItResolves) {
+  config_.routes[0].receivers = {"ops"};
+  config_.routes[0].repeat_interval = 4h;
+  start();
+  notifier_->publish(level_alert("hh01", AlertState::Firing, kStart));
+  ASSERT_TRUE(wait_records([&](const auto& rs) { return count(rs, DeliveryState::Sent) == 1; }));
+  clock_.advance(3h);
+  notifier_->wake();
+  EXPECT_FALSE(sender_.wait_requests(2, 200ms)) << "not before repeat_interval";
+  clock_.advance(1h + 1s);
+  notifier_->wake();
+  ASSERT_TRUE(wait_records([&](const auto& rs) { return count(rs, DeliveryState::Sent) == 2; }));
+  {
+    std::lock_guard lock(mutex_);
+    EXPECT_EQ(records_.back().notification, "hh01:repeat-r1");
+    EXPECT_EQ(records_.back().alert_key, "hh01") << "the repeat is filed under its alert";
+  }
+  notifier_->publish(level_alert("hh01", AlertState::Resolved, kStart));
+  clock_.advance(5min);
+  notifier_->wake();
+  ASSERT_TRUE(wait_records([&](const auto& rs) { return count(rs, DeliveryState::Sent) == 3; }));
+  clock_.advance(5h);
+  notifier_->wake();
+  EXPECT_FALSE(sender_.wait_requests(4, 300ms)) << "a resolved alert is not repeated";
+}
+
 }  // namespace
 }  // namespace lodestone::notify

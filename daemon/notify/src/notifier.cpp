@@ -90,7 +90,16 @@ struct Notifier::State {
   std::unordered_map<std::string, std::string> reply_refs;
   std::deque<std::string> reply_ref_order;
   std::map<std::string, std::uint64_t> broken_incidents;  // numbers each receiver's breakdowns
-  std::function<void()> drained;                          // stop()'s: once nothing is in flight
+  // Alerts still firing that a receiver was sent, for the route's repeat_interval: by
+  // receiver and alert key. Forgotten when the alert resolves.
+  struct Firing {
+    Alert alert;
+    std::size_t route = 0;
+    Timestamp sent_at;
+    std::uint32_t repeats = 0;
+  };
+  std::map<std::string, Firing> firing;
+  std::function<void()> drained;  // stop()'s: once nothing is in flight
   mutable std::mutex status_mutex;
   std::map<std::string, ReceiverStatus> statuses;
 
@@ -115,13 +124,66 @@ struct Notifier::State {
   [[nodiscard]] std::string reply_for(const std::string& receiver, const Batch& batch) const;
   void keep_held(const std::shared_ptr<Notifier>& self);
   void poll(const std::shared_ptr<Notifier>& self);
+  void track_firing(const std::string& receiver, const Batch& batch, Timestamp now);
+  void repeat_firing(const std::shared_ptr<Notifier>& self);
 };
+
+namespace {
+constexpr std::size_t kTrackedFiring = 10'000;  // the oldest are forgotten past it (never re-sent)
+}  // namespace
+
+void Notifier::State::track_firing(const std::string& receiver, const Batch& batch, Timestamp now) {
+  for (const auto& a : batch.notification.alerts) {
+    const std::string key = receiver + '\x1f' + alert_key(a);
+    if (a.state != AlertState::Firing) {
+      firing.erase(key);
+      continue;
+    }
+    std::size_t route = 0;
+    for (const auto& e : batch.entries)
+      if (auto it = held.find(e.id); it != held.end() && it->second.id == a.id) route = e.route;
+    auto [it, added] = firing.try_emplace(key);
+    if (!added && it->second.sent_at.ms > now.ms) continue;
+    it->second.alert = a;
+    it->second.route = route;
+    it->second.sent_at = now;
+    if (firing.size() > kTrackedFiring) firing.erase(firing.begin());
+  }
+}
+
+// Alertmanager's repeat_interval: a receiver hears again of an alert still firing after it.
+void Notifier::State::repeat_firing(const std::shared_ptr<Notifier>& self) {
+  const Timestamp now = clock.now();
+  std::vector<OutboxEntry> due;
+  for (auto& [key, f] : firing) {
+    if (f.route >= config.routes.size()) continue;
+    const auto every = config.routes[f.route].repeat_interval.count();
+    if (every <= 0 || now.ms - f.sent_at.ms < every) continue;
+    const std::string receiver = key.substr(0, key.find('\x1f'));
+    Alert again = f.alert;
+    // Its own notification id: every daemon names the n-th repeat alike, so it is enqueued once.
+    again.id = alert_key(f.alert) + ":repeat-r" + std::to_string(++f.repeats);
+    f.sent_at = now;
+    OutboxEntry e;
+    e.id = entry_id(again.id, receiver);
+    e.receiver = receiver;
+    e.alert_json = to_json(again);
+    e.route = f.route;
+    e.enqueued_at = now;
+    e.alert_key = alert_key(again);
+    e.notification = again.id;
+    if (const auto* r = config.receiver(receiver)) e.kind = r->kind;
+    due.push_back(std::move(e));
+  }
+  if (!due.empty()) enqueue(std::move(due), self);
+}
 
 // The outbox is asked on a steady beat as well as when this daemon enqueued: entries other
 // daemons enqueued, or left behind, are found within one poll.
 void Notifier::State::poll(const std::shared_ptr<Notifier>& self) {
   if (stopped) return;
   claim(self);
+  repeat_firing(self);
   // Depth and age across every daemon sharing the outbox, for /metrics.
   outbox.refresh_stats([](Result<OutboxStats>) {});
   claim_timer.expires_after(options.poll);
@@ -357,6 +419,7 @@ void Notifier::State::answered(const std::string& batch_id, const ServiceAnswer&
       metrics.notification(receiver->name, receiver->kind, "sent", count);
       for (const auto& e : batch.entries) metrics.delivered_after(receiver->name, seconds_between(e.enqueued_at, now));
       dispatcher.sent(batch, now);
+      track_firing(receiver->name, batch, now);
       if (!verdict.message_ref.empty())
         for (const auto& a : batch.notification.alerts)
           remember_reply(receiver->name, alert_key(a), verdict.message_ref);
@@ -559,6 +622,10 @@ void Notifier::publish(const Alert& alert) {
   net::post(state_->strand, [self, alert] {
     auto& s = *self->state_;
     if (s.stopped) return;
+    if (alert.state == AlertState::Resolved) {
+      const std::string suffix = '\x1f' + alert_key(alert);
+      std::erase_if(s.firing, [&](const auto& f) { return f.first.ends_with(suffix); });
+    }
     const auto hits = s.router.route(alert);
     if (hits.empty()) return;
     const std::string json = to_json(alert);
