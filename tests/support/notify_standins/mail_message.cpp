@@ -205,12 +205,12 @@ std::optional<std::string> check_entity(const HeaderList& headers, std::string_v
     return std::nullopt;
   }
   const std::string encoding = lower(trim(header_of(headers, "Content-Transfer-Encoding").value_or("7bit")));
+  // Only an 8bit body may carry 8-bit bytes: 7bit, base64 and quoted-printable are ASCII.
+  if (encoding != "8bit" &&
+      std::any_of(body.begin(), body.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+    return "8-bit bytes in a " + encoding + " body (declare 8bit, or encode it as base64 or quoted-printable)";
   std::string decoded;
-  if (encoding == "7bit") {
-    if (std::any_of(body.begin(), body.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
-      return "8-bit bytes in a 7bit body (declare 8bit, or use base64 or quoted-printable)";
-    decoded = std::string(body);
-  } else if (encoding == "8bit") {
+  if (encoding == "7bit" || encoding == "8bit") {
     decoded = std::string(body);
   } else if (encoding == "base64") {
     std::string compact;

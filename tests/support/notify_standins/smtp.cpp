@@ -49,6 +49,7 @@ struct SmtpStandIn::Impl {
   net::ssl::context ssl{certificate.server_context()};
   net::io_context io;
   tcp::acceptor acceptor{io};
+  std::uint16_t port = 0;  // read once, before the thread starts: the acceptor is the thread's
   std::thread thread;
 
   mutable std::mutex mutex;
@@ -356,6 +357,7 @@ SmtpStandIn::SmtpStandIn(SmtpOptions options) : impl_(std::make_unique<Impl>()) 
   acceptor.set_option(net::socket_base::reuse_address(true));
   acceptor.bind({net::ip::make_address("127.0.0.1"), 0});
   acceptor.listen();
+  impl_->port = acceptor.local_endpoint().port();
   impl_->accept();
   impl_->thread = std::thread([impl = impl_.get()] { impl->io.run(); });
 }
@@ -374,7 +376,7 @@ void SmtpStandIn::stop() {
   impl_->thread.join();
 }
 
-std::uint16_t SmtpStandIn::port() const { return impl_->acceptor.local_endpoint().port(); }
+std::uint16_t SmtpStandIn::port() const { return impl_->port; }
 std::string SmtpStandIn::url() const { return "smtp://127.0.0.1:" + std::to_string(port()); }
 std::string SmtpStandIn::ca_file() const { return impl_->certificate.ca_file(); }
 

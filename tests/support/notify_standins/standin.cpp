@@ -88,6 +88,7 @@ struct HttpStandIn::Impl {
   std::optional<net::ssl::context> ssl;
   net::io_context io;
   tcp::acceptor acceptor{io};
+  std::uint16_t port = 0;  // read once, before the thread starts: the acceptor is the thread's
   std::thread thread;
 
   // Guarded by `mutex`: everything a test reads or sets.
@@ -150,6 +151,22 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (server_.stopping) return;
     parser_.emplace();
     parser_->body_limit(server_.options.body_limit);
+    http::async_read_header(
+        stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec) return self->on_read(ec);
+          // libcurl asks before sending a large body and waits a second for the answer.
+          if (beast::iequals(self->parser_->get()[http::field::expect], "100-continue")) {
+            self->continue_ = {http::status::continue_, 11};
+            return http::async_write(self->stream_, self->continue_, [self](beast::error_code e, std::size_t) {
+              if (e) return;
+              self->read_body();
+            });
+          }
+          self->read_body();
+        });
+  }
+
+  void read_body() {
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
@@ -208,6 +225,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
+  http::response<http::empty_body> continue_;
   std::array<char, 512> scratch_{};
 };
 
@@ -302,6 +320,7 @@ HttpStandIn::HttpStandIn(std::unique_ptr<ServiceRules> rules, StandInOptions opt
   acceptor.set_option(net::socket_base::reuse_address(true));
   acceptor.bind({net::ip::make_address("127.0.0.1"), 0});
   acceptor.listen();
+  impl_->port = acceptor.local_endpoint().port();
   impl_->accept();
   impl_->thread = std::thread([impl = impl_.get()] { impl->io.run(); });
 }
@@ -322,7 +341,7 @@ void HttpStandIn::stop() {
   impl_->thread.join();
 }
 
-std::uint16_t HttpStandIn::port() const { return impl_->acceptor.local_endpoint().port(); }
+std::uint16_t HttpStandIn::port() const { return impl_->port; }
 
 std::string HttpStandIn::base_url() const {
   return std::string(impl_->options.tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port());
