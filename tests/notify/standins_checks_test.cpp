@@ -118,6 +118,7 @@ TEST(MailMessage, DecodesEncodedWords) {
   EXPECT_FALSE(decode_encoded_words("=?GB2312?B?1eLNow==?=")) << "UTF-8 only";
   EXPECT_FALSE(decode_encoded_words("=?UTF-8?B?5rao5YG?=")) << "bad base64";
   EXPECT_FALSE(decode_encoded_words("=?UTF-8?Q?=E6=B6?=")) << "decodes to broken UTF-8";
+  EXPECT_FALSE(decode_encoded_words("=?UTF-8?Q?=E6=B6?= =?UTF-8?Q?=A8?=")) << "a character split across words";
 }
 
 TEST(MailMessage, ChecksHeadersDatesAndBodies) {
@@ -133,6 +134,12 @@ TEST(MailMessage, ChecksHeadersDatesAndBodies) {
                              "Content-Transfer-Encoding: quoted-printable\r\n\r\n=E6=B6=A8=\r\n=E5=81=9C\r\n");
   EXPECT_FALSE(check.problem) << *check.problem;
   EXPECT_EQ(check.text, "涨停\r\n");
+  // A long subject is several encoded-words on folded lines.
+  std::string folded = head;
+  folded.replace(folded.find("Subject: hi"), 11, "Subject: =?UTF-8?B?5rao?=\r\n =?UTF-8?B?5YGc?=");
+  check = check_mail_message(folded + "Content-Type: text/plain\r\n\r\nx\r\n");
+  EXPECT_FALSE(check.problem) << *check.problem;
+  EXPECT_EQ(check.subject, "涨停");
   check = check_mail_message(head + "Content-Type: text/plain\r\n\r\n\xE6\xB6\xA8\r\n");
   EXPECT_THAT(check.problem.value_or(""), HasSubstr("7bit"));
   check = check_mail_message(head + "Content-Type: text/plain\r\n\r\nline\nbare\r\n");

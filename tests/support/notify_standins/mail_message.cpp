@@ -296,6 +296,9 @@ std::optional<std::string> decode_encoded_words(std::string_view value) {
       } else {
         return std::nullopt;
       }
+      // RFC 2047 5: each encoded-word holds whole characters; a character split across two
+      // words shows as two replacement characters in many mail clients.
+      if (!valid_utf8(decoded)) return std::nullopt;
       if (!after_word) out += pending_space;  // space between two encoded-words is not text
       pending_space.clear();
       out += decoded;

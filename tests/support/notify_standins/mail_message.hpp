@@ -23,7 +23,8 @@ struct MailCheck {
 MailCheck check_mail_message(std::string_view data);
 
 // RFC 2047 encoded-words in a header value ("=?UTF-8?B?...?=", "=?utf-8?Q?...?="), decoded;
-// nullopt when one is malformed, not UTF-8, or decodes to invalid UTF-8.
+// nullopt when one is malformed, longer than 75 characters, in a charset other than UTF-8, or
+// holds a character split with the next word (each word must decode to whole UTF-8 characters).
 std::optional<std::string> decode_encoded_words(std::string_view value);
 
 }  // namespace lodestone::testing
