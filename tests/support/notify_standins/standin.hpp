@@ -86,7 +86,10 @@ struct Fault {
 
   // Never answers; holds the connection until the client gives up or the stand-in stops.
   static Fault hang();
-  // Closes the connection without a word.
+  // Closes the connection without a word. Mind libcurl: when a connection it reused closes
+  // with no answer, it sends the request again, once, on a new connection, and the caller sees
+  // only that second answer. To make a libcurl sender see the drop, drop two (fail_next(2, ...))
+  // or use fail_until_reset.
   static Fault drop();
   // 500, 502 or 503 with a gateway's short body.
   static Fault server_error(unsigned status = 503);
