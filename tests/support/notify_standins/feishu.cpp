@@ -44,9 +44,12 @@ void gather_texts(element e, std::string& out) {
   if (e.is_string()) {
     out.append(std::string_view(e.get_string().value_unsafe())).push_back('\n');
   } else if (e.is_array()) {
-    for (element item : e.get_array().value_unsafe()) gather_texts(item, out);
+    // Held by name: a range-for over value_unsafe() of the temporary result would dangle.
+    const simdjson::dom::array items = e.get_array().value_unsafe();
+    for (element item : items) gather_texts(item, out);
   } else if (e.is_object()) {
-    for (auto field : e.get_object().value_unsafe()) {
+    const simdjson::dom::object fields = e.get_object().value_unsafe();
+    for (auto field : fields) {
       static constexpr std::string_view kNotText[] = {"href",    "url", "tag",     "template", "image_key",
                                                       "user_id", "id",  "img_key", "schema",   "share_chat_id"};
       if (std::find(std::begin(kNotText), std::end(kNotText), field.key) != std::end(kNotText)) continue;
