@@ -2,6 +2,7 @@
 // What the web layer asks of the daemon. Implemented by the daemon's wiring; every method may
 // be called from any I/O thread.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,11 +17,26 @@
 namespace lodestone::web {
 
 using bus::AlertRange;
+using bus::StoredAlert;
 
 struct HttpAnswer {
   unsigned status = 200;
   std::string body;
   std::string content_type = "application/json";
+};
+
+// One receiver as GET /api/v1/notify shows it. Never a URL, token or secret: the page and any
+// reader of the API see this.
+struct ReceiverStatus {
+  std::string name;    // as configured ("desk")
+  std::string kind;    // webhook | dingtalk | wecom | feishu | telegram | serverchan | email
+  std::string state;   // ok | broken (a 4xx retrying cannot fix) | paused (the service's rate limit)
+  std::string detail;  // why broken or paused: the service's error text; "" when ok
+};
+
+struct NotifyStatus {
+  bool enabled = false;  // a notify: section is configured
+  std::vector<ReceiverStatus> receivers;
 };
 
 class Api {
@@ -47,6 +63,24 @@ class Api {
   // The rule engine behind /api/v1/rules, /silences and the acknowledgements; nullptr when the
   // daemon runs without one (those paths answer 404).
   virtual RulesControl* rules() { return nullptr; }
+
+  // Every retained notification of one alert (bus::alert_key: its fingerprint, else its id),
+  // oldest first, for GET /api/v1/alerts/KEY: the store's find(). Empty (404) by default.
+  virtual std::vector<StoredAlert> alert_notifications(std::string_view alert_key) {
+    (void)alert_key;
+    return {};
+  }
+
+  // GET /api/v1/alerts/KEY/deliveries. The delivery ledger may live in Redis, so the answer
+  // comes later: call `reply` once, from any thread, with the whole answer, normally 200 and
+  // deliveries_json() (lodestone/web/deliveries.hpp). The session answers 504 if it has not come
+  // within ServerOptions::request_timeout_ms; a later or second call is ignored. `reply` holds
+  // the connection: call or drop it before the server's io_context is destroyed. By default (no
+  // notify: section) 404 "notifications are not configured".
+  virtual void deliveries(std::string alert_key, std::function<void(HttpAnswer)> reply);
+
+  // GET /api/v1/notify: whether notifications are configured and each receiver's state.
+  virtual NotifyStatus notify_status() { return {}; }
 };
 
 }  // namespace lodestone::web
