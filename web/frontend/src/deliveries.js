@@ -36,19 +36,20 @@ function shorten(text, max) {
 /**
  * What a card says about one record, e.g. "sent to desk 10:21:03 ✓", "ops failed: 401 …",
  * "desk pending · try 2". Times are exchange time, with the date when not on `todayMs`'s day.
+ * `detail: false` leaves the service's answer out (the single-alert view shows it whole).
  */
-export function deliveryText(rec, todayMs) {
+export function deliveryText(rec, todayMs, { detail = true } = {}) {
   const when = formatStamp(rec.updatedAt, todayMs);
   const digest = rec.digest ? ' (摘要 digest)' : '';
   switch (rec.state) {
     case 'sent':
       return `sent to ${rec.receiver} ${when} ✓${digest}`;
     case 'failed':
-      return `${rec.receiver} failed: ${shorten(rec.detail || 'no answer', DETAIL_MAX)}`;
+      return detail ? `${rec.receiver} failed: ${shorten(rec.detail || 'no answer', DETAIL_MAX)}` : `${rec.receiver} failed`;
     case 'silenced':
       return `${rec.receiver} silenced 已静默`;
     case 'skipped':
-      return `${rec.receiver} skipped${rec.detail ? `: ${shorten(rec.detail, DETAIL_MAX)}` : ''}`;
+      return `${rec.receiver} skipped${detail && rec.detail ? `: ${shorten(rec.detail, DETAIL_MAX)}` : ''}`;
     default:
       return `${rec.receiver} pending${rec.attempts > 1 ? ` · try ${rec.attempts}` : ''}`;
   }
@@ -141,14 +142,16 @@ export function renderDeliveries(node, records, { compact = false, todayMs = Dat
     if (compact) {
       setText(li, deliveryText(rec, todayMs));
     } else {
+      // "<key>:firing" says which notification: its state part is enough under the alert.
+      const colon = rec.notification.lastIndexOf(':');
+      const which = colon >= 0 ? rec.notification.slice(colon + 1) : rec.notification;
       li.append(
-        el('span', { class: 'delivery-state' }, deliveryText(rec, todayMs)),
-        el('span', { class: 'delivery-meta' }, [
-          rec.kind,
-          rec.notification,
-          rec.attempts ? `${rec.attempts}×` : '',
-          formatDateTime(rec.updatedAt),
-        ].filter(Boolean).join(' · ')),
+        el('span', { class: 'delivery-state' }, deliveryText(rec, todayMs, { detail: false })),
+        el(
+          'span',
+          { class: 'delivery-meta' },
+          [rec.kind, which, rec.attempts ? `${rec.attempts}×` : '', formatDateTime(rec.updatedAt)].filter(Boolean).join(' · '),
+        ),
         rec.detail ? el('span', { class: 'delivery-detail' }, rec.detail) : null,
       );
     }
