@@ -77,25 +77,4 @@ HttpAnswer alert_answer(Api& api, std::string_view key) {
   return {200, std::move(out)};
 }
 
-std::string notify_status_json(const NotifyStatus& status) {
-  std::string out = R"({"enabled":)";
-  out += status.enabled ? "true" : "false";
-  out += R"(,"receivers":[)";
-  for (std::size_t i = 0; i < status.receivers.size(); ++i) {
-    const auto& r = status.receivers[i];
-    if (i) out.push_back(',');
-    out += R"({"name":)";
-    append_json_string(out, r.name);
-    out += R"(,"kind":)";
-    append_json_string(out, r.kind);
-    out += R"(,"state":)";
-    append_json_string(out, r.state);
-    out += R"(,"detail":)";
-    append_json_string(out, r.detail);
-    out.push_back('}');
-  }
-  out += "]}";
-  return out;
-}
-
 }  // namespace lodestone::web

@@ -1,6 +1,6 @@
 #pragma once
-// One alert's own endpoints: GET /api/v1/alerts/KEY (its retained notifications),
-// GET /api/v1/alerts/KEY/deliveries (the ledger, answered later), and GET /api/v1/notify.
+// One alert's own endpoints: GET /api/v1/alerts/KEY (its retained notifications) and
+// GET /api/v1/alerts/KEY/deliveries (the ledger, answered later: see router.cpp).
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,8 +21,5 @@ std::optional<AlertPath> alert_path(std::string_view path);
 // {"alert":KEY,"notifications":[...]}, oldest first, or 404. A KEY that is one of the alert's
 // notification ids ("<fingerprint>:firing") finds the alert too, and the answer names its key.
 HttpAnswer alert_answer(Api& api, std::string_view key);
-
-// {"enabled":…,"receivers":[{"name","kind","state","detail"}]}
-std::string notify_status_json(const NotifyStatus& status);
 
 }  // namespace lodestone::web

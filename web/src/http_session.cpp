@@ -171,9 +171,9 @@ void HttpSession::defer(DeferredAnswer deferred, bool keep_alive) {
   // Deadlines only grow: a timer already armed reaches this one in turn (deferred_timed_out).
   if (!deferred_timer_armed_) arm_deferred_timer(answers_.back().deadline);
   auto once = std::make_shared<std::atomic<bool>>(false);
-  deferred.ask([self = shared_from_this(), id, once](HttpAnswer answer) {
+  deferred.ask([self = shared_from_this(), executor = stream_.get_executor(), id, once](HttpAnswer answer) {
     if (once->exchange(true)) return;  // a second reply is ignored
-    net::post(self->stream_.get_executor(), [self, id, answer = std::move(answer)]() mutable {
+    net::post(executor, [self, id, answer = std::move(answer)]() mutable {
       for (auto& a : self->answers_) {
         if (a.id != id || a.message) continue;  // gone (answered 504) or already there
         self->fill(a, std::move(answer));

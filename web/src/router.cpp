@@ -122,7 +122,7 @@ Routed route(Request&& req, RouterContext& ctx) {
         ctx.api.alerts_after(number_param(target, "after", 0, UINT64_MAX), number_param(target, "limit", 200, 1000));
     return answer(http::status::ok, alerts_body(range));
   }
-  if (path == "/api/v1/notify" && is_read) return answer(http::status::ok, notify_status_json(ctx.api.notify_status()));
+  if (path == "/api/v1/notify" && is_read) return answer(http::status::ok, ctx.api.notify_status());
   if (auto alert = alert_path(path); alert && is_read) {
     if (!alert->deliveries) {
       auto a = alert_answer(ctx.api, alert->key);

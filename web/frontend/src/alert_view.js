@@ -53,6 +53,7 @@ export class AlertView {
     v.explained = el('span', { class: 'explained', hidden: true });
     v.symbol = el('span', { class: 'detail-symbol' });
     v.name = el('span', { class: 'detail-name' });
+    v.more = el('p', { class: 'detail-more', hidden: true });
     v.rule = el('span', { class: 'detail-rule' });
     v.time = el('time', { class: 'detail-time' });
     v.message = el('p', { class: 'message detail-message' });
@@ -71,6 +72,7 @@ export class AlertView {
       { class: 'alert-detail', hidden: true, data: { key } },
       el('div', { class: 'detail-badges' }, v.sev, v.state, v.explained),
       el('h2', { class: 'detail-title' }, v.symbol, ' ', v.name),
+      v.more,
       el('p', { class: 'detail-sub' }, v.rule, ' · ', v.time),
       v.message,
       el('section', { class: 'detail-section' }, el('h3', {}, '证据 Evidence'), v.evidence),
@@ -155,8 +157,11 @@ export class AlertView {
       v.explained.className = `explained ${a.explained ? 'yes' : 'no'}`;
       v.explained.hidden = false;
     } else v.explained.hidden = true;
-    setText(v.symbol, symbols.join(' '));
+    // A group alert: its first symbol is the evidence's; the others follow on a line of their own.
+    setText(v.symbol, symbols[0] ?? '');
     setText(v.name, name);
+    setText(v.more, symbols.length > 1 ? `+${symbols.length - 1}: ${symbols.slice(1).join(' ')}` : '');
+    v.more.hidden = symbols.length < 2;
     setText(v.rule, a.rule ?? '');
     setText(v.time, formatDateTime(entry.ms));
     v.time.setAttribute('datetime', typeof a.ts === 'string' ? a.ts : '');

@@ -81,7 +81,7 @@ export async function getDeliveries(key) {
   return Array.isArray(body?.deliveries) ? body.deliveries : [];
 }
 
-/** {enabled, receivers: [{name, kind, state, detail}]} */
+/** {enabled, receivers: [{name, kind, health, detail, ...}]} */
 export async function getNotifyStatus() {
   const body = await request('GET', '/api/v1/notify');
   return { enabled: body?.enabled === true, receivers: Array.isArray(body?.receivers) ? body.receivers : [] };

@@ -25,20 +25,6 @@ struct HttpAnswer {
   std::string content_type = "application/json";
 };
 
-// One receiver as GET /api/v1/notify shows it. Never a URL, token or secret: the page and any
-// reader of the API see this.
-struct ReceiverStatus {
-  std::string name;    // as configured ("desk")
-  std::string kind;    // webhook | dingtalk | wecom | feishu | telegram | serverchan | email
-  std::string state;   // ok | broken (a 4xx retrying cannot fix) | paused (the service's rate limit)
-  std::string detail;  // why broken or paused: the service's error text; "" when ok
-};
-
-struct NotifyStatus {
-  bool enabled = false;  // a notify: section is configured
-  std::vector<ReceiverStatus> receivers;
-};
-
 class Api {
  public:
   virtual ~Api() = default;
@@ -79,8 +65,10 @@ class Api {
   // notify: section) 404 "notifications are not configured".
   virtual void deliveries(std::string alert_key, std::function<void(HttpAnswer)> reply);
 
-  // GET /api/v1/notify: whether notifications are configured and each receiver's state.
-  virtual NotifyStatus notify_status() { return {}; }
+  // GET /api/v1/notify, the whole JSON body: {"enabled":true,"receivers":[{"name","kind",
+  // "health","detail",…}],…} with every receiver's state (web/PROTOCOL.md); never a URL, token
+  // or secret. By default (no notify: section) {"enabled":false,"receivers":[]}.
+  virtual std::string notify_status() { return R"({"enabled":false,"receivers":[]})"; }
 };
 
 }  // namespace lodestone::web
