@@ -1,4 +1,6 @@
-// Regenerates docs/screenshots/board.png and alert.png (1600x900) from the real daemon replaying a tape.
+// Regenerates docs/screenshots/board.png and alert.png (1600x900), and phone-board.png and
+// phone-alert.png (412x900: the board, and the alert alone as a notification's link opens it) from
+// the real daemon replaying a tape.
 // Not a test: run by hand after a visible change to the page, then look at the pictures.
 //
 //   LODESTONE_BIN=build/dev/daemon/lodestone LODESTONE_WEB_DIST=build/dev/web/dist \
@@ -50,6 +52,25 @@ try {
     await page.screenshot({ path: path.join(out, 'alert.png') });
   } else console.log('no alert in the panel yet: alert.png not written (try a longer --wait or --rules)');
   if (problems.length) console.log(`page problems:\n${problems.join('\n')}`);
+
+  const key = await page.evaluate(
+    () => (document.querySelector('#alert-list li.alert:has(.explained.yes)') ?? document.querySelector('#alert-list li.alert'))?.dataset.key,
+  );
+  const phone = await openBrowser({ width: 412, height: 900 });
+  try {
+    const board = await openPage(phone.context, `${daemon.url}/`);
+    await waitForState(board.page, 'live', 15000);
+    await board.page.waitForTimeout(1000);
+    await board.page.screenshot({ path: path.join(out, 'phone-board.png') });
+    if (key) {
+      const alone = await openPage(phone.context, `${daemon.url}/alerts/${encodeURIComponent(key)}`);
+      await alone.page.waitForSelector('article.alert-detail:not([hidden])', { timeout: 30000 });
+      await alone.page.waitForTimeout(500);
+      await alone.page.screenshot({ path: path.join(out, 'phone-alert.png'), fullPage: true });
+    } else console.log('no alert yet: phone-alert.png not written');
+  } finally {
+    await phone.close();
+  }
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();

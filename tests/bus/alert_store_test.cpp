@@ -52,6 +52,59 @@ TEST(AlertStore, SaysWhenHistoryWasTrimmedAway) {
   EXPECT_FALSE(store.after(7, 100).gap);  // 8..12 are all there
 }
 
+// One alert's notifications share its fingerprint: firing, an update, resolved.
+Alert notification(const std::string& fingerprint, const std::string& suffix, AlertState state = AlertState::Firing) {
+  Alert a = alert(fingerprint + ":" + suffix, state);
+  a.labels["fingerprint"] = fingerprint;
+  return a;
+}
+
+std::vector<std::uint64_t> seqs(const std::vector<StoredAlert>& alerts) {
+  std::vector<std::uint64_t> out;
+  for (const auto& a : alerts) out.push_back(a.seq);
+  return out;
+}
+
+TEST(AlertStore, FindsEveryNotificationOfAnAlertOldestFirst) {
+  MemoryAlertStore store(100);
+  (void)store.append(notification("00ff", "firing"));
+  (void)store.append(notification("abcd", "firing"));
+  (void)store.append(notification("00ff", "update-1"));
+  (void)store.append(alert("plain"));  // no fingerprint: its id is its key
+  (void)store.append(notification("00ff", "resolved", AlertState::Resolved));
+  const auto found = store.find("00ff");
+  EXPECT_EQ(seqs(found), (std::vector<std::uint64_t>{1, 3, 5}));
+  ASSERT_EQ(found.size(), 3U);
+  EXPECT_NE(found[2].json->find(R"("id":"00ff:resolved","seq":5)"), std::string::npos) << *found[2].json;
+  EXPECT_EQ(seqs(store.find("plain")), (std::vector<std::uint64_t>{4}));
+  EXPECT_TRUE(store.find("nope").empty());
+  EXPECT_TRUE(store.find("00ff:firing").empty()) << "a notification id is not an alert key";
+}
+
+TEST(AlertStore, FindForgetsWhatRetentionLetGo) {
+  MemoryAlertStore store(3);
+  (void)store.append(notification("a", "firing"));                          // 1: let go
+  (void)store.append(notification("b", "firing"));                          // 2: let go
+  (void)store.append(notification("a", "update-1"));                        // 3
+  (void)store.append(notification("c", "firing"));                          // 4
+  (void)store.append(notification("a", "resolved", AlertState::Resolved));  // 5
+  EXPECT_EQ(seqs(store.find("a")), (std::vector<std::uint64_t>{3, 5}));
+  EXPECT_TRUE(store.find("b").empty());
+  // Many alerts through a small retention: what find() reaches is exactly what after() does.
+  for (int i = 0; i < 1000; ++i) (void)store.append(notification("k" + std::to_string(i % 7), std::to_string(i)));
+  std::size_t found = 0;
+  for (int k = 0; k < 7; ++k) found += store.find("k" + std::to_string(k)).size();
+  EXPECT_EQ(found, 3U);
+  EXPECT_TRUE(store.find("a").empty());
+}
+
+TEST(AlertStore, TheAlertKeyIsTheFingerprintElseTheId) {
+  EXPECT_EQ(alert_key(notification("00ff", "firing")), "00ff");
+  EXPECT_EQ(alert_key(alert("plain")), "plain");
+  Alert empty = notification("", "firing");
+  EXPECT_EQ(alert_key(empty), ":firing") << "an empty fingerprint does not count";
+}
+
 TEST(NewsLog, NewestFirstAndDeduplicated) {
   NewsLog log(3);
   for (int i = 0; i < 5; ++i) {

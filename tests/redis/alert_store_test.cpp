@@ -128,6 +128,49 @@ TEST(RedisAlertStore, ARestartedStoreServesTheHistoryAndDoesNotNotifyAgain) {
   EXPECT_EQ(stream_keys(server).size(), 6U);
 }
 
+Alert fingerprinted(const std::string& fingerprint, const std::string& suffix, AlertState state = AlertState::Firing) {
+  Alert a = synthetic_alert(fingerprint + ":" + suffix, state);
+  a.labels["fingerprint"] = fingerprint;
+  return a;
+}
+
+// find() answers from the mirror, by alert: what this instance and others stored, what a
+// restarted store loaded from the stream, and nothing retention let go.
+TEST(RedisAlertStore, FindsEachAlertsNotificationsInTheHistoryAndTheStream) {
+  RedisServer server;
+  IoThreads io;
+  {
+    Instance a(io, store_options(server, "a"));
+    Instance b(io, store_options(server, "b"));
+    ASSERT_TRUE(eventually([&] { return a.store->loaded() && b.store->loaded(); }));
+    (void)a.store->append(fingerprinted("f1", "firing"));  // 1
+    ASSERT_TRUE(eventually([&] { return b.delivered.stored().size() == 1; }));
+    (void)b.store->append(fingerprinted("f2", "firing"));  // 2
+    ASSERT_TRUE(eventually([&] { return a.delivered.stored().size() == 2; }));
+    (void)b.store->append(fingerprinted("f1", "update-1"));  // 3, from the other instance
+    ASSERT_TRUE(eventually([&] { return a.delivered.stored().size() == 3; }));
+    (void)a.store->append(synthetic_alert("plain"));  // 4: no fingerprint, its id is its key
+    (void)a.store->append(fingerprinted("f1", "resolved", AlertState::Resolved));  // 5
+    ASSERT_TRUE(eventually([&] { return a.delivered.stored().size() == 5; }));
+    EXPECT_EQ(seqs(a.store->find("f1")), (std::vector<std::uint64_t>{1, 3, 5}));
+    EXPECT_EQ(seqs(a.store->find("plain")), (std::vector<std::uint64_t>{4}));
+    EXPECT_TRUE(a.store->find("f3").empty());
+    const auto found = a.store->find("f1");
+    ASSERT_EQ(found.size(), 3U);
+    EXPECT_TRUE(contains(*found[2].json, R"("id":"f1:resolved","seq":5)")) << *found[2].json;
+  }
+  auto o = store_options(server, "c");
+  o.retention = 3;  // a restarted store loads 3..5 only
+  Instance c(io, o);
+  ASSERT_TRUE(eventually([&] { return c.store->loaded(); }));
+  EXPECT_EQ(seqs(c.store->find("f1")), (std::vector<std::uint64_t>{3, 5}));
+  EXPECT_TRUE(c.store->find("f2").empty());
+  (void)c.store->append(fingerprinted("f2", "resolved", AlertState::Resolved));  // 6: lets 3 go
+  ASSERT_TRUE(eventually([&] { return c.delivered.stored().size() == 1; }));
+  EXPECT_EQ(seqs(c.store->find("f1")), (std::vector<std::uint64_t>{5}));
+  EXPECT_EQ(seqs(c.store->find("f2")), (std::vector<std::uint64_t>{6}));
+}
+
 TEST(RedisAlertStore, TwoInstancesShareOneSeqOrderAndDeliverEachOthersAlerts) {
   RedisServer server;
   IoThreads io;

@@ -350,8 +350,12 @@ TEST(WebServer, TheClockItIsGivenIsTheOnlyNowItReads) {
   options.clock = clock;
   InProcessServer s(options);
   const std::string server_time = R"("server_time":")" + format_timestamp(clock.now()) + R"(")";
-  // The calendar's reach in the snapshot is counted from this clock's today, not the wall's.
-  const std::string calendar = R"("calendar":{"last_known_day":"2026-12-31","days_known":325,"warn":false})";
+  // The calendar's reach in the snapshot is counted from this clock's today, not the wall's, and
+  // so are the next trading days (the page's "mute until the close"): 春节 closes 02-16..02-23.
+  const std::string calendar =
+      R"("calendar":{"last_known_day":"2026-12-31","days_known":325,"warn":false,"trading_days":[)"
+      R"("2026-02-09","2026-02-10","2026-02-11","2026-02-12","2026-02-13",)"
+      R"("2026-02-24","2026-02-25","2026-02-26","2026-02-27","2026-03-02"]})";
   RawWebSocket ws(s.port());
   ASSERT_EQ(ws.status(), 101U);
   const auto hello = ws.read_frame();

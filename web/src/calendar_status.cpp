@@ -15,8 +15,18 @@ void append_calendar_status(std::string& out, Timestamp now) {
   } else {
     out += "null";
   }
-  out +=
-      R"(,"days_known":)" + std::to_string(days) + R"(,"warn":)" + (days < kCalendarWarnDays ? "true" : "false") + "}";
+  out += R"(,"days_known":)" + std::to_string(days) + R"(,"warn":)" + (days < kCalendarWarnDays ? "true" : "false");
+  // The page's "mute until the close / until tomorrow's open" needs the next sessions, holidays
+  // included: today when it trades, then the trading days after it.
+  out += R"(,"trading_days":[)";
+  Date day = exchange_date(now);
+  if (!calendar.is_trading_day(day)) day = calendar.next_trading_day(day);
+  for (int i = 0; i < kTradingDaysShown; ++i) {
+    if (i) out.push_back(',');
+    append_json_string(out, format_date(day));
+    day = calendar.next_trading_day(day);
+  }
+  out += "]}";
 }
 
 }  // namespace lodestone::web

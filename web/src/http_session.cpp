@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
 
 #include "websocket_session.hpp"
@@ -10,7 +11,11 @@ namespace lodestone::web {
 
 HttpSession::HttpSession(tcp::socket&& socket, RouterContext ctx, std::shared_ptr<Hub> hub,
                          ConnectionLimiter::Slot slot)
-    : stream_(std::move(socket)), ctx_(ctx), hub_(std::move(hub)), slot_(std::move(slot)) {
+    : stream_(std::move(socket)),
+      ctx_(ctx),
+      hub_(std::move(hub)),
+      slot_(std::move(slot)),
+      deferred_timer_(stream_.get_executor()) {
   beast::error_code ec;
   const auto remote = stream_.socket().remote_endpoint(ec);
   if (!ec) peer_ = remote.address().to_string();
@@ -92,7 +97,12 @@ void HttpSession::answer(Request&& first) {
       break;
     }
     const bool keep_alive = req->keep_alive();
-    answers_.emplace_back(route(std::move(*req), ctx_), keep_alive);
+    auto routed = route(std::move(*req), ctx_);
+    if (auto* now = std::get_if<http::message_generator>(&routed)) {
+      answers_.push_back(Answer{std::move(*now), keep_alive, 0, {}, {}});
+    } else {
+      defer(std::get<DeferredAnswer>(std::move(routed)), keep_alive);
+    }
     if (!keep_alive || answers_.size() >= kMaxPerTurn) break;
     req = take_buffered_request();
   }
@@ -139,11 +149,72 @@ bool HttpSession::read_available() {
   return n > 0;
 }
 
+// Writes the next answer in request order, unless one is being written or the next is a
+// deferred answer still awaited (its arrival calls this again).
 void HttpSession::write_next_answer() {
-  auto [message, keep_alive] = std::move(answers_.front());
+  if (writing_ || answers_.empty() || !answers_.front().message) return;
+  Answer next = std::move(answers_.front());
   answers_.pop_front();
-  beast::async_write(stream_, std::move(message),
-                     beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
+  writing_ = true;
+  beast::async_write(stream_, std::move(*next.message),
+                     beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), next.keep_alive));
+}
+
+// Holds the request's place and asks the daemon. Its reply may come from any thread, once: it
+// is carried back to this connection's strand. The session stays alive while the reply is owed
+// and until the wait is bounded (a 504 is written in its place past request_timeout).
+void HttpSession::defer(DeferredAnswer deferred, bool keep_alive) {
+  const std::uint64_t id = ++next_deferred_;
+  answers_.push_back(
+      Answer{std::nullopt, keep_alive, id, std::move(deferred.respond),
+             std::chrono::steady_clock::now() + std::chrono::milliseconds(ctx_.options.request_timeout_ms)});
+  // Deadlines only grow: a timer already armed reaches this one in turn (deferred_timed_out).
+  if (!deferred_timer_armed_) arm_deferred_timer(answers_.back().deadline);
+  auto once = std::make_shared<std::atomic<bool>>(false);
+  deferred.ask([self = shared_from_this(), executor = stream_.get_executor(), id, once](HttpAnswer answer) {
+    if (once->exchange(true)) return;  // a second reply is ignored
+    net::post(executor, [self, id, answer = std::move(answer)]() mutable {
+      for (auto& a : self->answers_) {
+        if (a.id != id || a.message) continue;  // gone (answered 504) or already there
+        self->fill(a, std::move(answer));
+        self->write_next_answer();
+        return;
+      }
+    });
+  });
+}
+
+void HttpSession::arm_deferred_timer(std::chrono::steady_clock::time_point at) {
+  deferred_timer_armed_ = true;
+  deferred_timer_.expires_at(at);
+  deferred_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    self->deferred_timer_armed_ = false;
+    if (!ec) self->deferred_timed_out();
+  });
+}
+
+void HttpSession::fill(Answer& answer, HttpAnswer reply) {
+  answer.message.emplace(answer.respond(std::move(reply)));
+  answer.respond = nullptr;
+  // The request's own read deadline may have passed while it waited: the write gets its own.
+  stream_.expires_after(std::chrono::milliseconds(ctx_.options.request_timeout_ms));
+}
+
+// Deferred answers still awaited past their deadline are answered 504, in their place; the timer
+// is armed again for the next one awaited.
+void HttpSession::deferred_timed_out() {
+  const auto now = std::chrono::steady_clock::now();
+  std::optional<std::chrono::steady_clock::time_point> next;
+  for (auto& a : answers_) {
+    if (a.message || !a.respond) continue;
+    if (a.deadline <= now) {
+      fill(a, HttpAnswer{504, R"({"error":"the daemon did not answer in time"})"});
+    } else if (!next || a.deadline < *next) {
+      next = a.deadline;
+    }
+  }
+  if (next) arm_deferred_timer(*next);
+  write_next_answer();
 }
 
 void HttpSession::upgrade(Request&& req) {
@@ -165,13 +236,14 @@ void HttpSession::upgrade(Request&& req) {
 }
 
 void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+  writing_ = false;
   if (ec) return;
   if (!keep_alive) {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     return;
   }
-  if (!answers_.empty()) return write_next_answer();
+  if (!answers_.empty()) return write_next_answer();  // or wait for the deferred answer in front
   if (held_upgrade_) {
     Request req = std::move(*held_upgrade_);
     held_upgrade_.reset();

@@ -1,7 +1,10 @@
 #pragma once
 // One HTTP connection: read a request (bounded in size and time), answer it, repeat; hand the
 // socket to a WebSocketSession on an allowed upgrade to /ws.
+#include <chrono>
+#include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -31,6 +34,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_write(bool keep_alive, beast::error_code ec, std::size_t bytes);
   void upgrade(Request&& req);
   void reject(RejectedRequest why, http::status status, std::string_view message);
+  void defer(DeferredAnswer deferred, bool keep_alive);
+  void deferred_timed_out();
+
+  struct Answer;
+  void fill(Answer& answer, HttpAnswer reply);
+  void arm_deferred_timer(std::chrono::steady_clock::time_point at);
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
@@ -40,8 +49,21 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::string peer_;              // for the debug access log
   std::optional<http::request_parser<http::string_body>> parser_;
   // A client that pipelines (a feed pusher) may have several whole requests in the buffer: they
-  // are answered in one turn and their answers written in order from here.
-  std::deque<std::pair<http::message_generator, bool>> answers_;  // and whether to keep the connection
+  // are answered in one turn and their answers written in order from here. An answer the daemon
+  // gives later (DeferredAnswer) holds its place, empty, until it arrives or times out.
+  struct Answer {
+    std::optional<http::message_generator> message;  // empty while a deferred answer is awaited
+    bool keep_alive = true;
+    // A deferred answer's: its place, how to make the response, and when to give up waiting.
+    std::uint64_t id = 0;
+    std::function<http::message_generator(HttpAnswer)> respond;
+    std::chrono::steady_clock::time_point deadline;
+  };
+  std::deque<Answer> answers_;
+  bool writing_ = false;
+  std::uint64_t next_deferred_ = 0;
+  net::steady_timer deferred_timer_;  // bounds the wait for deferred answers
+  bool deferred_timer_armed_ = false;
   bool parser_has_partial_ = false;      // parser_ holds the start of the next request: read on into it
   std::optional<Request> held_upgrade_;  // an upgrade behind pipelined requests waits for their answers
   beast::error_code buffered_error_;     // a buffered request that failed to parse, reported in order

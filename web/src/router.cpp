@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "alert_endpoints.hpp"
 #include "feed_endpoints.hpp"
 #include "lodestone/core/json_writer.hpp"
 #include "lodestone/core/time.hpp"
@@ -49,7 +50,7 @@ bool read_allowed(const Request& req, const ServerOptions& options) {
   return token && token_matches(*token, options.api_token);
 }
 
-http::message_generator route(Request&& req, RouterContext& ctx) {
+Routed route(Request&& req, RouterContext& ctx) {
   const auto& options = ctx.options;
   const std::string target(req.target());
   const std::string_view path = path_of(target);
@@ -95,11 +96,18 @@ http::message_generator route(Request&& req, RouterContext& ctx) {
       return make_error_response(req, http::status::unauthorized, "a valid bearer token is required");
   }
 
-  auto answer = [&](http::status status, std::string body, std::string_view type = "application/json") {
+  auto answer = [&](http::status status, std::string body,
+                    std::string_view type = "application/json") -> http::message_generator {
     auto res = make_response(req, status, std::move(body), type);
     allow_listed_origin(req, options, res);
     return res;
   };
+
+  // The page's own routes: a notification's link (notify.public_url + /alerts/KEY) opens the app.
+  if (path.starts_with("/alerts/") && is_read) {
+    if (!ctx.files.available()) return make_error_response(req, http::status::not_found, "no web root configured");
+    return ctx.files.serve_page(req);
+  }
 
   if (path == "/metrics" && is_read)
     return answer(http::status::ok, ctx.api.metrics_text(), "text/plain; version=0.0.4; charset=utf-8");
@@ -113,6 +121,28 @@ http::message_generator route(Request&& req, RouterContext& ctx) {
     auto range =
         ctx.api.alerts_after(number_param(target, "after", 0, UINT64_MAX), number_param(target, "limit", 200, 1000));
     return answer(http::status::ok, alerts_body(range));
+  }
+  if (path == "/api/v1/notify" && is_read) return answer(http::status::ok, ctx.api.notify_status());
+  if (auto alert = alert_path(path); alert && is_read) {
+    if (!alert->deliveries) {
+      auto a = alert_answer(ctx.api, alert->key);
+      return answer(static_cast<http::status>(a.status), std::move(a.body), a.content_type);
+    }
+    // Only what the response needs is kept: the request's version, keep-alive and Origin.
+    auto head = std::make_shared<Request>();
+    head->version(req.version());
+    head->keep_alive(req.keep_alive());
+    if (const auto origin = req[http::field::origin]; !origin.empty()) head->set(http::field::origin, origin);
+    Api* owner = &ctx.api;
+    return DeferredAnswer{[owner, key = std::move(alert->key)](std::function<void(HttpAnswer)> reply) mutable {
+                            owner->deliveries(std::move(key), std::move(reply));
+                          },
+                          [head, &options](HttpAnswer a) -> http::message_generator {
+                            auto res = make_response(*head, static_cast<http::status>(a.status), std::move(a.body),
+                                                     a.content_type);
+                            allow_listed_origin(*head, options, res);
+                            return res;
+                          }};
   }
   if (path == "/api/v1/ingest") {
     if (req.method() != http::verb::post)

@@ -1,4 +1,7 @@
 #pragma once
+#include <functional>
+#include <variant>
+
 #include "http_util.hpp"
 #include "lodestone/web/api.hpp"
 #include "lodestone/web/board.hpp"
@@ -15,8 +18,18 @@ struct RouterContext {
   const StaticFiles& files;
 };
 
-// Answers one HTTP request (everything but the WebSocket upgrade).
-http::message_generator route(Request&& req, RouterContext& ctx);
+// An answer the daemon gives later (the delivery ledger may be in Redis): `ask` starts it and
+// hands over `reply`, which may run on any thread; `respond` makes the response for this request
+// from what came back (the request's version, keep-alive and CORS headers are already in it).
+struct DeferredAnswer {
+  std::function<void(std::function<void(HttpAnswer)>)> ask;
+  std::function<http::message_generator(HttpAnswer)> respond;
+};
+
+using Routed = std::variant<http::message_generator, DeferredAnswer>;
+
+// Answers one HTTP request (everything but the WebSocket upgrade), now or later.
+Routed route(Request&& req, RouterContext& ctx);
 
 // Whether the request may read (the page, REST GETs, the WebSocket) under the token policy.
 bool read_allowed(const Request& req, const ServerOptions& options);

@@ -51,11 +51,21 @@ http::message_generator StaticFiles::serve(const Request& req) const {
   }
   auto rel = safe_relative_path(path_of(req.target()));
   if (!rel) return make_error_response(req, http::status::not_found, "not found");
-  std::filesystem::path path = root_ / *rel;
+  return serve_file(req, std::move(*rel));
+}
+
+http::message_generator StaticFiles::serve_page(const Request& req) const {
+  if (req.method() != http::verb::get && req.method() != http::verb::head) return serve(req);  // 405
+  return serve_file(req, "index.html");
+}
+
+http::message_generator StaticFiles::serve_file(const Request& req, std::string rel) const {
+  std::filesystem::path path = root_ / rel;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     // The page is a single-page app: unknown paths without an extension get index.html.
-    if (rel->find('.') != std::string::npos) return make_error_response(req, http::status::not_found, "not found");
+    if (rel.find('.') != std::string::npos && rel != "index.html")
+      return make_error_response(req, http::status::not_found, "not found");
     path = root_ / "index.html";
     rel = "index.html";
   }
@@ -74,10 +84,10 @@ http::message_generator StaticFiles::serve(const Request& req) const {
   body.open(path.c_str(), beast::file_mode::scan, bec);
   if (bec) return make_error_response(req, http::status::not_found, "not found");
   const auto size = body.size();
-  const bool html = rel->ends_with(".html");
+  const bool html = rel.ends_with(".html");
   auto decorate = [&](auto& res) {
     res.set(http::field::server, "lodestone");
-    res.set(http::field::content_type, mime_type(*rel));
+    res.set(http::field::content_type, mime_type(rel));
     // The HTML names the bundle; it must always be fresh. The bundle may be cached briefly.
     res.set(http::field::cache_control, html ? "no-cache" : "public, max-age=300");
     res.set(http::field::vary, "Accept-Encoding");

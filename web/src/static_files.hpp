@@ -13,9 +13,13 @@ class StaticFiles {
  public:
   explicit StaticFiles(std::filesystem::path root);
   http::message_generator serve(const Request& req) const;
+  // index.html whatever the path: the page's own routes (/alerts/KEY, the link a notification
+  // carries) open the app, which reads the path itself. Even a KEY with a dot in it.
+  http::message_generator serve_page(const Request& req) const;
   [[nodiscard]] bool available() const { return !root_.empty(); }
 
  private:
+  http::message_generator serve_file(const Request& req, std::string rel) const;
   std::filesystem::path root_;
 };
 

@@ -15,9 +15,13 @@ std::optional<StoredAlert> MemoryAlertStore::append(Alert alert) {
   alerts_.push_back(stored);
   keys_.push_back(key);
   seen_.insert(std::move(key));
+  alert_keys_.push_back(alert_key(alert));
+  index_.add(alert_keys_.back(), stored);
   while (alerts_.size() > retention_) {
     seen_.erase(keys_.front());
     keys_.pop_front();
+    index_.drop(alert_keys_.front(), alerts_.front().seq);
+    alert_keys_.pop_front();
     alerts_.pop_front();
   }
   return stored;
@@ -34,6 +38,11 @@ AlertRange MemoryAlertStore::after(std::uint64_t seq, std::size_t limit) const {
     range.last_seq = it->seq;
   }
   return range;
+}
+
+std::vector<StoredAlert> MemoryAlertStore::find(std::string_view alert_key) const {
+  std::lock_guard lock(mutex_);
+  return index_.find(alert_key);
 }
 
 std::uint64_t MemoryAlertStore::last_seq() const {

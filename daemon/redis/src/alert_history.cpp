@@ -1,5 +1,6 @@
 // The read side of AlertStore: loading the retained history, following the stream, the
-// in-memory mirror that answers after() and last_seq().
+// in-memory mirror that answers after(), last_seq() and find().
+#include <simdjson.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -20,6 +21,21 @@ bool to_entry(const StreamEntry& se, std::uint64_t& seq, std::string& key, std::
   key = *k;
   json = *a;
   return true;
+}
+
+// The alert a stored notification belongs to (bus::alert_key): its labels' fingerprint, else
+// its id, which is the identity "<id>|<state>" up to its last '|'. Entries come from every
+// instance, so this reads the canonical JSON they wrote rather than trusting a field of our own.
+std::string alert_key_of(const std::string& identity, const std::string& json) {
+  thread_local simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(json);
+  simdjson::ondemand::document doc;
+  std::string_view fingerprint;
+  if (!parser.iterate(padded).get(doc) && !doc["labels"]["fingerprint"].get_string().get(fingerprint) &&
+      !fingerprint.empty())
+    return std::string(fingerprint);
+  const auto bar = identity.rfind('|');
+  return identity.substr(0, bar);
 }
 
 }  // namespace
@@ -123,10 +139,14 @@ void AlertStore::mirror_locked(const Entry& e) {
   mirror_.push_back(bus::StoredAlert{e.seq, std::make_shared<const std::string>(e.json)});
   mirror_keys_.push_back(e.key);
   known_.insert(e.key);
+  mirror_alert_keys_.push_back(alert_key_of(e.key, e.json));
+  index_.add(mirror_alert_keys_.back(), mirror_.back());
   last_seq_ = e.seq;
   while (mirror_.size() > options_.retention) {
     known_.erase(mirror_keys_.front());
     mirror_keys_.pop_front();
+    index_.drop(mirror_alert_keys_.front(), mirror_.front().seq);
+    mirror_alert_keys_.pop_front();
     mirror_.pop_front();
   }
 }
@@ -142,6 +162,11 @@ bus::AlertRange AlertStore::after(std::uint64_t seq, std::size_t limit) const {
     range.last_seq = it->seq;
   }
   return range;
+}
+
+std::vector<bus::StoredAlert> AlertStore::find(std::string_view alert_key) const {
+  std::lock_guard lock(mutex_);
+  return index_.find(alert_key);
 }
 
 std::uint64_t AlertStore::last_seq() const {

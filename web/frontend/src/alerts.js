@@ -1,19 +1,15 @@
-// The alerts panel: newest first, evidence on demand, acknowledgement with a comment, and a history
-// filtered by symbol, rule and day on the client.
-import { ApiError, ackAlert, getAlerts } from './api.js';
-import { clear, el, setText } from './dom.js';
-import {
-  formatDateTime,
-  formatPct,
-  formatPrice,
-  formatStamp,
-  parseTs,
-  parseWindow,
-  shanghaiDay,
-} from './format.js';
+// The alerts panel: newest first, evidence and deliveries on demand, acknowledgement with a
+// comment, "mute this", a link to the alert's own view, and a history filtered by symbol, rule
+// and day on the client.
+import { renderAck } from './ack_form.js';
+import { SEVERITY_LABEL, alertKey, alertPath, severityOf, symbolsOf } from './alert_fields.js';
+import { getAlerts } from './api.js';
+import { renderDeliveries } from './deliveries.js';
+import { el, setText } from './dom.js';
+import { renderEvidence } from './evidence.js';
+import { formatDateTime, formatStamp, parseTs, shanghaiDay } from './format.js';
 import { beep, desktop } from './notify.js';
 import { settings } from './settings.js';
-import { sparkline } from './sparkline.js';
 
 const MAX_ALERTS = 2000;
 const HISTORY_PAGE = 500;
@@ -21,31 +17,8 @@ const HISTORY_MAX_PAGES = 40;
 // A resume after an outage can deliver dozens at once: a few sounds say so, dozens would not help.
 const NOTIFY_BURST = 3;
 const NOTIFY_BURST_MS = 2000;
-const WINDOW_LABEL = { prev_close: '较昨收 since the previous close', open: '较开盘 since the open' };
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
-
-/** Midnight in Shanghai of the day containing ms. */
-function dayStartMs(ms) {
-  return Math.floor((ms + SHANGHAI_OFFSET_MS) / 86400000) * 86400000 - SHANGHAI_OFFSET_MS;
-}
-
-const SEVERITY_LABEL = { critical: '严重 critical', warning: '警告 warning', info: '提示 info' };
-
 function seqOf(a) {
   return Number.isSafeInteger(a?.seq) ? a.seq : 0;
-}
-
-/** The alert a notification is about: its fingerprint label, or the part of its id before ':'. */
-function alertKey(a) {
-  const fp = a.labels && typeof a.labels.fingerprint === 'string' ? a.labels.fingerprint : '';
-  return fp || a.id;
-}
-
-/** Every symbol an alert is about: its own, or a group alert's `symbols` label (first = the evidence's). */
-function symbolsOf(a) {
-  if (typeof a.symbol === 'string' && a.symbol) return [a.symbol];
-  const list = typeof a.labels?.symbols === 'string' ? a.labels.symbols.split(',') : [];
-  return list.map((x) => x.trim()).filter(Boolean);
 }
 
 /** The newer notification wins, but a resolution without evidence keeps the evidence that fired. */
@@ -66,12 +39,17 @@ export class AlertsPanel {
   /**
    * @param {{list, search, rule, day, severity, historyButton, status, count}} nodes
    * @param {import('./market.js').Market} market
-   * @param {{onSelect: (symbol) => void, onChange: () => void, onAlert: (alert) => void}} hooks
+   * @param {import('./deliveries.js').DeliveryBook} deliveries
+   * @param {{onSelect: (symbol) => void, onChange: () => void, onAlert: (alert) => void,
+   *          onExpand: (key) => void, onMute: (alert) => void}} hooks
    */
-  constructor(nodes, market, hooks) {
+  constructor(nodes, market, deliveries, hooks) {
     this.nodes = nodes;
     this.market = market;
+    this.deliveries = deliveries;
     this.hooks = hooks;
+    this.entryListeners = new Set();
+    deliveries.onChange((key) => this.showDeliveries(key));
     this.alerts = new Map(); // fingerprint -> {key, ackId, ids, alert, seq, latestSeq, ms, ack, view}
     this.byId = new Map(); // notification id -> fingerprint
     this.acks = new Map(); // notification id -> acknowledgement, also for alerts not received yet
@@ -93,16 +71,27 @@ export class AlertsPanel {
     this.lastSeqId = '';
   }
 
+  /** Hears every change of an alert's entry (`key`): the single-alert view follows its alert. */
+  onEntry(fn) {
+    this.entryListeners.add(fn);
+  }
+
+  /** The entry of an alert key ({key, ackId, alert, ms, ack, ...}), or undefined. */
+  entry(key) {
+    return this.alerts.get(key);
+  }
+
   /**
    * A notification from the WebSocket (live or resumed) or from history; `live` ones may notify.
    * Notifications about one alert (firing, update-n, repeat-n, resolved) share a fingerprint
-   * and one row, which shows the newest of them.
+   * and one row, which shows the newest of them. `resumePoint: false` (one alert fetched on its
+   * own) leaves the seq the WebSocket resumes from alone: what came before it is still owed.
    */
-  add(alert, live) {
+  add(alert, live, { resumePoint = true } = {}) {
     if (!alert || typeof alert.id !== 'string' || alert.id === '') return;
     this.hooks.onAlert(alert);
     const seq = seqOf(alert);
-    if (seq > this.lastSeq) {
+    if (resumePoint && seq > this.lastSeq) {
       this.lastSeq = seq;
       this.lastSeqId = alert.id;
     }
@@ -208,7 +197,7 @@ export class AlertsPanel {
 
   render(entry) {
     const a = entry.alert;
-    const severity = ['critical', 'warning', 'info'].includes(a.severity) ? a.severity : 'info';
+    const severity = severityOf(a);
     const view = {};
     view.time = el('time', { class: 'when' });
     view.state = el('span', { class: 'state' });
@@ -222,7 +211,14 @@ export class AlertsPanel {
     view.name = el('span', { class: 'name' });
     view.rule = el('span', { class: 'rule' });
     view.message = el('p', { class: 'message' });
+    view.deliveries = el('ul', { class: 'deliveries', hidden: true, 'aria-label': '投递 Deliveries' });
     view.ack = el('div', { class: 'ack' });
+    view.mute = el(
+      'button',
+      { type: 'button', class: 'mute-button', title: '静音 Mute this alert', on: { click: () => this.hooks.onMute(entry.alert) } },
+      '静音 Mute',
+    );
+    view.link = el('a', { class: 'alert-link', href: alertPath(entry.key), title: '单独查看 Open this alert alone' }, '详情 Open');
     view.evidenceBody = el('div', { class: 'evidence-body', hidden: true });
     // A button rather than <details>, so the acknowledgement can share the row with it.
     view.toggle = el(
@@ -246,11 +242,13 @@ export class AlertsPanel {
         view.state,
       ),
       view.message,
-      el('div', { class: 'alert-foot' }, view.toggle, view.ack),
+      view.deliveries,
+      el('div', { class: 'alert-foot' }, view.toggle, view.link, view.mute, view.ack),
       view.evidenceBody,
     );
     entry.view = view;
     this.refresh(entry);
+    this.showDeliveries(entry.key); // a `delivery` message may have come first
     return view;
   }
 
@@ -284,57 +282,12 @@ export class AlertsPanel {
     v.root.dataset.seq = String(entry.seq);
     this.renderAck(entry);
     if (!v.evidenceBody.hidden) this.renderEvidence(entry);
+    for (const fn of this.entryListeners) fn(entry.key);
   }
 
   renderAck(entry) {
-    const box = entry.view.ack;
-    const ack = entry.ack;
-    if (ack && typeof ack === 'object') {
-      if (box.dataset.acked === '1' && box.dataset.sig === JSON.stringify(ack)) return;
-      clear(box);
-      box.dataset.acked = '1';
-      box.dataset.sig = JSON.stringify(ack);
-      entry.view.root.classList.add('acked');
-      const by = typeof ack.by === 'string' && ack.by ? ack.by : '';
-      const when = parseTs(ack.ts);
-      box.append(
-        el('span', { class: 'ack-mark' }, '✔ 已确认 acknowledged'),
-        Number.isFinite(when) ? el('span', { class: 'ack-when' }, formatStamp(when, Date.now())) : null,
-        by ? el('span', { class: 'ack-by' }, by) : null,
-        typeof ack.comment === 'string' && ack.comment ? el('q', { class: 'ack-comment' }, ack.comment) : null,
-      );
-      return;
-    }
-    if (box.dataset.acked === '0') return;
-    clear(box);
-    box.dataset.acked = '0';
-    entry.view.root.classList.remove('acked');
-    const input = el('input', {
-      type: 'text',
-      class: 'ack-input',
-      maxlength: '500',
-      placeholder: '备注 comment',
-      'aria-label': 'Acknowledgement comment',
-    });
-    const button = el('button', { type: 'submit', class: 'ack-button' }, '确认 Ack');
-    const error = el('span', { class: 'ack-error', role: 'status' });
-    const form = el('form', { class: 'ack-form' }, input, button, error);
-    form.addEventListener('submit', async (ev) => {
-      ev.preventDefault();
-      button.disabled = true;
-      setText(error, '');
-      const comment = input.value.trim();
-      try {
-        const body = await ackAlert(entry.ackId, comment, settings().by);
-        const ack = body?.type === 'ack' ? body : { comment, by: settings().by, ts: new Date().toISOString() };
-        this.applyAck(entry.ackId, ack);
-      } catch (err) {
-        const denied = err instanceof ApiError && (err.status === 401 || err.status === 403);
-        setText(error, denied ? '需要令牌 token required: set it in ⚙' : String(err.message ?? err));
-        button.disabled = false;
-      }
-    });
-    box.append(form);
+    renderAck(entry.view.ack, entry.ack, entry.ackId, (ack) => this.applyAck(entry.ackId, ack));
+    entry.view.root.classList.toggle('acked', Boolean(entry.ack && typeof entry.ack === 'object'));
   }
 
   toggleEvidence(entry) {
@@ -343,102 +296,24 @@ export class AlertsPanel {
     v.evidenceBody.hidden = !open;
     v.toggle.setAttribute('aria-expanded', String(open));
     v.root.classList.toggle('expanded', open);
-    if (open) this.renderEvidence(entry);
+    if (open) {
+      this.renderEvidence(entry);
+      this.hooks.onExpand?.(entry.key);
+    }
   }
 
-  /** The evidence: the move and its window, the headlines, and the price path through the window. */
   renderEvidence(entry) {
-    const a = entry.alert;
-    const body = entry.view.evidenceBody;
-    clear(body);
-    const ev = a.evidence && typeof a.evidence === 'object' ? a.evidence : {};
-    const symbol = symbolsOf(a)[0];
-    const inst = this.market.instruments.get(symbol);
-    const d = inst?.decimals ?? (typeof ev.move?.decimals === 'number' ? ev.move.decimals : 2);
-    const move = ev.move && typeof ev.move === 'object' ? ev.move : null;
-    if (move) {
-      // "prev_close" / "open" windows run from the start of the alert's trading day.
-      const sinceDayStart = move.window === 'prev_close' || move.window === 'open';
-      const windowMs = sinceDayStart ? entry.ms - dayStartMs(entry.ms) : parseWindow(move.window);
-      const end = entry.ms;
-      const rows = [
-        [
-          '窗口 Window',
-          `${WINDOW_LABEL[move.window] ?? move.window ?? ''}${
-            Number.isFinite(windowMs) && !sinceDayStart ? `  ${formatStamp(end - windowMs, end)} → ${formatStamp(end, end)}` : ''
-          }`,
-        ],
-        ['价格 Move', `${formatPrice(move.from, d)} → ${formatPrice(move.to, d)}`],
-        ['涨跌幅 Change', formatPct(move.change_pct)],
-      ];
-      if (typeof move.abnormal_pct === 'number') rows.push(['超额 Abnormal', formatPct(move.abnormal_pct)]);
-      body.append(el('dl', { class: 'move' }, rows.map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])));
-      const path = this.windowPath(a, move, windowMs, end);
-      if (path.length > 0) {
-        const dir = Math.sign((move.to ?? 0) - (move.from ?? 0));
-        body.append(
-          el(
-            'div',
-            { class: 'evidence-chart' },
-            sparkline(path, { width: 320, height: 72, base: move.from, direction: dir, cls: 'spark window' }),
-          ),
-        );
-      }
-    }
-    const keywords = typeof a.labels?.keywords === 'string' ? a.labels.keywords.split(',').filter(Boolean) : [];
-    const tags = typeof a.labels?.tags === 'string' ? a.labels.tags.split(',').filter(Boolean) : [];
-    if (keywords.length || tags.length) {
-      body.append(
-        el(
-          'p',
-          { class: 'evidence-keywords' },
-          keywords.map((k) => el('mark', {}, k)),
-          tags.map((t) => el('span', { class: 'chip tag' }, t)),
-        ),
-      );
-    }
-    const headlines = Array.isArray(ev.headlines) ? ev.headlines : [];
-    if (headlines.length) {
-      body.append(
-        el(
-          'ul',
-          { class: 'headlines' },
-          headlines.map((h) =>
-            el(
-              'li',
-              {},
-              el('time', {}, formatStamp(parseTs(h?.ts), entry.ms)),
-              el('span', { class: 'source' }, h?.source ?? ''),
-              el('span', { class: 'title' }, h?.title ?? ''),
-            ),
-          ),
-        ),
-      );
-    } else body.append(el('p', { class: 'no-headline' }, '窗口内无相关消息 No headline in the window'));
-    if (!move && !headlines.length) body.append(el('p', { class: 'muted' }, a.message ?? ''));
+    renderEvidence(entry.view.evidenceBody, entry.alert, entry.ms, this.market);
   }
 
-  /** The alert's own price path if it carries one, else the quotes this page saw in the window. */
-  windowPath(a, move, windowMs, end) {
-    const own = Array.isArray(move.path) ? move.path : Array.isArray(a.evidence?.path) ? a.evidence.path : null;
-    if (own) {
-      return own
-        .map((p) => (Array.isArray(p) ? { ms: parseTs(p[0]), v: p[1] } : { ms: parseTs(p?.ts), v: p?.last ?? p?.price }))
-        .filter((p) => Number.isFinite(p.ms) && typeof p.v === 'number')
-        .map((p) => ({ time: p.ms / 1000, value: p.v }));
-    }
-    const symbol = symbolsOf(a)[0];
-    if (Number.isFinite(windowMs) && symbol) {
-      const seen = this.market.window(symbol, end - windowMs, end);
-      if (seen.length >= 2) return seen;
-    }
-    if (typeof move.from === 'number' && typeof move.to === 'number' && Number.isFinite(windowMs)) {
-      return [
-        { time: (end - windowMs) / 1000, value: move.from },
-        { time: end / 1000, value: move.to },
-      ];
-    }
-    return [];
+  /** Redraws the deliveries line of `key`'s card (a `delivery` message, or /deliveries answered). */
+  showDeliveries(key) {
+    const entry = this.alerts.get(key);
+    if (!entry?.view) return;
+    renderDeliveries(entry.view.deliveries, this.deliveries.latestPerReceiver(key), {
+      compact: true,
+      todayMs: this.market.lastEventMs,
+    });
   }
 
   filter() {

@@ -58,9 +58,53 @@ export async function getNews(limit) {
 /** Acknowledges an alert for every trader; answers the `ack` message the server broadcasts. */
 export function ackAlert(id, comment, by) {
   const body = by ? { comment, by } : { comment };
-  // ':' and '@' may stand in a path segment as they are (RFC 3986 pchar); ids look like "<fp>:firing".
-  const segment = encodeURIComponent(id).replace(/%3A/gi, ':').replace(/%40/gi, '@');
-  return request('POST', `/api/v1/alerts/${segment}/ack`, body);
+  return request('POST', `/api/v1/alerts/${segment(id)}/ack`, body); // ids look like "<fp>:firing"
+}
+
+/** An id or key as one path segment; ':' and '@' may stand as they are (RFC 3986 pchar). */
+function segment(text) {
+  return encodeURIComponent(text).replace(/%3A/gi, ':').replace(/%40/gi, '@');
+}
+
+/** Every retained notification of one alert, oldest first: {alert, notifications}. */
+export async function getAlert(key) {
+  const body = await request('GET', `/api/v1/alerts/${segment(key)}`);
+  return {
+    alert: typeof body?.alert === 'string' ? body.alert : key,
+    notifications: Array.isArray(body?.notifications) ? body.notifications : [],
+  };
+}
+
+/** The delivery ledger's records of one alert (404 when notifications are not configured). */
+export async function getDeliveries(key) {
+  const body = await request('GET', `/api/v1/alerts/${segment(key)}/deliveries`);
+  return Array.isArray(body?.deliveries) ? body.deliveries : [];
+}
+
+/** {enabled, receivers: [{name, kind, health, detail, ...}]} */
+export async function getNotifyStatus() {
+  const body = await request('GET', '/api/v1/notify');
+  return { enabled: body?.enabled === true, receivers: Array.isArray(body?.receivers) ? body.receivers : [] };
+}
+
+/** The feeds and their state: {feeds: [{name, kind, state, ...}]}. */
+export async function getFeeds() {
+  const body = await request('GET', '/api/v1/feeds');
+  return Array.isArray(body?.feeds) ? body.feeds : [];
+}
+
+export async function getSilences() {
+  const body = await request('GET', '/api/v1/silences');
+  return Array.isArray(body?.silences) ? body.silences : [];
+}
+
+/** {matchers, created_by, comment, duration | ends_at}: answers {id}. Needs the token. */
+export function addSilence(silence) {
+  return request('POST', '/api/v1/silences', silence);
+}
+
+export function expireSilence(id) {
+  return request('DELETE', `/api/v1/silences/${segment(id)}`);
 }
 
 export async function getAcks() {

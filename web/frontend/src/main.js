@@ -1,10 +1,22 @@
-// Wires the page: one WebSocket feeding the market, board, chart, alerts and news.
+// Wires the page: one WebSocket feeding the market, board, chart, alerts, deliveries and news;
+// the silences; and, at /alerts/KEY, one alert alone (what a notification's link opens).
+import { AlertView, alertKeyOfPath } from './alert_view.js';
 import { AlertsPanel } from './alerts.js';
-import { getAcks, getAlertPage, getNews, getSnapshot, wsUrl } from './api.js';
+import {
+  getAcks,
+  getAlertPage,
+  getDeliveries,
+  getFeeds,
+  getNews,
+  getNotifyStatus,
+  getSnapshot,
+  wsUrl,
+} from './api.js';
 import { Board } from './board.js';
 import { showCalendarBanner } from './calendar_banner.js';
 import { PriceChart } from './chart.js';
 import { Connection } from './connection.js';
+import { DeliveryBook } from './deliveries.js';
 import { byId, setText } from './dom.js';
 import {
   changePct,
@@ -16,13 +28,19 @@ import {
   formatTime,
 } from './format.js';
 import { Market } from './market.js';
+import { MuteDialog } from './mute.js';
 import { NewsPanel } from './news.js';
 import { enableDesktop, enableSound } from './notify.js';
+import { knownCalendar } from './sessions.js';
 import { onSettings, settings, updateSettings } from './settings.js';
+import { SilencesPanel } from './silences.js';
 
 const NEWS_ON_CONNECT = 200;
 
 const market = new Market();
+const deliveries = new DeliveryBook();
+// /alerts/KEY shows that alert alone; any other path is the board.
+const viewKey = alertKeyOfPath(window.location.pathname);
 let selected = settings().selected;
 
 const board = new Board(byId('board'), market, {
@@ -47,8 +65,84 @@ const alerts = new AlertsPanel(
     count: byId('alert-count'),
   },
   market,
-  { onSelect: (s) => select(s), onChange: () => scheduleMarkers(), onAlert: (a) => markMatchedKeywords(a) },
+  deliveries,
+  {
+    onSelect: (s) => select(s),
+    onChange: () => scheduleMarkers(),
+    onAlert: (a) => markMatchedKeywords(a),
+    onExpand: (key) => fetchDeliveries(key),
+    onMute: (a) => mute.open(a),
+  },
 );
+
+// ---- notifications, silences, the single-alert view -------------------------------------------
+
+let notifyEnabled = false; // GET /api/v1/notify; a `delivery` message says so too
+let calendar = { from: '', days: [] }; // the snapshot's trading days (mute until the close / the open)
+let serverOffsetMs = 0; // the daemon's clock minus the browser's
+let eventTime = false; // the daemon only replays a tape: its rules run on the tape's clock
+
+/** The daemon's "now" as its rules see it: the tape's time when it only replays one. */
+function daemonNow() {
+  if (eventTime && Number.isFinite(market.lastEventMs)) return market.lastEventMs;
+  return Date.now() + serverOffsetMs;
+}
+
+async function fetchDeliveries(key) {
+  if (!notifyEnabled) return; // no ledger to ask; live `delivery` messages still show
+  try {
+    deliveries.load(key, await getDeliveries(key));
+  } catch {
+    // The card shows what the live `delivery` messages bring.
+  }
+}
+
+async function refreshNotify() {
+  try {
+    notifyEnabled = (await getNotifyStatus()).enabled;
+  } catch {
+    notifyEnabled = false;
+  }
+}
+
+async function refreshFeeds() {
+  try {
+    const feeds = await getFeeds();
+    const sources = feeds.filter((f) => f.kind !== 'http'); // the ingest endpoint is not a feed of its own
+    eventTime = sources.length > 0 && sources.every((f) => f.kind === 'replay');
+  } catch {
+    eventTime = false;
+  }
+}
+
+const silences = new SilencesPanel(
+  { panel: byId('silences-panel'), list: byId('silence-list'), count: byId('silence-count'), status: byId('silence-status') },
+  { todayMs: () => daemonNow() },
+);
+
+const mute = new MuteDialog({
+  now: () => daemonNow(),
+  calendar: () => calendar,
+  nameOf: (symbol) => market.instruments.get(symbol)?.name ?? '',
+  onMuted: () => silences.refresh(),
+});
+
+let baseTitle = 'Lodestone';
+if (viewKey !== null) {
+  document.documentElement.dataset.view = 'alert'; // the phone's larger type
+  document.body.dataset.view = 'alert';
+  const view = new AlertView(byId('alert-view'), {
+    panel: alerts,
+    market,
+    deliveries,
+    onMute: (a) => mute.open(a),
+    onTitle: (title) => {
+      baseTitle = title;
+    },
+  });
+  byId('alert-view').append(byId('silences-panel')); // the mute made here shows below the alert
+  view.show(viewKey);
+}
 
 const news = new NewsPanel(
   { list: byId('news-list'), count: byId('news-count'), onlySelected: byId('news-only-selected') },
@@ -141,7 +235,7 @@ function showStatus(st) {
   else if (st.state === 'stale') detail = `silent ${formatAge(st.age)}`;
   else if (st.state === 'live' && Number.isFinite(st.age)) detail = `${formatAge(st.age)} ago`;
   setText(connDetail, detail);
-  document.title = st.state === 'live' ? 'Lodestone' : `Lodestone · ${STATE_LABEL[st.state] ?? st.state}`;
+  document.title = st.state === 'live' ? baseTitle : `${baseTitle} · ${STATE_LABEL[st.state] ?? st.state}`;
 }
 
 function showBanner(text) {
@@ -172,7 +266,11 @@ async function sameAlertStream(hello) {
 
 async function refreshSnapshot() {
   try {
+    const received = Date.now();
     const snapshot = await getSnapshot();
+    const serverMs = Date.parse(snapshot?.server_time ?? '');
+    if (Number.isFinite(serverMs)) serverOffsetMs = serverMs - received;
+    calendar = knownCalendar(snapshot?.calendar, snapshot?.server_time);
     market.applySnapshot(snapshot);
     showCalendarBanner(byId('calendar-banner'), snapshot.calendar);
     showBanner('');
@@ -255,6 +353,9 @@ const conn = new Connection(wsUrl, {
     refreshSnapshot();
     refreshNews();
     refreshAcks();
+    refreshNotify();
+    refreshFeeds();
+    silences.refresh();
     // Taken now: live alerts that arrive during the check below must not move the resume point.
     const after = alerts.lastSeq;
     const same = await sameAlertStream(hello);
@@ -282,6 +383,9 @@ const conn = new Connection(wsUrl, {
         break;
       case 'ack':
         alerts.applyAck(msg.alert_id ?? msg.id, msg.ack ?? msg);
+        break;
+      case 'delivery':
+        deliveries.apply(msg.alert, msg.record);
         break;
       case 'news':
         news.add(msg);

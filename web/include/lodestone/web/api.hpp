@@ -2,6 +2,7 @@
 // What the web layer asks of the daemon. Implemented by the daemon's wiring; every method may
 // be called from any I/O thread.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 namespace lodestone::web {
 
 using bus::AlertRange;
+using bus::StoredAlert;
 
 struct HttpAnswer {
   unsigned status = 200;
@@ -47,6 +49,26 @@ class Api {
   // The rule engine behind /api/v1/rules, /silences and the acknowledgements; nullptr when the
   // daemon runs without one (those paths answer 404).
   virtual RulesControl* rules() { return nullptr; }
+
+  // Every retained notification of one alert (bus::alert_key: its fingerprint, else its id),
+  // oldest first, for GET /api/v1/alerts/KEY: the store's find(). Empty (404) by default.
+  virtual std::vector<StoredAlert> alert_notifications(std::string_view alert_key) {
+    (void)alert_key;
+    return {};
+  }
+
+  // GET /api/v1/alerts/KEY/deliveries. The delivery ledger may live in Redis, so the answer
+  // comes later: call `reply` once, from any thread, with the whole answer, normally 200 and
+  // deliveries_json() (lodestone/web/deliveries.hpp). The session answers 504 if it has not come
+  // within ServerOptions::request_timeout_ms; a later or second call is ignored. `reply` holds
+  // the connection: call or drop it before the server's io_context is destroyed. By default (no
+  // notify: section) 404 "notifications are not configured".
+  virtual void deliveries(std::string alert_key, std::function<void(HttpAnswer)> reply);
+
+  // GET /api/v1/notify, the whole JSON body: {"enabled":true,"receivers":[{"name","kind",
+  // "health","detail",…}],…} with every receiver's state (web/PROTOCOL.md); never a URL, token
+  // or secret. By default (no notify: section) {"enabled":false,"receivers":[]}.
+  virtual std::string notify_status() { return R"({"enabled":false,"receivers":[]})"; }
 };
 
 }  // namespace lodestone::web

@@ -8,9 +8,12 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
+#include "lodestone/bus/alert_index.hpp"
+#include "lodestone/bus/stored_alert.hpp"
 #include "lodestone/core/events.hpp"
 
 namespace lodestone::bus {
@@ -20,11 +23,6 @@ struct AlertRange {
   std::vector<std::shared_ptr<const std::string>> alerts;  // canonical alert JSON, ascending seq
   std::uint64_t last_seq = 0;                              // seq of the last alert in `alerts`
   bool gap = false;  // the requested position is older than what the store retains
-};
-
-struct StoredAlert {
-  std::uint64_t seq = 0;
-  std::shared_ptr<const std::string> json;
 };
 
 class AlertStore {
@@ -41,6 +39,13 @@ class AlertStore {
   virtual std::optional<StoredAlert> append(Alert alert) = 0;
   [[nodiscard]] virtual AlertRange after(std::uint64_t seq, std::size_t limit) const = 0;
   [[nodiscard]] virtual std::uint64_t last_seq() const = 0;
+  // Every retained notification of one alert (alert_key(): its fingerprint, else its id), oldest
+  // first: what GET /api/v1/alerts/KEY answers. Empty when none is retained, and from a store
+  // that keeps no index (the default).
+  [[nodiscard]] virtual std::vector<StoredAlert> find(std::string_view alert_key) const {
+    (void)alert_key;
+    return {};
+  }
   // Set before the first append. The memory store never delivers by itself.
   virtual void set_delivery(Delivery delivery) { (void)delivery; }
   // Why the store cannot keep its promises right now ("" when it can), for /readyz.
@@ -53,12 +58,15 @@ class MemoryAlertStore final : public AlertStore {
   std::optional<StoredAlert> append(Alert alert) override;
   [[nodiscard]] AlertRange after(std::uint64_t seq, std::size_t limit) const override;
   [[nodiscard]] std::uint64_t last_seq() const override;
+  [[nodiscard]] std::vector<StoredAlert> find(std::string_view alert_key) const override;
 
  private:
   std::size_t retention_;
   mutable std::mutex mutex_;
   std::deque<StoredAlert> alerts_;
-  std::deque<std::string> keys_;  // identity of each retained alert, in the same order
+  std::deque<std::string> keys_;        // identity of each retained alert, in the same order
+  std::deque<std::string> alert_keys_;  // and the alert it belongs to (alert_key), in the same order
+  AlertIndex index_;
   std::unordered_set<std::string> seen_;
   std::uint64_t last_seq_ = 0;
 };

@@ -28,6 +28,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -104,6 +105,9 @@ class AlertStore final : public bus::AlertStore,
   std::optional<bus::StoredAlert> append(Alert alert) override;
   [[nodiscard]] bus::AlertRange after(std::uint64_t seq, std::size_t limit) const override;
   [[nodiscard]] std::uint64_t last_seq() const override;
+  // From the mirror: what Redis holds and the stream has brought back (an alert still waiting for
+  // Redis, delivered provisionally, is not found until it is stored).
+  [[nodiscard]] std::vector<bus::StoredAlert> find(std::string_view alert_key) const override;
   [[nodiscard]] std::string degraded_reason() const override;
   [[nodiscard]] bool loaded() const;
   [[nodiscard]] AlertStoreStats stats() const;
@@ -170,6 +174,8 @@ class AlertStore final : public bus::AlertStore,
   // Mirror of the stream's tail: seq order.
   std::deque<bus::StoredAlert> mirror_;
   std::deque<std::string> mirror_keys_;
+  std::deque<std::string> mirror_alert_keys_;  // the alert each belongs to (bus::alert_key), same order
+  bus::AlertIndex index_;                      // the mirror by alert
   std::unordered_set<std::string> known_;
   std::uint64_t last_seq_ = 0;
   // Waiting for Redis (or for the stream to bring them back), oldest first.
