@@ -186,6 +186,15 @@ struct Runtime final : web::Api {
 
   web::RulesControl* rules() override { return rules_service.get(); }
 
+  std::vector<bus::StoredAlert> alert_notifications(std::string_view alert_key) override {
+    return alerts.find(alert_key);
+  }
+  void deliveries(std::string alert_key, std::function<void(web::HttpAnswer)> reply) override {
+    if (!notify) return web::Api::deliveries(std::move(alert_key), std::move(reply));
+    notify->deliveries(alert_key, std::move(reply));
+  }
+  std::string notify_status() override { return notify ? notify->status_json() : web::Api::notify_status(); }
+
   const Config& config;
   const Clock& clock;
   CalendarService calendar;

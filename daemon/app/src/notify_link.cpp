@@ -2,17 +2,9 @@
 
 #include "lodestone/core/json_writer.hpp"
 #include "lodestone/notify/route.hpp"
+#include "lodestone/web/deliveries.hpp"
 
 namespace lodestone::app {
-
-std::string delivery_message(const notify::DeliveryRecord& record) {
-  std::string out = R"({"type":"delivery","alert":)";
-  append_json_string(out, record.alert_key);
-  out += R"(,"record":)";
-  out += notify::to_json(record);
-  out.push_back('}');
-  return out;
-}
 
 NotifyLink::NotifyLink(net::any_io_executor executor, const Config& config, const Clock& clock,
                        std::shared_ptr<notify::Outbox> outbox, prometheus::Registry& metrics, web::Hub& hub,
@@ -20,7 +12,8 @@ NotifyLink::NotifyLink(net::any_io_executor executor, const Config& config, cons
     : outbox_(outbox ? std::move(outbox) : std::make_shared<notify::MemoryOutbox>(config.alert_retention)) {
   notify::NotifierHooks hooks;
   hooks.delivery = [&hub](const notify::DeliveryRecord& record) {
-    hub.broadcast(std::make_shared<const std::string>(delivery_message(record)));
+    hub.broadcast(
+        std::make_shared<const std::string>(web::delivery_message(record.alert_key, notify::to_json(record))));
   };
   hooks.raise = std::move(raise);
   // The rule engine's silences, as the API and the page's "mute this" create them.
@@ -48,6 +41,23 @@ void NotifyLink::stop(std::function<void()> drained) {
     sender_.stop();
     if (drained) drained();
   });
+}
+
+void NotifyLink::deliveries(const std::string& alert_key, std::function<void(web::HttpAnswer)> reply) {
+  notifier_->deliveries(
+      alert_key, [alert_key, reply = std::move(reply)](Result<std::vector<notify::DeliveryRecord>> records) {
+        if (!records) {
+          std::string body = R"({"error":)";
+          append_json_string(body, records.error().message);
+          body.push_back('}');
+          reply(web::HttpAnswer{static_cast<unsigned>(http_status(records.error().code)), std::move(body)});
+          return;
+        }
+        std::vector<std::string> json;
+        json.reserve(records->size());
+        for (const auto& r : *records) json.push_back(notify::to_json(r));
+        reply(web::HttpAnswer{200, web::deliveries_json(alert_key, json)});
+      });
 }
 
 std::string NotifyLink::broken_receivers() const {

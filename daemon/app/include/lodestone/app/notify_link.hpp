@@ -15,6 +15,7 @@
 #include "lodestone/notify/notifier.hpp"
 #include "lodestone/notify/outbox.hpp"
 #include "lodestone/notify/sender.hpp"
+#include "lodestone/web/api.hpp"
 #include "lodestone/web/hub.hpp"
 #include "lodestone/web/rules_control.hpp"
 
@@ -44,14 +45,13 @@ class NotifyLink {
   // GET /api/v1/notify: the receivers (name, kind, health, counts), never their URLs or secrets.
   [[nodiscard]] std::string status_json() const;
   void update_metrics() { notifier_->update_metrics(); }
+  // GET /api/v1/alerts/KEY/deliveries: every receiver's record for the alert, from the ledger.
+  void deliveries(const std::string& alert_key, std::function<void(web::HttpAnswer)> reply);
 
  private:
   std::shared_ptr<notify::Outbox> outbox_;
   notify::CurlSender sender_;
   std::shared_ptr<notify::Notifier> notifier_;
 };
-
-// The WebSocket message a ledger change becomes: {"type":"delivery","alert":KEY,"record":{…}}.
-std::string delivery_message(const notify::DeliveryRecord& record);
 
 }  // namespace lodestone::app
