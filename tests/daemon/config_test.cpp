@@ -62,7 +62,7 @@ TEST(Config, ErrorsNameFileLineColumnAndWhatWasExpected) {
   EXPECT_EQ(error_of("threads: two\n"), "lodestone.yaml:1:10: threads must be an integer");
   EXPECT_EQ(error_of("listen: 127.0.0.1:8080\nlisten_port: 1\n"),
             "lodestone.yaml:2:1: unknown key 'listen_port' in the configuration (expected one of: alerts, "
-            "allowed_origins, api_token, calendar, feeds, instance, listen, log_level, redis, rules, tape, threads, "
+            "allowed_origins, api_token, calendar, feeds, instance, listen, log_level, notify, redis, rules, tape, threads, "
             "token_for_read, universe, web_root, websocket)");
   EXPECT_EQ(error_of("listen: localhost\n"),
             "lodestone.yaml:1:9: listen 'localhost' must be HOST:PORT, e.g. 127.0.0.1:8080");
@@ -74,6 +74,29 @@ TEST(Config, ErrorsNameFileLineColumnAndWhatWasExpected) {
   EXPECT_EQ(error_of("log_level: loud\n"),
             "lodestone.yaml:1:12: log_level must be trace, debug, info, warn, error, critical or off");
   EXPECT_EQ(error_of("listen: [1, 2\n").substr(0, 15), "lodestone.yaml:");  // YAML syntax errors too
+}
+
+TEST(Config, ReadsTheNotifySectionAndReportsItsErrorsWhereTheyAre) {
+  auto c = parse_config(R"(notify:
+  public_url: http://desk.example:8080/
+  receivers:
+    - name: ops
+      kind: webhook
+      url: http://127.0.0.1:9099/hook
+  routes:
+    - match: { severity: critical }
+      receivers: [ops]
+)",
+                        "lodestone.yaml");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_TRUE(c->notify.enabled());
+  EXPECT_EQ(c->notify.public_url, "http://desk.example:8080");
+  ASSERT_EQ(c->notify.routes.size(), 1U);
+  EXPECT_EQ(c->notify.routes[0].receivers, std::vector<std::string>{"ops"});
+  EXPECT_FALSE(parse_config("", "empty.yaml")->notify.enabled()) << "no receivers: alerts reach the page only";
+  const auto error = error_of("threads: 2\nnotify:\n  receivers:\n    - name: ops\n      kind: slack\n");
+  EXPECT_TRUE(error.starts_with("lodestone.yaml:5:")) << error;
+  EXPECT_NE(error.find("slack"), std::string::npos) << error;
 }
 
 TEST(Config, TapeCanBeSwitchedOff) {
