@@ -151,6 +151,8 @@ class NotifierTest : public ::testing::Test {
         records_.push_back(r);
         changed_.notify_all();
       };
+    // As the daemon does: the silence check runs for every batch (no silence matches here).
+    if (!hooks.silenced) hooks.silenced = [](const Alert&) { return false; };
     if (!hooks.raise)
       hooks.raise = [this](Alert a) {
         std::lock_guard lock(mutex_);

@@ -357,14 +357,15 @@ void Notifier::State::send(Batch batch, const std::shared_ptr<Notifier>& self) {
       kept.push_back(std::move(e));
     }
     if (kept.empty()) return;
-    if (kept.size() != batch.entries.size()) {
+    const bool muted = kept.size() != batch.entries.size();
+    batch.entries = std::move(kept);
+    if (muted) {
       std::set<std::string> ids;
-      for (const auto& e : kept)
+      for (const auto& e : batch.entries)
         if (auto it = held.find(e.id); it != held.end()) ids.insert(it->second.id);
       auto& alerts = batch.notification.alerts;
       alerts.erase(std::remove_if(alerts.begin(), alerts.end(), [&](const Alert& a) { return !ids.contains(a.id); }),
                    alerts.end());
-      batch.entries = std::move(kept);
       if (batch.notification.alerts.empty()) {
         settle(batch, DeliveryState::Silenced, "a silence matched when it was due", nullptr);
         return;
