@@ -96,7 +96,11 @@ export class AlertView {
     this.deps.market.onChange((symbols) => {
       const entry = this.deps.panel.entry(this.key);
       const symbol = entry ? symbolsOf(entry.alert)[0] : undefined;
-      if (symbol && symbols.includes(symbol)) setText(v.name, this.deps.market.instruments.get(symbol)?.name ?? '');
+      if (!symbol || !symbols.includes(symbol)) return;
+      // Prices show with the instrument's tick precision (1.490, not 1.49): evidence drawn before
+      // the snapshot knew the instrument is drawn again once, when it does.
+      if (!this.drawnWithInstrument && this.deps.market.instruments.has(symbol)) this.render();
+      else setText(v.name, this.deps.market.instruments.get(symbol)?.name ?? '');
     });
     this.notFoundTimer = window.setTimeout(() => {
       if (!this.deps.panel.entry(this.key)) setText(v.status, `未找到 alert ${this.key} is not retained`);
@@ -167,6 +171,7 @@ export class AlertView {
     v.time.setAttribute('datetime', typeof a.ts === 'string' ? a.ts : '');
     setText(v.message, a.message ?? '');
     renderEvidence(v.evidence, a, entry.ms, this.deps.market, { width: 400, height: 140 });
+    this.drawnWithInstrument = this.deps.market.instruments.has(symbols[0]);
     renderAck(v.ack, entry.ack, entry.ackId, (ack) => this.deps.panel.applyAck(entry.ackId, ack));
     this.deps.onTitle?.(`Lodestone · ${symbols[0] ?? ''} ${a.rule ?? ''}`.trim());
     this.renderDeliveries();
