@@ -22,14 +22,31 @@ HeadlineRef ref_of(const StoredHeadline& h) {
   return HeadlineRef{h.headline.id, h.headline.title, h.headline.source, h.headline.ts};
 }
 
-bool cites(const LiveAlert& a, const std::string& key) {
-  return std::find(a.headline_keys.begin(), a.headline_keys.end(), key) != a.headline_keys.end();
+// Corrections remembered (an item's key -> the notice that took its place), for items
+// corrected again or withdrawn later; corrections are rare, and older ones have no live alerts.
+constexpr std::size_t kMaxCorrections = 1'000;
+
+// Where the alert cites one of `keys`, or npos.
+std::size_t position(const LiveAlert& a, const std::vector<std::string>& keys) {
+  for (std::size_t i = 0; i < a.headline_keys.size(); ++i)
+    if (std::find(keys.begin(), keys.end(), a.headline_keys[i]) != keys.end()) return i;
+  return std::string::npos;
 }
 
 }  // namespace
 
+std::vector<std::string> Engine::State::with_notices(const std::string& key) const {
+  std::vector<std::string> keys{key};
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    for (const auto& [item, notice] : corrected)
+      if (item == keys[i] && std::find(keys.begin(), keys.end(), notice) == keys.end()) keys.push_back(notice);
+  return keys;
+}
+
 bool Engine::State::cited(const std::string& key) const {
-  return std::any_of(live.begin(), live.end(), [&](const auto& entry) { return cites(entry.second, key); });
+  const auto keys = with_notices(key);
+  return std::any_of(live.begin(), live.end(),
+                     [&](const auto& entry) { return position(entry.second, keys) != std::string::npos; });
 }
 
 std::optional<Correction> Engine::State::correction_of(const StoredHeadline& stored) {
@@ -54,20 +71,23 @@ std::optional<Correction> Engine::State::correction_of(const StoredHeadline& sto
   const std::string* best_key = nullptr;
   Naming best = Naming::None;
   Timestamp best_ts;
-  auto consider = [&](const std::string& key, const HeadlineRef& ref) {
-    if (ref.source != h.source || key == stored.key || ref.ts > h.ts || clock.trading_day(ref.ts) < earliest) return;
-    const Naming n = names(notice, ref.title);
-    if (n == Naming::None || n < best || (n == best && ref.ts <= best_ts)) return;
+  auto consider = [&](const std::string& key, const std::string& source, const std::string& title, Timestamp ts) {
+    if (source != h.source || key == stored.key || ts > h.ts || clock.trading_day(ts) < earliest) return;
+    const Naming n = names(notice, title);
+    if (n == Naming::None || n < best || (n == best && ts <= best_ts)) return;
     best_key = &key;
     best = n;
-    best_ts = ref.ts;
+    best_ts = ts;
   };
   for (const auto& held : headlines)
-    if (!held.notice) consider(held.key, ref_of(held));
+    if (!held.notice) consider(held.key, held.headline.source, held.headline.title, held.headline.ts);
   // Held headlines age out within minutes of trading time; the alerts they caused keep their
   // titles for as long as they fire.
   for (const auto& [fp, a] : live)
-    for (std::size_t i = 0; i < a.headline_keys.size(); ++i) consider(a.headline_keys[i], a.alert.headlines[i]);
+    for (std::size_t i = 0; i < a.headline_keys.size(); ++i) {
+      const HeadlineRef& ref = a.alert.headlines[i];
+      consider(a.headline_keys[i], ref.source, ref.title, ref.ts);
+    }
   if (best_key == nullptr) return std::nullopt;
   return Correction{*best_key, notice.kind == NoticeKind::Retraction};
 }
@@ -88,14 +108,18 @@ void Engine::State::apply_correction(const StoredHeadline& notice, const Correct
   } else {
     ++stats.headline_corrections;
     headline_changed(target.key, original, Change::Corrected, &notice);
+    corrected.emplace_back(target.key, notice.key);
+    if (corrected.size() > kMaxCorrections) corrected.pop_front();
   }
 }
 
 void Engine::State::headline_changed(const std::string& key, const StoredHeadline* current, Change change,
                                      const StoredHeadline* notice) {
+  // The alerts citing the item, or a notice that took its place in them.
+  const std::vector<std::string> keys = with_notices(key);
   std::vector<std::string> fps;
   for (const auto& [fp, a] : live)
-    if (cites(a, key)) fps.push_back(fp);
+    if (position(a, keys) != std::string::npos) fps.push_back(fp);
   const StoredHeadline& news = notice ? *notice : *current;
   const Timestamp now = std::max(watermark, news.headline.ts);
   const std::string_view reason = change == Change::Withdrawn ? "retracted" : "corrected";
@@ -104,14 +128,14 @@ void Engine::State::headline_changed(const std::string& key, const StoredHeadlin
     if (it == live.end()) continue;  // ended by an earlier one (its group)
     LiveAlert& a = it->second;
     const Rule& r = rules->rules[a.rule];
-    const auto pos = static_cast<std::size_t>(std::find(a.headline_keys.begin(), a.headline_keys.end(), key) -
-                                              a.headline_keys.begin());
+    const std::size_t pos = position(a, keys);
     const auto at = static_cast<std::ptrdiff_t>(pos);
     const Symbol* symbol = a.alert.symbol ? &*a.alert.symbol : nullptr;
     bool stays = change == Change::Corrected;
+    // An edited item stays if it still matches; an edited notice stands in for its item still.
     if (change == Change::Edited && current)
-      stays = r.headline ? rules->accepts(*r.headline, current->headline, current->match, symbol)
-                         : explains(r, *current, a.alert.symbol);
+      stays = current->notice || (r.headline ? rules->accepts(*r.headline, current->headline, current->match, symbol)
+                                             : explains(r, *current, a.alert.symbol));
     if (change == Change::Corrected) {
       // The notice takes the item's place: the alert now shows the corrected text, and what
       // happens to the notice later is what happens to it.

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "lodestone/core/limits.hpp"
@@ -259,7 +260,9 @@ struct Engine::State {
   void prune_headlines();
 
   // engine_corrections.cpp
-  // Whether a live alert rests on the headline with this key.
+  // The key and the keys of the 更正 notices that took its place in alerts, in turn.
+  std::vector<std::string> with_notices(const std::string& key) const;
+  // Whether a live alert rests on the headline with this key (or on a notice correcting it).
   bool cited(const std::string& key) const;
   // The earlier item `h` corrects or withdraws: by its `corrects` field, or by its title
   // (correction.hpp) among the held headlines and the live alerts' evidence.
@@ -332,6 +335,8 @@ struct Engine::State {
 
   std::deque<detail::StoredHeadline> headlines;  // arrival order; references stay valid
   std::unordered_map<std::string, detail::StoredHeadline*> headline_by_key;
+  // Item key -> the 更正 notice that took its place in its alerts, oldest first (bounded).
+  std::deque<std::pair<std::string, std::string>> corrected;
 
   std::map<std::string, detail::LiveAlert> live;  // by fingerprint
   std::vector<Alert>* out = nullptr;              // where notifications go during a call

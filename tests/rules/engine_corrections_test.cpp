@@ -222,6 +222,31 @@ TEST(Corrections, AnItemThatCorrectsAnotherByItsIdTakesItsPlace) {
   EXPECT_EQ(of_rule(ended, "news")->labels.at("reason"), "retracted");
 }
 
+TEST(Corrections, AnItemCorrectedTwiceAndThenWithdrawnReachesTheSameAlerts) {
+  Harness t(kRules);
+  const Fired fired = policy_and_move(t);
+  Headline first = testing::headline("n2", at(2, 9, 10, 12), std::string("【更正】") + kPolicy);  // synthetic
+  first.corrects = "n1";
+  ASSERT_THAT(t.h(first), SizeIs(2));
+  Headline second = testing::headline("n3", at(2, 9, 10, 13), std::string("【再次更正】") + kPolicy);  // synthetic
+  second.corrects = "n1";
+  const auto again = t.h(second);
+  ASSERT_THAT(again, SizeIs(2));
+  for (const auto& a : again) {
+    EXPECT_THAT(a.id, ::testing::EndsWith(":update-2"));
+    ASSERT_THAT(a.headlines, SizeIs(1));
+    EXPECT_EQ(a.headlines[0].id, "n3");
+  }
+  // The item itself withdrawn: its corrections go with it.
+  const auto gone = t.h(withdrawn("n1", at(2, 9, 10, 14), kPolicy));
+  ASSERT_THAT(gone, SizeIs(2));
+  EXPECT_EQ(of_rule(gone, "news")->state, AlertState::Resolved);
+  EXPECT_EQ(of_rule(gone, "news")->labels.at("reason"), "retracted");
+  same_alert(*of_rule(gone, "news"), fired.news);
+  EXPECT_EQ(of_rule(gone, "etf-move")->explained, false);
+  EXPECT_THAT(of_rule(gone, "etf-move")->headlines, IsEmpty());
+}
+
 TEST(Corrections, ACorrectionOfAnItemNeverSeenIsNews) {
   Harness t(kRules);
   Headline notice = testing::headline("n2", at(2, 9, 10, 12), std::string("【更正】") + kPolicy);  // synthetic
