@@ -35,6 +35,9 @@ std::size_t code_points(std::string_view s) {
 
 CorrectionNotice read_notice(std::string_view title) {
   CorrectionNotice notice;
+  // Every headline comes through here: most say neither word and cost one search each.
+  if (title.find(kRetraction) == std::string_view::npos && title.find(kCorrection) == std::string_view::npos)
+    return notice;
   // The title with every quoted span taken out, so a 更正 inside a quote does not count.
   std::string outside;
   std::size_t i = 0;

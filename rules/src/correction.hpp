@@ -23,6 +23,7 @@ inline constexpr int kCorrectionWindowTradingDays = 3;
 
 struct CorrectionNotice {
   NoticeKind kind = NoticeKind::None;
+  // Read only from a title that says 更正 or 撤回 somewhere:
   std::vector<std::string> quoted;  // the quoted spans, normalized (feeds::normalize_title)
   std::string text;                 // the whole title, normalized
 };
