@@ -22,20 +22,21 @@
 // lateness) has passed without a headline, alerts resolve at the close, groups flush.
 //
 // Alert labels: rule, severity, symbol, fingerprint, explanation (headline | pending | none),
-// and where known name (the instrument's short name), started_at (when its firing notification
-// went out, exchange time, on every notification after it), keywords, tags, direction, symbols
-// (group members), reason (why it resolved, or why an update changed it), plus the rule's own
-// labels. Silence matchers see these labels.
+// and where known name (the instrument's short name), started_at (the time of its firing
+// notification, exchange time, on that and every later notification), keywords, tags,
+// direction, symbols (group members), reason (why it resolved, or why an update changed it),
+// plus the rule's own labels. Silence matchers see these labels.
 //
-// Headlines are identified by source + id. The same key again in another version is a
-// correction of it, and the tag "retracted" (the feeds' convention for withdrawn news) a
-// withdrawal; so is a later item of the same source that names it: by its `corrects` field
-// (with `retracts` for a withdrawal), or by a title that says 更正 or 撤回 and quotes its title
-// (within three trading days; rules/src/correction.hpp). A notice fires nothing itself. Every
-// live alert citing the item follows, with reason "corrected" or "retracted": an alert resting
-// only on it resolves; one that still stands gets an update notification, its evidence
-// edited, replaced by the notice (更正) or dropped, and a move left without news is
-// unexplained again ("pending" while its `within` window is open, else "none").
+// Headlines are identified by source + id. The same key again with other content (core's
+// same_version) is the source's edit of the item, and with the tag "retracted" (the feeds'
+// convention for withdrawn news) its withdrawal. So is a later item of the same source that
+// names it: by its `corrects` field (with `retracts` for a withdrawal), or by a title that says
+// 更正 or 撤回 and quotes its title (within three trading days; rules/src/correction.hpp); such
+// a notice fires nothing itself. Every live alert citing the item follows, with reason
+// "corrected" or "retracted": an alert resting only on it resolves; one that still stands gets
+// an update notification, its evidence edited, replaced by the notice (更正) or dropped, and a
+// move left without news is unexplained again ("pending" while its `within` window is open,
+// else "none") unless other news in the window explains it.
 #include <cstdint>
 #include <map>
 #include <memory>
