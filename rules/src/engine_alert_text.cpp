@@ -37,7 +37,12 @@ void Engine::State::set_labels(LiveAlert& a) {
   l["rule"] = r.name;
   l["severity"] = std::string(to_string(r.severity));
   l["fingerprint"] = a.fingerprint;
-  if (a.alert.symbol) l["symbol"] = a.alert.symbol->str();
+  if (a.alert.symbol) {
+    l["symbol"] = a.alert.symbol->str();
+    if (const Instrument* inst = registry.find(*a.alert.symbol); inst && !inst->name.empty()) l["name"] = inst->name;
+  }
+  // Receivers thread an alert's notifications and say how long it fired from this.
+  if (a.notified) l["started_at"] = format_timestamp(a.started);
   if (a.alert.explained) {
     l["explanation"] = *a.alert.explained ? "headline" : a.explanation_pending ? "pending" : "none";
   }

@@ -70,7 +70,11 @@ LiveAlert* Engine::State::fire(std::uint32_t rule, std::uint32_t track, const st
   if (r.headline) {
     a.alert.explained = true;
   } else {
-    // Trigger-only rules: is there news around the move, before or already after it?
+    // Trigger-only rules: is there news around the move, before or already after it? The
+    // window is kept either way: news that explains it now may be withdrawn within it.
+    a.move_clock = f.clock;
+    a.explain_deadline_clock = f.clock + r.within_ms;
+    a.explain_due = Timestamp{f.ts.ms + r.within_ms + rules->settings.allowed_lateness_ms};
     std::vector<const StoredHeadline*> why;
     for (const auto& h : headlines)
       if (std::abs(h.clock - f.clock) <= r.within_ms && explains(r, h, t.symbol)) why.push_back(&h);
@@ -84,9 +88,6 @@ LiveAlert* Engine::State::fire(std::uint32_t rule, std::uint32_t track, const st
     } else {
       a.alert.explained = false;
       a.explanation_pending = true;
-      a.move_clock = f.clock;
-      a.explain_deadline_clock = f.clock + r.within_ms;
-      a.explain_due = Timestamp{f.ts.ms + r.within_ms + rules->settings.allowed_lateness_ms};
       schedule(a.explain_due, fp);
     }
   }

@@ -1,5 +1,5 @@
 // Headlines: classification, correlation with moves (both orders), explaining moves after the
-// fact, headline rules, and news that is edited or withdrawn.
+// fact, and headline rules. News edited, withdrawn or corrected later: engine_corrections.cpp.
 #include <algorithm>
 
 #include "engine_state.hpp"
@@ -15,14 +15,6 @@ using detail::Track;
 namespace {
 
 constexpr std::size_t kMaxHeldHeadlines = 5'000;
-
-bool retracted(const Headline& h) { return std::find(h.tags.begin(), h.tags.end(), "retracted") != h.tags.end(); }
-
-// Tags and symbols are enrichment (Engine::classify adds to them), so a re-delivery of the
-// same item compares equal whether or not it was classified first; withdrawal is what counts.
-bool same_content(const Headline& a, const Headline& b) {
-  return a.title == b.title && a.body == b.body && a.url == b.url && a.ts == b.ts && retracted(a) == retracted(b);
-}
 
 std::int64_t distance(std::int64_t clock, std::int64_t start, std::int64_t end) {
   if (clock < start) return start - clock;
@@ -41,33 +33,34 @@ void Engine::State::on_headline(const Headline& h) {
     ++stats.headlines_late;
     return;
   }
-  const std::string key = headline_key(h);
+  std::string key = headline_key(h);
   StoredHeadline* stored = nullptr;
   if (auto it = headline_by_key.find(key); it != headline_by_key.end()) {
     stored = it->second;
-    if (same_content(stored->headline, h)) return;  // a duplicate delivery
-    ++stats.headline_updates;
+    // Tags and symbols are enrichment (Engine::classify adds to them), so a re-delivery of the
+    // same item compares equal whether or not it was classified first.
+    if (same_version(stored->headline, h)) return;  // a duplicate delivery
     stored->headline = h;
     stored->match = rules->classify(h);
     stored->clock = clock.at(h.ts);
-    stored->retracted = retracted(h);
-    if (stored->retracted) ++stats.headline_retractions;
-    headline_changed(*stored);
-    if (stored->retracted) return;
+    stored->retracted = is_retracted(h);
+    // A notice edited or withdrawn reaches the alerts it took its place in (更正), like any item;
+    // what it did to the item it named stands, and it still fires nothing of its own.
+    revised(*stored);
+    if (stored->notice) return;
   } else {
-    headlines.push_back({h, rules->classify(h), clock.at(h.ts), key, retracted(h)});
-    stored = &headlines.back();
-    headline_by_key.emplace(key, stored);
-    // Trading time stands still while the market is shut, so nothing ages out overnight or over a
-    // holiday: however many headlines come meanwhile, at most this many wait for a move.
-    while (headlines.size() > kMaxHeldHeadlines) {
-      headline_by_key.erase(headlines.front().key);
-      headlines.pop_front();
-      ++stats.headlines_evicted;
+    stored = &hold(h, std::move(key));
+    if (auto target = correction_of(*stored)) {
+      // News about news: the item it names changes, and the notice fires nothing of its own.
+      stored->notice = true;
+      apply_correction(*stored, *target);
+      return;
     }
-    schedule_housekeeping(Timestamp{watermark.ms + kMsPerMinute});  // it will be pruned when too old
-    if (stored->retracted) return;
+    // A later version of an item no longer held (held headlines age out within minutes of
+    // trading time) whose alerts are still live.
+    if (cited(stored->key)) revised(*stored);
   }
+  if (stored->retracted) return;
   for (std::uint32_t i = 0; i < rules->rules.size(); ++i) {
     const Rule& r = rules->rules[i];
     if (!r.headline || !rules->accepts(*r.headline, stored->headline, stored->match, nullptr)) continue;
@@ -79,8 +72,23 @@ void Engine::State::on_headline(const Headline& h) {
   explain_pending(*stored);
 }
 
+StoredHeadline& Engine::State::hold(const Headline& h, std::string key) {
+  headlines.push_back({h, rules->classify(h), clock.at(h.ts), std::move(key), is_retracted(h)});
+  StoredHeadline& stored = headlines.back();
+  headline_by_key.emplace(stored.key, &stored);
+  // Trading time stands still while the market is shut, so nothing ages out overnight or over a
+  // holiday: however many headlines come meanwhile, at most this many wait for a move.
+  while (headlines.size() > kMaxHeldHeadlines) {
+    headline_by_key.erase(headlines.front().key);
+    headlines.pop_front();
+    ++stats.headlines_evicted;
+  }
+  schedule_housekeeping(Timestamp{watermark.ms + kMsPerMinute});  // it will be pruned when too old
+  return stored;
+}
+
 bool Engine::State::explains(const Rule& r, const StoredHeadline& h, const std::optional<Symbol>& symbol) const {
-  if (h.retracted) return false;
+  if (!h.evidence()) return false;
   if (r.explain) return rules->accepts(*r.explain, h.headline, h.match, symbol ? &*symbol : nullptr);
   // By default, news the rules file cares about (any keyword set or tag), or news naming the
   // symbol (for group alerts: any of the group's symbols).
@@ -94,7 +102,7 @@ void Engine::State::correlate_onset(std::uint32_t rule, std::uint32_t track, con
   const Track& t = rule_states[rule].tracks[track];
   std::vector<const StoredHeadline*> near;
   for (const auto& h : headlines) {
-    if (h.retracted || distance(h.clock, f.clock, f.clock) > r.within_ms) continue;
+    if (!h.evidence() || distance(h.clock, f.clock, f.clock) > r.within_ms) continue;
     if (!rules->accepts(*r.headline, h.headline, h.match, t.symbol ? &*t.symbol : nullptr)) continue;
     near.push_back(&h);
   }
@@ -172,39 +180,6 @@ void Engine::State::explain_pending(const StoredHeadline& h) {
     } else if (a.notified && a.hold == detail::Hold::None) {
       notify(a, NotificationKind::Update, std::max(watermark, h.headline.ts));
     }
-  }
-}
-
-void Engine::State::headline_changed(StoredHeadline& h) {
-  std::vector<std::string> fps;
-  for (const auto& [fp, a] : live)
-    if (std::find(a.headline_keys.begin(), a.headline_keys.end(), h.key) != a.headline_keys.end()) fps.push_back(fp);
-  const Timestamp now = std::max(watermark, h.headline.ts);
-  for (const auto& fp : fps) {
-    auto it = live.find(fp);
-    if (it == live.end()) continue;
-    LiveAlert& a = it->second;
-    const Rule& r = rules->rules[a.rule];
-    const bool rests_on_it = r.headline && !a.headline_keys.empty() && a.headline_keys.front() == h.key;
-    const Symbol* symbol = a.alert.symbol ? &*a.alert.symbol : nullptr;
-    const bool still_matches =
-        !h.retracted && (!r.headline || rules->accepts(*r.headline, h.headline, h.match, symbol));
-    if (rests_on_it && !still_matches) {
-      resolve(fp, "retracted", now);
-      continue;
-    }
-    // Replace the headline in the evidence (or drop it, if withdrawn).
-    const auto pos = static_cast<std::size_t>(std::find(a.headline_keys.begin(), a.headline_keys.end(), h.key) -
-                                              a.headline_keys.begin());
-    if (h.retracted || (!r.headline && !explains(r, h, a.alert.symbol))) {
-      a.headline_keys.erase(a.headline_keys.begin() + static_cast<std::ptrdiff_t>(pos));
-      a.alert.headlines.erase(a.alert.headlines.begin() + static_cast<std::ptrdiff_t>(pos));
-      if (!r.headline && a.headline_keys.empty()) a.alert.explained = false;
-    } else {
-      a.alert.headlines[pos] = HeadlineRef{h.headline.id, h.headline.title, h.headline.source, h.headline.ts};
-      if (pos == 0) a.match = h.match;
-    }
-    if (a.notified && a.hold == detail::Hold::None) notify(a, NotificationKind::Update, now);
   }
 }
 

@@ -22,6 +22,7 @@ void Engine::State::notify(LiveAlert& a, NotificationKind kind, Timestamp now) {
   switch (kind) {
     case NotificationKind::Firing:
       a.notified = true;
+      a.started = a.alert.ts;
       ++c.notified;
       break;
     case NotificationKind::Update:
@@ -52,7 +53,9 @@ void Engine::State::notify(LiveAlert& a, NotificationKind kind, Timestamp now) {
     }
   }
   a.last_notified = now;
-  if (kind == NotificationKind::Firing || kind == NotificationKind::Repeat)
+  // The repeat interval runs from the last notification, an update included (without this an
+  // update would push the due repeat past its timer, and no repeat would come again).
+  if (kind != NotificationKind::Resolved)
     if (const auto repeat = rules->rules[a.rule].repeat_ms; repeat > 0)
       schedule(Timestamp{now.ms + repeat}, a.fingerprint);
   if (out) out->push_back(a.alert);

@@ -2,7 +2,8 @@
 // The engine's state, shared by the files that implement it:
 //   engine.cpp             construction, reloads, quotes, the watermark and timers
 //   engine_conditions.cpp  evaluating triggers on a quote
-//   engine_headlines.cpp   classification, correlation, explanation, updates and retractions
+//   engine_headlines.cpp   classification, correlation, explanation
+//   engine_corrections.cpp news edited, withdrawn or corrected at its source, and the alerts it caused
 //   engine_firing.cpp      whether an alert may fire, firing it, the end of the explanation wait
 //   engine_holds.cpp       holding an alert back: inhibited, silenced, grouped; letting it go
 //   engine_alert_text.cpp  an alert's labels and message
@@ -14,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "lodestone/core/limits.hpp"
@@ -142,7 +144,23 @@ struct StoredHeadline {
   HeadlineMatch match;
   std::int64_t clock = 0;
   std::string key;
-  bool retracted = false;
+  bool retracted = false;  // withdrawn: its `retracted` tag, or a 撤回 notice naming it
+  bool notice = false;     // a source's notice correcting an earlier item: news about news
+  // What may explain a move, fire a rule or correlate with one.
+  [[nodiscard]] bool evidence() const { return !retracted && !notice; }
+};
+
+// What became of a headline that alerts rest on.
+enum class Change : std::uint8_t {
+  Edited,     // the same id again with another title, body, link or time
+  Withdrawn,  // the `retracted` tag, or a 撤回 notice naming it
+  Corrected,  // a 更正 notice naming it: the notice takes its place in the evidence
+};
+
+// An earlier item a new headline corrects or withdraws (its headline key).
+struct Correction {
+  std::string key;
+  bool retracts = false;
 };
 
 enum class Hold : std::uint8_t { None, Silenced, Inhibited, Grouped, AwaitingExplanation };
@@ -158,6 +176,7 @@ struct LiveAlert {
   HeadlineMatch match;  // of the headline(s) it rests on: keywords, tags, direction
   Hold hold = Hold::None;
   bool notified = false;
+  Timestamp started;  // when its firing notification went out (the started_at label)
   int updates = 0;
   int repeats = 0;
   Timestamp last_notified;
@@ -166,7 +185,8 @@ struct LiveAlert {
   std::optional<Timestamp> resolve_pending_at;  // keep_firing_for running
   std::optional<Timestamp> resolve_at;          // headline-only and one-off alerts
   std::optional<Timestamp> close_at;            // price alerts end with their trading day
-  // Explanation (trigger-only rules).
+  // Explanation (trigger-only rules). The window is kept also for a move explained when it
+  // fired: if that news is withdrawn, the wait for another begins again within it.
   bool explanation_pending = false;
   std::int64_t move_clock = 0;
   std::int64_t explain_deadline_clock = 0;
@@ -175,7 +195,8 @@ struct LiveAlert {
   std::string group;                  // members: the group alert holding them
   std::vector<std::string> members;   // group alerts: member fingerprints
   std::optional<Timestamp> flush_at;  // group alerts still collecting
-  std::string reason;                 // why it resolved
+  // Why it resolved; during an update notification, why it changed (retracted, corrected).
+  std::string reason;
 };
 
 // What a trigger reports when it starts to hold, or happens (one-off triggers).
@@ -230,13 +251,37 @@ struct Engine::State {
 
   // engine_headlines.cpp
   void on_headline(const Headline& h);
+  detail::StoredHeadline& hold(const Headline& h, std::string key);
   bool explains(const Rule& r, const detail::StoredHeadline& h, const std::optional<Symbol>& symbol) const;
   void correlate_onset(std::uint32_t rule, std::uint32_t track, const detail::Firing& f);
   void correlate_headline(std::uint32_t rule, const detail::StoredHeadline& h);
   void explain_pending(const detail::StoredHeadline& h);
   void fire_headline_rule(std::uint32_t rule, const detail::StoredHeadline& h);
-  void headline_changed(detail::StoredHeadline& h);
   void prune_headlines();
+
+  // engine_corrections.cpp
+  // The key and the keys of the 更正 notices that took its place in alerts, in turn.
+  std::vector<std::string> with_notices(const std::string& key) const;
+  // Whether a live alert rests on the headline with this key (or on a notice correcting it).
+  bool cited(const std::string& key) const;
+  // The earlier item `h` corrects or withdraws: by its `corrects` field, or by its title
+  // (correction.hpp) among the held headlines and the live alerts' evidence.
+  std::optional<detail::Correction> correction_of(const detail::StoredHeadline& h);
+  // A held headline came again changed (edited or withdrawn): its alerts follow.
+  void revised(detail::StoredHeadline& h);
+  // A notice corrects or withdraws the earlier item `target`.
+  void apply_correction(const detail::StoredHeadline& notice, const detail::Correction& target);
+  // Every live alert citing `key` learns the change: resolved (reason retracted or corrected)
+  // where the headline was what it rested on and nothing else still does, otherwise an update
+  // with the evidence edited, dropped or replaced by the notice. `current` is the headline's
+  // latest version where the engine holds it.
+  void headline_changed(const std::string& key, const detail::StoredHeadline* current, detail::Change change,
+                        const detail::StoredHeadline* notice);
+  // The alert's keywords, tags and direction again, from the headlines it still cites.
+  void rematch(detail::LiveAlert& a);
+  // A move alert whose explaining headlines are gone: other news in its window, else unexplained
+  // (pending again while its window is open).
+  void lose_explanation(detail::LiveAlert& a);
 
   // engine_firing.cpp
   detail::LiveAlert* fire(std::uint32_t rule, std::uint32_t track, const std::string& headline_key,
@@ -290,6 +335,8 @@ struct Engine::State {
 
   std::deque<detail::StoredHeadline> headlines;  // arrival order; references stay valid
   std::unordered_map<std::string, detail::StoredHeadline*> headline_by_key;
+  // Item key -> the 更正 notice that took its place in its alerts, oldest first (bounded).
+  std::deque<std::pair<std::string, std::string>> corrected;
 
   std::map<std::string, detail::LiveAlert> live;  // by fingerprint
   std::vector<Alert>* out = nullptr;              // where notifications go during a call

@@ -26,14 +26,16 @@ struct EveryHeadlineAlerts final : Evaluator {
     return {};
   }
   std::vector<Alert> on_headline(Headline& h) override {
+    headlines.push_back(h.title);
     Alert a;
-    a.id = "policy-headline:" + h.id;
+    a.id = "policy-headline:" + h.id + (is_retracted(h) ? ":resolved" : ":firing");
     a.rule = "policy-headline";
     a.ts = h.ts;
     return {a};
   }
   std::vector<Alert> advance(Timestamp) override { return {}; }
   std::vector<Timestamp> quotes;
+  std::vector<std::string> headlines;
 };
 
 class PipelineTest : public ::testing::Test {
@@ -120,6 +122,22 @@ TEST_F(PipelineTest, AHeadlineGoesOutBeforeTheAlertThatCitesItAndOnlyOnce) {
   EXPECT_EQ(pipeline.counters().headlines, 1U);
   EXPECT_EQ(pipeline.counters().duplicate_headlines, 1U);
   EXPECT_EQ(alerts.last_seq(), 1U);
+}
+
+TEST_F(PipelineTest, ARevisionReachesTheRulesAndGoesOutAgain) {
+  ASSERT_TRUE(pipeline.accept(headline("h1")));
+  Headline withdrawn = headline("h1");
+  withdrawn.tags = {"retracted"};
+  ASSERT_TRUE(pipeline.accept(withdrawn));
+  ASSERT_TRUE(pipeline.accept(withdrawn));  // a re-delivery of the withdrawal
+  io.run();
+  EXPECT_EQ(fanout.out, (std::vector<std::string>{"news", "alert", "news", "alert"}));
+  EXPECT_EQ(rules->headlines.size(), 2U) << "the repeat never reaches the rules";
+  const auto c = pipeline.counters();
+  EXPECT_EQ(c.headlines, 1U);
+  EXPECT_EQ(c.headline_revisions, 1U);
+  EXPECT_EQ(c.duplicate_headlines, 1U);
+  EXPECT_NE(news.json(10).find(R"("revision":1,"retracted":true)"), std::string::npos) << news.json(10);
 }
 
 TEST_F(PipelineTest, ARaisedAlertIsNotifiedOnce) {

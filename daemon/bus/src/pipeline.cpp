@@ -87,11 +87,14 @@ void Pipeline::process(const Quote& quote) {
 }
 
 void Pipeline::process(Headline& headline) {
-  if (news_.contains(headline.id)) {
+  // Told apart as received, before the rules add their tags and symbols.
+  const NewsLog::Arrival arrival = news_.arrival(headline);
+  if (arrival == NewsLog::Arrival::Repeat) {
     std::lock_guard lock(counters_mutex_);
     ++counters_.duplicate_headlines;
     return;
   }
+  // A revision goes to the rules too: the alerts the story caused are updated, or end, with it.
   std::vector<Alert> alerts;
   if (evaluator_)  // tags the headline too
     alerts = evaluate(PipelineObserver::Evaluation::Headline, [&] { return evaluator_->on_headline(headline); });
@@ -101,7 +104,7 @@ void Pipeline::process(Headline& headline) {
   fanout_.broadcast(std::move(json));
   publish(std::move(alerts));
   std::lock_guard lock(counters_mutex_);
-  ++counters_.headlines;
+  ++(arrival == NewsLog::Arrival::New ? counters_.headlines : counters_.headline_revisions);
 }
 
 template <class Call>

@@ -157,6 +157,20 @@ std::string to_json(const Headline& h) {
     }
     out.push_back(']');
   }
+  // Only when set, so a headline without them (every tape line) is written as before.
+  if (!h.corrects.empty()) str_field(out, "corrects", h.corrects);
+  if (h.retracts) {
+    field(out, "retracts");
+    out += "true";
+  }
+  if (h.revision > 0) {
+    field(out, "revision");
+    out += std::to_string(h.revision);
+  }
+  if (is_retracted(h)) {
+    field(out, "retracted");
+    out += "true";
+  }
   out.push_back('}');
   return out;
 }

@@ -57,6 +57,12 @@ Result<std::string_view> read_string(od::value& v, std::string_view field) {
   return s;
 }
 
+Result<bool> read_bool(od::value& v, std::string_view field) {
+  bool b = false;
+  if (v.get_bool().get(b)) return field_error(field, "expected true or false");
+  return b;
+}
+
 // Text that reaches the board, Redis and the browser: no control characters but tab, CR and LF
 // (NUL, ESC, DEL …) and no bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069),
 // which can make a headline display as something else. simdjson has already checked UTF-8 and
@@ -224,6 +230,7 @@ Result<CanonicalEvent> parse_quote(const Fields& obj) {
 Result<CanonicalEvent> parse_news(const Fields& obj) {
   Headline h;
   bool has_ts = false;
+  bool withdrawn = false;
   for (auto field : obj) {
     std::string_view key;
     if (field.unescaped_key().get(key)) return make_error(ErrorCode::bad_event, "bad key");
@@ -250,17 +257,26 @@ Result<CanonicalEvent> parse_news(const Fields& obj) {
         if (!sym) return field_error(key, sym.error().message);
         h.symbols.push_back(*sym);
       }
+    } else if (key == "retracts" || key == "retracted") {
+      auto yes = read_bool(v, key);
+      if (!yes) return yes.error();
+      if (key == "retracts") {
+        h.retracts = *yes;
+      } else if (*yes) {
+        withdrawn = true;  // the board's flag read back: the same as the `retracted` tag
+      }
     } else {
-      std::string* slot = key == "id"       ? &h.id
-                          : key == "title"  ? &h.title
-                          : key == "source" ? &h.source
-                          : key == "body"   ? &h.body
-                          : key == "url"    ? &h.url
-                          : key == "lang"   ? &h.lang
-                                            : nullptr;
-      if (slot == nullptr) continue;
+      std::string* slot = key == "id"         ? &h.id
+                          : key == "title"    ? &h.title
+                          : key == "source"   ? &h.source
+                          : key == "body"     ? &h.body
+                          : key == "url"      ? &h.url
+                          : key == "lang"     ? &h.lang
+                          : key == "corrects" ? &h.corrects
+                                              : nullptr;
+      if (slot == nullptr) continue;  // `revision` is the board's count: never taken from input
       od::json_type t;
-      if (key == "id" && !v.type().get(t) && t == od::json_type::number) {
+      if ((key == "id" || key == "corrects") && !v.type().get(t) && t == od::json_type::number) {
         *slot = std::string(trim(v.raw_json_token()));  // vendors number their items
         continue;
       }
@@ -273,6 +289,9 @@ Result<CanonicalEvent> parse_news(const Fields& obj) {
   if (h.id.empty()) return missing("id");
   if (!has_ts) return missing("ts");
   if (h.title.empty()) return missing("title");
+  if (h.retracts && h.corrects.empty()) return field_error("retracts", "needs 'corrects': the id it withdraws");
+  if (!h.corrects.empty() && h.corrects == h.id) return field_error("corrects", "an item cannot correct itself");
+  if (withdrawn && !is_retracted(h)) h.tags.emplace_back(kRetractedTag);
   return CanonicalEvent{std::move(h)};
 }
 

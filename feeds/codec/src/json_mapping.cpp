@@ -18,6 +18,19 @@ std::string_view scalar(const JsonSlot& s) {
   return s.kind == JsonKind::Number || s.kind == JsonKind::String ? s.text : std::string_view{};
 }
 
+// A vendor's yes/no: JSON true, a non-zero number, or "true"/"1" as text.
+bool flag(const JsonSlot& s) {
+  switch (s.kind) {
+    case JsonKind::Bool:
+    case JsonKind::String:
+      return s.text == "true" || s.text == "1";
+    case JsonKind::Number:
+      return s.text.find_first_not_of("0.-") != std::string_view::npos;
+    default:
+      return false;
+  }
+}
+
 Result<Timestamp> time_of(const JsonSlot& s) {
   if (s.kind == JsonKind::Number) {
     auto n = detail::parse_count(s.text);
@@ -183,7 +196,7 @@ void JsonQuoteParser::parse(std::string_view message, Timestamp received, QuoteB
 // ---- flash news ----
 
 struct JsonNewsParser::Impl {
-  enum Slot : std::size_t { kId, kTitle, kBody, kTime, kUrl };
+  enum Slot : std::size_t { kId, kTitle, kBody, kTime, kUrl, kCorrects, kRetracts, kRetracted };
   NewsMapping mapping;
   std::unique_ptr<detail::JsonScanner> scanner;
   HeadlineBatch* out = nullptr;
@@ -225,6 +238,10 @@ struct JsonNewsParser::Impl {
       if (const auto pos = h.url.find("{id}"); pos != std::string::npos) h.url.replace(pos, 4, h.id);
     }
     h.lang = "zh";
+    h.corrects = std::string(detail::trim(scalar(f[kCorrects])));
+    if (h.corrects == h.id) h.corrects.clear();  // an item does not correct itself
+    h.retracts = !h.corrects.empty() && flag(f[kRetracts]);
+    if (flag(f[kRetracted])) h.tags.emplace_back(kRetractedTag);
     out->headlines.push_back(std::move(h));
   }
 
@@ -246,7 +263,8 @@ Result<std::unique_ptr<JsonNewsParser>> JsonNewsParser::create(const NewsMapping
   spec.items = std::move(*items);
   std::size_t n = 0;
   for (std::string_view p : {std::string_view(m.id), std::string_view(m.title), std::string_view(m.body),
-                             std::string_view(m.time), std::string_view(m.url)}) {
+                             std::string_view(m.time), std::string_view(m.url), std::string_view(m.corrects),
+                             std::string_view(m.retracts), std::string_view(m.retracted)}) {
     if (p.empty()) {
       spec.item_fields.push_back({"\x01unmapped" + std::to_string(n++)});
       continue;

@@ -22,12 +22,21 @@
 // lateness) has passed without a headline, alerts resolve at the close, groups flush.
 //
 // Alert labels: rule, severity, symbol, fingerprint, explanation (headline | pending | none),
-// and where known keywords, tags, direction, symbols (group members), reason (why it
-// resolved), plus the rule's own labels. Silence matchers see these labels.
+// and where known name (the instrument's short name), started_at (the time of its firing
+// notification, exchange time, on that and every later notification), keywords, tags,
+// direction, symbols (group members), reason (why it resolved, or why an update changed it),
+// plus the rule's own labels. Silence matchers see these labels.
 //
-// Headlines are identified by source + id. The same key again is an update: alerts resting on
-// it get an update notification, or resolve with reason "retracted" when the new version no
-// longer matches or carries the tag "retracted" (the feeds' convention for withdrawn news).
+// Headlines are identified by source + id. The same key again with other content (core's
+// same_version) is the source's edit of the item, and with the tag "retracted" (the feeds'
+// convention for withdrawn news) its withdrawal. So is a later item of the same source that
+// names it: by its `corrects` field (with `retracts` for a withdrawal), or by a title that says
+// 更正 or 撤回 and quotes its title (within three trading days; rules/src/correction.hpp); such
+// a notice fires nothing itself. Every live alert citing the item follows, with reason
+// "corrected" or "retracted": an alert resting only on it resolves; one that still stands gets
+// an update notification, its evidence edited, replaced by the notice (更正) or dropped, and a
+// move left without news is unexplained again ("pending" while its `within` window is open,
+// else "none") unless other news in the window explains it.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -69,8 +78,9 @@ struct EngineStats {
   std::uint64_t headlines = 0;
   std::uint64_t headlines_late = 0;  // behind the watermark by more than the allowed lateness
   std::uint64_t headline_updates = 0;
-  std::uint64_t headline_retractions = 0;
-  std::uint64_t headlines_evicted = 0;  // the oldest held headline, dropped past the cap (5 000)
+  std::uint64_t headline_retractions = 0;  // withdrawn: the tag, or a 撤回 notice
+  std::uint64_t headline_corrections = 0;  // 更正 notices naming an earlier item
+  std::uint64_t headlines_evicted = 0;     // the oldest held headline, dropped past the cap (5 000)
   std::uint64_t reloads = 0;
 };
 

@@ -44,8 +44,9 @@ class PipelineObserver {
 
 struct PipelineCounters {
   std::uint64_t quotes = 0;
-  std::uint64_t headlines = 0;
-  std::uint64_t duplicate_headlines = 0;
+  std::uint64_t headlines = 0;                    // stories first seen
+  std::uint64_t headline_revisions = 0;           // a story again, edited or withdrawn (NewsLog)
+  std::uint64_t duplicate_headlines = 0;          // a story again, the same version: dropped
   std::uint64_t shed_quotes = 0;                  // dropped under overload (a newer quote supersedes them)
   std::map<std::string, std::uint64_t> rejected;  // by ErrorCode label
 };

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -43,7 +44,32 @@ struct Headline {
   std::vector<Symbol> symbols;    // instruments the headline names
   std::string lang;               // "zh", "en"
   std::vector<std::string> tags;  // policy taxonomy tags, filled by the rules' classifier
+  // The source's own correction of an earlier item of its own (更正/撤回 notices): the id of the
+  // item it corrects, and whether it withdraws that item rather than correcting it.
+  std::string corrects;
+  bool retracts = false;
+  // The board's count of this item's versions, set by the bus's news log and never read from
+  // input: 0 as first received, then 1, 2 … for each changed version the source sent again.
+  std::uint32_t revision = 0;
 };
+
+// The tag a source (or the ingest API) puts on an item it has withdrawn.
+inline constexpr std::string_view kRetractedTag = "retracted";
+
+inline bool is_retracted(const Headline& h) {
+  for (const auto& t : h.tags)
+    if (t == kRetractedTag) return true;
+  return false;
+}
+
+// Whether two deliveries of one item (same source and id) are the same version of it: the same
+// text, link, time, withdrawal and correction. Other tags and the symbols are enrichment (the
+// rules' classifier and the symbol finder add to them), so an enriched copy is still the same
+// version. The news log and the rule engine both tell a repeat from a revision by this.
+inline bool same_version(const Headline& a, const Headline& b) {
+  return a.title == b.title && a.body == b.body && a.url == b.url && a.ts == b.ts &&
+         is_retracted(a) == is_retracted(b) && a.corrects == b.corrects && a.retracts == b.retracts;
+}
 
 enum class Severity : std::uint8_t { Info, Warning, Critical };
 enum class AlertState : std::uint8_t { Firing, Resolved };

@@ -54,6 +54,14 @@ struct NewsMapping {
   std::string time;  // required: epoch s/ms or "YYYY-MM-DD HH:MM:SS" (exchange time)
   std::string url;
   std::string url_template;  // used when url is empty: "{id}" is replaced by the item's id
+  // Corrections, where the vendor marks them (all optional): the id of the earlier item this one
+  // corrects (Headline::corrects); a flag saying this item withdraws that one (Headline::retracts);
+  // a flag saying this item itself was withdrawn (the `retracted` tag). A flag is true for JSON
+  // true, a non-zero number, or the text "true" or "1". (Default-initialized, so a mapping
+  // written as the eight paths above is still complete.)
+  std::string corrects{};
+  std::string retracts{};
+  std::string retracted{};
 };
 
 // The shapes of the Chinese flash-news APIs (docs/market-data.md#flash-news): "sina-7x24",
