@@ -20,7 +20,7 @@ const std::initializer_list<std::string_view> kRuleKeys = {
 
 const std::initializer_list<std::string_view> kReservedLabels = {
     "rule",    "severity",   "symbol", "fingerprint", "explanation", "keywords", "tags",     "direction",
-    "symbols", "group_size", "reason", "retracted",   "repeat",      "revision", "alertname"};
+    "symbols", "group_size", "reason", "retracted",   "repeat",      "revision", "alertname", "name", "started_at"};
 
 std::optional<Timestamp> parse_expiry(ParseContext& ctx, const Node& node) {
   auto t = ctx.text(node, "expires");

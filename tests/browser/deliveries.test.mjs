@@ -55,7 +55,7 @@ before(
         `    - {name: ops, kind: webhook, url: "${ops.url}"}`,
         `    - {name: desk, kind: webhook, url: "${desk.url}"}`,
         '  routes:',
-        '    - {receivers: [ops, desk]}',
+        '    - {receivers: [ops, desk], group_interval: 1s}',
         '',
       ].join('\n'),
     );
@@ -120,5 +120,29 @@ test('an opened card shows where its alert went, as the ledger says', { timeout:
   const notify = await (await fetch(`${daemon.url}/api/v1/notify`)).json();
   assert.equal(notify.receivers.find((r) => r.name === 'desk').health, 'broken');
   assert.equal(notify.receivers.find((r) => r.name === 'ops').health, 'ok');
+  assert.deepEqual([...board.problems, ...(await cspViolations(board.page))], []);
+});
+
+test('a headline withdrawn at its source: the news item is marked and the alert it explained is told to every receiver', { timeout: 60000 }, async () => {
+  const board = await openPage(browser.context, `${daemon.url}/`);
+  await waitForState(board.page, 'live', 30000);
+  const card = await board.page.waitForSelector(ROW, { timeout: 20000 });
+  const key = await card.getAttribute('data-key');
+  const before = ops.got.length;
+  // The same story again, withdrawn (the feeds' convention: the tag `retracted`).
+  await daemon.ingest([{ ...scenario.headline, tags: ['retracted'] }]);
+  await board.page.waitForSelector(`#news-list li.news.retracted[data-id="${scenario.headline.id}"]`, { timeout: 20000 });
+  // The alert rested on that headline: its update or resolution reaches ops under the same key.
+  const deadline = Date.now() + 20000;
+  while (Date.now() < deadline && !ops.got.slice(before).some((m) => m.body.includes(key))) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const told = ops.got.slice(before).find((m) => m.body.includes(key));
+  assert.ok(told, 'ops heard of the withdrawal');
+  assert.match(told.body, /retracted/);
+  const res = await fetch(`${daemon.url}/api/v1/alerts/${encodeURIComponent(key)}`);
+  const own = await res.json();
+  assert.ok(own.notifications.length >= 2, 'the alert has a later notification than its firing');
+  assert.equal(own.notifications.at(-1).labels.reason, 'retracted');
   assert.deepEqual([...board.problems, ...(await cspViolations(board.page))], []);
 });

@@ -46,7 +46,7 @@ TEST_F(ValidateTest, RejectsWithAReason) {
 }
 
 TEST_F(ValidateTest, Headlines) {
-  Headline h{"id-1", q.ts, "新浪财经", "稀土", "", "", {}, "zh", {}};
+  Headline h{"id-1", q.ts, "新浪财经", "稀土", "", "", {}, "zh", {}, "", false};
   EXPECT_TRUE(validate(h, now).ok());
   h.title.clear();
   EXPECT_FALSE(validate(h, now).ok());

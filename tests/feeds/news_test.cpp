@@ -162,7 +162,12 @@ TEST(HeadlineDeduper, BySourceIdAndByTitleAcrossSourcesWithBoundedMemory) {
   HeadlineDeduper d(4, 3600'000);
   const std::int64_t t0 = 1'770'603'303'000;
   EXPECT_TRUE(d.admit(story("cls", "1", "北方稀土涨停", t0)));
-  EXPECT_FALSE(d.admit(story("cls", "1", "北方稀土涨停（更新）", t0 + 1000)));   // same id, edited title
+  EXPECT_FALSE(d.admit(story("cls", "1", "北方稀土涨停", t0)));  // the same version again
+  EXPECT_TRUE(d.admit(story("cls", "1", "北方稀土涨停（更新）", t0))) << "edited at the source: a revision";
+  EXPECT_FALSE(d.admit(story("cls", "1", "北方稀土涨停（更新）", t0)));  // that revision again
+  auto withdrawn = story("cls", "1", "北方稀土涨停（更新）", t0);
+  withdrawn.tags = {"retracted"};
+  EXPECT_TRUE(d.admit(withdrawn)) << "withdrawn at the source: a revision";
   EXPECT_FALSE(d.admit(story("sina", "9", "北方稀土 涨停！", t0 + 2000)));       // same story elsewhere
   EXPECT_TRUE(d.admit(story("sina", "9b", "北方稀土涨停", t0 + 2 * 3600'000)));  // outside the title window
   EXPECT_TRUE(d.admit(story("em", "x", "盛和资源公告", t0)));

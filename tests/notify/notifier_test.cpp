@@ -205,7 +205,7 @@ TEST_F(NotifierTest, EveryNotificationReachesEveryRoutedReceiverOnceAndTheLedger
   notifier_->publish(level_alert("aa01", AlertState::Firing, kStart));  // published twice: enqueued once
   ASSERT_TRUE(wait_records([&](const auto& rs) { return count(rs, DeliveryState::Sent) == 2; }));
   notifier_->publish(level_alert("aa01", AlertState::Resolved, kStart));
-  // The alert's group was notified: its resolution waits the route's group_interval (5 min).
+  // The alert's group was notified: its resolution waits the route's group_interval (30 s).
   ASSERT_TRUE(eventually([&] { return outbox_.stats().depth == 2; }));
   EXPECT_FALSE(sender_.wait_requests(3, 200ms));
   clock_.advance(5min);

@@ -202,7 +202,7 @@ TEST(NotifyConfig, DefaultsOfAMinimalSection) {
   EXPECT_FALSE(route.continue_matching);
   EXPECT_TRUE(route.group_by.empty());
   EXPECT_EQ(route.group_wait, milliseconds(0));
-  EXPECT_EQ(route.group_interval, milliseconds(5 * 60'000));
+  EXPECT_EQ(route.group_interval, milliseconds(30'000));
   EXPECT_EQ(route.repeat_interval, milliseconds(4 * 3'600'000));
   EXPECT_FALSE(route.quiet_hours);
   EXPECT_FALSE(route.mentions);

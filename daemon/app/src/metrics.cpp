@@ -177,6 +177,7 @@ std::string Metrics::render(const MetricsInputs& in) {
   set_counter(events_, {{"type", "quote"}}, static_cast<double>(in.pipeline.quotes));
   set_counter(events_, {{"type", "news"}}, static_cast<double>(in.pipeline.headlines));
   set_counter(events_, {{"type", "duplicate_news"}}, static_cast<double>(in.pipeline.duplicate_headlines));
+  set_counter(events_, {{"type", "news_revision"}}, static_cast<double>(in.pipeline.headline_revisions));
   set_counter(events_, {{"type", "shed_quote"}}, static_cast<double>(in.pipeline.shed_quotes));
   for (const auto& [reason, n] : in.pipeline.rejected)
     set_counter(rejected_, {{"reason", reason}}, static_cast<double>(n));

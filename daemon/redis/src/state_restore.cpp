@@ -185,7 +185,8 @@ void StateStore::replay(std::vector<Replayed> events, bool last_page) {
                               }
                             },
                             [&](Headline& h) {
-                              if (s->to_.news.contains(h.id)) return;
+                              // A revision (edited or withdrawn at the source) replays like a new version.
+                              if (s->to_.news.arrival(h) == bus::NewsLog::Arrival::Repeat) return;
                               if (r.evaluate && s->rules_) {
                                 auto a = s->rules_->on_headline(h);
                                 alerts.insert(alerts.end(), a.begin(), a.end());

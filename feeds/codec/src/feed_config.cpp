@@ -94,6 +94,9 @@ Status read_news_mapping(const YAML::Node& n, NewsMapping& m) {
                         : key == "time"         ? &m.time
                         : key == "url"          ? &m.url
                         : key == "url_template" ? &m.url_template
+                        : key == "corrects"     ? &m.corrects
+                        : key == "retracts"     ? &m.retracts
+                        : key == "retracted"    ? &m.retracted
                                                 : nullptr;
     if (slot == nullptr) return at(kv.first, "unknown mapping key '" + key + "'");
     auto v = scalar(kv.second, key);

@@ -5,6 +5,11 @@ import { formatStamp, keywordRuns, parseTs, safeUrl } from './format.js';
 const MAX_NEWS = 500;
 const MAX_SYMBOL_CHIPS = 4; // a sector story can name a dozen: the rest go in the tooltip
 
+/** 0 for a story as first sent, 1, 2 … for the source's later versions of it. */
+function revisionOf(n) {
+  return Number.isInteger(n?.revision) && n.revision > 0 ? n.revision : 0;
+}
+
 export class NewsPanel {
   /**
    * @param {{list, count, onlySelected}} nodes
@@ -23,7 +28,19 @@ export class NewsPanel {
   }
 
   add(news) {
-    if (!news || typeof news.id !== 'string' || news.id === '' || this.items.has(news.id)) return;
+    if (!news || typeof news.id !== 'string' || news.id === '') return;
+    const held = this.items.get(news.id);
+    if (held) {
+      // A revision (web/PROTOCOL.md, "Headlines: revisions and corrections"): the source edited
+      // or withdrew the story; it takes the old version's place. Anything else is a repeat.
+      if (!(revisionOf(news) > revisionOf(held.news))) return;
+      const root = this.render(news, held.ms);
+      held.root.replaceWith(root);
+      Object.assign(held, { news, root, title: root.querySelector('.title') });
+      this.applyFilter(held);
+      this.hooks.onChange();
+      return;
+    }
     const ms = parseTs(news.ts);
     const root = this.render(news, ms);
     const entry = { news, ms, root, title: root.querySelector('.title') };
@@ -78,14 +95,17 @@ export class NewsPanel {
     const symbols = (Array.isArray(n.symbols) ? n.symbols : []).filter((s) => typeof s === 'string');
     const tags = (Array.isArray(n.tags) ? n.tags : []).filter((t) => typeof t === 'string');
     const keywords = (Array.isArray(n.keywords) ? n.keywords : []).filter((k) => typeof k === 'string');
+    const withdrawn = n.retracted === true;
     return el(
       'li',
-      { class: 'news', data: { id: n.id } },
+      { class: withdrawn ? 'news retracted' : 'news', data: { id: n.id } },
       el(
         'div',
         { class: 'news-meta' },
         el('time', { datetime: typeof n.ts === 'string' ? n.ts : '' }, formatStamp(ms, this.market.lastEventMs)),
         el('span', { class: 'source' }, typeof n.source === 'string' ? n.source : ''),
+        withdrawn ? el('span', { class: 'chip withdrawn' }, '已撤回 withdrawn') : null,
+        !withdrawn && revisionOf(n) > 0 ? el('span', { class: 'chip revised' }, '已更正 revised') : null,
         symbols
           .slice(0, MAX_SYMBOL_CHIPS)
           .map((s) =>

@@ -28,7 +28,10 @@ struct RouteConfig {
   bool continue_matching = false;
   std::vector<std::string> group_by;  // label names; empty: every alert its own group
   std::chrono::milliseconds group_wait{0};
-  std::chrono::milliseconds group_interval{5 * 60'000};
+  // After a group was sent, what arrives in it (a new alert, an alert's update or resolution)
+  // waits this long. Alertmanager's 5 min would hold a retraction or a resolution back for five
+  // minutes of a trading session; 30 s still folds a flapping alert.
+  std::chrono::milliseconds group_interval{30'000};
   std::chrono::milliseconds repeat_interval{4 * 3'600'000};
   std::optional<QuietHours> quiet_hours;
   std::optional<Mentions> mentions;  // overrides the receiver's

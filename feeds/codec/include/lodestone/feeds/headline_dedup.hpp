@@ -16,8 +16,9 @@ class HeadlineDeduper {
   // `title_window_ms` earlier counts as new (daily columns repeat their titles).
   explicit HeadlineDeduper(std::size_t capacity = 8192, std::int64_t title_window_ms = 24 * 3600 * 1000);
 
-  // True the first time a story is seen; false for a repeat (which is then remembered no longer
-  // than the original).
+  // True the first time a story is seen, and for a revision (the same source and id, changed:
+  // edited, withdrawn with the `retracted` tag, or correcting another); false for a repeat (which
+  // is then remembered no longer than the original).
   bool admit(const Headline& h);
 
   [[nodiscard]] std::size_t size() const { return seen_.size(); }
@@ -30,6 +31,7 @@ class HeadlineDeduper {
   std::int64_t title_window_ms_;
   std::unordered_map<std::string, std::int64_t> seen_;  // key -> story time
   std::deque<std::string> order_;                       // insertion order, for eviction
+  std::unordered_map<std::string, std::size_t> versions_;  // id key -> the version last admitted
 };
 
 }  // namespace lodestone::feeds
