@@ -1,5 +1,7 @@
 #include "lodestone/app/notify_link.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "lodestone/core/json_writer.hpp"
 #include "lodestone/notify/route.hpp"
 #include "lodestone/web/deliveries.hpp"
@@ -26,6 +28,13 @@ NotifyLink::NotifyLink(net::any_io_executor executor, const Config& config, cons
       if (s.active(now) && s.matches(labels)) return true;
     return false;
   };
+  for (const auto& w : config.notify.warnings) spdlog::warn("notify: {}", w);
+  spdlog::info(
+      "notify: {} receiver(s), {} route(s); the outbox is {}", config.notify.receivers.size(),
+      config.notify.routes.size(),
+      outbox_->stats().durable
+          ? "in Redis: shared by every daemon, kept across restarts"
+          : "in memory: a notification not yet delivered when the daemon stops is lost (use Redis to keep it)");
   notify::NotifierOptions options;
   options.instance = config.server.instance;
   notifier_ = notify::Notifier::create(std::move(executor), config.notify, *outbox_, sender_, clock, metrics,
