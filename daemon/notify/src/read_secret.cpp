@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "config_parts.hpp"
+#include "signing.hpp"
 
 namespace lodestone::notify {
 
@@ -46,33 +47,12 @@ bool env_name(std::string_view name) {
   return true;
 }
 
-int base64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
 }  // namespace
 
 bool valid_webhook_secret(std::string_view secret) {
-  constexpr std::string_view kPrefix = "whsec_";
-  if (!secret.starts_with(kPrefix)) return false;
-  std::string_view b64 = secret.substr(kPrefix.size());
-  // Padding is optional, but only where it belongs.
-  std::size_t pad = 0;
-  while (!b64.empty() && b64.back() == '=' && pad < 2) {
-    b64.remove_suffix(1);
-    ++pad;
-  }
-  for (const char c : b64)
-    if (base64_value(c) < 0) return false;
-  if (b64.size() % 4 == 1) return false;
-  if (pad > 0 && (b64.size() + pad) % 4 != 0) return false;
-  const std::size_t bytes = b64.size() * 6 / 8;
-  return bytes >= 24;
+  // The signer's own reading of the secret: what the config accepts, the signer can use.
+  auto key = detail::webhook_key(secret);
+  return key && key->size() >= 24;
 }
 
 Result<ReadSecret> read_secret(const ConfigReader& reader, const YAML::Node& receiver, std::string_view section,

@@ -103,14 +103,23 @@ std::string url_encode(std::string_view text) {
   return out;
 }
 
-Result<std::string> standard_webhooks_signature(std::string_view secret, std::string_view id, std::int64_t timestamp_s,
-                                                std::string_view body) {
+Result<std::string> webhook_key(std::string_view secret) {
   if (secret.substr(0, kWebhookSecretPrefix.size()) != kWebhookSecretPrefix)
     return make_error(ErrorCode::bad_config,
                       "webhook secret: expected \"whsec_\" followed by base64 (Standard Webhooks)");
-  const auto key = base64_decode(secret.substr(kWebhookSecretPrefix.size()));
+  // Secrets are shown with and without their padding: both name the same key.
+  std::string text(secret.substr(kWebhookSecretPrefix.size()));
+  if (text.find('=') == std::string::npos) text.append((4 - text.size() % 4) % 4, '=');
+  auto key = base64_decode(text);
   if (!key || key->empty())
     return make_error(ErrorCode::bad_config, "webhook secret: the part after \"whsec_\" is not base64");
+  return std::move(*key);
+}
+
+Result<std::string> standard_webhooks_signature(std::string_view secret, std::string_view id, std::int64_t timestamp_s,
+                                                std::string_view body) {
+  auto key = webhook_key(secret);
+  if (!key) return key.error();
   if (id.find('.') != std::string_view::npos)
     return make_error(ErrorCode::bad_field, "webhook-id \"" + std::string(id) + "\" contains '.'");
   std::string content;

@@ -29,6 +29,8 @@ std::string url_encode(std::string_view text);
 // is "v1,<base64 HMAC-SHA256>". A secret without the prefix or whose rest does not decode is a
 // configuration mistake (ErrorCode::bad_config); so is an id with a '.', which would make the
 // signed content ambiguous.
+// The HMAC key of a "whsec_<base64>" secret (padding optional), or bad_config.
+Result<std::string> webhook_key(std::string_view secret);
 Result<std::string> standard_webhooks_signature(std::string_view secret, std::string_view id, std::int64_t timestamp_s,
                                                 std::string_view body);
 
