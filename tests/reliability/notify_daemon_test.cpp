@@ -101,7 +101,11 @@ TEST_F(NotifyDaemon, N1_EveryAlertReachesTheReceiverOnceSignedAndTheLedgerAndThe
 
   // The ledger of one alert: its firing and its resolution, each sent to ops.
   const std::string fp = ledger_.expected().front().substr(0, ledger_.expected().front().find(':'));
-  const auto ledger = http_request(d.port(), http::verb::get, "/api/v1/alerts/" + fp + "/deliveries");
+  HttpResult ledger;
+  EXPECT_TRUE(eventually([&] {
+    ledger = http_request(d.port(), http::verb::get, "/api/v1/alerts/" + fp + "/deliveries");
+    return ledger.body.find(R"("state":"pending")") == std::string::npos;
+  })) << ledger.body;
   ASSERT_EQ(ledger.status, 200U) << ledger.body;
   EXPECT_NE(ledger.body.find(R"("state":"sent")"), std::string::npos) << ledger.body << "\n" << d.log();
   EXPECT_NE(ledger.body.find(fp + ":firing"), std::string::npos) << ledger.body;
@@ -163,8 +167,13 @@ TEST_F(NotifyDaemon, N3_TransientFailuresAreRetriedUntilTheServiceTakesThem) {
   ASSERT_TRUE(all_delivered(ledger_.expected())) << d.log();
   EXPECT_GE(hook_->request_count(), 4U);
   const std::string fp = ledger_.expected().front().substr(0, ledger_.expected().front().find(':'));
-  const auto ledger = http_request(d.port(), http::verb::get, "/api/v1/alerts/" + fp + "/deliveries");
-  EXPECT_NE(ledger.body.find(R"("attempts":4)"), std::string::npos) << ledger.body;
+  // The service took it; the ledger says so once the daemon has read its answer (the event).
+  std::string ledger;
+  EXPECT_TRUE(eventually([&] {
+    ledger = http_request(d.port(), http::verb::get, "/api/v1/alerts/" + fp + "/deliveries").body;
+    return ledger.find(R"("state":"sent")") != std::string::npos;
+  })) << ledger;
+  EXPECT_NE(ledger.find(R"("attempts":4)"), std::string::npos) << ledger;
 }
 
 TEST_F(NotifyDaemon, N4_KilledMidDeliveryAndRestartedEveryNotificationIsDeliveredOnce) {
