@@ -19,8 +19,8 @@ const std::initializer_list<std::string_view> kRuleKeys = {
     "inhibits", "repeat",   "keep_firing_for",  "resolve_after"};
 
 const std::initializer_list<std::string_view> kReservedLabels = {
-    "rule",    "severity",   "symbol", "fingerprint", "explanation", "keywords", "tags",     "direction",
-    "symbols", "group_size", "reason", "retracted",   "repeat",      "revision", "alertname", "name", "started_at"};
+    "rule",       "severity", "symbol",    "fingerprint", "explanation", "keywords",  "tags", "direction", "symbols",
+    "group_size", "reason",   "retracted", "repeat",      "revision",    "alertname", "name", "started_at"};
 
 std::optional<Timestamp> parse_expiry(ParseContext& ctx, const Node& node) {
   auto t = ctx.text(node, "expires");

@@ -51,5 +51,14 @@ TEST(JsonWriter, AlertCarriesEvidence) {
             R"("window":"15m"}}})");
 }
 
+TEST(JsonWriter, LabelNamesAreEscapedLikeAnyText) {
+  Alert a;
+  a.id = "x:firing";
+  a.rule = "r";
+  a.labels = {{"desk \"A\"\\", "v"}};
+  const auto json = to_json(a);
+  EXPECT_NE(json.find(R"("labels":{"desk \"A\"\\":"v"})"), std::string::npos) << json;
+}
+
 }  // namespace
 }  // namespace lodestone

@@ -118,6 +118,12 @@ TEST_F(NotifyDaemon, N1_EveryAlertReachesTheReceiverOnceSignedAndTheLedgerAndThe
             static_cast<double>(ledger_.expected().size()))
       << m;
   EXPECT_EQ(metric_value(m, R"(lodestone_notify_receiver_up{kind="webhook",receiver="ops"})"), 1.0);
+  const auto sum = metric_value(m, R"(lodestone_notification_delivery_seconds_sum{receiver="ops"})");
+  const auto count = metric_value(m, R"(lodestone_notification_delivery_seconds_count{receiver="ops"})");
+  ASSERT_TRUE(sum && count && *count > 0) << m;
+  // From the outbox to the service's 200, on loopback; the firings go at once, each resolution
+  // waits the route's 1 s group_interval.
+  measured("N1 mean delivery latency (enqueue to the service's answer)", *sum / *count * 1000.0, "ms");
   const auto status_json = http_request(d.port(), http::verb::get, "/api/v1/notify").body;
   EXPECT_NE(status_json.find(R"("name":"ops")"), std::string::npos) << status_json;
   // The secret and the receiver's URL never leave the config: not in the log, the API or /metrics.

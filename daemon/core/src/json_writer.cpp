@@ -198,7 +198,13 @@ std::string to_json(const Alert& a) {
   if (!a.labels.empty()) {
     field(out, "labels");
     out.push_back('{');
-    for (const auto& [k, v] : a.labels) str_field(out, k, v);
+    // Label names come from rules files and feeds: escaped like any text, never written raw.
+    for (const auto& [k, v] : a.labels) {
+      if (out.back() != '{') out.push_back(',');
+      append_json_string(out, k);
+      out.push_back(':');
+      append_json_string(out, v);
+    }
     out.push_back('}');
   }
   field(out, "evidence");

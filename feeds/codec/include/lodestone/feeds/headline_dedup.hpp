@@ -29,8 +29,8 @@ class HeadlineDeduper {
 
   std::size_t capacity_;
   std::int64_t title_window_ms_;
-  std::unordered_map<std::string, std::int64_t> seen_;  // key -> story time
-  std::deque<std::string> order_;                       // insertion order, for eviction
+  std::unordered_map<std::string, std::int64_t> seen_;     // key -> story time
+  std::deque<std::string> order_;                          // insertion order, for eviction
   std::unordered_map<std::string, std::size_t> versions_;  // id key -> the version last admitted
 };
 
