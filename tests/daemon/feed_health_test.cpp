@@ -20,11 +20,14 @@ TEST(FeedHealth, AStaleFeedFiresOnceAndResolvesWhenLiveAgain) {
   EXPECT_EQ(fired[0].severity, Severity::Warning);
   EXPECT_EQ(fired[0].message, "feed ws-vendor (ws-json) is stale; last message 16 s ago");
   EXPECT_EQ(fired[0].labels.at("feed"), "ws-vendor");
+  // The incident's key: its resolution will carry the same one.
+  EXPECT_EQ(fired[0].labels.at("fingerprint") + ":firing", fired[0].id);
   EXPECT_TRUE(health.check({view(feeds::FeedState::Stale)}, Timestamp{1'017'000}).empty());  // no repeats
   auto resolved = health.check({view(feeds::FeedState::Live)}, Timestamp{1'020'000});
   ASSERT_EQ(resolved.size(), 1U);
   EXPECT_EQ(resolved[0].id, "system:feed-stale:ws-vendor:1:resolved");
   EXPECT_EQ(resolved[0].state, AlertState::Resolved);
+  EXPECT_EQ(resolved[0].labels.at("fingerprint"), fired[0].labels.at("fingerprint"));
   // A second incident is a new alert.
   auto again = health.check({view(feeds::FeedState::Stale)}, Timestamp{1'030'000});
   ASSERT_EQ(again.size(), 1U);

@@ -13,15 +13,21 @@ Alert make(const feeds::FeedStatus::View& f, feeds::FeedState state, std::uint64
   a.severity = state == feeds::FeedState::Down ? Severity::Critical : Severity::Warning;
   a.state = alert_state;
   a.ts = now;
-  a.id = "system:" + rule + ":" + f.name + ":" + std::to_string(occurrence) +
-         (alert_state == AlertState::Firing ? ":firing" : ":resolved");
+  // One incident's firing and resolution share a fingerprint: the board shows them as one alert
+  // and a receiver hears of its end under the same key (and stops repeating it).
+  const std::string fingerprint = "system:" + rule + ":" + f.name + ":" + std::to_string(occurrence);
+  a.id = fingerprint + (alert_state == AlertState::Firing ? ":firing" : ":resolved");
   const std::string age =
       f.last_message_ms > 0 ? std::to_string((now.ms - f.last_message_ms) / 1000) + " s ago" : std::string("never");
   a.message =
       alert_state == AlertState::Firing
           ? "feed " + f.name + " (" + f.kind + ") is " + std::string(feeds::to_string(state)) + "; last message " + age
           : "feed " + f.name + " (" + f.kind + ") is " + std::string(feeds::to_string(f.state)) + " again";
-  a.labels = {{"rule", rule}, {"severity", std::string(to_string(a.severity))}, {"feed", f.name}, {"kind", f.kind}};
+  a.labels = {{"rule", rule},
+              {"severity", std::string(to_string(a.severity))},
+              {"fingerprint", fingerprint},
+              {"feed", f.name},
+              {"kind", f.kind}};
   return a;
 }
 
