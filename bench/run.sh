@@ -32,7 +32,7 @@ command -v taskset >/dev/null && (($(nproc) >= 2)) && pin=(taskset -c 0)
 if [[ $(id -u) -eq 0 ]] && command -v setsid >/dev/null; then
   pin=(setsid --wait bash -c 'echo -20 >"/proc/$$/autogroup" 2>/dev/null; exec "$@"' boost "${pin[@]}")
 fi
-for b in feeds/feeds_bench rules_bench; do
+for b in feeds/feeds_bench rules_bench notify_bench; do
   bin=build/release/bench/$b
   [[ -x $bin ]] || { echo "bench: $bin is missing (make build)"; exit 1; }
   name=$(basename "$b")
