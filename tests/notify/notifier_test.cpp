@@ -368,5 +368,31 @@ TEST_F(NotifierTest, AnAlertStillFiringIsSentAgainAfterTheRoutesRepeatIntervalUn
   EXPECT_FALSE(sender_.wait_requests(4, 300ms)) << "a resolved alert is not repeated";
 }
 
+TEST_F(NotifierTest, AnUpdateRepliesToTheTelegramMessageTheLedgerKeptAcrossARestart) {
+  ReceiverConfig tg;
+  tg.name = "tg";
+  tg.kind = ReceiverKind::Telegram;
+  tg.url = "http://127.0.0.1:9";
+  tg.secret = "123456789:synthetic";
+  tg.chat_id = "-1001234567890";
+  config_.receivers = {tg};
+  config_.routes[0].receivers = {"tg"};
+  sender_.answer_next(http(200, R"({"ok":true,"result":{"message_id":4242,"chat":{"id":-1001234567890}}})"));
+  start();
+  notifier_->publish(level_alert("ii01", AlertState::Firing, kStart));
+  ASSERT_TRUE(wait_records([&](const auto& rs) { return count(rs, DeliveryState::Sent) == 1; }));
+  // The daemon restarts: a new notifier on the same ledger remembers nothing itself.
+  notifier_->stop();
+  notifier_ = Notifier::create(ioc_.get_executor(), config_, outbox_, sender_, clock_, registry_, {}, {});
+  notifier_->start();
+  clock_.advance(1min);
+  notifier_->publish(level_alert("ii01", AlertState::Resolved, kStart));
+  ASSERT_TRUE(sender_.wait_requests(2));
+  const auto requests = sender_.requests();
+  EXPECT_NE(requests[1].body.find("4242"), std::string::npos)
+      << "replies to the firing's message: " << requests[1].body;
+  EXPECT_EQ(requests[0].body.find("4242"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace lodestone::notify

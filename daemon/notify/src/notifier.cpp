@@ -122,6 +122,8 @@ struct Notifier::State {
                   Timestamp paused_until = {});
   void remember_reply(const std::string& receiver, const std::string& key, const std::string& ref);
   [[nodiscard]] std::string reply_for(const std::string& receiver, const Batch& batch) const;
+  // Render, sign and hand the batch to the sender.
+  void transmit(Batch batch, const std::shared_ptr<Notifier>& self);
   void keep_held(const std::shared_ptr<Notifier>& self);
   void poll(const std::shared_ptr<Notifier>& self);
   void track_firing(const std::string& receiver, const Batch& batch, Timestamp now);
@@ -196,6 +198,13 @@ void Notifier::State::poll(const std::shared_ptr<Notifier>& self) {
 namespace {
 
 std::string status_key(const std::string& receiver, const std::string& alert) { return receiver + '\x1f' + alert; }
+
+// Services whose messages can answer an earlier one (Telegram's reply_parameters), for a
+// message about one alert that was notified before (an update, a repeat, its resolution).
+bool threads_replies(const ReceiverConfig& receiver, const Batch& batch) {
+  return receiver.kind == ReceiverKind::Telegram && batch.notification.kind == NotificationKind::Alerts &&
+         batch.notification.alerts.size() == 1 && !batch.notification.alerts.front().id.ends_with(":firing");
+}
 
 }  // namespace
 
@@ -374,6 +383,34 @@ void Notifier::State::send(Batch batch, const std::shared_ptr<Notifier>& self) {
   }
   if (batch.notification.kind == NotificationKind::Digest) metrics.digest(receiver->name);
   if (batch.notification.reply_to.empty()) batch.notification.reply_to = reply_for(receiver->name, batch);
+  if (batch.notification.reply_to.empty() && threads_replies(*receiver, batch)) {
+    // Not remembered here (another daemon sent the original, or this one restarted since): the
+    // ledger keeps the service's id of every message it took.
+    const std::string key = alert_key(batch.notification.alerts.front());
+    std::weak_ptr<Notifier> weak = self;
+    outbox.deliveries(key, [weak, batch = std::move(batch)](Result<std::vector<DeliveryRecord>> records) mutable {
+      auto me = weak.lock();
+      if (!me) return;
+      net::post(me->state_->strand, [me, batch = std::move(batch), records = std::move(records)]() mutable {
+        if (me->state_->stopped) return;  // unsent: the outbox gives it back at the next start
+        if (records)
+          for (const auto& r : *records)  // oldest first: the last one the service took wins
+            if (r.receiver == batch.notification.receiver && r.state == DeliveryState::Sent && !r.message_ref.empty())
+              batch.notification.reply_to = r.message_ref;
+        me->state_->transmit(std::move(batch), me);
+      });
+    });
+    return;
+  }
+  transmit(std::move(batch), self);
+}
+
+void Notifier::State::transmit(Batch batch, const std::shared_ptr<Notifier>& self) {
+  const ReceiverConfig* receiver = config.receiver(batch.notification.receiver);
+  if (!receiver) {
+    settle(batch, DeliveryState::Skipped, "receiver is no longer configured", nullptr);
+    return;
+  }
   auto request = render(*receiver, batch.notification, clock.now());
   if (!request) {
     // Our own message cannot be made for this receiver (its secret is malformed): no retry helps.
