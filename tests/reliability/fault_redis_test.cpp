@@ -64,7 +64,15 @@ TEST_F(FaultRedis, D2_RedisKilledAfterEachBurstWithAppendfsyncAlwaysKeepsEveryAc
       const auto v = ledger_.check(AlertLedger::own(AlertLedger::stream_ids(redis)));
       EXPECT_TRUE(v.ok()) << "round " << round << " right after restart: " << v.summary();
     }
-    ASSERT_TRUE(eventually([&] { return status(d, "/readyz") == 200; }, 60s)) << d.log();
+    // On failure, say why the daemon thinks it is not ready (its /readyz body), not only its log.
+    ASSERT_TRUE(eventually([&] { return status(d, "/readyz") == 200; }, 60s)) << "round " << round << ": /readyz " <<
+        [&] {
+          try {
+            return http_request(d.port(), http::verb::get, "/readyz").body;
+          } catch (const std::exception& e) {
+            return std::string("unanswered: ") + e.what();
+          }
+        }() << "\n" << d.log();
     recovery_max = std::max(recovery_max, seconds_since(t1));
   }
   expect_stream_exact(redis, "after 5 kills");
