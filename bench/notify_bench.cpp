@@ -36,9 +36,14 @@ Alert synthetic_alert() {
   a.explained = true;
   a.headlines.push_back({"nbd-20260209-1423", "稀土板块强势领涨,稀土ETF(159713)盘中涨幅一度超过3.6%!", "每日经济新闻",
                          Timestamp{kNow.ms - 8 * 60'000}});
-  a.labels = {{"fingerprint", "3f9a1c2b7d4e5f60"}, {"rule", a.rule},        {"severity", "warning"},
-              {"symbol", "600111.SH"},             {"name", "北方稀土"},     {"explanation", "headline"},
-              {"tags", "export_controls"},         {"started_at", "2026-02-09T14:31:05.000+08:00"}};
+  a.labels = {{"fingerprint", "3f9a1c2b7d4e5f60"},
+              {"rule", a.rule},
+              {"severity", "warning"},
+              {"symbol", "600111.SH"},
+              {"name", "北方稀土"},
+              {"explanation", "headline"},
+              {"tags", "export_controls"},
+              {"started_at", "2026-02-09T14:31:05.000+08:00"}};
   return a;
 }
 
