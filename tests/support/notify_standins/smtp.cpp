@@ -10,6 +10,7 @@
 
 #include "checks.hpp"
 #include "lodestone/net/net.hpp"
+#include "loopback_server.hpp"
 #include "mail_message.hpp"
 #include "test_certificate.hpp"
 
@@ -352,29 +353,14 @@ void SmtpStandIn::Impl::accept() {
 SmtpStandIn::SmtpStandIn(SmtpOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   if (!impl_->options.now) impl_->options.now = [] { return system_clock().now(); };
-  auto& acceptor = impl_->acceptor;
-  acceptor.open(tcp::v4());
-  acceptor.set_option(net::socket_base::reuse_address(true));
-  acceptor.bind({net::ip::make_address("127.0.0.1"), 0});
-  acceptor.listen();
-  impl_->port = acceptor.local_endpoint().port();
+  impl_->port = detail::listen_on_loopback(impl_->acceptor);
   impl_->accept();
   impl_->thread = std::thread([impl = impl_.get()] { impl->io.run(); });
 }
 
 SmtpStandIn::~SmtpStandIn() { stop(); }
 
-void SmtpStandIn::stop() {
-  if (!impl_->thread.joinable()) return;
-  net::post(impl_->io, [impl = impl_.get()] {
-    impl->stopping = true;
-    beast::error_code ec;
-    impl->acceptor.close(ec);
-    for (auto& w : impl->open)
-      if (auto s = w.lock()) s->close();
-  });
-  impl_->thread.join();
-}
+void SmtpStandIn::stop() { detail::stop_server(*impl_); }
 
 std::uint16_t SmtpStandIn::port() const { return impl_->port; }
 std::string SmtpStandIn::url() const { return "smtp://127.0.0.1:" + std::to_string(port()); }

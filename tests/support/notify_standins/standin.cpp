@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "lodestone/net/net.hpp"
+#include "loopback_server.hpp"
 #include "test_certificate.hpp"
 
 namespace lodestone::testing {
@@ -315,31 +316,14 @@ HttpStandIn::HttpStandIn(std::unique_ptr<ServiceRules> rules, StandInOptions opt
     impl_->certificate.emplace();
     impl_->ssl.emplace(impl_->certificate->server_context());
   }
-  auto& acceptor = impl_->acceptor;
-  acceptor.open(tcp::v4());
-  acceptor.set_option(net::socket_base::reuse_address(true));
-  acceptor.bind({net::ip::make_address("127.0.0.1"), 0});
-  acceptor.listen();
-  impl_->port = acceptor.local_endpoint().port();
+  impl_->port = detail::listen_on_loopback(impl_->acceptor);
   impl_->accept();
   impl_->thread = std::thread([impl = impl_.get()] { impl->io.run(); });
 }
 
 HttpStandIn::~HttpStandIn() { stop(); }
 
-void HttpStandIn::stop() {
-  if (!impl_->thread.joinable()) return;
-  net::post(impl_->io, [impl = impl_.get()] {
-    impl->stopping = true;
-    beast::error_code ec;
-    impl->acceptor.close(ec);
-    for (auto& w : impl->open)
-      if (auto c = w.lock()) c->close();
-  });
-  // Every pending operation now completes with an error and starts nothing new, so run()
-  // runs out of work and returns.
-  impl_->thread.join();
-}
+void HttpStandIn::stop() { detail::stop_server(*impl_); }
 
 std::uint16_t HttpStandIn::port() const { return impl_->port; }
 
