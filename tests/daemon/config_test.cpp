@@ -63,8 +63,8 @@ TEST(Config, ErrorsNameFileLineColumnAndWhatWasExpected) {
   EXPECT_EQ(
       error_of("listen: 127.0.0.1:8080\nlisten_port: 1\n"),
       "lodestone.yaml:2:1: unknown key 'listen_port' in the configuration (expected one of: alerts, "
-      "allowed_origins, api_token, calendar, feeds, instance, listen, log_level, notify, redis, rules, tape, threads, "
-      "token_for_read, universe, web_root, websocket)");
+      "allowed_origins, api_token, audit, calendar, feeds, http, instance, listen, log_level, notify, redis, rules, "
+      "tape, threads, token_for_read, universe, users, web_root, websocket)");
   EXPECT_EQ(error_of("listen: localhost\n"),
             "lodestone.yaml:1:9: listen 'localhost' must be HOST:PORT, e.g. 127.0.0.1:8080");
   EXPECT_EQ(error_of("websocket:\n  quote_interval: fast\n"),

@@ -1,11 +1,15 @@
 #include "lodestone/app/config.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 
 #include "lodestone/core/time.hpp"
+#include "lodestone/net/net.hpp"
 
 #ifndef LODESTONE_DATA_DIR
 #error "LODESTONE_DATA_DIR must name the directory that holds deploy/ and feeds/tapes/"
@@ -153,6 +157,71 @@ Status read_websocket(const Reader& r, const YAML::Node& ws, web::ServerOptions&
   return {};
 }
 
+// A list of strings under `key`, each checked by `valid` (which says what is wrong, or "").
+Status read_list(const Reader& r, const YAML::Node& n, const std::string& key, const std::string& example,
+                 const std::function<std::string(const std::string&)>& valid, std::vector<std::string>& out) {
+  if (!n.IsSequence()) return r.error(n, key + " must be a list such as " + example);
+  out.clear();
+  for (const auto& item : n) {
+    LODESTONE_TRY(v, r.string(item, key));
+    if (v->empty()) return r.error(item, key + ": an entry must not be empty");
+    if (std::string why = valid(*v); !why.empty()) return r.error(item, key + ": " + why);
+    out.push_back(*v);
+  }
+  return {};
+}
+
+// A proxy's address or block: 10.0.0.1, 10.0.0.0/8, ::1, fd00::/8.
+std::string proxy_address_problem(const std::string& text) {
+  const auto slash = text.find('/');
+  boost::system::error_code ec;
+  const auto address = net::ip::make_address(text.substr(0, slash), ec);
+  if (ec) return "'" + text + "' is not an IP address or CIDR block such as 10.0.0.0/8";
+  if (slash == std::string::npos) return {};
+  const std::string bits = text.substr(slash + 1);
+  const int max = address.is_v4() ? 32 : 128;
+  int n = -1;
+  if (!bits.empty() && bits.size() <= 3 &&
+      std::all_of(bits.begin(), bits.end(), [](unsigned char ch) { return std::isdigit(ch) != 0; }))
+    n = std::stoi(bits);
+  if (n < 0 || n > max) return "'" + text + "': the prefix length must be 0 to " + std::to_string(max);
+  return {};
+}
+
+// http: who may reach the listener and how (allowed_hosts, trusted_proxies, proxy_protocol, tls).
+Status read_http(const Reader& r, const YAML::Node& http, web::ServerOptions& s) {
+  if (auto st = r.keys(http, {"allowed_hosts", "trusted_proxies", "proxy_protocol", "tls"}, "http"); !st) return st;
+  if (const auto& hosts = http["allowed_hosts"]) {
+    auto no_scheme = [](const std::string& h) -> std::string {
+      return h.find('/') == std::string::npos ? "" : "'" + h + "' must be a host name (desk.example or desk:8080)";
+    };
+    if (auto st = read_list(r, hosts, "allowed_hosts", "[desk.example, desk.example:8080]", no_scheme, s.allowed_hosts);
+        !st)
+      return st;
+  }
+  if (const auto& proxies = http["trusted_proxies"]) {
+    if (auto st = read_list(r, proxies, "trusted_proxies", "[127.0.0.1, 10.0.0.0/8]", proxy_address_problem,
+                            s.trusted_proxies);
+        !st)
+      return st;
+  }
+  if (http["proxy_protocol"]) {
+    LODESTONE_TRY(v, r.boolean(http["proxy_protocol"], "proxy_protocol"));
+    s.proxy_protocol = *v;
+    if (s.proxy_protocol && s.trusted_proxies.empty())
+      return r.error(http["proxy_protocol"], "proxy_protocol needs trusted_proxies: whose PROXY header to believe");
+  }
+  if (const auto& tls = http["tls"]) {
+    if (auto st = r.keys(tls, {"cert", "key"}, "http.tls"); !st) return st;
+    if (!tls["cert"] || !tls["key"]) return r.error(tls, "http.tls needs both cert and key (PEM files)");
+    LODESTONE_TRY(cert, r.path(tls["cert"], "cert"));
+    LODESTONE_TRY(key, r.path(tls["key"], "key"));
+    s.tls_cert = *cert;
+    s.tls_key = *key;
+  }
+  return {};
+}
+
 // redis: redis://host:port/db, or a map with the URL and the buffer, retention and timeout sizes.
 Status read_redis(const Reader& r, const YAML::Node& redis, Config& c) {
   if (redis.IsScalar()) {
@@ -194,11 +263,11 @@ Result<Config> read(const YAML::Node& root, const std::string& file) {
   c.source = file;
   if (!root || root.IsNull()) return c;
   const Reader r{file, std::filesystem::path(file).parent_path()};
-  if (auto st = r.keys(
-          root,
-          {"listen", "threads", "log_level", "api_token", "token_for_read", "allowed_origins", "web_root", "universe",
-           "rules", "calendar", "redis", "tape", "feeds", "websocket", "alerts", "instance", "notify"},
-          "the configuration");
+  if (auto st = r.keys(root, {"listen",          "threads",  "log_level", "api_token", "token_for_read",
+                              "allowed_origins", "web_root", "universe",  "rules",     "calendar",
+                              "redis",           "tape",     "feeds",     "websocket", "alerts",
+                              "instance",        "notify",   "http",      "users",     "audit"},
+                       "the configuration");
       !st)
     return st.error();
   if (root["listen"]) {
@@ -237,8 +306,9 @@ Result<Config> read(const YAML::Node& root, const std::string& file) {
     LODESTONE_TRY(v, r.string(root["instance"], "instance"));
     c.server.instance = *v;
   }
-  for (auto [key, slot] : {std::pair{"web_root", &c.server.web_root}, std::pair{"universe", &c.universe},
-                           std::pair{"rules", &c.rules}, std::pair{"calendar", &c.calendar}}) {
+  for (auto [key, slot] :
+       {std::pair{"web_root", &c.server.web_root}, std::pair{"universe", &c.universe}, std::pair{"rules", &c.rules},
+        std::pair{"calendar", &c.calendar}, std::pair{"users", &c.users}, std::pair{"audit", &c.audit}}) {
     if (root[key]) {
       LODESTONE_TRY(v, r.path(root[key], key));
       *slot = *v;
@@ -246,6 +316,9 @@ Result<Config> read(const YAML::Node& root, const std::string& file) {
   }
   if (const auto& redis = root["redis"]) {
     if (auto st = read_redis(r, redis, c); !st) return st.error();
+  }
+  if (const auto& http = root["http"]) {
+    if (auto st = read_http(r, http, c.server); !st) return st.error();
   }
   if (const auto& notify = root["notify"]) {
     auto n = notify::read_notify_config(notify, file);

@@ -18,7 +18,21 @@ struct ServerOptions {
   std::string web_root;                      // the built page (index.html, app.js …)
   std::string api_token;                     // required for every write; empty: writes are refused
   bool token_for_read = false;               // also require it for reads, the page and the WebSocket
-  std::vector<std::string> allowed_origins;  // empty: same origin as the Host header only
+  std::vector<std::string> allowed_origins;  // empty: same origin as an allowed host only
+  // http.allowed_hosts: the names (host or host:port) a request's Host header may carry, checked
+  // on every request so a DNS-rebinding page fails. Empty: the listen address's names and
+  // localhost (see web/PROTOCOL.md).
+  std::vector<std::string> allowed_hosts;
+  // http.trusted_proxies: addresses or CIDR blocks (127.0.0.1, 10.0.0.0/8, ::1) of load
+  // balancers whose X-Forwarded-For / PROXY protocol header names the client. Only from these is
+  // it believed; per-address limits, throttles and the audit log use the client it names.
+  std::vector<std::string> trusted_proxies;
+  // http.proxy_protocol: connections from a trusted proxy start with a PROXY protocol header.
+  bool proxy_protocol = false;
+  // http.tls: serve HTTPS and WSS with this certificate chain and private key (PEM files);
+  // both empty: plain HTTP (a proxy in front terminates TLS).
+  std::string tls_cert;
+  std::string tls_key;
   std::int64_t quote_interval_ms = 250;      // coalescing: at most one quote batch per client per interval
   std::size_t max_queue = 4096;              // messages waiting for one client before it is closed
   // SO_SNDBUF of every accepted socket, so what a stalled reader holds in this host's kernel is

@@ -53,6 +53,12 @@ struct Config {
   std::size_t news_retention = 5'000;
   std::size_t max_pending_events = 100'000;  // per pipeline, before quotes are shed
   notify::NotifyConfig notify;               // receivers and routes; none: alerts reach the page only
+  // users: the users and roles file (`lodestone user add`), read at start and on SIGHUP; "" = only
+  // the legacy api_token (an admin) authenticates.
+  std::string users;
+  // audit: the audit log file when the daemon runs without Redis (with Redis the audit log is a
+  // stream); "" = next to the users file as audit.log, or none without users.
+  std::string audit;
 };
 
 // Paths in the defaults point into the source tree the binary was built from.
