@@ -22,6 +22,7 @@
 #include "lodestone/rules/backtest.hpp"
 #include "lodestone/rules/diagnostic.hpp"
 #include "lodestone/rules/parser.hpp"
+#include "lodestone/web/tls.hpp"
 
 #ifndef LODESTONE_VERSION
 #define LODESTONE_VERSION "0.0.0"
@@ -111,6 +112,10 @@ int main(int argc, char** argv) {
     }
     if (auto st = app::CalendarService(config->calendar).check(); !st) {
       std::cerr << st.error().message << "\n";
+      return 1;
+    }
+    if (auto st = web::check_tls_files(config->server.tls_cert, config->server.tls_key); !st) {
+      std::cerr << check_path << ": " << st.error().message << "\n";
       return 1;
     }
     for (const auto& w : config->notify.warnings) std::cerr << check_path << ": warning: " << w << "\n";

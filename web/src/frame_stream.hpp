@@ -1,8 +1,8 @@
 #pragma once
-// The layer under a session's beast::websocket::stream: a TCP socket whose writes come from two
-// writers, Beast (the handshake answer, pongs, pings, the close frame) and the session (its data
-// frames, framed by the session and gathered into one buffer, so a client that is behind gets
-// many frames in one send instead of one send per frame — Beast writes one frame per call).
+// The layer under a session's beast::websocket::stream: a connection (Transport: TCP, or TLS) whose writes come from
+// two writers, Beast (the handshake answer, pongs, pings, the close frame) and the session (its data frames, framed by
+// the session and gathered into one buffer, so a client that is behind gets many frames in one send instead of one send
+// per frame — Beast writes one frame per call).
 //
 // Writes never interleave: each one is written whole before the next starts, and a write that
 // arrives while another is in flight waits for it. Beast writes each frame with one
@@ -19,14 +19,15 @@
 #include <vector>
 
 #include "lodestone/net/net.hpp"
+#include "transport.hpp"
 
 namespace lodestone::web {
 
 class FrameStream {
  public:
-  using executor_type = tcp::socket::executor_type;
-  using next_layer_type = tcp::socket;
-  using lowest_layer_type = tcp::socket::lowest_layer_type;
+  using executor_type = Transport::executor_type;
+  using next_layer_type = Transport;
+  using lowest_layer_type = Transport::lowest_layer_type;
 
   // Hears that its data frames were written (on the session's strand).
   class Writer {
@@ -37,11 +38,11 @@ class FrameStream {
     ~Writer() = default;
   };
 
-  explicit FrameStream(tcp::socket&& socket) : socket_(std::move(socket)) {}
+  explicit FrameStream(Transport&& socket) : socket_(std::move(socket)) {}
 
   executor_type get_executor() noexcept { return socket_.get_executor(); }
-  tcp::socket& next_layer() noexcept { return socket_; }
-  const tcp::socket& next_layer() const noexcept { return socket_; }
+  Transport& next_layer() noexcept { return socket_; }
+  const Transport& next_layer() const noexcept { return socket_; }
   lowest_layer_type& lowest_layer() noexcept { return socket_.lowest_layer(); }
 
   template <class MutableBufferSequence, class ReadToken>
@@ -168,7 +169,7 @@ class FrameStream {
     // `beast` and `data` die here and may take the session, and this stream, with them.
   }
 
-  tcp::socket socket_;
+  Transport socket_;
   bool busy_ = false;
   bool close_sent_ = false;
   std::optional<BeastWrite> beast_waiting_;
@@ -178,10 +179,10 @@ class FrameStream {
 // Beast closes a WebSocket's connection through these (found by argument-dependent lookup).
 template <class TeardownHandler>
 void async_teardown(beast::role_type role, FrameStream& stream, TeardownHandler&& handler) {
-  websocket::async_teardown(role, stream.next_layer(), std::forward<TeardownHandler>(handler));
+  stream.next_layer().async_teardown(role, std::forward<TeardownHandler>(handler));
 }
 inline void teardown(beast::role_type role, FrameStream& stream, beast::error_code& ec) {
-  websocket::teardown(role, stream.next_layer(), ec);
+  stream.next_layer().teardown(role, ec);
 }
 
 }  // namespace lodestone::web

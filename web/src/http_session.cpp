@@ -9,15 +9,14 @@
 
 namespace lodestone::web {
 
-HttpSession::HttpSession(tcp::socket&& socket, RouterContext ctx, std::shared_ptr<Hub> hub,
-                         ConnectionLimiter::Slot slot)
-    : stream_(std::move(socket)),
+HttpSession::HttpSession(Transport&& stream, RouterContext ctx, std::shared_ptr<Hub> hub, ConnectionLimiter::Slot slot)
+    : stream_(std::move(stream)),
       ctx_(ctx),
       hub_(std::move(hub)),
       slot_(std::move(slot)),
       deferred_timer_(stream_.get_executor()) {
   beast::error_code ec;
-  const auto remote = stream_.socket().remote_endpoint(ec);
+  const auto remote = stream_.remote_endpoint(ec);
   if (!ec) peer_ = remote.address().to_string();
 }
 
@@ -46,18 +45,12 @@ void HttpSession::reject(RejectedRequest why, http::status status, std::string_v
   auto res = make_error_response(req, status, message);
   res.keep_alive(false);
   auto self = shared_from_this();
-  beast::async_write(stream_, http::message_generator(std::move(res)), [self](beast::error_code, std::size_t) {
-    beast::error_code ignored;
-    self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  });
+  beast::async_write(stream_, http::message_generator(std::move(res)),
+                     [self](beast::error_code, std::size_t) { self->stream_.end(self); });
 }
 
 void HttpSession::on_read(beast::error_code ec, std::size_t) {
-  if (ec == http::error::end_of_stream) {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    return;
-  }
+  if (ec == http::error::end_of_stream) return stream_.end(shared_from_this());
   if (ec == http::error::header_limit) {
     // The parser stores the request line once it is complete: without it the target is too long
     // (414); with it, the headers are (431).
@@ -140,9 +133,7 @@ bool HttpSession::read_available() {
   constexpr std::size_t kChunk = 64 * 1024;
   if (turn_bytes_ >= kMaxTurnBytes || buffer_.size() + kChunk > buffer_.max_size()) return false;
   beast::error_code ec;
-  auto& socket = stream_.socket();
-  if (!socket.non_blocking()) socket.non_blocking(true, ec);
-  const std::size_t n = socket.read_some(buffer_.prepare(kChunk), ec);
+  const std::size_t n = stream_.read_some_now(buffer_.prepare(kChunk), ec);
   if (ec) return false;  // would block, or the end: the next asynchronous read sees it
   buffer_.commit(n);
   turn_bytes_ += n;
@@ -230,7 +221,7 @@ void HttpSession::upgrade(Request&& req) {
   if (!origin_allowed(req, ctx_.options)) return refuse(http::status::forbidden, "origin not allowed");
   if (!read_allowed(req, ctx_.options)) return refuse(http::status::unauthorized, "a bearer token is required");
   stream_.expires_never();
-  std::make_shared<WebSocketSession>(stream_.release_socket(), ctx_.board, hub_, ctx_.api, ctx_.options,
+  std::make_shared<WebSocketSession>(std::move(stream_).for_websocket(), ctx_.board, hub_, ctx_.api, ctx_.options,
                                      std::move(slot_))
       ->run(std::move(req));
 }
@@ -238,11 +229,7 @@ void HttpSession::upgrade(Request&& req) {
 void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
   writing_ = false;
   if (ec) return;
-  if (!keep_alive) {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    return;
-  }
+  if (!keep_alive) return stream_.end(shared_from_this());
   if (!answers_.empty()) return write_next_answer();  // or wait for the deferred answer in front
   if (held_upgrade_) {
     Request req = std::move(*held_upgrade_);

@@ -1,6 +1,6 @@
 #pragma once
 // One HTTP connection: read a request (bounded in size and time), answer it, repeat; hand the
-// socket to a WebSocketSession on an allowed upgrade to /ws.
+// connection (plain or TLS: Transport) to a WebSocketSession on an allowed upgrade to /ws.
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -13,12 +13,13 @@
 #include "lodestone/net/net.hpp"
 #include "lodestone/web/hub.hpp"
 #include "router.hpp"
+#include "transport.hpp"
 
 namespace lodestone::web {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket&& socket, RouterContext ctx, std::shared_ptr<Hub> hub, ConnectionLimiter::Slot slot);
+  HttpSession(Transport&& stream, RouterContext ctx, std::shared_ptr<Hub> hub, ConnectionLimiter::Slot slot);
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
   void run();
@@ -41,7 +42,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void fill(Answer& answer, HttpAnswer reply);
   void arm_deferred_timer(std::chrono::steady_clock::time_point at);
 
-  beast::tcp_stream stream_;
+  Transport stream_;
   beast::flat_buffer buffer_;
   RouterContext ctx_;
   std::shared_ptr<Hub> hub_;

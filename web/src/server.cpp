@@ -8,6 +8,7 @@
 #include "connection_limiter.hpp"
 #include "http_session.hpp"
 #include "static_files.hpp"
+#include "transport.hpp"
 
 namespace lodestone::web {
 namespace {
@@ -140,7 +141,28 @@ struct Server::Impl {
       }
       return;
     }
-    std::make_shared<HttpSession>(std::move(socket), ctx, server.hub_, std::move(slot))->run();
+    if (tls) return tls_handshake(std::move(socket), std::move(slot));
+    std::make_shared<HttpSession>(Transport(beast::tcp_stream(std::move(socket))), ctx, server.hub_, std::move(slot))
+        ->run();
+  }
+
+  // http.tls: the handshake comes first, within request_timeout like a request's bytes; a
+  // client that fails it (plain HTTP to the TLS port, an old protocol, a scanner) is counted
+  // and dropped, and the listener goes on.
+  void tls_handshake(tcp::socket socket, ConnectionLimiter::Slot slot) {
+    auto stream = std::make_shared<TlsStream>(beast::tcp_stream(std::move(socket)), *tls);
+    stream->next_layer().expires_after(std::chrono::milliseconds(server.options_.request_timeout_ms));
+    stream->async_handshake(net::ssl::stream_base::server, [stream, ctx = ctx, hub = server.hub_,
+                                                            slot = std::move(slot)](beast::error_code ec) mutable {
+      if (ec) {
+        hub->stats().rejected_requests.add(RejectedRequest::TlsHandshake);
+        beast::error_code ignored;
+        const auto peer = stream->next_layer().socket().remote_endpoint(ignored);
+        spdlog::debug("http: TLS handshake with {} failed: {}", peer.address().to_string(), ec.message());
+        return;
+      }
+      std::make_shared<HttpSession>(Transport(std::move(*stream)), ctx, hub, std::move(slot))->run();
+    });
   }
 
   // A stalled reader's bytes wait in this socket's send buffer, then in its queue (max_queue),
@@ -198,6 +220,7 @@ struct Server::Impl {
   net::steady_timer backoff;
   StaticFiles files;
   RouterContext ctx;
+  std::shared_ptr<net::ssl::context> tls;  // http.tls, built by start(); null: plain HTTP
   Server& server;
   const std::string busy;
   std::shared_ptr<std::atomic<std::size_t>> refusing = std::make_shared<std::atomic<std::size_t>>(0);
@@ -219,6 +242,11 @@ Server::~Server() = default;
 std::size_t Server::connections() const { return limiter_->total(); }
 
 Result<std::uint16_t> Server::start() {
+  if (!options_.tls_cert.empty() || !options_.tls_key.empty()) {
+    auto tls = make_tls_context(options_.tls_cert, options_.tls_key);
+    if (!tls) return tls.error();
+    impl_->tls = std::move(*tls);
+  }
   beast::error_code ec;
   const auto address = net::ip::make_address(options_.host, ec);
   if (ec) return make_error(ErrorCode::bad_config, "listen address '" + options_.host + "': " + ec.message());

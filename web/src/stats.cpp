@@ -28,6 +28,8 @@ std::string_view to_string(RejectedRequest r) {
       return "timeout";
     case RejectedRequest::Malformed:
       return "malformed";
+    case RejectedRequest::TlsHandshake:
+      return "tls_handshake";
     case RejectedRequest::kCount:
       break;
   }

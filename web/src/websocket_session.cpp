@@ -33,7 +33,7 @@ std::shared_ptr<const std::string> hello_message(const ServerOptions& options, T
 
 }  // namespace
 
-WebSocketSession::WebSocketSession(tcp::socket&& socket, Board& board, std::shared_ptr<Hub> hub, Api& api,
+WebSocketSession::WebSocketSession(Transport&& socket, Board& board, std::shared_ptr<Hub> hub, Api& api,
                                    const ServerOptions& options, ConnectionLimiter::Slot slot)
     : ws_(std::move(socket)),
       board_(board),

@@ -23,7 +23,7 @@ namespace lodestone::web {
 
 class WebSocketSession final : public std::enable_shared_from_this<WebSocketSession>, public FrameStream::Writer {
  public:
-  WebSocketSession(tcp::socket&& socket, Board& board, std::shared_ptr<Hub> hub, Api& api, const ServerOptions& options,
+  WebSocketSession(Transport&& socket, Board& board, std::shared_ptr<Hub> hub, Api& api, const ServerOptions& options,
                    ConnectionLimiter::Slot slot = {});
   ~WebSocketSession();
   WebSocketSession(const WebSocketSession&) = delete;

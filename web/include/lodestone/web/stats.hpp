@@ -24,6 +24,7 @@ enum class RejectedRequest : std::size_t {
   BodyTooLarge,    // 413: the body exceeds websocket.max_request_body
   Timeout,         // the request did not arrive within websocket.request_timeout (slowloris)
   Malformed,       // not HTTP/1.x
+  TlsHandshake,    // http.tls: the TLS handshake failed or did not finish in request_timeout
   kCount
 };
 
