@@ -1,15 +1,21 @@
 // An alert's acknowledgement, shared by every trader on the board: who, when and why once
-// there is one; until then the form that posts it (POST /api/v1/alerts/ID/ack with the API
-// token from the settings). Used by the alert cards and the single-alert view.
+// there is one; until then the form that posts it (POST /api/v1/alerts/ID/ack with the signed-in
+// token; the server names who acknowledged). Used by the alert cards and the single-alert view;
+// hidden for a role that may not acknowledge (identity.js).
 import { ApiError, ackAlert } from './api.js';
 import { clear, el, setText } from './dom.js';
 import { formatStamp, parseTs } from './format.js';
-import { settings } from './settings.js';
+import { currentIdentity, roleLabel } from './identity.js';
 
-/** What a write refused for want of the token says, on a card or in a dialog. */
+/** What a refused write says, on a card or in a dialog: 401 (who are you?) apart from 403 (not you). */
 export function writeError(err) {
-  const denied = err instanceof ApiError && (err.status === 401 || err.status === 403);
-  return denied ? '需要令牌 token required: set it in ⚙' : String(err?.message ?? err);
+  if (err instanceof ApiError && err.status === 401) return '需要登录 sign in first (401): enter your token in ⚙';
+  if (err instanceof ApiError && err.status === 403) {
+    const { user, role } = currentIdentity();
+    const who = user ? `${user} (${roleLabel(role)})` : roleLabel(role || 'viewer');
+    return `无权限 not allowed for ${who} (403)`;
+  }
+  return String(err?.message ?? err);
 }
 
 /**
@@ -53,8 +59,9 @@ export function renderAck(box, ack, ackId, onAcked) {
     setText(error, '');
     const comment = input.value.trim();
     try {
-      const body = await ackAlert(ackId, comment, settings().by);
-      onAcked(body?.type === 'ack' ? body : { comment, by: settings().by, ts: new Date().toISOString() });
+      const body = await ackAlert(ackId, comment);
+      const by = currentIdentity().user ?? '';
+      onAcked(body?.type === 'ack' ? body : { comment, by, ts: new Date().toISOString() });
     } catch (err) {
       setText(error, writeError(err));
       button.disabled = false;

@@ -1,5 +1,5 @@
-// REST calls under /api/v1, with the bearer token when the trader has set one.
-import { settings } from './settings.js';
+// REST calls under /api/v1, with the bearer token when the trader has signed in.
+import { currentToken } from './credentials.js';
 
 export class ApiError extends Error {
   constructor(status, message) {
@@ -10,7 +10,7 @@ export class ApiError extends Error {
 
 function headers(extra = {}) {
   const h = { Accept: 'application/json', ...extra };
-  const { token } = settings();
+  const token = currentToken();
   if (token) h.Authorization = `Bearer ${token}`;
   return h;
 }
@@ -55,10 +55,13 @@ export async function getNews(limit) {
   return body && Array.isArray(body.news) ? body.news : [];
 }
 
-/** Acknowledges an alert for every trader; answers the `ack` message the server broadcasts. */
-export function ackAlert(id, comment, by) {
-  const body = by ? { comment, by } : { comment };
-  return request('POST', `/api/v1/alerts/${segment(id)}/ack`, body); // ids look like "<fp>:firing"
+/**
+ * Acknowledges an alert for every trader; answers the `ack` message the server broadcasts. Who
+ * acknowledged is the signed-in user, as the server knows them from the token: the page sends
+ * no name.
+ */
+export function ackAlert(id, comment) {
+  return request('POST', `/api/v1/alerts/${segment(id)}/ack`, { comment }); // ids look like "<fp>:firing"
 }
 
 /** An id or key as one path segment; ':' and '@' may stand as they are (RFC 3986 pchar). */
@@ -98,7 +101,7 @@ export async function getSilences() {
   return Array.isArray(body?.silences) ? body.silences : [];
 }
 
-/** {matchers, created_by, comment, duration | ends_at}: answers {id}. Needs the token. */
+/** {matchers, comment, duration | ends_at}: answers {id}. Needs the token (its user made it). */
 export function addSilence(silence) {
   return request('POST', '/api/v1/silences', silence);
 }
@@ -112,12 +115,54 @@ export async function getAcks() {
   return body && Array.isArray(body.acks) ? body.acks : [];
 }
 
-/** The WebSocket URL on this origin; the token rides as a query parameter since browsers cannot set headers. */
-export function wsUrl() {
+/**
+ * Who the token belongs to and what they may do: {user, role, permissions, users_configured}
+ * (anonymous: user null, role viewer). 401: the token is refused, or reads need one.
+ */
+export async function getWhoami() {
+  const body = await request('GET', '/api/v1/whoami');
+  return {
+    user: typeof body?.user === 'string' ? body.user : null,
+    role: typeof body?.role === 'string' ? body.role : '',
+    permissions: Array.isArray(body?.permissions) ? body.permissions.filter((p) => typeof p === 'string') : [],
+    usersConfigured: body?.users_configured === true,
+  };
+}
+
+/** The audit log, newest first: [{at, user, role, action, target, address, result, status, detail}] (admin). */
+export async function getAudit(limit) {
+  const body = await request('GET', `/api/v1/audit?limit=${encodeURIComponent(limit)}`);
+  return Array.isArray(body?.entries) ? body.entries.filter((e) => e && typeof e === 'object') : [];
+}
+
+// A server without tickets (404) is not asked again on every reconnect.
+let ticketsMissing = false;
+
+/** A single-use WebSocket ticket for the signed-in user, valid for seconds: {ticket, expires_in_ms}. */
+export async function getWsTicket() {
+  const body = await request('POST', '/api/v1/ws-ticket');
+  if (typeof body?.ticket !== 'string' || !body.ticket) throw new ApiError(0, 'POST /api/v1/ws-ticket: no ticket in the answer');
+  return body.ticket;
+}
+
+/**
+ * The WebSocket URL on this origin, for one dial. Browsers cannot set headers on a WebSocket, and
+ * a token in a URL stays in proxies' logs and the history: a signed-in page asks for a fresh
+ * single-use ticket before every dial (reconnects included) and puts that in the URL. Without a
+ * token the socket dials without one (anonymous reads, when the server allows them). A server
+ * that has no tickets (404) is dialled without one too: the token itself never goes in a URL.
+ */
+export async function wsUrl() {
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
   const url = new URL(`${scheme}//${window.location.host}/ws`);
   url.searchParams.set('batch', '1'); // queued messages may arrive together as one "batch" frame
-  const { token } = settings();
-  if (token) url.searchParams.set('token', token);
+  if (currentToken() && !ticketsMissing) {
+    try {
+      url.searchParams.set('ticket', await getWsTicket());
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 404)) throw err;
+      ticketsMissing = true;
+    }
+  }
   return url.href;
 }

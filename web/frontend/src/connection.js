@@ -11,8 +11,10 @@ const CONNECT_TIMEOUT_MS = 10000;
 
 export class Connection {
   /**
-   * @param {() => string} url  called before each dial so a new token takes effect
-   * @param {{onOpen: (send) => void, onMessage: (msg) => void, onStatus: (status) => void}} handlers
+   * @param {() => Promise<string>|string} url  called before each dial (a new single-use ticket
+   *   each time, so a reconnect never reuses one and a new sign-in takes effect)
+   * @param {{onOpen: (send) => void, onMessage: (msg) => void, onStatus: (status) => void,
+   *   onDialError?: (err) => void}} handlers  onDialError: `url` failed (the ticket was refused)
    */
   constructor(url, handlers) {
     this.url = url;
@@ -59,14 +61,25 @@ export class Connection {
     this.handlers.onStatus(this.status());
   }
 
-  dial() {
+  async dial() {
     this.generation += 1;
+    const generation = this.generation;
     window.clearTimeout(this.retryTimer);
     this.retryTimer = 0;
     this.setState('connecting');
+    let url;
+    try {
+      url = await this.url();
+    } catch (err) {
+      if (generation !== this.generation) return; // dialled again meanwhile
+      this.handlers.onDialError?.(err);
+      this.scheduleRetry();
+      return;
+    }
+    if (generation !== this.generation) return;
     let ws;
     try {
-      ws = new WebSocket(this.url());
+      ws = new WebSocket(url);
     } catch {
       this.scheduleRetry();
       return;

@@ -2,6 +2,7 @@
 // the silences; and, at /alerts/KEY, one alert alone (what a notification's link opens).
 import { AlertView, alertKeyOfPath } from './alert_view.js';
 import { AlertsPanel } from './alerts.js';
+import { AuditDialog } from './audit.js';
 import {
   getAcks,
   getAlertPage,
@@ -16,6 +17,7 @@ import { Board } from './board.js';
 import { showCalendarBanner } from './calendar_banner.js';
 import { PriceChart } from './chart.js';
 import { Connection } from './connection.js';
+import { currentToken, rememberedForTab, setToken } from './credentials.js';
 import { DeliveryBook } from './deliveries.js';
 import { byId, setText } from './dom.js';
 import {
@@ -27,6 +29,7 @@ import {
   formatPrice,
   formatTime,
 } from './format.js';
+import { currentIdentity, onIdentity, refreshIdentity, roleLabel } from './identity.js';
 import { Market } from './market.js';
 import { MuteDialog } from './mute.js';
 import { NewsPanel } from './news.js';
@@ -343,8 +346,17 @@ async function backfillAlerts(after) {
 }
 
 const conn = new Connection(wsUrl, {
+  onDialError(err) {
+    // The ticket was refused: the token is wrong, or this user may not read.
+    if (err?.status === 401 || err?.status === 403) refreshIdentity();
+  },
   async onOpen(send, hello) {
     const generation = conn.generation;
+    // The hello names who this socket is for; whoami says what that user may do (a role may
+    // have changed since, with the users file reloaded).
+    const known = currentIdentity();
+    const settled = known.state === 'ok' || known.state === 'legacy';
+    if (!settled || (hello.user !== undefined && hello.user !== known.user)) refreshIdentity();
     if (!firstHelloAt) {
       firstHelloAt = Date.now();
       liveAfterSeq = typeof hello.last_seq === 'number' ? hello.last_seq : NaN;
@@ -422,7 +434,8 @@ setText(wallClock, formatTime(Date.now()));
 
 const dialog = byId('settings');
 const tokenInput = byId('set-token');
-const byInput = byId('set-by');
+const rememberInputs = [...document.querySelectorAll('input[name="remember"]')];
+const signInStatus = byId('sign-in-status');
 const soundBox = byId('set-sound');
 const desktopBox = byId('set-desktop');
 const schemeInputs = [...document.querySelectorAll('input[name="scheme"]')];
@@ -432,15 +445,19 @@ function applyScheme(scheme) {
   chart.applyTheme();
 }
 
-byId('open-settings').addEventListener('click', () => {
+function openSettings() {
   const s = settings();
-  tokenInput.value = s.token;
-  byInput.value = s.by;
+  tokenInput.value = currentToken();
+  const remember = rememberedForTab() ? 'tab' : 'memory';
+  for (const input of rememberInputs) input.checked = input.value === remember;
   soundBox.checked = s.sound;
   desktopBox.checked = s.desktop;
   for (const input of schemeInputs) input.checked = input.value === s.scheme;
+  showIdentity(currentIdentity());
   dialog.showModal();
-});
+}
+byId('open-settings').addEventListener('click', openSettings);
+byId('who').addEventListener('click', openSettings);
 
 // The checkbox click is the user gesture that unlocks audio and the permission prompt.
 soundBox.addEventListener('change', () => {
@@ -454,11 +471,61 @@ byId('settings-form').addEventListener('submit', (ev) => {
   if (ev.submitter?.value !== 'save') return;
   const scheme = schemeInputs.find((i) => i.checked)?.value ?? 'red-up';
   const token = tokenInput.value.trim();
-  const tokenChanged = token !== settings().token;
-  const by = byInput.value.trim();
-  updateSettings({ token, by, sound: soundBox.checked, desktop: desktopBox.checked, scheme });
-  if (tokenChanged) conn.reconnectNow();
+  const tokenChanged = token !== currentToken();
+  const rememberForTab = rememberInputs.find((i) => i.checked)?.value === 'tab';
+  setToken(token, rememberForTab);
+  updateSettings({ sound: soundBox.checked, desktop: desktopBox.checked, scheme });
+  if (tokenChanged) signedInAs();
 });
+
+byId('sign-out').addEventListener('click', () => {
+  tokenInput.value = '';
+  setToken('', false);
+  signedInAs();
+  dialog.close();
+});
+
+/** A new token (or none): who it is, and a socket dialled with that user's ticket. */
+function signedInAs() {
+  refreshIdentity();
+  conn.reconnectNow();
+}
+
+// ---- who is signed in ------------------------------------------------------------------------
+
+const who = byId('who');
+const authBanner = byId('auth-banner');
+const audit = new AuditDialog();
+byId('open-audit').addEventListener('click', () => audit.open());
+
+function showIdentity(id) {
+  who.dataset.state = id.state;
+  let user = '';
+  let role = '';
+  if (id.state === 'ok') {
+    user = id.user ?? '登录 sign in';
+    role = id.role; // one word in the header; both languages in its tooltip
+  } else if (id.state === 'legacy') {
+    user = currentToken() ? '令牌 token set' : '登录 sign in'; // a server without users
+  } else if (id.state === 'refused') {
+    user = currentToken() ? '令牌无效 refused' : '登录 sign in';
+  } else if (id.state === 'unknown') {
+    user = '身份未知 unknown';
+  }
+  setText(byId('who-user'), user);
+  setText(byId('who-role'), role);
+  who.title = id.user ? `${id.user} · ${roleLabel(id.role)} — 设置 settings` : `登录 Sign in — 设置 settings${id.role ? ` (${roleLabel(id.role)})` : ''}`;
+  let status = id.message;
+  if (!status && id.state === 'ok') {
+    status = id.user ? `已登录 signed in as ${id.user} (${roleLabel(id.role)})` : `未登录 not signed in: ${roleLabel(id.role)}`;
+  } else if (!status && id.state === 'legacy') {
+    status = '此服务器无用户 this server has no users: the token decides';
+  }
+  setText(signInStatus, status);
+  setText(authBanner, id.message);
+  authBanner.hidden = !id.message;
+}
+onIdentity(showIdentity);
 
 onSettings((s, patch) => {
   if ('scheme' in patch) applyScheme(s.scheme);
@@ -467,4 +534,5 @@ onSettings((s, patch) => {
 // Browsers only start audio after a gesture on the page, so a remembered opt-in waits for the first click.
 if (settings().sound) window.addEventListener('pointerdown', () => enableSound(), { once: true });
 applyScheme(settings().scheme);
+refreshIdentity();
 conn.start();

@@ -1,14 +1,15 @@
 // "Mute this" from an alert card or the single-alert view: a silence (POST /api/v1/silences,
-// with the API token from the settings) for this rule on this symbol, or for every alert on this
-// symbol, for 30 min, 1 h, until the close or until tomorrow's open, with a required comment and
-// the trader's name (remembered in the settings, shared with the acknowledgements).
+// with the signed-in token) for this rule on this symbol, or for every alert on this symbol, for
+// 30 min, 1 h, until the close or until tomorrow's open, with a required comment. Who made it is
+// the signed-in user, as the server knows them: the page sends no name. Hidden for a role that
+// may not silence (identity.js).
 import { writeError } from './ack_form.js';
 import { symbolsOf } from './alert_fields.js';
 import { addSilence } from './api.js';
 import { el, setText } from './dom.js';
 import { formatDateTime, parseTs } from './format.js';
+import { currentIdentity } from './identity.js';
 import { muteUntil } from './sessions.js';
-import { settings, updateSettings } from './settings.js';
 
 /** A silence matcher as rules::parse_matcher reads it: label="value" (the value as it is). */
 export function matcher(label, value) {
@@ -56,6 +57,14 @@ export function silenceBody({ matchers, forChoice, comment, createdBy, nowMs, ca
   return body;
 }
 
+/**
+ * The author a silence body carries. A server with users ignores it and records the signed-in
+ * user; one without users needs a non-empty author, and nobody types a name any more.
+ */
+function authorName() {
+  return currentIdentity().user ?? 'lodestone page';
+}
+
 export class MuteDialog {
   /**
    * @param {{now: () => number, calendar: () => object, nameOf: (symbol) => string, onMuted: () => void}} deps
@@ -76,15 +85,7 @@ export class MuteDialog {
       autocomplete: 'off',
       placeholder: '例如 已知消息 known news, watching',
     });
-    this.createdBy = el('input', {
-      type: 'text',
-      name: 'created_by',
-      class: 'mute-by',
-      required: true,
-      maxlength: '64',
-      autocomplete: 'off',
-      placeholder: '交易台 3 desk 3',
-    });
+    this.who = el('p', { class: 'mute-by' });
     this.preview = el('p', { class: 'mute-preview' });
     this.error = el('p', { class: 'mute-error', role: 'status' });
     this.submit = el('button', { type: 'submit', value: 'mute', class: 'primary' }, '静音 Mute');
@@ -96,7 +97,7 @@ export class MuteDialog {
       el('fieldset', { class: 'field' }, el('legend', {}, '范围 What'), this.scopeBox),
       el('fieldset', { class: 'field' }, el('legend', {}, '时长 For how long'), this.forBox),
       el('label', { class: 'field' }, el('span', {}, '原因 Why (required)'), this.comment),
-      el('label', { class: 'field' }, el('span', {}, '静音人 Muted by'), this.createdBy),
+      this.who,
       this.preview,
       this.error,
       el(
@@ -133,12 +134,13 @@ export class MuteDialog {
     });
     this.fillChoices(this.forBox, 'for', forChoices);
     this.comment.value = '';
-    this.createdBy.value = settings().by;
+    const { user } = currentIdentity();
+    setText(this.who, user ? `静音人 muted by ${user}` : '');
     setText(this.error, '');
     this.submit.disabled = scopes.length === 0;
     this.showPreview();
     this.dialog.showModal();
-    (this.createdBy.value ? this.comment : this.createdBy).focus();
+    this.comment.focus();
   }
 
   fillChoices(box, name, choices) {
@@ -168,10 +170,9 @@ export class MuteDialog {
     ev.preventDefault();
     const scope = this.scopes.find((s) => s.value === this.chosen('scope'));
     const comment = this.comment.value.trim();
-    const createdBy = this.createdBy.value.trim();
     if (!scope) return;
-    if (!comment || !createdBy) {
-      setText(this.error, '请填写原因和静音人 a comment and a name are required');
+    if (!comment) {
+      setText(this.error, '请填写原因 a comment is required');
       return;
     }
     this.submit.disabled = true;
@@ -181,12 +182,11 @@ export class MuteDialog {
         matchers: scope.matchers,
         forChoice: this.chosen('for'),
         comment,
-        createdBy,
+        createdBy: authorName(),
         nowMs: this.deps.now(),
         calendar: this.deps.calendar(),
       });
       await addSilence(body);
-      updateSettings({ by: createdBy });
       this.dialog.close();
       this.deps.onMuted();
     } catch (err) {

@@ -1,10 +1,10 @@
 // Per-browser preferences, kept in localStorage so a wall screen comes back the same after a reload.
+// No secret and no identity here: the token is credentials.js's, and who acknowledges or mutes
+// is whoever the server says the token belongs to.
 
 const KEY = 'lodestone.settings.v1';
 
 const DEFAULTS = Object.freeze({
-  token: '',
-  by: '', // who acknowledges: a name or desk, shown to every trader
   scheme: 'red-up', // A-share convention; 'green-up' for traders used to Western screens
   sound: false,
   desktop: false,
@@ -17,7 +17,10 @@ function load() {
   try {
     const raw = window.localStorage.getItem(KEY);
     const parsed = raw ? JSON.parse(raw) : {};
-    return { ...DEFAULTS, ...(parsed && typeof parsed === 'object' ? parsed : {}) };
+    const stored = parsed && typeof parsed === 'object' ? parsed : {};
+    delete stored.token; // earlier versions kept these here (credentials.js removes them)
+    delete stored.by;
+    return { ...DEFAULTS, ...stored };
   } catch {
     return { ...DEFAULTS };
   }
