@@ -14,6 +14,7 @@ import { after, before, test } from 'node:test';
 
 import { cspViolations, openBrowser, openPage, waitForState } from './support/browser.mjs';
 import { Daemon, readTape, speedFor, tinyTape } from './support/daemon.mjs';
+import { headerLayout } from './support/layout.mjs';
 import { PROBE_SYMBOL, probeRules, probeScenario } from './support/probe.mjs';
 import { recordUrls, signIn } from './support/sign_in.mjs';
 
@@ -142,6 +143,22 @@ test("an admin's audit view shows the acknowledgement under the trader's name", 
   await page.click('#audit-dialog .audit-refresh');
   assert.equal((await again).status(), 200);
   await page.waitForSelector('#audit-dialog tr.audit-entry');
+  assert.deepEqual([...problems, ...(await cspViolations(page))], []);
+  await page.close();
+});
+
+test("on a 412-px phone the admin's header keeps two rows and the audit opens from the settings", { skip, timeout: 60000 }, async () => {
+  const { page, problems } = await openBoard();
+  await page.setViewportSize({ width: 412, height: 900 });
+  await signIn(page, tokens.root, { user: 'root' });
+  const layout = await headerLayout(page);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(layout.rows <= 2, `the header runs to ${layout.rows} rows`);
+  assert.deepEqual(layout.wrapped, [], 'a header item wrapped onto a second line');
+  assert.ok(width <= 412, `the page is ${width} px wide`);
+  await page.click('#who');
+  await page.click('#open-audit-settings');
+  await page.waitForSelector('#audit-dialog[open] tr.audit-entry', { timeout: 10000 });
   assert.deepEqual([...problems, ...(await cspViolations(page))], []);
   await page.close();
 });

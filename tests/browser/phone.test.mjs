@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import { cspViolations, openBrowser, openPage, waitForState } from './support/browser.mjs';
 import { Daemon, readTape, speedFor, tinyTape } from './support/daemon.mjs';
 import { PROBE_SYMBOL, probeRules, probeScenario } from './support/probe.mjs';
+import { headerLayout } from './support/layout.mjs';
 import { signIn } from './support/sign_in.mjs';
 import { InjectingRelay } from './support/ws_inject.mjs';
 
@@ -70,26 +71,6 @@ async function api(path, init = {}) {
   const res = await fetch(`${daemon.url}${path}`, { ...init, signal: AbortSignal.timeout(15000) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-/** Rows the header's visible children form, and those whose own text wrapped. */
-async function headerLayout(page) {
-  return page.evaluate(() => {
-    const kids = [...document.querySelector('header.top').children].filter((k) => k.getClientRects().length > 0);
-    const boxes = kids.map((k) => ({ k, r: k.getBoundingClientRect() })).sort((a, b) => a.r.top - b.r.top);
-    let rows = 0;
-    let bottom = -Infinity;
-    for (const { r } of boxes) {
-      if (r.top >= bottom - 1) {
-        rows += 1;
-        bottom = r.bottom;
-      } else bottom = Math.max(bottom, r.bottom);
-    }
-    const wrapped = boxes
-      .filter(({ k, r }) => r.height > 1.8 * parseFloat(getComputedStyle(k).lineHeight))
-      .map(({ k }) => k.className);
-    return { rows, wrapped };
-  });
 }
 
 test('at 412×900 the board fits the screen and the header keeps its two rows', { timeout: 30000 }, async () => {

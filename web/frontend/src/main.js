@@ -497,6 +497,10 @@ const who = byId('who');
 const authBanner = byId('auth-banner');
 const audit = new AuditDialog();
 byId('open-audit').addEventListener('click', () => audit.open());
+byId('open-audit-settings').addEventListener('click', () => {
+  dialog.close();
+  audit.open();
+});
 
 function showIdentity(id) {
   who.dataset.state = id.state;
