@@ -36,8 +36,8 @@ std::string AuditLog::describe() const {
 
 void AuditLog::append(const auth::AuditEntry& entry) {
   net::post(client_->strand(), [self = shared_from_this(), json = auth::to_json(entry)]() mutable {
-    if (self->client_->connected() && self->waiting_entries_.empty()) return self->send(std::move(json));
     self->enqueue(std::move(json));
+    if (self->client_->connected()) self->flush();  // else on_connected flushes
   });
 }
 
