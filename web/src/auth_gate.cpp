@@ -124,7 +124,7 @@ void audit(RouterContext& ctx, const Caller* caller, const Endpoint& endpoint, u
   const auto result = auth::audit_result_of(status);
   if (result == auth::AuditResult::ok && !endpoint.audit_success) return;
   auth::AuditEntry e;
-  e.at = ctx.options.clock.get().now();
+  e.at = access->clock().now();
   if (caller && caller->principal) {
     e.user = caller->principal->name;
     e.role = std::string(auth::to_string(caller->principal->role));

@@ -54,7 +54,8 @@ std::chrono::milliseconds FailureThrottle::retry_after(std::string_view address)
   const Bucket& b = bucket(key, clock_.steady());
   if (b.tokens >= 1) return std::chrono::milliseconds(0);
   const double wait_ms = (1 - b.tokens) * static_cast<double>(options_.refill.count());
-  return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(wait_ms - 1e-3)  // a rounding error is not a whole millisecond more));
+  // A rounding error is not a whole millisecond more.
+  return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(wait_ms - 1e-3)));
 }
 
 void FailureThrottle::failed(std::string_view address) {
