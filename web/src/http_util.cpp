@@ -95,7 +95,8 @@ bool secret_name(std::string_view raw_name) {
   std::string name = decoded ? *decoded : std::string(raw_name);
   for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
-  return name == "token" || name == "access_token" || name == "api_token" || name == "key" || name.ends_with("token");
+  return name == "token" || name == "access_token" || name == "api_token" || name == "key" || name.ends_with("token") ||
+         name == "ticket";  // a WebSocket ticket is single-use and short-lived, but a secret until used
 }
 }  // namespace
 

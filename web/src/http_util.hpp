@@ -32,7 +32,7 @@ std::string_view path_of(std::string_view target);
 std::optional<std::string> query_param(std::string_view target, std::string_view name);
 
 // The target as it may appear in a log line: the value of every token-like query parameter
-// (token, access_token, api_token, key; names matched after percent-decoding, any case) is
+// (token, access_token, api_token, key, ticket; names matched after percent-decoding, any case) is
 // replaced by "[redacted]", control bytes by '?', and the result is at most 256 bytes.
 std::string loggable_target(std::string_view target);
 
