@@ -109,6 +109,12 @@ TEST(UsersFile, RendersWhatItReadsAndSavesAtomicallyWithMode0600) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(UsersFile, TheShippedExampleParsesAndHoldsNoToken) {
+  auto f = load_users(LODESTONE_SOURCE_DIR "/deploy/users.example.yaml");
+  ASSERT_TRUE(f) << f.error().message;
+  EXPECT_TRUE(f->users.empty());
+}
+
 TEST(UsersFile, ASaveIntoAMissingDirectorySaysWhere) {
   auto st = save_users("/nonexistent-lodestone-dir/users.yaml", UsersFile{});
   ASSERT_FALSE(st);

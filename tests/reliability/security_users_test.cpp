@@ -1,4 +1,4 @@
-// Security with named users (issue #17), the real daemon: tokens made by `lodestone user add` and
+// Security with named users (issue #17; reliability plan S12–S15), the real daemon: tokens made by `lodestone user add` and
 // kept only as hashes, acknowledgements attributed to the signed-in user, WebSocket tickets and
 // `?token=` refused, the audit trail in its file and in Redis, SIGHUP reloading the users (a bad
 // file keeps the running ones), a bad users file stopping the start, the failure throttle in
@@ -83,7 +83,7 @@ std::string ticket_of(const std::string& body) {
   return body.substr(start, body.find('"', start) - start);
 }
 
-TEST(SecurityUsers, S8_NamedUsersSignInAttributeAuditAndLeaveNoTokenInTheLog) {
+TEST(SecurityUsers, S12_NamedUsersSignInAttributeAuditAndLeaveNoTokenInTheLog) {
   UsersDir dir;
   const std::string alice = dir.add("alice", "trader");
   const std::string root = dir.add("root", "admin");
@@ -181,7 +181,7 @@ TEST(SecurityUsers, S8_NamedUsersSignInAttributeAuditAndLeaveNoTokenInTheLog) {
   for (const auto& secret : secrets) EXPECT_EQ(trail.find(secret), std::string::npos);
 }
 
-TEST(SecurityUsers, S9_SighupReloadsTheUsersAndABadFileKeepsTheRunningOnes) {
+TEST(SecurityUsers, S13_SighupReloadsTheUsersAndABadFileKeepsTheRunningOnes) {
   UsersDir dir;
   dir.add("alice", "trader");
   Daemon daemon("users: " + dir.users() + "\n", false, /*with_token=*/false);
@@ -208,7 +208,7 @@ TEST(SecurityUsers, S9_SighupReloadsTheUsersAndABadFileKeepsTheRunningOnes) {
   EXPECT_EQ(daemon.stop(), 0);
 }
 
-TEST(SecurityUsers, S10_ABadUsersFileStopsTheStartAndCheckConfigSaysWhere) {
+TEST(SecurityUsers, S14_ABadUsersFileStopsTheStartAndCheckConfigSaysWhere) {
   UsersDir dir;
   std::ofstream(dir.users()) << "users:\n  - name: alice\n    role: trader\n    tokens: [{id: x}]\n";
   const std::string config = temp_file(
@@ -230,7 +230,7 @@ TEST(SecurityUsers, S10_ABadUsersFileStopsTheStartAndCheckConfigSaysWhere) {
   ::unlink(config.c_str());
 }
 
-TEST(SecurityUsers, S11_WithRedisTheAuditTrailIsAStreamEveryDaemonShares) {
+TEST(SecurityUsers, S15_WithRedisTheAuditTrailIsAStreamEveryDaemonShares) {
   RedisServer redis;
   UsersDir dir;
   const std::string alice = dir.add("alice", "trader");
