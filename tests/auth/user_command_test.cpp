@@ -31,7 +31,7 @@ class UserCommandTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   Outcome run(const std::string& action, const std::string& name = "", const std::string& role = "",
-          const std::string& token = "") {
+              const std::string& token = "") {
     UserArgs a{action, name, role, file_, token};
     std::ostringstream out;
     std::ostringstream err;

@@ -1,8 +1,8 @@
-// Security with named users (issue #17; reliability plan S12–S15), the real daemon: tokens made by `lodestone user add` and
-// kept only as hashes, acknowledgements attributed to the signed-in user, WebSocket tickets and
-// `?token=` refused, the audit trail in its file and in Redis, SIGHUP reloading the users (a bad
-// file keeps the running ones), a bad users file stopping the start, the failure throttle in
-// /metrics, and no token in any log line.
+// Security with named users (issue #17; reliability plan S12–S15), the real daemon: tokens made
+// by `lodestone user add` and kept only as hashes, acknowledgements attributed to the signed-in
+// user, WebSocket tickets and `?token=` refused, the audit trail in its file and in Redis, SIGHUP
+// reloading the users (a bad file keeps the running ones), a bad users file stopping the start,
+// the failure throttle in /metrics, and no token in any log line.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
