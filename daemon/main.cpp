@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "lodestone/app/access_link.hpp"
 #include "lodestone/app/calendar_command.hpp"
 #include "lodestone/app/calendar_service.hpp"
 #include "lodestone/app/config.hpp"
@@ -15,6 +16,7 @@
 #include "lodestone/app/universe.hpp"
 #include "lodestone/cli/backtest_command.hpp"
 #include "lodestone/cli/progress_line.hpp"
+#include "lodestone/cli/user_command.hpp"
 #include "lodestone/core/calendar.hpp"
 #include "lodestone/core/json_writer.hpp"
 #include "lodestone/feeds/canonical.hpp"
@@ -82,10 +84,13 @@ int main(int argc, char** argv) {
   notify_test->add_option("--config", notify_test_args.config, "YAML configuration file")->check(CLI::ExistingFile);
   cli.add_subcommand("version", "Print the version");
   app::SymbolCommand symbol_command(cli);
+  const auto user_command = cli::add_user_command(cli);
 
   CLI11_PARSE(cli, argc, argv);
 
   if (symbol_command.chosen()) return symbol_command.run();
+  if (user_command.command->parsed())
+    return cli::run_user_command(*user_command.args, system_clock(), std::cout, std::cerr);
 
   if (cli.got_subcommand("version")) {
     std::cout << "lodestone " << LODESTONE_VERSION << "\n";
@@ -118,11 +123,17 @@ int main(int argc, char** argv) {
       std::cerr << check_path << ": " << st.error().message << "\n";
       return 1;
     }
+    auto users = app::check_users_file(*config);
+    if (!users) {
+      std::cerr << users.error().message << "\n";
+      return 1;
+    }
     for (const auto& w : config->notify.warnings) std::cerr << check_path << ": warning: " << w << "\n";
     std::cout << check_path << ": ok (" << universe->size() << " instruments";
     if (config->notify.enabled())
       std::cout << ", " << config->notify.receivers.size() << " notification receivers, "
                 << config->notify.routes.size() << " routes";
+    if (!config->users.empty()) std::cout << ", " << *users << " users";
     std::cout << ")\n";
     return 0;
   }

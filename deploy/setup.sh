@@ -9,7 +9,7 @@ debian_packages=(
   build-essential cmake ninja-build ccache pkg-config git
   clang-14 libclang-rt-14-dev lld-14 clang-format clang-tidy
   libboost1.81-all-dev libsimdjson-dev libhiredis-dev prometheus-cpp-dev
-  libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev libssl-dev libcurl4-openssl-dev
+  libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev libssl-dev libcurl4-openssl-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server prometheus chromium fonts-wqy-microhei curl procps faketime systemd
 )

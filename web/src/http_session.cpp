@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 
+#include "auth_gate.hpp"
 #include "websocket_session.hpp"
 
 namespace lodestone::web {
@@ -18,6 +19,7 @@ HttpSession::HttpSession(Transport&& stream, RouterContext ctx, std::shared_ptr<
   beast::error_code ec;
   const auto remote = stream_.remote_endpoint(ec);
   if (!ec) peer_ = remote.address().to_string();
+  ctx_.client_address = peer_;
 }
 
 void HttpSession::run() {
@@ -218,12 +220,13 @@ void HttpSession::upgrade(Request&& req) {
                        beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), false));
   };
   if (path_of(req.target()) != "/ws") return refuse(http::status::not_found, "WebSocket endpoint is /ws");
-  if (!origin_allowed(req, ctx_.options)) return refuse(http::status::forbidden, "origin not allowed");
-  if (!read_allowed(req, ctx_.options)) return refuse(http::status::unauthorized, "a bearer token is required");
+  // Host, Origin and the caller (a ticket, the bearer token, or anonymous while reads are open).
+  auto check = check_upgrade(req, ctx_);
+  if (check.refusal) return refuse(check.refusal->status, check.refusal->message);
   stream_.expires_never();
   std::make_shared<WebSocketSession>(std::move(stream_).for_websocket(), ctx_.board, hub_, ctx_.api, ctx_.options,
                                      std::move(slot_))
-      ->run(std::move(req));
+      ->run(std::move(req), std::move(check.hello));
 }
 
 void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {

@@ -1,5 +1,7 @@
 #include "http_util.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -93,7 +95,8 @@ bool secret_name(std::string_view raw_name) {
   std::string name = decoded ? *decoded : std::string(raw_name);
   for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
-  return name == "token" || name == "access_token" || name == "api_token" || name == "key" || name.ends_with("token");
+  return name == "token" || name == "access_token" || name == "api_token" || name == "key" || name.ends_with("token") ||
+         name == "ticket";  // a WebSocket ticket is single-use and short-lived, but a secret until used
 }
 }  // namespace
 
@@ -155,6 +158,73 @@ bool token_matches(std::string_view presented, std::string_view expected) {
   return diff == 0;
 }
 
+namespace {
+
+struct HostName {
+  std::string name;  // lowercase, no trailing dot; an IPv6 literal keeps its brackets
+  std::string port;  // "" when absent
+};
+
+std::optional<HostName> split_host(std::string_view host) {
+  HostName out;
+  if (host.starts_with('[')) {
+    const auto close = host.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    out.name = std::string(host.substr(0, close + 1));
+    host.remove_prefix(close + 1);
+    if (!host.empty()) {
+      if (host.front() != ':') return std::nullopt;
+      out.port = std::string(host.substr(1));
+    }
+  } else {
+    const auto colon = host.find(':');
+    out.name = std::string(host.substr(0, colon));
+    if (colon != std::string_view::npos) out.port = std::string(host.substr(colon + 1));
+  }
+  if (out.name.empty()) return std::nullopt;
+  for (char c : out.port)
+    if (c < '0' || c > '9') return std::nullopt;
+  for (auto& c : out.name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (out.name.size() > 1 && out.name.back() == '.') out.name.pop_back();
+  return out;
+}
+
+bool ip_literal(const std::string& name) {
+  beast::error_code ec;
+  if (name.starts_with('[') && name.ends_with(']')) {
+    const auto a = net::ip::make_address(name.substr(1, name.size() - 2), ec);
+    return !ec && a.is_v6();
+  }
+  const auto a = net::ip::make_address(name, ec);
+  return !ec && a.is_v4();
+}
+
+const std::string& machine_name() {
+  static const std::string name = [] {
+    char buf[256] = {};
+    if (::gethostname(buf, sizeof buf - 1) != 0) return std::string();
+    std::string n(buf);
+    for (auto& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return n;
+  }();
+  return name;
+}
+
+}  // namespace
+
+bool host_allowed(std::string_view host, const ServerOptions& options) {
+  if (host.empty()) return true;
+  const auto h = split_host(host);
+  if (!h) return false;
+  if (options.allowed_hosts.empty())
+    return ip_literal(h->name) || h->name == "localhost" || (!machine_name().empty() && h->name == machine_name());
+  for (const auto& entry : options.allowed_hosts) {
+    const auto e = split_host(entry);
+    if (e && e->name == h->name && (e->port.empty() || e->port == h->port)) return true;
+  }
+  return false;
+}
+
 bool origin_allowed(const Request& req, const ServerOptions& options) {
   const auto origin = req[http::field::origin];
   if (origin.empty()) return true;  // not a browser: tokens, not origins, protect those clients
@@ -162,6 +232,7 @@ bool origin_allowed(const Request& req, const ServerOptions& options) {
     return std::find(options.allowed_origins.begin(), options.allowed_origins.end(), origin) !=
            options.allowed_origins.end();
   const auto host = req[http::field::host];
+  if (host.empty() || !host_allowed(host, options)) return false;
   return origin == "http://" + std::string(host) || origin == "https://" + std::string(host);
 }
 

@@ -32,11 +32,20 @@ std::string_view path_of(std::string_view target);
 std::optional<std::string> query_param(std::string_view target, std::string_view name);
 
 // The target as it may appear in a log line: the value of every token-like query parameter
-// (token, access_token, api_token, key; names matched after percent-decoding, any case) is
+// (token, access_token, api_token, key, ticket; names matched after percent-decoding, any case) is
 // replaced by "[redacted]", control bytes by '?', and the result is at most 256 bytes.
 std::string loggable_target(std::string_view target);
 
-// The Origin is allowed: listed, or (no list) the same host as the Host header.
+// The Host header names this server, so a DNS-rebinding page (a hostile name resolving to this
+// address) is refused. With http.allowed_hosts: a listed name matches with any port, a listed
+// host:port only with that port. Without: an IP literal (no name, so nothing to rebind), localhost,
+// and this machine's host name, with any port. No Host at all (HTTP/1.0): allowed; browsers
+// always send one. Names compare case-insensitively, a trailing dot ignored.
+bool host_allowed(std::string_view host, const ServerOptions& options);
+
+// The Origin is allowed: none (not a browser); listed in allowed_origins; or, without that list,
+// http(s)://HOST where HOST is the request's Host header and an allowed host (host_allowed), so
+// the comparison is never with whatever Host a rebinding page's request carries.
 bool origin_allowed(const Request& req, const ServerOptions& options);
 
 }  // namespace lodestone::web

@@ -1,5 +1,6 @@
 #pragma once
 #include <functional>
+#include <string>
 #include <variant>
 
 #include "http_util.hpp"
@@ -11,11 +12,16 @@
 namespace lodestone::web {
 
 struct RouterContext {
+  RouterContext(Board& b, Hub& h, Api& a, const ServerOptions& o, const StaticFiles& f)
+      : board(b), hub(h), api(a), options(o), files(f) {}
   Board& board;
   Hub& hub;
   Api& api;
   const ServerOptions& options;
   const StaticFiles& files;
+  // The client's address, set by HttpSession per connection (its peer; behind a trusted proxy,
+  // the client it names): what the failure throttle counts against and the audit log records.
+  std::string client_address;
 };
 
 // An answer the daemon gives later (the delivery ledger may be in Redis): `ask` starts it and
@@ -30,8 +36,5 @@ using Routed = std::variant<http::message_generator, DeferredAnswer>;
 
 // Answers one HTTP request (everything but the WebSocket upgrade), now or later.
 Routed route(Request&& req, RouterContext& ctx);
-
-// Whether the request may read (the page, REST GETs, the WebSocket) under the token policy.
-bool read_allowed(const Request& req, const ServerOptions& options);
 
 }  // namespace lodestone::web

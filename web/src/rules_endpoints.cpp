@@ -184,7 +184,7 @@ HttpAnswer acks_json(const std::vector<Acknowledgement>& acks) {
 }  // namespace
 
 std::optional<HttpAnswer> answer_rules_request(RulesControl& rules, Hub& hub, std::string_view method,
-                                               std::string_view target, std::string_view body) {
+                                               std::string_view target, std::string_view body, const Actor* actor) {
   const std::string_view path = target.substr(0, target.find('?'));
   if (path == "/api/v1/rules" && method == "GET") return rules_json(rules.summary());
   if (path == "/api/v1/rules/reload" && method == "POST") {
@@ -199,6 +199,7 @@ std::optional<HttpAnswer> answer_rules_request(RulesControl& rules, Hub& hub, st
   if (path == "/api/v1/silences" && method == "POST") {
     auto silence = read_silence(body, rules.now());
     if (!silence) return error_answer(silence.error());
+    if (actor) silence->created_by = actor->name;
     auto id = rules.add_silence(std::move(*silence));
     if (!id) return error_answer(id.error());
     std::string out = R"({"id":)";
@@ -218,6 +219,10 @@ std::optional<HttpAnswer> answer_rules_request(RulesControl& rules, Hub& hub, st
     Acknowledgement a;
     a.alert_id = *id;
     if (auto st = read_ack(body, a); !st) return error_answer(st.error());
+    if (actor) {
+      a.by = actor->name;
+      if (!a.comment.empty() && !actor->may_comment) return json_error(403, "this role may not comment");
+    }
     a = rules.acknowledge(std::move(a));
     std::string msg = R"({"type":"ack",)";
     append_ack_fields(msg, a);

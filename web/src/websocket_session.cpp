@@ -21,13 +21,15 @@ std::shared_ptr<const std::string> timed_message(std::string_view type, Timestam
   return std::make_shared<const std::string>(std::move(out));
 }
 
-std::shared_ptr<const std::string> hello_message(const ServerOptions& options, Timestamp now, std::uint64_t last_seq) {
+std::shared_ptr<const std::string> hello_message(const ServerOptions& options, Timestamp now, std::uint64_t last_seq,
+                                                 std::string_view identity) {
   std::string rest = R"(,"version":)";
   append_json_string(rest, options.version);
   rest += R"(,"instance":)";
   append_json_string(rest, options.instance);
   rest += R"(,"quote_interval_ms":)" + std::to_string(options.quote_interval_ms) + R"(,"last_seq":)" +
           std::to_string(last_seq);
+  rest += identity;
   return timed_message("hello", now, rest);
 }
 
@@ -49,7 +51,8 @@ WebSocketSession::WebSocketSession(Transport&& socket, Board& board, std::shared
 
 WebSocketSession::~WebSocketSession() { hub_->leave(this); }
 
-void WebSocketSession::run(http::request<http::string_body> request) {
+void WebSocketSession::run(http::request<http::string_body> request, std::string identity) {
+  identity_ = std::move(identity);
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::milliseconds(options_.ws_close_timeout_ms);  // also the close handshake
   timeouts.idle_timeout = std::chrono::milliseconds(options_.idle_timeout_ms);
@@ -67,7 +70,7 @@ void WebSocketSession::on_accept(beast::error_code ec) {
   if (ec) return;
   if (options_.io_threads == 1) io_thread_ = std::this_thread::get_id();
   hub_->join(shared_from_this());
-  act(outbox_.push(hello_message(options_, clock_.now(), api_.last_alert_seq())));
+  act(outbox_.push(hello_message(options_, clock_.now(), api_.last_alert_seq(), identity_)));
   arm_heartbeat();
   // A client that resumes says where it stands only after the hello; live alerts wait for that
   // (or the grace period) so the replay and the live stream meet without a duplicate or a swap.

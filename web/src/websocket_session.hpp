@@ -29,7 +29,8 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   WebSocketSession(const WebSocketSession&) = delete;
   WebSocketSession& operator=(const WebSocketSession&) = delete;
 
-  void run(http::request<http::string_body> request);
+  // `identity`: what the hello says of the caller, ,"user":…,"role":… (web/src/auth_gate.hpp).
+  void run(http::request<http::string_body> request, std::string identity = R"(,"user":null,"role":"viewer")");
   // Thread-safe entry points (post onto the strand).
   void notify_quotes();
   void send(std::shared_ptr<const std::string> message);
@@ -58,6 +59,7 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   std::shared_ptr<Hub> hub_;
   Api& api_;
   const ServerOptions& options_;
+  std::string identity_;  // the hello's user and role
   const Clock& clock_;
   Outbox outbox_;  // every decision on what is sent, when
   beast::flat_buffer buffer_;

@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "lodestone/app/access_link.hpp"
 #include "lodestone/app/calendar_service.hpp"
 #include "lodestone/app/feed_health.hpp"
 #include "lodestone/app/feed_lag.hpp"
@@ -165,6 +166,7 @@ struct Runtime final : web::Api {
   }
 
   std::string metrics_text() override {
+    if (access) access->update_metrics();
     if (redis) redis->update_metrics();
     if (notify) notify->update_metrics();
     MetricsInputs in;
@@ -194,6 +196,7 @@ struct Runtime final : web::Api {
     notify->deliveries(alert_key, std::move(reply));
   }
   std::string notify_status() override { return notify ? notify->status_json() : web::Api::notify_status(); }
+  auth::AccessControl* access_control() override { return access ? &access->control() : nullptr; }
 
   const Config& config;
   const Clock& clock;
@@ -220,6 +223,7 @@ struct Runtime final : web::Api {
   std::shared_ptr<RulesService> rules_service;
   std::unique_ptr<NotifyLink> notify;  // with notify.receivers configured
   std::atomic<bool> listening{false};
+  std::unique_ptr<AccessLink> access;  // users, tickets, the throttle, the audit log: set before listening
 };
 
 }  // namespace
@@ -267,6 +271,14 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
                                      : rt.rules_service);  // Redis journals what the rules see
   rt.ingest_status->set_state(feeds::FeedState::Live);
   rt.feed_statuses.push_back(rt.ingest_status);
+
+  // Who may do what (#17): a users file with errors stops the start, as a bad rules file does.
+  auto access = AccessLink::create(config, rt.clock, rt.ioc.get_executor(), redis_endpoint, rt.metrics.registry());
+  if (!access) {
+    spdlog::critical("{}", access.error().message);
+    return 2;
+  }
+  rt.access = std::move(*access);
 
   auto port = rt.server.start();
   if (!port) {
@@ -426,6 +438,8 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
           spdlog::error("SIGHUP: the rules file has errors; the running rules stay:\n{}", reloaded.error().message);
         }
       }
+      if (auto reloaded = rt.access->reload(); !reloaded)
+        spdlog::error("SIGHUP: the users file has errors; the running users stay:\n{}", reloaded.error().message);
       signals.async_wait(on_signal);
       return;
     }

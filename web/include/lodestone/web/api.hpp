@@ -14,6 +14,10 @@
 #include "lodestone/feeds/feed_status.hpp"
 #include "lodestone/web/rules_control.hpp"
 
+namespace lodestone::auth {
+class AccessControl;
+}
+
 namespace lodestone::web {
 
 using bus::AlertRange;
@@ -69,6 +73,12 @@ class Api {
   // "health","detail",…}],…} with every receiver's state (web/PROTOCOL.md); never a URL, token
   // or secret. By default (no notify: section) {"enabled":false,"receivers":[]}.
   virtual std::string notify_status() { return R"({"enabled":false,"receivers":[]})"; }
+
+  // Who may do what (lodestone/auth/access_control.hpp): users and the legacy api_token, WebSocket
+  // tickets, the failed-authentication throttle and the audit log, owned by the daemon and set up
+  // before the server starts. nullptr (the default): the web layer knows only ServerOptions::api_token
+  // (an admin named "api_token"), issues no tickets, throttles and audits nothing.
+  virtual auth::AccessControl* access_control() { return nullptr; }
 };
 
 }  // namespace lodestone::web
