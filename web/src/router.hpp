@@ -1,5 +1,7 @@
 #pragma once
+#include <atomic>
 #include <functional>
+#include <string>
 #include <variant>
 
 #include "http_util.hpp"
@@ -16,6 +18,11 @@ struct RouterContext {
   Api& api;
   const ServerOptions& options;
   const StaticFiles& files;
+  // The client the request is from, set per request by HttpSession: the TCP peer, or the client
+  // a trusted balancer names (client_address.hpp).
+  std::string client_address;
+  // Set once the server drains (SIGTERM, Server::drain): /readyz answers 503 "draining".
+  const std::atomic<bool>* draining = nullptr;
 };
 
 // An answer the daemon gives later (the delivery ledger may be in Redis): `ask` starts it and
