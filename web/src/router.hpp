@@ -13,6 +13,8 @@
 namespace lodestone::web {
 
 struct RouterContext {
+  RouterContext(Board& b, Hub& h, Api& a, const ServerOptions& o, const StaticFiles& f)
+      : board(b), hub(h), api(a), options(o), files(f) {}
   Board& board;
   Hub& hub;
   Api& api;

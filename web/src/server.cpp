@@ -87,11 +87,12 @@ struct Server::Impl {
         acceptor(net::make_strand(io)),
         backoff(acceptor.get_executor()),
         files(s.options_.web_root),
-        ctx{board, *s.hub_, api, s.options_, files, {}, &draining},
+        ctx{board, *s.hub_, api, s.options_, files},
         server(s),
         busy(busy_response()),
         drain_timer(acceptor.get_executor()) {
     reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    ctx.draining = &draining;
     auto parsed = TrustedProxies::parse(s.options_.trusted_proxies);
     if (!parsed) throw std::invalid_argument(parsed.error().message);  // the config reader checked them
     trusted = std::make_shared<const TrustedProxies>(std::move(*parsed));
