@@ -11,7 +11,7 @@ debian_packages=(
   libboost1.81-all-dev libsimdjson-dev libhiredis-dev prometheus-cpp-dev
   libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev libssl-dev libcurl4-openssl-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  redis-server prometheus chromium fonts-wqy-microhei curl procps faketime systemd
+  redis-server haproxy prometheus chromium fonts-wqy-microhei curl procps faketime systemd
 )
 
 missing=()
@@ -31,7 +31,7 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The packaged redis-server and prometheus start system services on install; Lodestone's
+# The packaged redis-server, haproxy and prometheus start system services on install; Lodestone's
 # tests start their own on ephemeral loopback ports, so the system ones are left alone.
 
 # Web tooling (bundler, browser-test driver) from npm with the committed lockfile.

@@ -57,5 +57,21 @@ TEST(ConfigHttp, ErrorsSayWhereAndWhat) {
   EXPECT_NE(error_of("http:\n  allowed_host: [x]\n").find("unknown key 'allowed_host' in http"), std::string::npos);
 }
 
+// Issue #16: how long SIGTERM keeps /readyz failing before the listener closes.
+TEST(ConfigHttp, DrainDelayIsADurationUpToAMinuteAndZeroByDefault) {
+  auto c = parse_config("http:\n  drain_delay: 3s\n", "/etc/lodestone/lodestone.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->server.drain_delay_ms, 3000);
+  c = parse_config("http:\n  drain_delay: 250ms\n", "/etc/lodestone/lodestone.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->server.drain_delay_ms, 250);
+  c = parse_config("", "empty.yaml");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->server.drain_delay_ms, 0) << "no balancer, no wait";
+  EXPECT_EQ(error_of("http:\n  drain_delay: 2m\n"),
+            "/etc/lodestone/lodestone.yaml:2:16: drain_delay must be between 0s and 60s");
+  EXPECT_NE(error_of("http:\n  drain_delay: soon\n").find("drain_delay"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace lodestone::app

@@ -244,6 +244,7 @@ LedgerClient::LedgerClient(std::uint16_t port, std::optional<std::uint64_t> resu
   beast::flat_buffer buffer;
   ws.read(buffer);  // hello
   const std::string hello = beast::buffers_to_string(buffer.data());
+  hello_ = hello;
   const auto at = hello.find("\"last_seq\":");
   if (at != std::string::npos) {
     const char* p = hello.data() + at + 11;

@@ -26,11 +26,41 @@ ConnectionLimiter::Slot ConnectionLimiter::acquire(const net::ip::address& addre
   return Slot(shared_from_this(), address);
 }
 
-void ConnectionLimiter::release(const net::ip::address& address) {
-  const auto key = key_of(address);
+ConnectionLimiter::Slot ConnectionLimiter::acquire_unaddressed(RefusedConnection& why) {
+  std::lock_guard lock(mutex_);
+  if (total_ >= max_total_) {
+    why = RefusedConnection::MaxConnections;
+    return {};
+  }
+  ++total_;
+  return Slot(shared_from_this(), std::nullopt);
+}
+
+bool ConnectionLimiter::move(std::optional<net::ip::address>& from, const net::ip::address& to,
+                             RefusedConnection& why) {
+  const auto key = key_of(to);
+  std::lock_guard lock(mutex_);
+  if (from && key_of(*from) == key) return true;
+  auto& n = per_ip_[key];
+  if (n >= max_per_ip_) {
+    if (n == 0) per_ip_.erase(key);
+    why = RefusedConnection::PerIp;
+    return false;
+  }
+  ++n;
+  if (from) {
+    auto it = per_ip_.find(key_of(*from));
+    if (it != per_ip_.end() && --it->second == 0) per_ip_.erase(it);
+  }
+  from = to;
+  return true;
+}
+
+void ConnectionLimiter::release(const std::optional<net::ip::address>& address) {
   std::lock_guard lock(mutex_);
   --total_;
-  auto it = per_ip_.find(key);
+  if (!address) return;
+  auto it = per_ip_.find(key_of(*address));
   if (it != per_ip_.end() && --it->second == 0) per_ip_.erase(it);
 }
 

@@ -10,15 +10,29 @@
 
 namespace lodestone::web {
 
-HttpSession::HttpSession(Transport&& stream, RouterContext ctx, std::shared_ptr<Hub> hub, ConnectionLimiter::Slot slot)
+HttpSession::HttpSession(Transport&& stream, RouterContext ctx, std::shared_ptr<Hub> hub,
+                         ConnectionLimiter::Slot slot, ConnectionOrigin origin)
     : stream_(std::move(stream)),
       ctx_(ctx),
       hub_(std::move(hub)),
       slot_(std::move(slot)),
+      origin_(std::move(origin)),
+      client_(client_address(origin_, "")),
+      peer_(client_.to_string()),
       deferred_timer_(stream_.get_executor()) {
-  beast::error_code ec;
-  const auto remote = stream_.remote_endpoint(ec);
-  if (!ec) peer_ = remote.address().to_string();
+  ctx_.client_address = peer_;
+}
+
+// Behind a trusted balancer each request names its client (X-Forwarded-For; several headers
+// count as one list, in order): the router, the logs and the WebSocket's slot use it.
+void HttpSession::learn_client(const Request& req) {
+  if (!origin_.trusted || origin_.trusted->empty()) return;
+  std::string forwarded;
+  for (const auto& field : req)
+    if (beast::iequals(field.name_string(), "X-Forwarded-For"))
+      forwarded += (forwarded.empty() ? "" : ",") + std::string(field.value());
+  client_ = client_address(origin_, forwarded);
+  peer_ = client_.to_string();
   ctx_.client_address = peer_;
 }
 
@@ -84,6 +98,7 @@ void HttpSession::answer(Request&& first) {
   turn_bytes_ = 0;
   std::optional<Request> req(std::move(first));
   while (req) {
+    learn_client(*req);
     if (spdlog::should_log(spdlog::level::debug))
       spdlog::debug("http: {} {} {}", peer_, std::string_view(req->method_string()), loggable_target(req->target()));
     if (websocket::is_upgrade(*req)) {
@@ -223,6 +238,12 @@ void HttpSession::upgrade(Request&& req) {
   // Host, Origin and the caller (a ticket, the bearer token, or anonymous while reads are open).
   auto check = check_upgrade(req, ctx_);
   if (check.refusal) return refuse(check.refusal->status, check.refusal->message);
+  // A balancer's connection held a slot without an address: the WebSocket counts against its
+  // client's, under max_connections_per_ip like a direct one.
+  if (RefusedConnection why{}; !slot_.move_to(client_, why)) {
+    hub_->stats().refused_connections.add(why);
+    return refuse(http::status::service_unavailable, "too many connections, retry later");
+  }
   stream_.expires_never();
   std::make_shared<WebSocketSession>(std::move(stream_).for_websocket(), ctx_.board, hub_, ctx_.api, ctx_.options,
                                      std::move(slot_))

@@ -9,6 +9,7 @@
 #include <optional>
 #include <utility>
 
+#include "client_address.hpp"
 #include "connection_limiter.hpp"
 #include "lodestone/net/net.hpp"
 #include "lodestone/web/hub.hpp"
@@ -19,7 +20,8 @@ namespace lodestone::web {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(Transport&& stream, RouterContext ctx, std::shared_ptr<Hub> hub, ConnectionLimiter::Slot slot);
+  HttpSession(Transport&& stream, RouterContext ctx, std::shared_ptr<Hub> hub, ConnectionLimiter::Slot slot,
+              ConnectionOrigin origin);
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
   void run();
@@ -34,6 +36,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void write_next_answer();
   void on_write(bool keep_alive, beast::error_code ec, std::size_t bytes);
   void upgrade(Request&& req);
+  void learn_client(const Request& req);
   void reject(RejectedRequest why, http::status status, std::string_view message);
   void defer(DeferredAnswer deferred, bool keep_alive);
   void deferred_timed_out();
@@ -47,7 +50,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   RouterContext ctx_;
   std::shared_ptr<Hub> hub_;
   ConnectionLimiter::Slot slot_;  // released with the connection (or moved to the WebSocket)
-  std::string peer_;              // for the debug access log
+  ConnectionOrigin origin_;       // the TCP peer, and what a trusted balancer said of it
+  net::ip::address client_;       // of the request being answered (client_address.hpp)
+  std::string peer_;              // client_ as text: the debug access log's
   std::optional<http::request_parser<http::string_body>> parser_;
   // A client that pipelines (a feed pusher) may have several whole requests in the buffer: they
   // are answered in one turn and their answers written in order from here. An answer the daemon

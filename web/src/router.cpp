@@ -71,6 +71,9 @@ Routed route(Request&& req, RouterContext& ctx) {
   // Probes answer whatever the Host: load balancers and systemd ask by address, and say nothing.
   if (path == "/healthz") return make_response(req, http::status::ok, "ok\n", "text/plain; charset=utf-8");
   if (path == "/readyz") {
+    // Draining: out of the balancer's rotation first, while the clients are still served.
+    if (ctx.draining != nullptr && ctx.draining->load())
+      return make_response(req, http::status::service_unavailable, R"({"status":"draining"})");
     std::string why;
     const bool ok = ctx.api.ready(why);
     std::string body = R"({"status":)";

@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 #include <functional>
 #include <string>
 #include <variant>
@@ -19,9 +20,11 @@ struct RouterContext {
   Api& api;
   const ServerOptions& options;
   const StaticFiles& files;
-  // The client's address, set by HttpSession per connection (its peer; behind a trusted proxy,
-  // the client it names): what the failure throttle counts against and the audit log records.
+  // The client the request is from, set per request by HttpSession: the TCP peer, or the client
+  // a trusted balancer names (client_address.hpp).
   std::string client_address;
+  // Set once the server drains (SIGTERM, Server::drain): /readyz answers 503 "draining".
+  const std::atomic<bool>* draining = nullptr;
 };
 
 // An answer the daemon gives later (the delivery ledger may be in Redis): `ask` starts it and

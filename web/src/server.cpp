@@ -5,8 +5,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <stdexcept>
+
+#include "client_address.hpp"
 #include "connection_limiter.hpp"
 #include "http_session.hpp"
+#include "proxy_header_reader.hpp"
 #include "static_files.hpp"
 #include "transport.hpp"
 
@@ -86,8 +90,13 @@ struct Server::Impl {
         files(s.options_.web_root),
         ctx{board, *s.hub_, api, s.options_, files},
         server(s),
-        busy(busy_response()) {
+        busy(busy_response()),
+        drain_timer(acceptor.get_executor()) {
     reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    ctx.draining = &draining;
+    auto parsed = TrustedProxies::parse(s.options_.trusted_proxies);
+    if (!parsed) throw std::invalid_argument(parsed.error().message);  // the config reader checked them
+    trusted = std::make_shared<const TrustedProxies>(std::move(*parsed));
   }
   ~Impl() {
     if (reserve_fd >= 0) ::close(reserve_fd);
@@ -129,8 +138,26 @@ struct Server::Impl {
     // small ones back until the peer's delayed ACK (up to 40 ms on Linux).
     socket.set_option(tcp::no_delay(true), ec);
     bound_send_buffer(socket);
+    ConnectionOrigin origin{remote.address(), std::nullopt, trusted};
+    if (!server.options_.proxy_protocol || !trusted->trusts(remote.address())) return open(std::move(socket), origin);
+    // A trusted balancer with http.proxy_protocol: its PROXY header names the client first.
+    std::make_shared<ProxyHeaderReader>(std::move(socket),
+                                        std::chrono::milliseconds(server.options_.request_timeout_ms))
+        ->run([this, origin](tcp::socket s, ProxyHeader header) mutable {
+          if (header.state != ProxyHeader::State::Done) return refuse_proxy_header(std::move(s), origin, header.error);
+          origin.proxied = header.source;
+          open(std::move(s), std::move(origin));
+        });
+  }
+
+  void open(tcp::socket socket, ConnectionOrigin origin) {
+    beast::error_code ec;
     RefusedConnection why{};
-    auto slot = server.limiter_->acquire(remote.address(), why);
+    // A trusted balancer's connection carries many clients: the total counts it, and the
+    // per-address cap applies once a WebSocket upgrade names its client (HttpSession).
+    const auto client = client_address(origin, "");
+    auto slot =
+        trusted->trusts(client) ? server.limiter_->acquire_unaddressed(why) : server.limiter_->acquire(client, why);
     if (!slot.held()) {
       server.hub_->stats().refused_connections.add(why);
       // Refusals are cheap but not free: past a bound, close without the courtesy of a 503.
@@ -141,19 +168,21 @@ struct Server::Impl {
       }
       return;
     }
-    if (tls) return tls_handshake(std::move(socket), std::move(slot));
-    std::make_shared<HttpSession>(Transport(beast::tcp_stream(std::move(socket))), ctx, server.hub_, std::move(slot))
+    if (tls) return tls_handshake(std::move(socket), std::move(slot), std::move(origin));
+    std::make_shared<HttpSession>(Transport(beast::tcp_stream(std::move(socket))), ctx, server.hub_, std::move(slot),
+                                  std::move(origin))
         ->run();
   }
 
   // http.tls: the handshake comes first, within request_timeout like a request's bytes; a
   // client that fails it (plain HTTP to the TLS port, an old protocol, a scanner) is counted
   // and dropped, and the listener goes on.
-  void tls_handshake(tcp::socket socket, ConnectionLimiter::Slot slot) {
+  void tls_handshake(tcp::socket socket, ConnectionLimiter::Slot slot, ConnectionOrigin origin) {
     auto stream = std::make_shared<TlsStream>(beast::tcp_stream(std::move(socket)), *tls);
     stream->next_layer().expires_after(std::chrono::milliseconds(server.options_.request_timeout_ms));
     stream->async_handshake(net::ssl::stream_base::server, [stream, ctx = ctx, hub = server.hub_,
-                                                            slot = std::move(slot)](beast::error_code ec) mutable {
+                                                            slot = std::move(slot),
+                                                            origin = std::move(origin)](beast::error_code ec) mutable {
       if (ec) {
         hub->stats().rejected_requests.add(RejectedRequest::TlsHandshake);
         beast::error_code ignored;
@@ -161,8 +190,21 @@ struct Server::Impl {
         spdlog::debug("http: TLS handshake with {} failed: {}", peer.address().to_string(), ec.message());
         return;
       }
-      std::make_shared<HttpSession>(Transport(std::move(*stream)), ctx, hub, std::move(slot))->run();
+      std::make_shared<HttpSession>(Transport(std::move(*stream)), ctx, hub, std::move(slot), std::move(origin))->run();
     });
+  }
+
+  // A trusted peer that does not speak the PROXY protocol is a misconfigured balancer (or not
+  // the balancer): closed unread, counted as malformed, logged at most once a second.
+  void refuse_proxy_header(tcp::socket socket, const ConnectionOrigin& origin, const std::string& why) {
+    server.hub_->stats().rejected_requests.add(RejectedRequest::Malformed);
+    const auto now = server.options_.clock.get().steady();
+    if (now - last_proxy_log >= std::chrono::seconds(1)) {
+      spdlog::warn("http: connection from {} refused: {} (http.proxy_protocol is on)", origin.peer.to_string(), why);
+      last_proxy_log = now;
+    }
+    beast::error_code ignored;
+    socket.close(ignored);
   }
 
   // A stalled reader's bytes wait in this socket's send buffer, then in its queue (max_queue),
@@ -228,6 +270,10 @@ struct Server::Impl {
   bool send_buffer_checked = false;
   std::size_t shed_since_log = 0;
   Clock::Steady last_shed_log{};
+  std::shared_ptr<const TrustedProxies> trusted;
+  Clock::Steady last_proxy_log{};
+  std::atomic<bool> draining{false};
+  net::steady_timer drain_timer;
 };
 
 Server::Server(net::io_context& ioc, ServerOptions options, Board& board, Api& api)
@@ -278,6 +324,18 @@ void Server::stop_accepting() {
     impl_->acceptor.close(ignored);
   });
 }
+
+void Server::drain(std::chrono::milliseconds delay, std::function<void()> drained) {
+  impl_->draining = true;
+  net::dispatch(impl_->acceptor.get_executor(), [this, delay, drained = std::move(drained)]() mutable {
+    impl_->drain_timer.expires_after(delay);
+    impl_->drain_timer.async_wait([drained = std::move(drained)](beast::error_code ec) {
+      if (!ec) drained();
+    });
+  });
+}
+
+bool Server::draining() const { return impl_->draining.load(); }
 
 void Server::close_clients(std::function<void()> closed) {
   hub_->close_all(websocket::close_code::going_away);

@@ -190,7 +190,8 @@ std::string proxy_address_problem(const std::string& text) {
 
 // http: who may reach the listener and how (allowed_hosts, trusted_proxies, proxy_protocol, tls).
 Status read_http(const Reader& r, const YAML::Node& http, web::ServerOptions& s) {
-  if (auto st = r.keys(http, {"allowed_hosts", "trusted_proxies", "proxy_protocol", "tls"}, "http"); !st) return st;
+  if (auto st = r.keys(http, {"allowed_hosts", "trusted_proxies", "proxy_protocol", "drain_delay", "tls"}, "http"); !st)
+    return st;
   if (const auto& hosts = http["allowed_hosts"]) {
     auto no_scheme = [](const std::string& h) -> std::string {
       return h.find('/') == std::string::npos ? "" : "'" + h + "' must be a host name (desk.example or desk:8080)";
@@ -211,6 +212,8 @@ Status read_http(const Reader& r, const YAML::Node& http, web::ServerOptions& s)
     if (s.proxy_protocol && s.trusted_proxies.empty())
       return r.error(http["proxy_protocol"], "proxy_protocol needs trusted_proxies: whose PROXY header to believe");
   }
+  // Behind a balancer: long enough for its health check to see /readyz fail (deploy/README.md).
+  if (auto st = r.duration_at(http, "drain_delay", s.drain_delay_ms, 0, 60'000, "between 0s and 60s"); !st) return st;
   if (const auto& tls = http["tls"]) {
     if (auto st = r.keys(tls, {"cert", "key"}, "http.tls"); !st) return st;
     if (!tls["cert"] || !tls["key"]) return r.error(tls, "http.tls needs both cert and key (PEM files)");

@@ -226,6 +226,17 @@ struct Runtime final : web::Api {
   std::unique_ptr<AccessLink> access;  // users, tickets, the throttle, the audit log: set before listening
 };
 
+// Behind a load balancer the first step of SIGTERM: /readyz answers 503 "draining" while
+// every client is still served, for http.drain_delay, so the balancer's health check takes this
+// daemon out of rotation before its listener closes (a new client then never meets a refused
+// connection). Its WebSockets close later with 1001, after the alerts are flushed, and resume
+// on another daemon. Without a delay, only /readyz changes (for the rest of the shutdown).
+void add_drain_step(ShutdownSequence& shutdown, web::Server& server) {
+  const std::chrono::milliseconds delay(server.options().drain_delay_ms);
+  shutdown.add("drain: /readyz says draining for " + std::to_string(delay.count()) + " ms", delay + kStepDeadline,
+               [&server, delay](ShutdownSequence::Done done) { server.drain(delay, std::move(done)); });
+}
+
 }  // namespace
 
 int serve(const Config& config, const RunOptions& options, const Clock& clock) {
@@ -379,6 +390,7 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
 
   // SIGTERM's order of work (app/shutdown.hpp): each step logged, each bounded, no polling.
   auto shutdown = ShutdownSequence::create(control, rt.clock);
+  add_drain_step(*shutdown, rt.server);
   shutdown->add("stop accepting connections", kStepDeadline, [&rt](ShutdownSequence::Done done) {
     rt.server.stop_accepting();
     done();

@@ -1,6 +1,7 @@
 #pragma once
 // The one port: the page, REST under /api/v1, /metrics, /healthz, /readyz and the WebSocket at /ws.
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -31,6 +32,11 @@ class Server {
   // client that stopped reading: the caller bounds the wait).
   void stop_accepting();
   void close_clients(std::function<void()> closed);
+  // The step before those, behind a load balancer: /readyz answers 503 "draining" from now on,
+  // everything else is served as before, and `drained` runs after `delay` (the balancer's
+  // health check has noticed by then and sends no new clients).
+  void drain(std::chrono::milliseconds delay, std::function<void()> drained);
+  [[nodiscard]] bool draining() const;
 
   Hub& hub() { return *hub_; }
   // Open connections (HTTP and WebSocket).

@@ -29,12 +29,16 @@ struct ServerOptions {
   std::vector<std::string> trusted_proxies;
   // http.proxy_protocol: connections from a trusted proxy start with a PROXY protocol header.
   bool proxy_protocol = false;
+  // http.drain_delay: at SIGTERM, how long /readyz answers 503 "draining" while everything is
+  // still served, before the listener closes: long enough for the balancer's health check to
+  // take this daemon out of rotation (HAProxy: about fall x inter). 0: no balancer, no wait.
+  std::int64_t drain_delay_ms = 0;
   // http.tls: serve HTTPS and WSS with this certificate chain and private key (PEM files);
   // both empty: plain HTTP (a proxy in front terminates TLS).
   std::string tls_cert;
   std::string tls_key;
-  std::int64_t quote_interval_ms = 250;      // coalescing: at most one quote batch per client per interval
-  std::size_t max_queue = 4096;              // messages waiting for one client before it is closed
+  std::int64_t quote_interval_ms = 250;  // coalescing: at most one quote batch per client per interval
+  std::size_t max_queue = 4096;          // messages waiting for one client before it is closed
   // SO_SNDBUF of every accepted socket, so what a stalled reader holds in this host's kernel is
   // Lodestone's choice, not the sysctl's (net.ipv4.tcp_wmem lets autotuning grow it to 4 MiB or
   // more). The kernel doubles the value for its bookkeeping and caps it at net.core.wmem_max.

@@ -112,6 +112,7 @@ class LedgerClient {
   LedgerClient& operator=(const LedgerClient&) = delete;
 
   [[nodiscard]] std::uint64_t hello_last_seq() const { return hello_last_seq_; }
+  [[nodiscard]] const std::string& hello() const { return hello_; }  // its "instance" names the daemon
   // Alert ids that came with a seq (stored), in arrival order; their seqs alongside.
   [[nodiscard]] std::vector<std::string> stored_ids() const;
   [[nodiscard]] std::vector<std::uint64_t> stored_seqs() const;
@@ -130,6 +131,7 @@ class LedgerClient {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::uint64_t hello_last_seq_ = 0;
+  std::string hello_;
   std::thread reader_;
   mutable std::mutex mutex_;
   std::vector<std::string> messages_;
