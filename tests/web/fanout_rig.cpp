@@ -99,7 +99,7 @@ void FanoutRig::prepare(std::size_t count, std::size_t bytes) {
         R"({"type":"news","id":"synthetic-)" + std::to_string(i) + R"(","source":"bench","title":"synthetic headline )";
     while (m.size() + 3 < bytes) m.push_back('x');
     m += "\"}";
-    messages_.push_back(std::make_shared<const std::string>(std::move(m)));
+    messages_.push_back(SharedFrame::framed(m));
   }
 }
 

@@ -15,6 +15,7 @@
 #include "lodestone/web/board.hpp"
 #include "lodestone/web/hub.hpp"
 #include "lodestone/web/server_options.hpp"
+#include "shared_frame.hpp"
 
 namespace lodestone::web {
 
@@ -55,7 +56,7 @@ class FanoutRig {
   std::shared_ptr<Hub> hub_;
   std::vector<int> client_fds_;
   std::vector<char> read_buffer_;
-  std::vector<std::shared_ptr<const std::string>> messages_;
+  std::vector<SharedFrame> messages_;    // framed once, as Hub::broadcast frames a message
   std::unique_ptr<net::io_context> io_;  // last: its handlers hold sessions that use the above
 };
 
