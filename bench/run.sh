@@ -2,11 +2,14 @@
 # `make bench [BENCH_ARGS=--quick]` (issue #7), after `make build` (release):
 #   1. parse and normalize throughput per feed format        bench/feeds (Google Benchmark)
 #   2. rule evaluation throughput and per-event latency       bench/rules_bench.cpp
+#      and what a broadcast costs per delivery, allocations counted   bench/fanout_bench.cpp
 #   3. ingest-to-client latency with K = 1, 100, 1000, 5000 WebSocket clients, and
 #   4. fan-out throughput and memory per idle client, against Node.js + ws and Bun.serve
 #      (bench/ws/compare.py with bench/ws/loadgen.cpp and bench/peers/)
 # JSON in build/release/bench-results/, the table in bench/RESULTS.md. Options (BENCH_ARGS):
-#   --quick        shorter runs and K up to 1000 (a few minutes)
+#   --quick        shorter runs and K up to 1000 (a few minutes), each scenario once
+#   --runs N       each latency and fan-out scenario N times (default 3; 1 with --quick): medians
+#                  with the spread (min-max), and a lead within the spread reported as a tie
 #   --no-peers     Lodestone alone;  --no-perf   skip the perf profile;  --micro-only   steps 1-2 only
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +35,7 @@ command -v taskset >/dev/null && (($(nproc) >= 2)) && pin=(taskset -c 0)
 if [[ $(id -u) -eq 0 ]] && command -v setsid >/dev/null; then
   pin=(setsid --wait bash -c 'echo -20 >"/proc/$$/autogroup" 2>/dev/null; exec "$@"' boost "${pin[@]}")
 fi
-for b in feeds/feeds_bench rules_bench notify_bench; do
+for b in feeds/feeds_bench rules_bench notify_bench fanout_bench; do
   bin=build/release/bench/$b
   [[ -x $bin ]] || { echo "bench: $bin is missing (make build)"; exit 1; }
   name=$(basename "$b")

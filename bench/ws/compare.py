@@ -14,6 +14,11 @@ and pushes each headline to its K WebSocket clients (see bench/README.md for the
             CPU-second of the server;
   idle      the server's RSS before and after K idle clients connect: KiB per idle client.
 
+Every scenario runs --runs times (default 3; 1 with --quick unless --runs is given), the servers
+interleaved within each repetition so that drift on the box touches them alike; each figure is the
+median of the runs with the spread (min-max) beside it, and a lead smaller than the spread is
+reported as a tie in the ratios and targets.
+
 Writes the JSON result file and bench/RESULTS.md (with the microbenchmarks that bench/run.sh ran
 before). Exit status 0 unless a run could not be carried out at all; missed targets are reported
 in RESULTS.md, not as a failure.
@@ -39,6 +44,7 @@ DAEMON = os.path.join(REL, "daemon", "lodestone")
 PEERS = os.path.join(ROOT, "bench", "peers")
 BUN = os.path.join(PEERS, "node_modules", ".bin", "bun")
 SHIM = os.path.join(REL, "bench", "ws", "liblodestone_nodelay_shim.so")
+TRIVIAL = os.path.join(REL, "bench", "ws", "lodestone_trivial_server")
 # Root may raise the priority of what is measured, so builds or tests running beside the benchmark
 # on the same two cores take little from it (the same for every server and the load generator).
 # With the kernel's autogroup scheduling a nice value only ranks threads inside one session, so
@@ -92,6 +98,8 @@ def server_cmd(name, port_file):
     if name == "bun":
         return [BUN, os.path.join(PEERS, "bun-server.mjs"), "--listen", "127.0.0.1:0", "--token", TOKEN,
                 "--port-file", port_file]
+    if name == "trivial":  # the load generator's own ceiling (bench/README.md): not a peer
+        return [TRIVIAL, "--listen", "127.0.0.1:0", "--token", TOKEN, "--port-file", port_file]
     raise ValueError(name)
 
 
@@ -171,6 +179,74 @@ def one_run(name, workdir, **kw):
         srv.stop()
 
 
+# The figures of a latency run that are reported as the median of the runs, with their spread.
+LAT_FIELDS = [("latency_ns", "p50"), ("latency_ns", "p90"), ("latency_ns", "p99"), ("latency_ns", "p999"),
+              ("latency_ns", "p9999"), ("latency_ns", "max"), ("last_client_latency_ns", "p99"),
+              ("delivered_per_s",), ("delivered_per_cpu_s",), ("server_cpu_util",), ("idle_kib_per_client",),
+              ("loadgen_cpu_util",), ("delivery_ratio",)]
+FAN_FIELDS = [("max_sustained_per_s",), ("at_max_per_cpu_s",), ("peak_per_s",)]
+
+
+def median(values):
+    v = sorted(values)
+    n = len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+
+
+def get_path(row, path):
+    for key in path:
+        row = row[key]
+    return row
+
+
+def set_path(row, path, value):
+    for key in path[:-1]:
+        row = row[key]
+    row[path[-1]] = value
+
+
+def aggregate(runs, fields, pick):
+    """One row for repeated runs of a scenario: the run whose `pick` figure is the median stands for
+    the rest (its details: steps, counts), each of `fields` replaced by the median over the runs,
+    with "spread" {field: [min, max]} and "runs" (how many counted). Failed runs are left out; if
+    every run failed, the first failure is the row."""
+    ok = [r for r in runs if "error" not in r]
+    if not ok:
+        return dict(runs[0], runs=0, spread={})
+    target = median([get_path(r, pick) for r in ok])
+    row = json.loads(json.dumps(min(ok, key=lambda r: abs(get_path(r, pick) - target))))
+    spread = {}
+    for path in fields:
+        try:
+            values = [get_path(r, path) for r in ok]
+        except (KeyError, TypeError):
+            continue
+        set_path(row, path, median(values))
+        spread[".".join(path)] = [min(values), max(values)]
+    row["runs"] = len(ok)
+    row["spread"] = spread
+    row["failed_runs"] = len(runs) - len(ok)
+    for key in ("loadgen_saturated",):
+        if key in row:
+            row[key] = any(r.get(key) for r in ok)
+    for key in ("ingest_rejected", "closed_by_server"):
+        if key in row:
+            row[key] = max(r.get(key, 0) for r in ok)
+    row["each_run"] = runs
+    return row
+
+
+def is_tie(a, b, field):
+    """Neither leads: the lead is within the spread, i.e. the two ranges over the runs overlap (some
+    run of the one that is behind did as well as some run of the other). Needs several runs."""
+    if a.get("runs", 1) < 2 or b.get("runs", 1) < 2:
+        return False
+    ra, rb = a.get("spread", {}).get(field), b.get("spread", {}).get(field)
+    if not ra or not rb:
+        return False
+    return ra[0] <= rb[1] and rb[0] <= ra[1]
+
+
 def perf_profile(workdir, clients, quote_rate, news_rate, seconds, what):
     """perf record -g on Lodestone under a load; returns the top symbols (self time)."""
     if not shutil.which("perf"):
@@ -242,10 +318,18 @@ def machine():
     return {
         "cpu": cpu, "cores": os.cpu_count(), "memory": mem, "os": os_name, "kernel": platform.release(),
         "node": read(["node", "--version"]), "bun": read([BUN, "--version"]),
-        "ws": json.load(open(os.path.join(PEERS, "node_modules", "ws", "package.json")))["version"],
+        "ws": ws_version(),
         "lodestone": read([DAEMON, "version"]), "nofile": resource.getrlimit(resource.RLIMIT_NOFILE),
         "somaxconn": somaxconn, "loadavg_start": os.getloadavg(),
     }
+
+
+def ws_version():
+    try:
+        with open(os.path.join(PEERS, "node_modules", "ws", "package.json")) as f:
+            return json.load(f)["version"]
+    except OSError:  # the peers are not installed (--servers without them)
+        return ""
 
 
 def ms(ns):
@@ -256,15 +340,20 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="short runs, K = 1, 100, 1000 (about 4 minutes)")
     ap.add_argument("--ks", default=None, help="client counts for the latency scenario (default 1,100,1000,5000)")
-    ap.add_argument("--servers", default="lodestone,ws,bun")
+    ap.add_argument("--servers", default="lodestone,ws,bun",
+                    help="lodestone, ws, bun; also trivial (lodestone_trivial_server: the load generator's ceiling)")
+    ap.add_argument("--runs", type=int, default=None,
+                    help="repetitions of every scenario, reported as median and spread (default 3; 1 with --quick)")
     ap.add_argument("--lodestone-config", default=None,
                     help="the daemon's configuration (default bench/lodestone-bench.yaml), to compare settings")
     ap.add_argument("--quote-rate", type=float, default=49_950)
     ap.add_argument("--news-rate", type=float, default=50)
     ap.add_argument("--no-perf", action="store_true")
     ap.add_argument("--no-batch", action="store_true", help="skip Lodestone with ?batch=1 clients")
-    ap.add_argument("--no-nodelay", action="store_true",
-                    help="skip the diagnostic Lodestone run with TCP_NODELAY preloaded (latency scenario only)")
+    ap.add_argument("--nodelay", action="store_true",
+                    help="add the diagnostic Lodestone run with TCP_NODELAY preloaded (latency scenario only; "
+                         "the daemon sets it on every accepted socket itself, so off by default)")
+    ap.add_argument("--no-nodelay", action="store_true", help=argparse.SUPPRESS)  # the default now
     ap.add_argument("--json", default=os.path.join(REL, "bench-results", "ws.json"))
     ap.add_argument("--md", default=os.path.join(ROOT, "bench", "RESULTS.md"))
     ap.add_argument("--micro", default=os.path.join(REL, "bench-results"), help="Google Benchmark JSON folder")
@@ -287,6 +376,11 @@ def main():
         if not os.path.exists(path):
             sys.exit(f"bench: {path} is missing (make build)")
     servers = [s for s in a.servers.split(",") if s]
+    if "trivial" in servers and not os.path.exists(TRIVIAL):
+        sys.exit(f"bench: {TRIVIAL} is missing (make build)")
+    runs = a.runs if a.runs is not None else (1 if a.quick else 3)
+    if runs < 1:
+        sys.exit("bench: --runs must be at least 1")
     if "bun" in servers and not os.path.exists(BUN):
         sys.exit("bench: bun is missing (bench/run.sh installs bench/peers)")
     ks = [int(k) for k in (a.ks or ("1,100,1000" if a.quick else "1,100,1000,5000")).split(",")]
@@ -310,7 +404,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix="lodestone-bench-")
     started = time.time()
     result = {"issue": 7, "started_utc": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
-              "quick": a.quick, "machine": machine(), "notes": notes,
+              "quick": a.quick, "runs": runs, "machine": machine(), "notes": notes,
               "method": {"nice": " ".join(NICE) or "none", "server_cpu": SERVER_CPU, "loadgen_cpu": LOADGEN_CPU, "quote_rate": a.quote_rate,
                          "news_rate": a.news_rate, "latency_warmup_s": warm, "latency_duration_s": dur,
                          "fanout_warmup_s": fwarm, "fanout_duration_s": fdur, "fanout_ladder": ladder},
@@ -322,45 +416,57 @@ def main():
     if "lodestone" in servers and not a.no_batch:
         lat_servers.insert(1, "lodestone+batch")
         fan_servers.insert(1, "lodestone+batch")
-    if "lodestone" in servers and not a.no_nodelay and os.path.exists(SHIM):
+    if "lodestone" in servers and a.nodelay and not a.no_nodelay and os.path.exists(SHIM):
         lat_servers.insert(1, "lodestone+nodelay")
     for k in ks:
+        by_server = {s: [] for s in lat_servers}
+        for rep in range(runs):
+            for s in lat_servers:
+                log(f"latency: {s}, K={k}, {a.quote_rate:.0f} quotes/s + {a.news_rate:.0f} headlines/s"
+                    f" (run {rep + 1} of {runs})")
+                try:
+                    by_server[s].append(one_run(s, workdir, label=f"{s}-latency-{k}-run{rep + 1}", clients=k,
+                                                quote_rate=a.quote_rate, news_rate=a.news_rate, warmup=warm,
+                                                duration=dur))
+                except Exception as e:  # noqa: BLE001 - one failed run is reported, the rest go on
+                    log(f"  failed: {e}")
+                    by_server[s].append({"server": s, "clients": k, "error": str(e)})
         for s in lat_servers:
-            log(f"latency: {s}, K={k}, {a.quote_rate:.0f} quotes/s + {a.news_rate:.0f} headlines/s")
-            try:
-                result["latency"].append(one_run(s, workdir, label=f"{s}-latency-{k}", clients=k,
-                                                 quote_rate=a.quote_rate, news_rate=a.news_rate, warmup=warm,
-                                                 duration=dur))
-            except Exception as e:  # noqa: BLE001 - one failed run is reported, the rest go on
-                log(f"  failed: {e}")
-                result["latency"].append({"server": s, "clients": k, "error": str(e)})
+            result["latency"].append(aggregate(by_server[s], LAT_FIELDS, ("latency_ns", "p99")))
 
     # Scenario 4: fan-out throughput ladder, headlines only.
+    def ladder_run(s, k, rep):
+        best = None
+        steps = []
+        for offered in ladder:
+            rate = offered / k
+            log(f"fanout: {s}, K={k}, {rate:.0f} headlines/s = {offered} deliveries/s offered (run {rep + 1} of {runs})")
+            try:
+                r = one_run(s, workdir, label=f"{s}-fanout-{k}-{offered}-run{rep + 1}", clients=k, quote_rate=0,
+                            news_rate=rate, warmup=fwarm, duration=fdur, extra=["--drain", "2"])
+            except Exception as e:  # noqa: BLE001
+                log(f"  failed: {e}")
+                steps.append({"offered": offered, "error": str(e)})
+                break
+            r["offered_deliveries_per_s"] = offered
+            steps.append(r)
+            ok = r["delivery_ratio"] >= 0.99 and r["delivered_per_s"] >= 0.95 * offered
+            if ok:
+                best = r
+            if not ok or r.get("loadgen_saturated"):
+                break
+        return {"server": s, "clients": k, "steps": steps,
+                "max_sustained_per_s": best["delivered_per_s"] if best else 0,
+                "at_max_per_cpu_s": best["delivered_per_cpu_s"] if best else 0,
+                "peak_per_s": max((st.get("delivered_per_s", 0) for st in steps), default=0)}
+
     for k in fan_ks:
+        by_server = {s: [] for s in fan_servers}
+        for rep in range(runs):
+            for s in fan_servers:
+                by_server[s].append(ladder_run(s, k, rep))
         for s in fan_servers:
-            best = None
-            steps = []
-            for offered in ladder:
-                rate = offered / k
-                log(f"fanout: {s}, K={k}, {rate:.0f} headlines/s = {offered} deliveries/s offered")
-                try:
-                    r = one_run(s, workdir, label=f"{s}-fanout-{k}-{offered}", clients=k, quote_rate=0,
-                                news_rate=rate, warmup=fwarm, duration=fdur, extra=["--drain", "2"])
-                except Exception as e:  # noqa: BLE001
-                    log(f"  failed: {e}")
-                    steps.append({"offered": offered, "error": str(e)})
-                    break
-                r["offered_deliveries_per_s"] = offered
-                steps.append(r)
-                ok = r["delivery_ratio"] >= 0.99 and r["delivered_per_s"] >= 0.95 * offered
-                if ok:
-                    best = r
-                if not ok or r.get("loadgen_saturated"):
-                    break
-            result["fanout"].append({"server": s, "clients": k, "steps": steps,
-                                     "max_sustained_per_s": best["delivered_per_s"] if best else 0,
-                                     "at_max_per_cpu_s": best["delivered_per_cpu_s"] if best else 0,
-                                     "peak_per_s": max((st.get("delivered_per_s", 0) for st in steps), default=0)})
+            result["fanout"].append(aggregate(by_server[s], FAN_FIELDS, ("max_sustained_per_s",)))
 
     if not a.no_perf and "lodestone" in servers:
         k = 1000 if 1000 in ks else max(ks)
@@ -387,7 +493,7 @@ def main():
 
 def load_micro(folder):
     out = {}
-    for name in ("feeds_bench", "rules_bench"):
+    for name in ("feeds_bench", "rules_bench", "fanout_bench"):
         p = os.path.join(folder, f"{name}.json")
         if os.path.exists(p):
             with open(p) as f:
@@ -441,26 +547,48 @@ def summarize(res):
             if p and p["max_sustained_per_s"]:
                 ratios[str(f["clients"])] = f["max_sustained_per_s"] / p["max_sustained_per_s"]
         s[f"throughput_ratio_vs_{peer}"] = ratios
+        # A lead smaller than the spread of the runs is no lead: {K: true} where the two tie.
+        s[f"throughput_tie_vs_{peer}"] = {
+            str(f["clients"]): is_tie(f, find(res["fanout"], server=peer, clients=f["clients"]), "max_sustained_per_s")
+            for f in fan if str(f["clients"]) in ratios}
         lr = {}
+        ties = {}
         for r in res["latency"]:
             if r.get("server") != "lodestone" or "error" in r:
                 continue
             p = find(res["latency"], server=peer, clients=r["clients"])
             if p and r["latency_ns"]["p99"]:
                 lr[str(r["clients"])] = p["latency_ns"]["p99"] / r["latency_ns"]["p99"]
+                ties[str(r["clients"])] = is_tie(r, p, "latency_ns.p99")
         s[f"p99_ratio_vs_{peer}"] = lr  # peer p99 / Lodestone p99: above 1 is Lodestone faster
-    s["loadgen_max_cpu_util"] = max([r.get("loadgen_cpu_util", 0) for r in res["latency"]] +
-                                    [st.get("loadgen_cpu_util", 0) for f in res["fanout"] for st in f["steps"]] + [0])
-    s["loadgen_saturated_runs"] = [r["label"] for r in res["latency"] if r.get("loadgen_saturated")] + \
-        [st["label"] for f in res["fanout"] for st in f["steps"] if st.get("loadgen_saturated")]
+        s[f"p99_tie_vs_{peer}"] = ties
+    lat_runs = [x for r in res["latency"] for x in r.get("each_run", [r]) if "error" not in x]
+    fan_steps = [st for f in res["fanout"] for x in f.get("each_run", [f]) for st in x.get("steps", [])
+                 if "error" not in st]
+    s["loadgen_max_cpu_util"] = max([r.get("loadgen_cpu_util", 0) for r in lat_runs] +
+                                    [st.get("loadgen_cpu_util", 0) for st in fan_steps] + [0])
+    s["loadgen_saturated_runs"] = [r["label"] for r in lat_runs if r.get("loadgen_saturated")] + \
+        [st["label"] for st in fan_steps if st.get("loadgen_saturated")]
     s["loadgen_max_cpu_util_lodestone"] = max(
-        [r.get("loadgen_cpu_util", 0) for r in res["latency"] if r.get("server", "").startswith("lodestone")] +
-        [st.get("loadgen_cpu_util", 0) for f in res["fanout"] if f["server"] == "lodestone" for st in f["steps"]] + [0])
+        [r.get("loadgen_cpu_util", 0) for r in lat_runs if r.get("server", "").startswith("lodestone")] +
+        [st.get("loadgen_cpu_util", 0) for st in fan_steps if st.get("server") == "lodestone"] + [0])
     return s
 
 
 def verdict(ok):
     return "**met**" if ok else "**missed**"
+
+
+def with_spread(row, field, scale=1.0, digits=3, thousands=False):
+    """The median, and beside it the spread of the runs (min-max) when there were several."""
+    def num(v):
+        v = v * scale
+        return f"{v:,.0f}" if thousands else f"{v:.{digits}f}"
+    value = num(get_path(row, tuple(field.split("."))))
+    lo_hi = row.get("spread", {}).get(field)
+    if row.get("runs", 1) > 1 and lo_hi:
+        value += f" ({num(lo_hi[0])}–{num(lo_hi[1])})"
+    return value
 
 
 def markdown(res):
@@ -472,6 +600,15 @@ def markdown(res):
              f"in {res['elapsed_s']:.0f} s; the raw numbers are in `build/release/bench-results/ws.json`. "
              "The method is in `bench/README.md`. **Regenerated by every run: edit the generator "
              "(`bench/ws/compare.py`), not this file.**\n")
+    runs = res.get("runs", 1)
+    if runs > 1:
+        L.append(f"Every scenario ran {runs} times, the servers interleaved; each figure is the median of the runs "
+                 "with the spread (min–max) in brackets. Where one server's lead over another is within the "
+                 "spread — their ranges over the runs overlap — the ratios and targets call it a **tie**: the "
+                 "runs do not tell them apart.\n")
+    else:
+        L.append("Every scenario ran once (`--runs 1`): no spread is known, so no lead below is proven; "
+                 "`make bench` runs each three times.\n")
     L.append("## Machine\n")
     L.append("| | |\n|---|---|")
     L.append(f"| CPU | {m['cpu']}, {m['cores']} cores |")
@@ -491,7 +628,7 @@ def markdown(res):
     # Microbenchmarks
     micro = res.get("micro", {})
     if micro:
-        L.append("## Parse and rule evaluation (Google Benchmark, one core)\n")
+        L.append("## Parse, rule evaluation and fan-out per delivery (Google Benchmark, one core)\n")
         L.append("| benchmark | items/s | ns/item | extra |\n|---|---:|---:|---|")
         for name, rows in micro.items():
             for b in rows:
@@ -501,6 +638,8 @@ def markdown(res):
                 extra = ", ".join(f"{k} {v:.0f}" for k, v in b.items()
                                   if k in ("p50_ns", "p99_ns", "p999_ns", "max_ns", "bytes_per_second") and
                                   isinstance(v, (int, float)))
+                if "allocs_per_delivery" in b:  # fanout_bench: the steady state must not allocate
+                    extra = ", ".join(x for x in (extra, f"allocations per delivery {b['allocs_per_delivery']:.3g}") if x)
                 ns = f"{1e9 / ips:.0f}" if ips else ""
                 if not ips:
                     extra = extra or f"{b.get('real_time', 0):.3g} {b.get('time_unit', '')} per iteration"
@@ -518,9 +657,11 @@ def markdown(res):
              "latency is the interval); every server still ingests and keeps each quote. "
              "`lodestone+batch` is Lodestone with clients that connect as the page does, `/ws?batch=1` "
              "(several queued messages may share one frame; every message is still counted and timed); the "
-             "targets and ratios use plain `lodestone`, the protocol's default. `lodestone+nodelay` is a "
-             "diagnostic, not a peer: the same daemon with `TCP_NODELAY` set on its accepted sockets by an "
-             "`LD_PRELOAD` shim (bench/ws/nodelay_shim.cpp).\n")
+             "targets and ratios use plain `lodestone`, the protocol's default. `lodestone+nodelay` (only with "
+             "`--nodelay`) is a diagnostic, not a peer: the same daemon with `TCP_NODELAY` forced on its accepted "
+             "sockets by an `LD_PRELOAD` shim (bench/ws/nodelay_shim.cpp); the daemon sets it itself. "
+             "`trivial` (only with `--servers ...,trivial`) is bench/ws/trivial_server.cpp, which sends each "
+             "headline and does nothing else: the load generator's own ceiling, not a peer.\n")
     L.append("| K | server | p50 ms | p99 ms | p99.9 ms | max ms | last-client p99 ms | delivered | delivered msg/s | "
              "msg per CPU-s | server CPU | idle KiB/client | loadgen CPU |")
     L.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -530,9 +671,10 @@ def markdown(res):
             continue
         h, lc = r["latency_ns"], r["last_client_latency_ns"]
         sat = " (saturated)" if r.get("loadgen_saturated") else ""
-        L.append(f"| {r['clients']} | {r['server']} | {ms(h['p50']):.3f} | {ms(h['p99']):.3f} | {ms(h['p999']):.3f} | "
+        L.append(f"| {r['clients']} | {r['server']} | {with_spread(r, 'latency_ns.p50', 1e-6)} | "
+                 f"{with_spread(r, 'latency_ns.p99', 1e-6)} | {with_spread(r, 'latency_ns.p999', 1e-6)} | "
                  f"{ms(h['max']):.3f} | {ms(lc['p99']):.3f} | {100 * r['delivery_ratio']:.2f}% | "
-                 f"{r['delivered_per_s']:,.0f} | {r['delivered_per_cpu_s']:,.0f} | "
+                 f"{with_spread(r, 'delivered_per_s', thousands=True)} | {r['delivered_per_cpu_s']:,.0f} | "
                  f"{100 * r['server_cpu_util']:.0f}% | "
                  f"{(format(r['idle_kib_per_client'], '.1f') if r['clients'] >= 100 else '–')} | "
                  f"{100 * r['loadgen_cpu_util']:.0f}%{sat} |")
@@ -558,24 +700,27 @@ def markdown(res):
              f"{100 * st['delivery_ratio']:.0f}%, {100 * st['server_cpu_util']:.0f}%"
              + (" LG-sat" if st.get("loadgen_saturated") else ""))
             if "error" not in st else f"{st['offered'] // 1000}k: failed" for st in f["steps"])
-        L.append(f"| {f['clients']} | {f['server']} | {f['max_sustained_per_s']:,.0f} | {f['at_max_per_cpu_s']:,.0f} | "
-                 f"{f['peak_per_s']:,.0f} | {steps} |")
+        L.append(f"| {f['clients']} | {f['server']} | {with_spread(f, 'max_sustained_per_s', thousands=True)} | "
+                 f"{f['at_max_per_cpu_s']:,.0f} | {f['peak_per_s']:,.0f} | {steps} |")
     L.append("")
 
     L.append("## Lodestone / peer ratios\n")
     L.append("Throughput: Lodestone's sustained msg/s over the peer's. Latency: the peer's p99 over Lodestone's "
-             "(above 1: Lodestone is faster).\n")
+             "(above 1: Lodestone is faster). Medians of the runs; *tie*: the two servers' ranges over the runs "
+             "overlap, so neither leads.\n")
     L.append("| K | msg/s vs ws | msg/s vs Bun | p99 vs ws | p99 vs Bun |\n|---:|---:|---:|---:|---:|")
     kset = sorted({int(k) for k in list(s.get("p99_ratio_vs_ws", {})) + list(s.get("throughput_ratio_vs_ws", {})) +
                    list(s.get("p99_ratio_vs_bun", {})) + list(s.get("throughput_ratio_vs_bun", {}))})
 
-    def fmt(d, k):
-        v = d.get(str(k))
-        return f"{v:.3g}" if v is not None else "–"
+    def fmt(kind, peer, k):
+        v = s.get(f"{kind}_ratio_vs_{peer}", {}).get(str(k))
+        if v is None:
+            return "–"
+        return f"{v:.3g}" + (" (tie)" if s.get(f"{kind}_tie_vs_{peer}", {}).get(str(k)) else "")
 
     for k in kset:
-        L.append(f"| {k} | {fmt(s.get('throughput_ratio_vs_ws', {}), k)} | {fmt(s.get('throughput_ratio_vs_bun', {}), k)} | "
-                 f"{fmt(s.get('p99_ratio_vs_ws', {}), k)} | {fmt(s.get('p99_ratio_vs_bun', {}), k)} |")
+        L.append(f"| {k} | {fmt('throughput', 'ws', k)} | {fmt('throughput', 'bun', k)} | "
+                 f"{fmt('p99', 'ws', k)} | {fmt('p99', 'bun', k)} |")
     L.append("")
 
     L.append("## Targets (issue #7)\n")
@@ -601,17 +746,26 @@ def markdown(res):
                  f"{verdict(s['lodestone_p99_ms_1000'] <= TARGETS['p99_ms_at_50k_1000'])} |")
         L.append(f"| p99.9 <= 10 ms at 50k msg/s, 1,000 clients | {s['lodestone_p999_ms_1000']:.3f} ms | "
                  f"{verdict(s['lodestone_p999_ms_1000'] <= TARGETS['p999_ms_at_50k_1000'])} |")
+    def peer_target(kind, peer, need, name, what):
+        ratios = s.get(f"{kind}_ratio_vs_{peer}", {})
+        if not ratios:
+            return
+        ties = s.get(f"{kind}_tie_vs_{peer}", {})
+        # A tie only rescues an even comparison: a 3x target is not met by being within the spread.
+        tied = [k for k, v in ratios.items() if v < need and need <= 1 and ties.get(k)]
+        missed = [k for k, v in ratios.items() if v < need and k not in tied]
+        shown = ", ".join(f"K={k}: {v:.3g}x" + (" (tie)" if ties.get(k) else "") for k, v in ratios.items())
+        if missed:
+            result = "**missed**"
+        elif tied:
+            result = f"**tie** at K = {', '.join(tied)} (within the spread of the runs), met elsewhere"
+        else:
+            result = "**met**"
+        L.append(f"| >= {need:g}x {name} on {what} | {shown} | {result} |")
+
     for peer, need, name in (("ws", TARGETS["ws_ratio"], "ws"), ("bun", TARGETS["bun_ratio"], "Bun")):
-        t = s.get(f"throughput_ratio_vs_{peer}", {})
-        p = s.get(f"p99_ratio_vs_{peer}", {})
-        if t:
-            worst = min(t.values())
-            L.append(f"| >= {need:g}x {name} on delivered msg/s | {', '.join(f'K={k}: {v:.3g}x' for k, v in t.items())} | "
-                     f"{verdict(worst >= need)} |")
-        if p:
-            worst = min(p.values())
-            L.append(f"| >= {need:g}x {name} on p99 | {', '.join(f'K={k}: {v:.3g}x' for k, v in p.items())} | "
-                     f"{verdict(worst >= need)} |")
+        peer_target("throughput", peer, need, name, "delivered msg/s")
+        peer_target("p99", peer, need, name, "p99")
     if "lodestone_idle_kib_per_client" in s:
         v = s["lodestone_idle_kib_per_client"]
         L.append(f"| <= 20 KiB RSS per idle client | {v:.1f} KiB (worst K >= 1000) | "

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -177,6 +178,62 @@ TEST(FrameStream, NoDataFrameFollowsACloseFrame) {
   beast::error_code ec;
   EXPECT_EQ(p.client.read_some(net::buffer(extra), ec), 0U);
   EXPECT_EQ(ec, net::error::would_block);
+}
+
+// Issue #18: a session's write is a list of buffers pointing into shared frames, longer than one
+// send takes (asio passes at most 64 buffers to writev) and larger than the socket buffers, so it
+// takes many sends, several of them ending inside a buffer. Every frame arrives whole and in
+// order, the list's bytes are sent once each, and the writer hears the total once.
+TEST(FrameStream, AGatheredWriteOfManySendsArrivesWholeAndInOrder) {
+  Pair p;
+  ASSERT_TRUE(open_websocket(p.io, p.client, *p.server));
+
+  std::vector<std::string> payloads;
+  std::vector<std::string> headers;
+  for (int i = 0; i < 150; ++i) {
+    payloads.push_back(std::to_string(i) + std::string(static_cast<std::size_t>(20'000 + 997 * i), 'a' + i % 26));
+    const std::string frame = text_frame(payloads.back());
+    headers.push_back(frame.substr(0, frame.size() - payloads.back().size()));
+  }
+  std::vector<net::const_buffer> list;
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < payloads.size(); ++i) {
+    list.push_back(net::buffer(headers[i]));
+    list.push_back(net::const_buffer());  // an empty buffer in the list is skipped
+    list.push_back(net::buffer(payloads[i]));
+    total += headers[i].size() + payloads[i].size();
+  }
+  auto written = std::make_shared<Written>();
+  p.server->next_layer().async_write_frames(std::span<net::const_buffer>(list), written);
+
+  std::vector<Frame> got;
+  std::thread reader([&] {
+    while (got.size() < payloads.size())
+      if (auto f = read_frame(p.client))
+        got.push_back(std::move(*f));
+      else
+        break;
+  });
+  p.run_until([&] { return !written->results.empty(); });
+  reader.join();
+  ASSERT_EQ(got.size(), payloads.size());
+  for (std::size_t i = 0; i < payloads.size(); ++i) EXPECT_EQ(got[i].payload, payloads[i]) << "frame " << i;
+  ASSERT_EQ(written->results.size(), 1U);
+  EXPECT_FALSE(written->results[0].first);
+  EXPECT_EQ(written->results[0].second, total);
+}
+
+TEST(FrameStream, AnEmptyWriteIsAnsweredWithoutASend) {
+  Pair p;
+  ASSERT_TRUE(open_websocket(p.io, p.client, *p.server));
+  std::vector<net::const_buffer> list{net::const_buffer(), net::const_buffer()};
+  auto written = std::make_shared<Written>();
+  p.server->next_layer().async_write_frames(std::span<net::const_buffer>(list), written);
+  EXPECT_TRUE(written->results.empty()) << "answered after the call, as asio answers";
+  p.run_until([&] { return !written->results.empty(); });
+  ASSERT_EQ(written->results.size(), 1U);
+  EXPECT_FALSE(written->results[0].first);
+  EXPECT_EQ(written->results[0].second, 0U);
 }
 
 // What a session is to its stream: it owns the stream, and its handlers own it.

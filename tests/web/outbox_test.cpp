@@ -18,10 +18,13 @@ using Step = Outbox::QuoteStep;
 
 Symbol sym(std::string_view s) { return *Symbol::parse(s); }
 
-Outbox::Message msg(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+Outbox::Message msg(std::string text) {
+  return SharedFrame::around(std::make_shared<const std::string>(std::move(text)));
+}
 Outbox::Message alert(std::uint64_t seq) {
   return msg(R"({"type":"alert","id":"a)" + std::to_string(seq) + R"(","seq":)" + std::to_string(seq) + "}");
 }
+std::string text(const Outbox::Message& m) { return std::string(m.payload()); }
 Outbox::Message news(int n) { return msg(R"({"type":"news","seq":)" + std::to_string(n) + "}"); }
 
 // A store holding alerts first..last (older ones are gone: a resume from before them is a gap).
@@ -79,7 +82,7 @@ class OutboxTest : public ::testing::Test {
     std::vector<std::string> out;
     while (box().claim_write()) {
       const auto batch = box().take(1024, 256 * 1024, 10);
-      for (const auto& m : batch) out.push_back(*m);
+      for (const auto& m : batch) out.emplace_back(m.payload());
       EXPECT_EQ(box().written(), batch.size());
     }
     return out;
@@ -211,7 +214,7 @@ TEST_F(OutboxTest, QuotesWithTheirDaysLimitsAreSharedNotRenderedPerClient) {
     ASSERT_TRUE(client->claim_write());
     const auto batch = client->take(1024, 1 << 20, 10);
     ASSERT_EQ(batch.size(), 1U);
-    EXPECT_EQ(batch[0], rendered) << "the board's own message, not a copy";
+    EXPECT_EQ(batch[0].payload().data(), rendered->data()) << "the board's own message, not a copy";
     (void)client->written();
   }
   EXPECT_TRUE(contains(*rendered, R"("last":55.00,"prev_close":50.00,"trading_day":"2026-02-02",)"
@@ -226,15 +229,15 @@ TEST_F(OutboxTest, LiveAlertsWaitForTheResumeThenGoInSeqOrderNoneTwice) {
   ASSERT_FALSE(box().offer(alert(4)));
   EXPECT_TRUE(box().holding());
   EXPECT_EQ(box().depth(), 3U);
-  EXPECT_EQ(drain(), std::vector<std::string>{*news(7)});
+  EXPECT_EQ(drain(), std::vector<std::string>{text(news(7))});
 
   const auto replayed = resume(1);
   EXPECT_FALSE(box().holding());
-  EXPECT_EQ(replayed, (std::vector<std::string>{*alert(2), *alert(3), *alert(4)}));
+  EXPECT_EQ(replayed, (std::vector<std::string>{text(alert(2)), text(alert(3)), text(alert(4))}));
   // Live from now on, but never one the client already has.
   ASSERT_FALSE(box().offer(alert(4)));
   ASSERT_FALSE(box().offer(alert(5)));
-  EXPECT_EQ(drain(), std::vector<std::string>{*alert(5)});
+  EXPECT_EQ(drain(), std::vector<std::string>{text(alert(5))});
 }
 
 TEST_F(OutboxTest, WithoutAResumeTheHoldEndsAfterTheGrace) {
@@ -248,10 +251,10 @@ TEST_F(OutboxTest, WithoutAResumeTheHoldEndsAfterTheGrace) {
   clock.advance(1ms);
   ASSERT_FALSE(box().tick());
   EXPECT_FALSE(box().holding());
-  EXPECT_EQ(drain(), (std::vector<std::string>{*alert(9), *alert(10)}));
+  EXPECT_EQ(drain(), (std::vector<std::string>{text(alert(9)), text(alert(10))}));
   // A late resume replays what the client lacks and still sends nothing twice.
   store.last = 11;
-  EXPECT_EQ(resume(8), (std::vector<std::string>{*alert(9), *alert(10), *alert(11)}));
+  EXPECT_EQ(resume(8), (std::vector<std::string>{text(alert(9)), text(alert(10)), text(alert(11))}));
   ASSERT_FALSE(box().offer(alert(11)));
   EXPECT_TRUE(drain().empty());
 }
@@ -271,8 +274,8 @@ TEST_F(OutboxTest, AResumeFromBeforeTheStoreGetsAResyncFirst) {
   ASSERT_EQ(sent.size(), 3U);
   EXPECT_TRUE(sent[0].starts_with(R"({"type":"resync","reason":"alerts after 2 are no longer retained","after":2})"))
       << sent[0];
-  EXPECT_EQ(sent[1], *alert(5));
-  EXPECT_EQ(sent[2], *alert(6));
+  EXPECT_EQ(sent[1], text(alert(5)));
+  EXPECT_EQ(sent[2], text(alert(6)));
 }
 
 TEST_F(OutboxTest, AResumeLargerThanTheQueueReplaysWhatFitsThenAResync) {
@@ -281,8 +284,8 @@ TEST_F(OutboxTest, AResumeLargerThanTheQueueReplaysWhatFitsThenAResync) {
   ASSERT_FALSE(box().push(msg("hello")));
   const auto sent = resume(0);
   ASSERT_EQ(sent.size(), 1U + 29U + 1U);
-  EXPECT_EQ(sent[1], *alert(1));
-  EXPECT_EQ(sent[29], *alert(29));
+  EXPECT_EQ(sent[1], text(alert(1)));
+  EXPECT_EQ(sent[29], text(alert(29)));
   EXPECT_EQ(
       sent[30],
       R"({"type":"resync","reason":"too many alerts to replay here: fetch GET /api/v1/alerts?after=29","after":29})");
@@ -290,7 +293,7 @@ TEST_F(OutboxTest, AResumeLargerThanTheQueueReplaysWhatFitsThenAResync) {
   EXPECT_EQ(store.asked.front(), std::make_pair(std::uint64_t{0}, std::size_t{29}));
   // Live alerts the replay did not reach still come, in order, after the resync.
   ASSERT_FALSE(box().offer(alert(1001)));
-  EXPECT_EQ(drain(), std::vector<std::string>{*alert(1001)});
+  EXPECT_EQ(drain(), std::vector<std::string>{text(alert(1001))});
 }
 
 TEST_F(OutboxTest, AResumeReplaysPageByPage) {
@@ -298,7 +301,7 @@ TEST_F(OutboxTest, AResumeReplaysPageByPage) {
   store.last = 1200;
   const auto sent = resume(0);
   ASSERT_EQ(sent.size(), 1200U);
-  EXPECT_EQ(sent.back(), *alert(1200));
+  EXPECT_EQ(sent.back(), text(alert(1200)));
   ASSERT_EQ(store.asked.size(), 3U);  // 500 + 500 + 200
   EXPECT_EQ(store.asked[1].first, 500U);
   EXPECT_EQ(store.asked[2].first, 1000U);
@@ -417,6 +420,51 @@ TEST_F(OutboxTest, ClosingDropsTheQueueAndTheHold) {
   quote("159713.SZ", 12340);
   box().quotes_changed();
   EXPECT_EQ(box().take_quotes(board), Step::idle);
+}
+
+// Issue #18: a message that comes alone to an idle client is written at once; a burst waits for
+// the rest of the loop's turn and leaves in one write.
+TEST_F(OutboxTest, ALoneMessageToAnIdleClientIsWrittenAtOnce) {
+  (void)box();  // opened now
+  ASSERT_FALSE(box().offer(news(0)));
+  ASSERT_TRUE(box().claim_write());
+  EXPECT_FALSE(box().lone()) << "just opened: as if just written";
+  ASSERT_EQ(box().take(1024, 1 << 20, 10).size(), 1U);
+  EXPECT_EQ(box().written(), 1U);
+  clock.advance(5ms);
+  ASSERT_FALSE(box().offer(news(1)));
+  ASSERT_TRUE(box().claim_write());
+  EXPECT_TRUE(box().lone());
+  ASSERT_EQ(box().take(1024, 1 << 20, 10).size(), 1U);
+  EXPECT_EQ(box().written(), 1U);
+  // The next one, a gap later, is lone again.
+  clock.advance(std::chrono::duration_cast<std::chrono::milliseconds>(Outbox::kLoneGap));
+  ASSERT_FALSE(box().offer(news(2)));
+  ASSERT_TRUE(box().claim_write());
+  EXPECT_TRUE(box().lone());
+}
+
+TEST_F(OutboxTest, MessagesInABurstWaitToBeGathered) {
+  (void)box();
+  clock.advance(5ms);
+  ASSERT_FALSE(box().offer(news(1)));
+  ASSERT_FALSE(box().offer(news(2)));
+  ASSERT_TRUE(box().claim_write());
+  EXPECT_FALSE(box().lone()) << "two queued: the rest of the burst may still come";
+  ASSERT_EQ(box().take(1024, 1 << 20, 10).size(), 2U);
+  EXPECT_EQ(box().written(), 2U);
+  // The client's last write carried a burst: the next message waits too, however late it comes,
+  // so a client that is sent bursts keeps one write per burst.
+  clock.advance(1s);
+  ASSERT_FALSE(box().offer(news(3)));
+  ASSERT_TRUE(box().claim_write());
+  EXPECT_FALSE(box().lone());
+  ASSERT_EQ(box().take(1024, 1 << 20, 10).size(), 1U);
+  EXPECT_EQ(box().written(), 1U);
+  // Soon after a write, a message waits (another may follow in the same turn).
+  ASSERT_FALSE(box().offer(news(4)));
+  ASSERT_TRUE(box().claim_write());
+  EXPECT_FALSE(box().lone());
 }
 
 }  // namespace

@@ -9,15 +9,22 @@
 // net::async_write, which calls async_write_some once with the whole frame; completing that call
 // only when all of it is sent keeps every Beast frame in one piece. Once Beast has sent a close
 // frame, data frames are refused (RFC 6455 5.5.1: nothing may follow a close frame).
+//
+// The data write is a gather: a list of buffers that point into frames shared by every session
+// (shared_frame.hpp), written with the lower layer's async_write_some until all of it is sent,
+// the list advanced in place. Its operation's memory is this stream's own (handler_memory.hpp),
+// so a data write allocates nothing.
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/append.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <span>
 #include <utility>
 #include <vector>
 
+#include "handler_memory.hpp"
 #include "lodestone/net/net.hpp"
 #include "transport.hpp"
 
@@ -67,15 +74,21 @@ class FrameStream {
         token, buffers);
   }
 
-  // The session's data frames, already framed, in `buffer` (which must outlive the write); the
-  // writer is kept alive until it hears back. One at a time. After a close frame was sent the
-  // write is refused with operation_aborted.
-  void async_write_frames(net::const_buffer buffer, std::shared_ptr<Writer> writer) {
+  // The session's data frames, already framed, as `buffers`: the list and the bytes it points to
+  // must stay until the writer hears back, and the list is the stream's to change meanwhile (it
+  // advances through it in place). The writer is kept alive until then. One at a time. After a
+  // close frame was sent the write is refused with operation_aborted.
+  void async_write_frames(std::span<net::const_buffer> buffers, std::shared_ptr<Writer> writer) {
     if (busy_) {
-      data_waiting_ = DataWrite{buffer, std::move(writer)};
+      data_waiting_ = DataWrite{buffers, std::move(writer)};
     } else {
-      start_data(DataWrite{buffer, std::move(writer)});
+      start_data(DataWrite{buffers, std::move(writer)});
     }
+  }
+  // The same with one buffer (which must outlive the write).
+  void async_write_frames(net::const_buffer buffer, std::shared_ptr<Writer> writer) {
+    single_ = buffer;
+    async_write_frames(std::span<net::const_buffer>(&single_, 1), std::move(writer));
   }
 
  private:
@@ -85,9 +98,12 @@ class FrameStream {
     BeastHandler handler;
   };
   struct DataWrite {
-    net::const_buffer buffer;
+    std::span<net::const_buffer> buffers;
     std::shared_ptr<Writer> writer;
   };
+  // A socket operation with its handler is about 200 bytes; the block has room to spare.
+  using DataMemory = HandlerMemory<512>;
+  using DataAllocator = HandlerAllocator<void, 512>;
 
   // Held by the socket write in flight. A write asio destroys without running it (its io_context
   // is going away) drops what waits behind it here: a waiting handler holds its session, which
@@ -119,12 +135,24 @@ class FrameStream {
       net::dispatch(net::append(std::move(handler), ec, n));
     }
   };
-  struct DataDone {
+  // One async_write_some of the data write; the next one, or the writer's answer once all of it
+  // is sent (or it failed).
+  struct DataStep {
     std::shared_ptr<Writer> writer;
     InFlight guard;
+    DataAllocator allocator;
+    using allocator_type = DataAllocator;
+    [[nodiscard]] allocator_type get_allocator() const noexcept { return allocator; }
     void operator()(beast::error_code ec, std::size_t n) {
-      guard.release()->next();
-      writer->frames_written(ec, n);
+      FrameStream* stream = guard.release();
+      stream->data_sent_ += n;
+      if (!ec && stream->advance(n)) {
+        stream->write_some(std::move(writer));
+        return;
+      }
+      const std::size_t sent = stream->data_sent_;
+      stream->next();
+      writer->frames_written(ec, sent);
     }
   };
 
@@ -143,7 +171,32 @@ class FrameStream {
       return;
     }
     busy_ = true;
-    net::async_write(socket_, w.buffer, DataDone{std::move(w.writer), InFlight(this)});
+    data_ = w.buffers;
+    data_sent_ = 0;
+    if (!advance(0)) {  // nothing to send: answer as a write would, after this call
+      busy_ = false;
+      net::post(socket_.get_executor(), [writer = std::move(w.writer)] { writer->frames_written({}, 0); });
+      return;
+    }
+    write_some(std::move(w.writer));
+  }
+
+  void write_some(std::shared_ptr<Writer> writer) {
+    socket_.async_write_some(data_, DataStep{std::move(writer), InFlight(this), DataAllocator(data_memory_)});
+  }
+
+  // Drops `n` sent bytes from the front of the data write; true while some are left.
+  bool advance(std::size_t n) {
+    while (!data_.empty()) {
+      auto& front = data_.front();
+      if (n < front.size()) {
+        front += n;
+        return true;
+      }
+      n -= front.size();
+      data_ = data_.subspan(1);
+    }
+    return false;
   }
 
   // Beast's frame first: it may be the pong or the close the peer waits for.
@@ -170,6 +223,10 @@ class FrameStream {
   }
 
   Transport socket_;
+  DataMemory data_memory_;
+  std::span<net::const_buffer> data_;  // what is left of the data write in flight
+  std::size_t data_sent_ = 0;          // of the data write in flight
+  net::const_buffer single_;           // the one-buffer write's list
   bool busy_ = false;
   bool close_sent_ = false;
   std::optional<BeastWrite> beast_waiting_;

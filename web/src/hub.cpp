@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "shared_frame.hpp"
 #include "websocket_session.hpp"
 
 namespace lodestone::web {
@@ -9,6 +10,7 @@ namespace lodestone::web {
 void Hub::join(const std::shared_ptr<WebSocketSession>& session) {
   std::lock_guard lock(mutex_);
   sessions_.emplace(session.get(), session);
+  stale_.store(true, std::memory_order_release);
 }
 
 void Hub::leave(const WebSocketSession* session) {
@@ -16,6 +18,7 @@ void Hub::leave(const WebSocketSession* session) {
   {
     std::lock_guard lock(mutex_);
     sessions_.erase(session);
+    stale_.store(true, std::memory_order_release);
     if (sessions_.empty()) empty = std::move(on_empty_);
   }
   if (empty) empty();
@@ -32,13 +35,18 @@ void Hub::when_empty(std::function<void()> fn) {
   fn();
 }
 
-std::vector<std::shared_ptr<WebSocketSession>> Hub::snapshot() const {
-  std::vector<std::shared_ptr<WebSocketSession>> out;
+std::shared_ptr<const Hub::SessionList> Hub::sessions() const {
+  if (!stale_.load(std::memory_order_acquire)) return list_.load(std::memory_order_acquire);
   std::lock_guard lock(mutex_);
-  out.reserve(sessions_.size());
-  for (const auto& [address, w] : sessions_)
-    if (auto s = w.lock()) out.push_back(std::move(s));
-  return out;
+  if (stale_.load(std::memory_order_relaxed)) {
+    // Cleared first: a join or leave waits for the lock, so none can slip between the two.
+    stale_.store(false, std::memory_order_relaxed);
+    auto list = std::make_shared<SessionList>();
+    list->reserve(sessions_.size());
+    for (const auto& [address, w] : sessions_) list->push_back(w);
+    list_.store(std::move(list), std::memory_order_release);
+  }
+  return list_.load(std::memory_order_acquire);
 }
 
 void Hub::pace_quotes(net::any_io_executor executor, std::chrono::milliseconds pace) {
@@ -59,23 +67,34 @@ void Hub::quotes_changed() {
 }
 
 void Hub::wake_for_quotes() {
-  for (const auto& s : snapshot()) s->notify_quotes();
+  const auto list = sessions();
+  for (const auto& w : *list)
+    if (auto s = w.lock()) s->notify_quotes();
 }
 
-void Hub::broadcast(std::shared_ptr<const std::string> message) {
-  for (const auto& s : snapshot()) s->send(message);
+void Hub::broadcast(std::shared_ptr<const std::string> message) { broadcast(SharedFrame::framed(*message)); }
+
+void Hub::broadcast(const SharedFrame& frame) {
+  const auto list = sessions();
+  for (const auto& w : *list)
+    if (auto s = w.lock()) s->send(frame);
 }
 
 void Hub::close_all(websocket::close_code code) {
-  for (const auto& s : snapshot()) s->close(code, "server shutting down");
+  const auto list = sessions();
+  for (const auto& w : *list)
+    if (auto s = w.lock()) s->close(code, "server shutting down");
 }
 
 QueueDepth Hub::queue_depth() const {
   QueueDepth out;
-  for (const auto& s : snapshot()) {
-    const auto n = s->queued();
-    out.total += n;
-    out.deepest = std::max(out.deepest, n);
+  const auto list = sessions();
+  for (const auto& w : *list) {
+    if (auto s = w.lock()) {
+      const auto n = s->queued();
+      out.total += n;
+      out.deepest = std::max(out.deepest, n);
+    }
   }
   return out;
 }

@@ -11,18 +11,19 @@ namespace {
 
 // A resume replays at most this many alerts per page from the store.
 constexpr std::size_t kReplayPage = 500;
-// The write list's capacity an idle client keeps (pointers to messages).
+// The write list's and the queue's capacity an idle client keeps (frames).
 constexpr std::size_t kKeptInFlight = 64;
+constexpr std::size_t kKeptQueue = 64;
 
 // The seq of a stored alert ({"type":"alert","id":"…","seq":N,…}); nullopt for anything else,
 // provisional alerts (no seq yet) included. Inside a JSON string a quote is escaped, so the first
 // ,"seq": is the alert's own.
-std::optional<std::uint64_t> alert_seq(const std::string& m) {
+std::optional<std::uint64_t> alert_seq(std::string_view m) {
   constexpr std::string_view kAlert = R"({"type":"alert")";
   constexpr std::string_view kSeq = R"(,"seq":)";
   if (m.compare(0, kAlert.size(), kAlert) != 0) return std::nullopt;
   const auto pos = m.find(kSeq);
-  if (pos == std::string::npos) return std::nullopt;
+  if (pos == std::string_view::npos) return std::nullopt;
   std::uint64_t seq = 0;
   const char* first = m.data() + pos + kSeq.size();
   const auto [ptr, ec] = std::from_chars(first, m.data() + m.size(), seq);
@@ -34,7 +35,7 @@ Outbox::Message resync(std::string_view reason, std::uint64_t after) {
   std::string out = R"({"type":"resync","reason":")";
   out += reason;
   out += R"(","after":)" + std::to_string(after) + "}";
-  return std::make_shared<const std::string>(std::move(out));
+  return SharedFrame::around(std::make_shared<const std::string>(std::move(out)));
 }
 
 }  // namespace
@@ -57,7 +58,7 @@ Outbox::Decision Outbox::receive(bool text, std::string_view payload, const Boar
   if (!message) return Closing{kCloseBadMessage, message.error().message, ClientClose::BadMessage};
   if (const auto* sub = std::get_if<Subscribe>(&*message)) return subscribe(sub->all, sub->symbols, board);
   if (const auto* res = std::get_if<Resume>(&*message)) return resume(res->after, fetch);
-  return push(std::make_shared<const std::string>(R"({"type":"pong"})"));
+  return push(SharedFrame::around(std::make_shared<const std::string>(R"({"type":"pong"})")));
 }
 
 bool Outbox::admit_client_message() {
@@ -85,7 +86,7 @@ Outbox::Decision Outbox::subscribe(bool all, const std::vector<Symbol>& symbols,
     snapshot += *entry.json;
   }
   snapshot += "]}";
-  return push(std::make_shared<const std::string>(std::move(snapshot)));
+  return push(SharedFrame::around(std::make_shared<const std::string>(std::move(snapshot))));
 }
 
 // Replayed in order, a page at a time, as far as the send queue has room (a quarter of it stays
@@ -135,7 +136,7 @@ Outbox::Decision Outbox::offer(Message message) {
 }
 
 Outbox::Decision Outbox::deliver_live(Message message) {
-  if (const auto seq = alert_seq(*message)) {
+  if (const auto seq = alert_seq(message.payload())) {
     if (holding_) {
       held_.push_back(std::move(message));
       if (held_.size() >= options_.max_queue) return release_hold();  // never hold more than a queue
@@ -150,12 +151,14 @@ Outbox::Decision Outbox::deliver_live(Message message) {
 Outbox::Decision Outbox::release_hold() {
   if (!holding_) return std::nullopt;
   holding_ = false;
-  auto held = std::move(held_);
-  held_.clear();
-  for (auto& m : held) {
-    if (closed_) break;
+  // Delivered in the order they came; deliver_live no longer holds (holding_ is false).
+  while (!held_.empty() && !closed_) {
+    auto m = std::move(held_.front());
+    held_.pop_front();
     if (auto d = deliver_live(std::move(m))) return d;
   }
+  held_.clear();
+  held_.shrink(0);  // the hold is over for good
   return std::nullopt;
 }
 
@@ -174,7 +177,7 @@ Outbox::QuoteStep Outbox::take_quotes(const Board& board) {
   // Quotes bypass the queue's bound: it is empty here, and they are at most one per instrument.
   for (const auto& entry : board.changed_since(quote_version_)) {
     quote_version_ = std::max(quote_version_, entry.version);
-    if (wants(entry.quote.symbol)) queue_.push_back(entry.json);
+    if (wants(entry.quote.symbol)) queue_.push_back(SharedFrame::around(entry.json));
   }
   return QuoteStep::taken;
 }
@@ -194,8 +197,8 @@ std::span<const Outbox::Message> Outbox::take(std::size_t max_messages, std::siz
   writing_ = true;
   std::size_t bytes = 0;
   while (!queue_.empty() && in_flight_.size() < max_messages &&
-         (in_flight_.empty() || bytes + queue_.front()->size() + overhead <= max_bytes)) {
-    bytes += queue_.front()->size() + overhead;
+         (in_flight_.empty() || bytes + queue_.front().payload().size() + overhead <= max_bytes)) {
+    bytes += queue_.front().payload().size() + overhead;
     in_flight_.push_back(std::move(queue_.front()));
     queue_.pop_front();
   }
@@ -205,11 +208,20 @@ std::span<const Outbox::Message> Outbox::take(std::size_t max_messages, std::siz
 std::size_t Outbox::written() {
   const std::size_t n = in_flight_.size();
   in_flight_.clear();
-  // A burst may have grown it; an idle client should not keep it (10 000 of them are idle).
-  if (in_flight_.capacity() > kKeptInFlight && queue_.empty()) std::vector<Message>().swap(in_flight_);
   writing_ = false;
   last_write_ = clock_.steady();
+  last_write_count_ = n;
   return n;
+}
+
+bool Outbox::lone() const {
+  return queue_.size() == 1 && last_write_count_ <= 1 && clock_.steady() - last_write_ >= kLoneGap;
+}
+
+void Outbox::trim() {
+  if (writing_ || !queue_.empty()) return;
+  if (in_flight_.capacity() > kKeptInFlight) std::vector<Message>().swap(in_flight_);
+  queue_.shrink(kKeptQueue);
 }
 
 bool Outbox::quiet_for(std::chrono::milliseconds quiet) const {

@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -18,17 +17,20 @@
 #include <unordered_set>
 #include <vector>
 
+#include "frame_queue.hpp"
 #include "lodestone/core/clock.hpp"
 #include "lodestone/core/symbol.hpp"
 #include "lodestone/web/board.hpp"
 #include "lodestone/web/server_options.hpp"
 #include "lodestone/web/stats.hpp"
+#include "shared_frame.hpp"
 
 namespace lodestone::web {
 
 class Outbox {
  public:
-  using Message = std::shared_ptr<const std::string>;
+  // A message with its frame header: framed once, shared by every client that is sent it.
+  using Message = SharedFrame;
 
   // The outbox ends the connection: the session counts `why` and closes with `code` and `reason`.
   struct Closing {
@@ -92,11 +94,23 @@ class Outbox {
   // (the session then starts one, typically posted so the rest of a burst joins it).
   [[nodiscard]] bool claim_write();
   // The messages for the next write, oldest first: at most `max_messages`, and as many as keep
-  // their sizes, each plus `overhead`, within `max_bytes` (always at least one). They stay the
-  // outbox's until written(). Empty (and the claim released) when nothing is queued or it closed.
+  // their payloads' sizes, each plus `overhead`, within `max_bytes` (always at least one). They
+  // stay the outbox's, where they are, until written() (a write may point into them). Empty (and
+  // the claim released) when nothing is queued or it closed.
   std::span<const Message> take(std::size_t max_messages, std::size_t max_bytes, std::size_t overhead);
+  // The write just claimed is for a message that came alone: it is the only one queued, the
+  // client's last write carried at most one message and finished at least kLoneGap ago. The
+  // session starts such a write at once; any other waits for the rest of the loop's turn, so
+  // a burst leaves in one write (a client that is sent many messages a turn keeps its writes
+  // gathered: its last write carried several).
+  [[nodiscard]] bool lone() const;
+  static constexpr std::chrono::microseconds kLoneGap{1000};
   // The write finished: returns how many messages it carried.
   std::size_t written();
+  // Gives back the memory a burst grew the queue and the write list to, if nothing is queued or
+  // being written. Not after every write: a client that is sent bursts would take it back each
+  // time (an allocation per so many deliveries); the session calls it when the client is quiet.
+  void trim();
   // No data left to write for `quiet`: nothing queued and the last write that long ago (heartbeat).
   [[nodiscard]] bool quiet_for(std::chrono::milliseconds quiet) const;
 
@@ -119,11 +133,12 @@ class Outbox {
   // Subscription.
   bool all_ = false;
   std::unordered_set<Symbol> symbols_;
-  // Send queue and the write under way.
-  std::deque<Message> queue_;
+  // Send queue and the write under way. Both keep their memory from one message to the next.
+  FrameQueue queue_;
   std::vector<Message> in_flight_;
-  bool writing_ = false;      // a write is claimed or in flight
-  Clock::Steady last_write_;  // the last write finished (or the outbox opened)
+  bool writing_ = false;              // a write is claimed or in flight
+  Clock::Steady last_write_;          // the last write finished (or the outbox opened)
+  std::size_t last_write_count_ = 0;  // messages the last write carried
   // Quotes: the board version this client has seen, and when quotes were last taken.
   std::uint64_t quote_version_ = 0;
   bool quotes_dirty_ = false;
@@ -135,7 +150,7 @@ class Outbox {
   // order, each seq at most once.
   bool holding_ = true;
   Clock::Steady hold_deadline_;
-  std::deque<Message> held_;
+  FrameQueue held_;
   std::uint64_t highest_seq_ = 0;  // the highest alert seq this client has been sent
 };
 

@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <optional>
+#include <span>
 
 #include "http_util.hpp"
 #include "lodestone/core/json_writer.hpp"
@@ -11,18 +13,18 @@ namespace lodestone::web {
 namespace {
 
 // {"type":"hello",...} or {"type":"heartbeat",...}: the server's time, then what follows.
-std::shared_ptr<const std::string> timed_message(std::string_view type, Timestamp now, std::string_view rest) {
+SharedFrame timed_message(std::string_view type, Timestamp now, std::string_view rest) {
   std::string out = R"({"type":")";
   out += type;
   out += R"(","server_time":)";
   append_json_string(out, format_timestamp(now));
   out += rest;
   out.push_back('}');
-  return std::make_shared<const std::string>(std::move(out));
+  return SharedFrame::around(std::make_shared<const std::string>(std::move(out)));
 }
 
-std::shared_ptr<const std::string> hello_message(const ServerOptions& options, Timestamp now, std::uint64_t last_seq,
-                                                 std::string_view identity) {
+SharedFrame hello_message(const ServerOptions& options, Timestamp now, std::uint64_t last_seq,
+                          std::string_view identity) {
   std::string rest = R"(,"version":)";
   append_json_string(rest, options.version);
   rest += R"(,"instance":)";
@@ -117,7 +119,10 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
   const bool was_subscribed = outbox_.wants_quotes();
   auto decision = outbox_.receive(ws_.got_text(), text, board_, [this](std::uint64_t after, std::size_t limit) {
     auto range = api_.alerts_after(after, limit);
-    return Outbox::ReplayPage{std::move(range.alerts), range.last_seq, range.gap};
+    Outbox::ReplayPage page{{}, range.last_seq, range.gap};
+    page.alerts.reserve(range.alerts.size());
+    for (auto& a : range.alerts) page.alerts.push_back(SharedFrame::around(std::move(a)));
+    return page;
   });
   buffer_.consume(buffer_.size());
   if (outbox_.wants_quotes() != was_subscribed) wants_quotes_.store(outbox_.wants_quotes(), std::memory_order_relaxed);
@@ -136,11 +141,29 @@ void WebSocketSession::act(Outbox::Decision decision) {
     hub_->stats().client_closes.add(decision->why);
     fail(decision->code, std::move(decision->reason));
   } else if (outbox_.claim_write()) {
-    // Started after what is already queued on the loop, not now: the rest of this burst (every
-    // event the pipeline runs in this turn) joins the same write instead of waiting for a second.
-    net::post(ws_.get_executor(), [self = shared_from_this()] { self->write_next(); });
+    start_write();
   }
   sync_depth();
+}
+
+void WebSocketSession::start_write() {
+  // A lone message to an idle client goes out now: waiting would add the rest of the loop's turn
+  // to its latency. Otherwise the write starts after what is already queued on the loop: the
+  // rest of this burst (every event the pipeline runs in this turn) joins the same write instead
+  // of waiting for a second one.
+  if (outbox_.lone()) {
+    write_next();
+    return;
+  }
+  auto write = [self = shared_from_this()] { self->write_next(); };
+  // On one I/O thread the executor is the io_context's own, which takes the handler's memory
+  // from its associated allocator: the session's block. Through a strand it is malloc's.
+  const auto executor = ws_.get_executor();
+  if (const auto* io = executor.target<net::io_context::executor_type>()) {
+    net::post(*io, net::bind_allocator(HandlerAllocator<void, 128>(post_memory_), std::move(write)));
+  } else {
+    net::post(executor, std::move(write));
+  }
 }
 
 void WebSocketSession::notify_quotes() {
@@ -153,20 +176,20 @@ void WebSocketSession::notify_quotes() {
   });
 }
 
-void WebSocketSession::send(std::shared_ptr<const std::string> message) {
+void WebSocketSession::send(const SharedFrame& message) {
   // With one I/O thread, a caller on it cannot race the session's handlers: deliver now (a
   // broadcast to 1,000 clients then costs no lock and no posted handler per client). io_thread_
   // is set before the session joins the hub, which is what makes it visible to broadcasts.
   if (io_thread_ != std::thread::id() && std::this_thread::get_id() == io_thread_) {
     if (inbox_waiting_.load(std::memory_order_acquire)) drain_inbox();  // what came first goes first
-    act(outbox_.offer(std::move(message)));
+    act(outbox_.offer(message));
     return;
   }
   bool first = false;
   {
     std::lock_guard lock(inbox_mutex_);
     first = inbox_.empty();
-    inbox_.push_back(std::move(message));
+    inbox_.push_back(message);
     inbox_waiting_.store(true, std::memory_order_release);
   }
   // One post per burst, not one per message: a broadcast storm costs each session one handler.
@@ -174,16 +197,16 @@ void WebSocketSession::send(std::shared_ptr<const std::string> message) {
 }
 
 void WebSocketSession::drain_inbox() {
-  std::vector<std::shared_ptr<const std::string>> messages;
   {
     std::lock_guard lock(inbox_mutex_);
-    messages.swap(inbox_);
+    draining_.swap(inbox_);
     inbox_waiting_.store(false, std::memory_order_relaxed);
   }
-  for (auto& m : messages) {
+  for (auto& m : draining_) {
     if (closing_) break;
     act(outbox_.offer(std::move(m)));
   }
+  draining_.clear();  // keeps its memory for the next burst
 }
 
 void WebSocketSession::close(websocket::close_code code, std::string reason) {
@@ -215,53 +238,50 @@ void WebSocketSession::flush_quotes() {
 namespace {
 // Write buffers above this are given back once the queue is empty (an idle client's memory).
 constexpr std::size_t kKeptWriteBuffer = 16 * 1024;
-
-// A server's text frame header (RFC 6455 5.2: FIN, opcode 1, unmasked).
-void append_text_frame_header(std::string& out, std::size_t payload) {
-  out.push_back(static_cast<char>(0x81));
-  if (payload < 126) {
-    out.push_back(static_cast<char>(payload));
-  } else if (payload <= 0xffff) {
-    out.push_back(static_cast<char>(126));
-    out.push_back(static_cast<char>(payload >> 8));
-    out.push_back(static_cast<char>(payload & 0xff));
-  } else {
-    out.push_back(static_cast<char>(127));
-    for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((payload >> shift) & 0xff));
-  }
-}
+// A write whose frames take more buffers than one send takes (asio passes at most 64 to writev)
+// is copied into one buffer instead: one send of a 256 KiB backlog costs less than the copy,
+// 16 sends (and on loopback 16 wake-ups of the reader) cost more. A client only gets there when
+// it is behind; in the steady state a write is a few frames and copies nothing.
+constexpr std::size_t kMaxGathered = 64;
+constexpr std::size_t kKeptGather = kMaxGathered;
 }  // namespace
 
 void WebSocketSession::write_next() {
   // Everything waiting (up to a bound) goes out in one write: a client that is behind costs one
-  // send for many frames, not one per frame. Copied into one buffer: a gather write of thousands
-  // of small buffers costs more in iovec walking than the copy.
+  // send for many frames, not one per frame.
   // A client that asked for batches gets them in one frame, {"type":"batch","messages":[...]}.
   constexpr std::size_t kMaxMessages = 1024;
   constexpr std::size_t kMaxBytes = 256 * 1024;
-  constexpr std::size_t kFrameHeader = 10;  // the longest a server's frame header gets
-  const auto messages = outbox_.take(kMaxMessages, kMaxBytes, batch_ ? 1 : kFrameHeader);
+  const auto messages = outbox_.take(kMaxMessages, kMaxBytes, batch_ ? 1 : SharedFrame::kMaxHeader);
   if (messages.empty()) return;
-  out_.clear();
+  sync_depth();
   if (batch_ && messages.size() > 1) {
     batch_buffer_.clear();
     batch_buffer_ += R"({"type":"batch","messages":[)";
     for (std::size_t i = 0; i < messages.size(); ++i) {
       if (i != 0) batch_buffer_.push_back(',');
-      batch_buffer_ += *messages[i];
+      batch_buffer_ += messages[i].payload();
     }
     batch_buffer_ += "]}";
-    append_text_frame_header(out_, batch_buffer_.size());
+    std::array<unsigned char, SharedFrame::kMaxHeader> header{};
+    const auto n = SharedFrame::write_header(header, batch_buffer_.size());
+    out_.assign(reinterpret_cast<const char*>(header.data()), n);
     out_ += batch_buffer_;
-    if (batch_buffer_.capacity() > kKeptWriteBuffer) std::string().swap(batch_buffer_);
-  } else {
-    for (const auto& m : messages) {
-      append_text_frame_header(out_, m->size());
-      out_ += *m;
-    }
+    ws_.next_layer().async_write_frames(net::buffer(out_), shared_from_this());
+    return;
   }
-  sync_depth();
-  ws_.next_layer().async_write_frames(net::buffer(out_), shared_from_this());
+  std::size_t buffers = 0;
+  for (const auto& m : messages) buffers += m.buffer_count();
+  if (buffers > kMaxGathered) {
+    out_.clear();
+    for (const auto& m : messages) m.append_to(out_);
+    ws_.next_layer().async_write_frames(net::buffer(out_), shared_from_this());
+    return;
+  }
+  // The frames themselves, shared with every other client they go to: nothing is copied.
+  gather_.clear();
+  for (const auto& m : messages) m.append_buffers(gather_);
+  ws_.next_layer().async_write_frames(std::span<net::const_buffer>(gather_), shared_from_this());
 }
 
 void WebSocketSession::frames_written(beast::error_code ec, std::size_t) {
@@ -274,8 +294,6 @@ void WebSocketSession::frames_written(beast::error_code ec, std::size_t) {
   }
   hub_->count_sent(outbox_.written());
   sync_depth();
-  // A burst may have grown the buffer; an idle client should not keep it.
-  if (out_.capacity() > kKeptWriteBuffer && outbox_.depth() == 0) std::string().swap(out_);
   if (outbox_.claim_write()) {
     write_next();
   } else {
@@ -287,10 +305,21 @@ void WebSocketSession::arm_heartbeat() {
   heartbeat_timer_.expires_after(std::chrono::milliseconds(options_.heartbeat_ms));
   heartbeat_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (ec || self->closing_) return;
+    self->trim();  // at most once a heartbeat interval: what a burst grew, a quiet client gives back
     if (self->outbox_.quiet_for(std::chrono::milliseconds(self->options_.heartbeat_ms)))
       self->act(self->outbox_.push(timed_message("heartbeat", self->clock_.now(), "")));
     self->arm_heartbeat();
   });
+}
+
+void WebSocketSession::trim() {
+  // A burst may have grown the write buffers and the queue; an idle client (10 000 of them may be
+  // idle) should not keep them. Not after every write: that would allocate again at every burst.
+  outbox_.trim();
+  if (outbox_.depth() != 0) return;
+  if (out_.capacity() > kKeptWriteBuffer) std::string().swap(out_);
+  if (batch_buffer_.capacity() > kKeptWriteBuffer) std::string().swap(batch_buffer_);
+  if (gather_.capacity() > kKeptGather) std::vector<net::const_buffer>().swap(gather_);
 }
 
 void WebSocketSession::stop_timers() {
