@@ -100,7 +100,7 @@ void AlertStore::halt() {
       spdlog::error(
           "redis {}: stopping with {} alerts not stored ({}{}): clients saw them without a seq; they are not in "
           "the history and a resume will not bring them back",
-          describe(options_.client.endpoint), unstored, some, unstored > 5 ? ", ..." : "");
+          channel_->where(), unstored, some, unstored > 5 ? ", ..." : "");
   }
   net::post(channel_->writer_strand(), [w = weak_from_this()] {
     if (auto s = w.lock()) {
@@ -216,43 +216,105 @@ void AlertStore::pump() {
 }
 
 void AlertStore::written(const std::vector<std::string>& keys, const Result<Reply>& reply) {
-  std::vector<bus::StoredAlert> now;
   // Any failure, an unexpected reply included, waits for the retry timer: it alone clears
   // retry_pending_ (pumping at once would find it set and nothing would ever retry).
   const bool failed = !reply || reply->type != Reply::Type::Array || reply->elements.size() != keys.size();
-  {
-    std::lock_guard lock(mutex_);
-    sending_ = false;
-    if (failed) {
+  if (failed) {
+    std::vector<bus::StoredAlert> now;
+    {
+      std::lock_guard lock(mutex_);
+      sending_ = false;
       write_error_ = reply ? "unexpected reply to the alert script" : reply.error().message;
       now = provisional_locked();
       retry_pending_ = true;
-    } else {
-      if (!write_error_.empty()) spdlog::info("redis takes alert writes again");
-      write_error_.clear();
-      for (std::size_t i = 0; i < keys.size(); ++i) {
-        const bool stored = reply->elements[i].integer > 0;
-        if (stored) ++stats_.written;
-        auto it = std::find_if(waiting_.begin(), waiting_.end(), [&](const Waiting& x) { return x.key == keys[i]; });
-        if (it == waiting_.end()) continue;  // the stream brought it back already
-        if (stored) {
-          it->written = true;
-        } else {
-          // Stored before: by another instance, or by this one in a write whose reply was lost.
-          ++stats_.duplicates;
-          waiting_keys_.erase(it->key);
-          waiting_.erase(it);
-        }
+    }
+    deliver(now);
+    channel_->progress();
+    retry_later();
+    return;
+  }
+  if (options_.wait_replicas == 0) {
+    stored(keys, *reply);
+    return;
+  }
+  // Acknowledged means replicated: the batch counts as stored once WAIT says enough replicas
+  // have it (WAIT covers every write this connection made, the script's among them).
+  channel_->write({"WAIT", std::to_string(options_.wait_replicas), std::to_string(options_.wait_timeout.count())},
+                  [w = weak_from_this(), keys, appended = *reply](Result<Reply> r) {
+                    if (auto s = w.lock()) s->replicated(keys, appended, r);
+                  },
+                  options_.wait_timeout);
+}
+
+void AlertStore::replicated(const std::vector<std::string>& keys, const Reply& appended, const Result<Reply>& wait) {
+  const bool enough = wait && wait->type == Reply::Type::Integer &&
+                      wait->integer >= static_cast<long long>(options_.wait_replicas);
+  if (enough) {
+    {
+      std::lock_guard lock(mutex_);
+      if (!replica_error_.empty()) spdlog::info("redis: alerts reach {} replicas again", options_.wait_replicas);
+      replica_error_.clear();
+    }
+    stored(keys, appended);
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    sending_ = false;
+    write_error_.clear();  // the master took the append; its replicas are what is missing
+    ++stats_.unreplicated;
+    const std::string why =
+        wait ? "WAIT " + std::to_string(options_.wait_replicas) + " " + std::to_string(options_.wait_timeout.count()) +
+                   " answered " + std::to_string(wait->integer) + " replicas"
+             : wait.error().message;
+    if (replica_error_.empty()) spdlog::warn("redis: alerts not yet on {} replicas ({}); they stay buffered and are appended again", options_.wait_replicas, why);
+    replica_error_ = why;
+    for (const auto& key : keys) {
+      auto it = std::find_if(waiting_.begin(), waiting_.end(), [&](const Waiting& x) { return x.key == key; });
+      if (it != waiting_.end()) it->sent = true;
+    }
+    retry_pending_ = true;
+  }
+  channel_->progress();
+  retry_later();
+}
+
+void AlertStore::stored(const std::vector<std::string>& keys, const Reply& appended) {
+  {
+    std::lock_guard lock(mutex_);
+    sending_ = false;
+    if (!write_error_.empty()) spdlog::info("redis takes alert writes again");
+    write_error_.clear();
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const bool stored = appended.elements[i].integer > 0;
+      if (stored) ++stats_.written;
+      auto it = std::find_if(waiting_.begin(), waiting_.end(), [&](const Waiting& x) { return x.key == keys[i]; });
+      if (it == waiting_.end()) continue;  // the stream brought it back already
+      if (!stored && !it->sent) {
+        // Stored before: by another instance, or by this one in a write whose reply was lost.
+        ++stats_.duplicates;
+      }
+      if (!stored || it->seen) {
+        waiting_keys_.erase(it->key);
+        waiting_.erase(it);
+      } else {
+        it->written = true;
       }
     }
   }
-  deliver(now);
   channel_->progress();
-  if (failed) {
-    retry_later();
-  } else {
-    pump();
+  pump();
+}
+
+void AlertStore::brought_back_locked(const std::string& key) {
+  auto it = std::find_if(waiting_.begin(), waiting_.end(), [&](const Waiting& x) { return x.key == key; });
+  if (it == waiting_.end()) return;
+  if (options_.wait_replicas > 0 && !it->written) {
+    it->seen = true;  // on the master, maybe not yet on a replica: still ours to append again
+    return;
   }
+  waiting_keys_.erase(key);
+  waiting_.erase(it);
 }
 
 void AlertStore::retry_later() {
@@ -298,12 +360,15 @@ std::string AlertStore::degraded_reason() const {
   std::lock_guard lock(mutex_);
   if (healthy_locked()) return {};
   std::string why;
-  const auto where = describe(options_.client.endpoint);
+  const auto where = channel_->where();
   if (channel_->writer_link() != Link::Up || channel_->reader_link() != Link::Up) {
     why = "redis " + where + " unreachable";
     if (const auto error = channel_->last_error(); !error.empty()) why += " (" + error + ")";
   } else if (!loaded_) {
     why = "loading alert history from redis " + where;
+  } else if (write_error_.empty()) {
+    why = "redis " + where + ": alerts not yet on " + std::to_string(options_.wait_replicas) + " replicas (" +
+          replica_error_ + ")";
   } else {
     why = "redis " + where + " refuses alert writes (" + write_error_ + ")";
   }

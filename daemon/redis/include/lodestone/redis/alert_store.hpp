@@ -21,6 +21,13 @@
 // A seq is never invented locally, so none is ever reused or reordered; resume positions stay
 // valid. The buffer's bound is the promise: past it, alerts are delivered provisionally and
 // counted as dropped, never stored. degraded_reason() explains all of this to /readyz.
+//
+// Replicas (wait_replicas > 0). Redis replicates asynchronously: an alert the master stored but
+// had not yet sent to a replica is lost when Sentinel promotes that replica. With wait_replicas,
+// each append is followed by WAIT n timeout, and an alert counts as stored only when WAIT says n
+// replicas have it. Until then it stays in the buffer and is appended again (after `retry`,
+// and on the new master after a failover); the identity check makes that a no-op where the alert
+// is already stored.
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -51,6 +58,8 @@ struct AlertStoreOptions {
   std::chrono::milliseconds block{5000};         // XREAD BLOCK; a hung server is noticed after this plus the timeout
   std::chrono::milliseconds retry{500};          // after Redis refused a write
   std::chrono::milliseconds journal_wait{2000};  // longest an alert waits for the journal (wait_for_journal)
+  std::size_t wait_replicas = 0;                 // WAIT for this many replicas after each append (0: no WAIT)
+  std::chrono::milliseconds wait_timeout{500};   // WAIT's timeout
   ClientOptions client;                          // endpoint, timeouts, backoff (names are set per connection)
 };
 
@@ -61,6 +70,7 @@ struct AlertStoreStats {
   std::uint64_t delivered = 0;    // delivered from the stream (every instance's)
   std::uint64_t provisional = 0;  // delivered to this instance's clients before Redis held them
   std::uint64_t dropped = 0;      // the buffer was full: delivered here, never stored
+  std::uint64_t unreplicated = 0;  // WAITs that came back with fewer replicas than wait_replicas
   std::size_t buffered = 0;       // waiting for Redis now
   std::size_t max_buffered = 0;   // the bound on buffered
   std::size_t mirrored = 0;
@@ -119,7 +129,9 @@ class AlertStore final : public bus::AlertStore,
     std::string tail;                                // ... and after them
     std::shared_ptr<const std::string> provisional;  // the JSON without a seq
     bool delivered = false;                          // provisionally, to this instance's clients
-    bool written = false;                            // Redis holds it; waiting for the stream to bring it back
+    bool written = false;                            // Redis holds it (on wait_replicas replicas); waiting for the stream
+    bool seen = false;                               // the stream brought it back before WAIT confirmed it
+    bool sent = false;                               // appended before: a "stored already" answer is our own
     std::uint64_t journal_mark = 0;                  // journal events that must be stored first
     Clock::Steady since;                             // appended at
   };
@@ -139,6 +151,10 @@ class AlertStore final : public bus::AlertStore,
 
   void pump();
   void written(const std::vector<std::string>& keys, const Result<Reply>& reply);
+  void replicated(const std::vector<std::string>& keys, const Reply& appended, const Result<Reply>& wait);
+  void stored(const std::vector<std::string>& keys, const Reply& appended);
+  // The stream brought `key` back: done with it, unless it still waits for WAIT's confirmation.
+  void brought_back_locked(const std::string& key);
   void retry_later();
   void follow();
   void load_page(std::vector<Entry> newest_first, std::string before, std::string newest);
@@ -155,7 +171,7 @@ class AlertStore final : public bus::AlertStore,
   }
   [[nodiscard]] bool healthy_locked() const {
     return channel_->writer_link() == Link::Up && channel_->reader_link() == Link::Up && loaded_ &&
-           write_error_.empty();
+           write_error_.empty() && replica_error_.empty();
   }
 
   AlertStoreOptions options_;
@@ -185,7 +201,8 @@ class AlertStore final : public bus::AlertStore,
   bool retry_pending_ = false;
   bool loaded_ = false;
   bool stopped_ = false;
-  std::string write_error_;  // Redis answered a write with an error
+  std::string write_error_;    // Redis answered a write with an error
+  std::string replica_error_;  // WAIT found fewer replicas than wait_replicas
   std::vector<std::function<void()>> on_loaded_;
   AlertStoreStats stats_;
 };
