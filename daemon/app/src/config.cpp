@@ -174,7 +174,8 @@ Status read_sentinels(const Reader& r, const YAML::Node& redis, Config& c) {
   const YAML::Node list = redis["sentinels"];
   if (!list.IsSequence() || list.size() == 0)
     return r.error(list, "sentinels must be a list of host:port (e.g. [127.0.0.1:26379, 127.0.0.1:26380])");
-  if (!redis["master"]) return r.error(list, "sentinels need master: the master's name in the Sentinels' configuration");
+  if (!redis["master"])
+    return r.error(list, "sentinels need master: the master's name in the Sentinels' configuration");
   LODESTONE_TRY(master, r.string(redis["master"], "master"));
   if (master->empty() || master->find_first_of(" #/@,") != std::string::npos)
     return r.error(redis["master"], "master must be a Sentinel master name (no spaces, '#', '/', '@' or ',')");
@@ -199,8 +200,7 @@ Status read_redis(const Reader& r, const YAML::Node& redis, Config& c) {
     c.redis = *v;
     return {};
   }
-  if (!redis.IsMap())
-    return r.error(redis, "redis must be a URL (redis://host:port/db) or a mapping with a url or sentinels and master");
+  if (!redis.IsMap()) return r.error(redis, "redis must be a URL (redis://host:port/db) or a mapping with a url");
   if (auto st = r.keys(redis,
                        {"url", "sentinels", "master", "password_env", "sentinel_password_env", "wait_replicas",
                         "wait_timeout", "max_buffered", "max_buffered_events", "stream_maxlen", "command_timeout",
@@ -214,7 +214,7 @@ Status read_redis(const Reader& r, const YAML::Node& redis, Config& c) {
     if (auto st = read_sentinels(r, redis, c); !st) return st;
   } else {
     if (redis["master"]) return r.error(redis["master"], "master goes with sentinels (the Sentinels to ask for it)");
-    if (!redis["url"]) return r.error(redis, "redis needs a url (redis://host:port/db) or sentinels and master");
+    if (!redis["url"]) return r.error(redis, "redis needs a url (redis://host:port/db)");
     LODESTONE_TRY(url, r.string(redis["url"], "url"));
     if (url->empty()) return r.error(redis["url"], "url must not be empty");
     c.redis = *url;

@@ -239,16 +239,17 @@ void AlertStore::written(const std::vector<std::string>& keys, const Result<Repl
   }
   // Acknowledged means replicated: the batch counts as stored once WAIT says enough replicas
   // have it (WAIT covers every write this connection made, the script's among them).
-  channel_->write({"WAIT", std::to_string(options_.wait_replicas), std::to_string(options_.wait_timeout.count())},
-                  [w = weak_from_this(), keys, appended = *reply](Result<Reply> r) {
-                    if (auto s = w.lock()) s->replicated(keys, appended, r);
-                  },
-                  options_.wait_timeout);
+  channel_->write(
+      {"WAIT", std::to_string(options_.wait_replicas), std::to_string(options_.wait_timeout.count())},
+      [w = weak_from_this(), keys, appended = *reply](Result<Reply> r) {
+        if (auto s = w.lock()) s->replicated(keys, appended, r);
+      },
+      options_.wait_timeout);
 }
 
 void AlertStore::replicated(const std::vector<std::string>& keys, const Reply& appended, const Result<Reply>& wait) {
-  const bool enough = wait && wait->type == Reply::Type::Integer &&
-                      wait->integer >= static_cast<long long>(options_.wait_replicas);
+  const bool enough =
+      wait && wait->type == Reply::Type::Integer && wait->integer >= static_cast<long long>(options_.wait_replicas);
   if (enough) {
     {
       std::lock_guard lock(mutex_);
@@ -263,15 +264,25 @@ void AlertStore::replicated(const std::vector<std::string>& keys, const Reply& a
     sending_ = false;
     write_error_.clear();  // the master took the append; its replicas are what is missing
     ++stats_.unreplicated;
-    const std::string why =
-        wait ? "WAIT " + std::to_string(options_.wait_replicas) + " " + std::to_string(options_.wait_timeout.count()) +
-                   " answered " + std::to_string(wait->integer) + " replicas"
-             : wait.error().message;
-    if (replica_error_.empty()) spdlog::warn("redis: alerts not yet on {} replicas ({}); they stay buffered and are appended again", options_.wait_replicas, why);
+    const std::string why = wait ? "WAIT " + std::to_string(options_.wait_replicas) + " " +
+                                       std::to_string(options_.wait_timeout.count()) + " answered " +
+                                       std::to_string(wait->integer) + " replicas"
+                                 : wait.error().message;
+    if (replica_error_.empty())
+      spdlog::warn("redis: alerts not yet on {} replicas ({}); they stay buffered and are appended again",
+                   options_.wait_replicas, why);
     replica_error_ = why;
-    for (const auto& key : keys) {
-      auto it = std::find_if(waiting_.begin(), waiting_.end(), [&](const Waiting& x) { return x.key == key; });
-      if (it != waiting_.end()) it->sent = true;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      auto it = std::find_if(waiting_.begin(), waiting_.end(), [&](const Waiting& x) { return x.key == keys[i]; });
+      if (it == waiting_.end()) continue;
+      if (appended.elements[i].integer > 0) {
+        it->sent = true;  // stored by this append: appending it again answers "stored already"
+      } else if (!it->sent) {
+        // Another instance stored it: that instance waits for its replicas.
+        ++stats_.duplicates;
+        waiting_keys_.erase(it->key);
+        waiting_.erase(it);
+      }
     }
     retry_pending_ = true;
   }
@@ -287,10 +298,14 @@ void AlertStore::stored(const std::vector<std::string>& keys, const Reply& appen
     write_error_.clear();
     for (std::size_t i = 0; i < keys.size(); ++i) {
       const bool stored = appended.elements[i].integer > 0;
-      if (stored) ++stats_.written;
       auto it = std::find_if(waiting_.begin(), waiting_.end(), [&](const Waiting& x) { return x.key == keys[i]; });
-      if (it == waiting_.end()) continue;  // the stream brought it back already
-      if (!stored && !it->sent) {
+      if (it == waiting_.end()) {  // the stream brought it back already
+        if (stored) ++stats_.written;
+        continue;
+      }
+      if (stored || it->sent) {
+        ++stats_.written;
+      } else {
         // Stored before: by another instance, or by this one in a write whose reply was lost.
         ++stats_.duplicates;
       }

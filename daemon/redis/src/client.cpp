@@ -74,7 +74,7 @@ Client::Client(net::any_io_executor executor, ClientOptions options, const Clock
       backoff_(options_.backoff_initial),
       rng_(std::random_device{}()),
       current_(options_.endpoint),
-      where_(describe(options_.endpoint)) {}
+      where_(options_.source ? "master '" + options_.endpoint.master + "'" : describe(options_.endpoint)) {}
 
 Client::~Client() {
   destroying_ = true;
@@ -117,7 +117,7 @@ ClientStats Client::stats() const {
 bool Client::connected() const { return stats().state == ClientState::Connected; }
 
 std::string Client::where() const {
-  std::lock_guard lock(stats_mutex_);
+  std::lock_guard lock(where_mutex_);
   return where_;
 }
 
@@ -151,6 +151,7 @@ void Client::connect() {
   drop_reason_.clear();
   if (!options_.source) {
     target(options_.endpoint);
+    resolve();
     return;
   }
   options_.source->locate(std::exchange(stale_, false), [w = weak_from_this()](Result<Endpoint> found) {
@@ -163,17 +164,23 @@ void Client::connect() {
         return;
       }
       self->target(std::move(*found));
+      self->resolve();
     });
   });
 }
 
 void Client::target(Endpoint endpoint) {
   current_ = std::move(endpoint);
+  const auto address = to_string(current_.address());
   {
     std::lock_guard lock(stats_mutex_);
-    stats_.address = to_string(current_.address());
-    where_ = options_.source ? stats_.address + " (master '" + options_.endpoint.master + "')" : describe(current_);
+    stats_.address = address;
   }
+  std::lock_guard lock(where_mutex_);
+  where_ = options_.source ? address + " (master '" + options_.endpoint.master + "')" : describe(current_);
+}
+
+void Client::resolve() {
   // Asio resolves on its own thread: a slow DNS server never stalls an I/O thread.
   resolver_.async_resolve(
       current_.host, std::to_string(current_.port),
@@ -278,7 +285,7 @@ void Client::handshaken() {
     ++stats_.connects;
     stats_.state = ClientState::Connected;
     if (stats_.connects > 1 || !stats_.last_error.empty())
-      spdlog::info("redis[{}] {}: connected", options_.name, where_);
+      spdlog::info("redis[{}] {}: connected", options_.name, where());
   }
   if (!options_.subscribe.empty()) subscribe_channels();
   if (on_connected_) on_connected_();
@@ -296,7 +303,8 @@ void Client::subscribe_channels() {
   // hiredis calls back once per message with this id: it is never in inflight_, so no deadline
   // applies (a quiet channel is not a hung server) and every message finds the handler.
   subscription_ = next_id_++;
-  if (redisAsyncCommandArgv(conn_->ac, &Client::on_reply, reinterpret_cast<void*>(static_cast<std::uintptr_t>(subscription_)),
+  if (redisAsyncCommandArgv(conn_->ac, &Client::on_reply,
+                            reinterpret_cast<void*>(static_cast<std::uintptr_t>(subscription_)),
                             static_cast<int>(argv.size()), argv.data(), lengths.data()) != REDIS_OK)
     drop("cannot subscribe");
 }
@@ -369,9 +377,10 @@ void Client::on_reply(redisAsyncContext* ac, void* reply, void* privdata) {
   if (node.empty()) {
     // A subscribed channel's message (null when the connection ends: ended() reports that).
     if (reply != nullptr && id == self->subscription_ && self->options_.on_message)
-      net::post(self->strand_, [w = self->weak_from_this(), message = from_hiredis(*static_cast<const redisReply*>(reply))] {
-        if (auto client = w.lock(); client && !client->stopped_) client->options_.on_message(message);
-      });
+      net::post(self->strand_,
+                [w = self->weak_from_this(), message = from_hiredis(*static_cast<const redisReply*>(reply))] {
+                  if (auto client = w.lock(); client && !client->stopped_) client->options_.on_message(message);
+                });
     return;
   }
   auto& p = *node.mapped();

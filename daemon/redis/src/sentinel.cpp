@@ -11,8 +11,7 @@ constexpr std::string_view kSwitchMaster = "+switch-master";
 
 }  // namespace
 
-std::shared_ptr<Sentinel> Sentinel::create(net::any_io_executor executor, SentinelOptions options,
-                                           const Clock& clock) {
+std::shared_ptr<Sentinel> Sentinel::create(net::any_io_executor executor, SentinelOptions options, const Clock& clock) {
   return std::shared_ptr<Sentinel>(new Sentinel(std::move(executor), std::move(options), clock));
 }
 
@@ -51,8 +50,35 @@ void Sentinel::start() {
     };
     events_.push_back(Client::create(executor_, o, clock_));
   }
+  // A daemon starting asks before any Sentinel connection is made: such a question waits for
+  // the first of them to connect or fail instead of failing at once on "not connected".
+  for (auto& c : queries_) {
+    c->on_connected([w = weak_from_this()] {
+      if (auto self = w.lock()) self->kick();
+    });
+    c->on_connect_failed([w = weak_from_this()](const std::string&) {
+      if (auto self = w.lock()) self->kick();
+    });
+  }
   for (auto& c : queries_) c->start();
   for (auto& c : events_) c->start();
+}
+
+bool Sentinel::settled() const {
+  for (const auto& c : queries_) {
+    const auto s = c->stats();
+    if (s.connects > 0 || !s.last_error.empty()) return true;
+  }
+  return false;
+}
+
+void Sentinel::kick() {
+  {
+    std::lock_guard lock(mutex_);
+    if (waiting_.empty() || asking_ || stopped_) return;
+    asking_ = true;
+  }
+  ask(0, {});
 }
 
 void Sentinel::stop() {
@@ -84,7 +110,8 @@ void Sentinel::locate(bool stale, Found found) {
       now = endpoint_of(*master_);
     } else {
       waiting_.push_back(std::move(found));
-      if (asking_) return;  // the answer in progress serves this one too
+      if (asking_) return;     // the answer in progress serves this one too
+      if (!settled()) return;  // kick() asks once a Sentinel connection is made or failed
       asking_ = true;
     }
   }
@@ -104,8 +131,8 @@ void Sentinel::watch(std::weak_ptr<Client> client) {
 
 void Sentinel::ask(std::size_t i, std::string errors) {
   if (i == queries_.size()) {
-    answered(make_error(ErrorCode::unavailable,
-                        "redis sentinel: no Sentinel named master '" + options_.endpoint.master + "' (" + errors + ")"));
+    answered(make_error(ErrorCode::unavailable, "redis sentinel: no Sentinel named master '" +
+                                                    options_.endpoint.master + "' (" + errors + ")"));
     return;
   }
   // A Sentinel not connected answers at once (unavailable): the next one is asked.
@@ -114,8 +141,8 @@ void Sentinel::ask(std::size_t i, std::string errors) {
                          auto self = w.lock();
                          if (!self) return;
                          const auto sentinel = to_string(self->options_.endpoint.sentinels[i]);
-                         auto master = r ? parse_master_address(*r, self->options_.endpoint.master)
-                                         : Result<HostPort>(r.error());
+                         auto master =
+                             r ? parse_master_address(*r, self->options_.endpoint.master) : Result<HostPort>(r.error());
                          if (master) {
                            self->learn(*master, "Sentinel " + sentinel);
                            self->answered(*master);
@@ -145,8 +172,8 @@ void Sentinel::learn(const HostPort& master, const std::string& how) {
       spdlog::info("redis master '{}' is at {} ({})", options_.endpoint.master, to_string(master), how);
     } else {
       ++failovers_;
-      spdlog::warn("redis master '{}' moved from {} to {} ({}): every connection follows it",
-                   options_.endpoint.master, to_string(*master_), to_string(master), how);
+      spdlog::warn("redis master '{}' moved from {} to {} ({}): every connection follows it", options_.endpoint.master,
+                   to_string(*master_), to_string(master), how);
       for (const auto& w : watchers_)
         if (auto c = w.lock()) tell.push_back(std::move(c));
     }
@@ -205,8 +232,8 @@ std::string Sentinel::degraded_reason() const {
   }
   const std::size_t n = s.sentinels.size();
   if ((n - down) * 2 > n) return {};
-  return "redis sentinel: " + std::to_string(n - down) + " of " + std::to_string(n) +
-         " Sentinels reachable (" + which + "): a failover needs a majority of them, so nobody would promote a " +
+  return "redis sentinel: " + std::to_string(n - down) + " of " + std::to_string(n) + " Sentinels reachable (" + which +
+         "): a failover needs a majority of them, so nobody would promote a " +
          "replica if the master failed now; writing to the master at " + (s.master.empty() ? "(unknown)" : s.master) +
          " meanwhile";
 }

@@ -13,8 +13,9 @@ Error url_error(std::string_view url, const std::string& what) {
     const auto from = scheme_end == std::string::npos ? 0 : scheme_end + 3;
     if (at > from) shown.replace(from, at - from, "***");
   }
-  return make_error(ErrorCode::bad_config,
-                    "redis URL '" + shown + "': " + what + " (expected redis://[:password@]host[:port][/db] or redis-sentinel://host[:port][,host[:port]...][/db]#master)");
+  return make_error(ErrorCode::bad_config, "redis URL '" + shown + "': " + what +
+                                               " (expected redis://[:password@]host[:port][/db] or "
+                                               "redis-sentinel://host[:port][,host[:port]...][/db]#master)");
 }
 
 template <class T>
@@ -127,7 +128,8 @@ std::string describe(const Endpoint& endpoint) {
   std::string out = endpoint.sentinel() ? "redis-sentinel://" : "redis://";
   if (!endpoint.password.empty()) out += endpoint.user + ":***@";
   if (endpoint.sentinel()) {
-    for (std::size_t i = 0; i < endpoint.sentinels.size(); ++i) out += (i ? "," : "") + to_string(endpoint.sentinels[i]);
+    for (std::size_t i = 0; i < endpoint.sentinels.size(); ++i)
+      out += (i ? "," : "") + to_string(endpoint.sentinels[i]);
     return out + "/" + std::to_string(endpoint.db) + "#" + endpoint.master;
   }
   return out + to_string(endpoint.address()) + "/" + std::to_string(endpoint.db);

@@ -64,15 +64,15 @@ struct AlertStoreOptions {
 };
 
 struct AlertStoreStats {
-  std::uint64_t appended = 0;     // new notifications accepted by append
-  std::uint64_t duplicates = 0;   // suppressed: already stored (here or by any instance)
-  std::uint64_t written = 0;      // stored in Redis by this instance
-  std::uint64_t delivered = 0;    // delivered from the stream (every instance's)
-  std::uint64_t provisional = 0;  // delivered to this instance's clients before Redis held them
-  std::uint64_t dropped = 0;      // the buffer was full: delivered here, never stored
+  std::uint64_t appended = 0;      // new notifications accepted by append
+  std::uint64_t duplicates = 0;    // suppressed: already stored (here or by any instance)
+  std::uint64_t written = 0;       // stored in Redis by this instance
+  std::uint64_t delivered = 0;     // delivered from the stream (every instance's)
+  std::uint64_t provisional = 0;   // delivered to this instance's clients before Redis held them
+  std::uint64_t dropped = 0;       // the buffer was full: delivered here, never stored
   std::uint64_t unreplicated = 0;  // WAITs that came back with fewer replicas than wait_replicas
-  std::size_t buffered = 0;       // waiting for Redis now
-  std::size_t max_buffered = 0;   // the bound on buffered
+  std::size_t buffered = 0;        // waiting for Redis now
+  std::size_t max_buffered = 0;    // the bound on buffered
   std::size_t mirrored = 0;
   bool loaded = false;
   ClientStats writer;
@@ -129,11 +129,11 @@ class AlertStore final : public bus::AlertStore,
     std::string tail;                                // ... and after them
     std::shared_ptr<const std::string> provisional;  // the JSON without a seq
     bool delivered = false;                          // provisionally, to this instance's clients
-    bool written = false;                            // Redis holds it (on wait_replicas replicas); waiting for the stream
-    bool seen = false;                               // the stream brought it back before WAIT confirmed it
-    bool sent = false;                               // appended before: a "stored already" answer is our own
-    std::uint64_t journal_mark = 0;                  // journal events that must be stored first
-    Clock::Steady since;                             // appended at
+    bool written = false;            // Redis holds it (on wait_replicas replicas); waiting for the stream
+    bool seen = false;               // the stream brought it back before WAIT confirmed it
+    bool sent = false;               // appended before: a "stored already" answer is our own
+    std::uint64_t journal_mark = 0;  // journal events that must be stored first
+    Clock::Steady since;             // appended at
   };
   struct Entry {
     std::uint64_t seq = 0;

@@ -118,7 +118,8 @@ class Client : public std::enable_shared_from_this<Client> {
 
   Client(net::any_io_executor executor, ClientOptions options, const Clock& clock);
   void connect();
-  void target(Endpoint endpoint);  // resolve and open `endpoint`
+  void target(Endpoint endpoint);  // where the next attempt connects
+  void resolve();                  // then resolve and open it
   void open(const std::string& address);
   void subscribe_channels();
   void handshake();
@@ -165,7 +166,8 @@ class Client : public std::enable_shared_from_this<Client> {
   bool stale_ = false;                            // the last answer failed: the source asks afresh
   bool moved_ = false;                            // dropped because the master moved: reconnect now
   std::uint64_t subscription_ = 0;                // the SUBSCRIBE's id: its messages, never a reply
-  std::string where_;                             // where(), under stats_mutex_
+  mutable std::mutex where_mutex_;                // its own: error() runs with stats_mutex_ held
+  std::string where_;                             // where()
   mutable std::mutex stats_mutex_;
   ClientStats stats_;
 };

@@ -57,8 +57,7 @@ struct SentinelStats {
 class Sentinel final : public EndpointSource, public std::enable_shared_from_this<Sentinel> {
  public:
   // `clock` (command deadlines) must outlive the object.
-  static std::shared_ptr<Sentinel> create(net::any_io_executor executor, SentinelOptions options,
-                                          const Clock& clock);
+  static std::shared_ptr<Sentinel> create(net::any_io_executor executor, SentinelOptions options, const Clock& clock);
   ~Sentinel() override;
   Sentinel(const Sentinel&) = delete;
   Sentinel& operator=(const Sentinel&) = delete;
@@ -76,6 +75,8 @@ class Sentinel final : public EndpointSource, public std::enable_shared_from_thi
  private:
   Sentinel(net::any_io_executor executor, SentinelOptions options, const Clock& clock);
   void ask(std::size_t i, std::string errors);
+  void kick();                         // ask for those waiting, unless an answer is on its way
+  [[nodiscard]] bool settled() const;  // some Sentinel connection was made or failed
   void answered(const Result<HostPort>& master);
   void learn(const HostPort& master, const std::string& how);
   void message(std::size_t i, const Reply& reply);
