@@ -143,15 +143,19 @@ class AlertStore final : public bus::AlertStore,
 
   AlertStore(net::any_io_executor executor, AlertStoreOptions options, const Clock& clock);
   // StreamChannel::User
-  void writer_up() override { pump(); }
+  void writer_up() override;
   bool read_step() override;
   void link_down(const std::string& why) override;
   [[nodiscard]] bool drained() const override;
   void halt() override;
 
   void pump();
-  void written(const std::vector<std::string>& keys, const Result<Reply>& reply);
+  // `fresh`: the batch's first append (else a re-check of alerts WAIT had not confirmed).
+  void written(const std::vector<std::string>& keys, const Result<Reply>& reply, bool fresh);
   void replicated(const std::vector<std::string>& keys, const Reply& appended, const Result<Reply>& wait);
+  // The master took the batch, WAIT has not confirmed it: kept, checked again after `retry`.
+  void unconfirmed(const std::vector<std::string>& keys, const Reply& appended);
+  void recheck_later();
   void stored(const std::vector<std::string>& keys, const Reply& appended);
   // The stream brought `key` back: done with it, unless it still waits for WAIT's confirmation.
   void brought_back_locked(const std::string& key);
@@ -181,6 +185,8 @@ class AlertStore final : public bus::AlertStore,
   net::steady_timer retry_timer_;     // writer strand
   net::steady_timer journal_timer_;   // writer strand
   bool journal_timer_armed_ = false;  // writer strand
+  net::steady_timer recheck_timer_;   // writer strand: alerts the master has, WAIT has not confirmed
+  bool recheck_armed_ = false;        // writer strand
   std::function<std::uint64_t()> journal_recorded_;
   std::function<std::uint64_t()> journal_settled_;
   std::function<void()> journal_flush_;
@@ -199,6 +205,7 @@ class AlertStore final : public bus::AlertStore,
   std::unordered_set<std::string> waiting_keys_;
   bool sending_ = false;  // one script call in flight at a time
   bool retry_pending_ = false;
+  bool recheck_due_ = false;  // append again (and WAIT for) the alerts WAIT has not confirmed
   bool loaded_ = false;
   bool stopped_ = false;
   std::string write_error_;    // Redis answered a write with an error
