@@ -101,9 +101,14 @@ void AlertStore::halt() {
     stopped_ = true;
     // Never a silent loss: say how many alerts Redis never got, and which.
     std::size_t unstored = 0;
+    std::size_t unreplicated = 0;
     std::string some;
     for (const auto& w : waiting_) {
       if (w.written) continue;
+      if (w.sent) {
+        ++unreplicated;
+        continue;
+      }
       if (++unstored <= 5) some += (some.empty() ? "" : ", ") + w.key;
     }
     if (unstored > 0)
@@ -111,6 +116,11 @@ void AlertStore::halt() {
           "redis {}: stopping with {} alerts not stored ({}{}): clients saw them without a seq; they are not in "
           "the history and a resume will not bring them back",
           channel_->where(), unstored, some, unstored > 5 ? ", ..." : "");
+    if (unreplicated > 0)
+      spdlog::warn(
+          "redis {}: stopping with {} alerts on the master that WAIT never confirmed on {} replicas: a failover "
+          "before the replicas catch up loses them",
+          channel_->where(), unreplicated, options_.wait_replicas);
   }
   net::post(channel_->writer_strand(), [w = weak_from_this()] {
     if (auto s = w.lock()) {
