@@ -11,7 +11,7 @@ debian_packages=(
   libboost1.81-all-dev libsimdjson-dev libhiredis-dev prometheus-cpp-dev
   libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev libssl-dev libcurl4-openssl-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  redis-server haproxy prometheus chromium fonts-wqy-microhei curl procps faketime systemd
+  redis-server redis-sentinel haproxy prometheus chromium fonts-wqy-microhei curl procps faketime systemd
 )
 
 missing=()

@@ -18,41 +18,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include "lodestone/testing/port_claim.hpp"
+
 namespace lodestone::testing {
-namespace {
-
-// Ports below the kernel's ephemeral range (net.ipv4.ip_local_port_range): a port inside it
-// that is free while redis is down for a restart can be taken meanwhile by any process's
-// outgoing connection or port-0 bind (10 000 of them in the load tests), and redis could not
-// come back on it. Above the range if the range leaves too little room below it.
-std::pair<unsigned, unsigned> candidate_ports() {
-  unsigned low = 32768, high = 60999;
-  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> low >> high;
-  constexpr unsigned kFloor = 10000, kEnough = 2000;
-  if (low >= kFloor + kEnough) return {kFloor, low - 1};
-  if (high + kEnough <= 65535) return {high + 1, 65535};
-  return {1024, 65535};
-}
-
-// Claims `port` among the processes of this machine (ctest -j runs several test binaries at
-// once) with an abstract Unix socket named after it: the name is released when the descriptor
-// is closed or the process dies, so nothing is left behind. -1 when another test holds it.
-int claim_port(unsigned port) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error("socket(AF_UNIX) failed");
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  const std::string name = "lodestone-test-port-" + std::to_string(port);
-  std::memcpy(addr.sun_path + 1, name.data(), name.size());  // sun_path[0] == 0: abstract
-  const auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-}  // namespace
 
 void wait_a_little() { std::this_thread::sleep_for(std::chrono::milliseconds(5)); }
 
@@ -63,7 +31,7 @@ RedisServer::RedisServer(RedisServerOptions options) : options_(std::move(option
   // redis has no "--port 0": pick a port no other test holds; if something else on the machine
   // listens there, redis exits at once and another port is tried (the start is retried, not
   // the test).
-  const auto [first, last] = candidate_ports();
+  const auto [first, last] = unclaimed_port_range();
   std::mt19937 random(std::random_device{}());
   std::uniform_int_distribution<unsigned> pick(first, last);
   for (int attempt = 0; attempt < 50; ++attempt) {
@@ -87,6 +55,11 @@ RedisServer::~RedisServer() {
 
 std::string RedisServer::url(int db) const {
   return "redis://127.0.0.1:" + std::to_string(port_) + "/" + std::to_string(db);
+}
+
+std::string RedisServer::role() const {
+  const auto r = command({"ROLE"});
+  return r.elements.empty() ? std::string() : r.elements.front().str;
 }
 
 std::string RedisServer::log() const {
@@ -114,6 +87,10 @@ bool RedisServer::launch() {
                                 "no",
                                 "--logfile",
                                 dir_ + "/redis.log"};
+  if (options_.replica_of != 0)
+    argv.insert(argv.end(), {"--replicaof", "127.0.0.1", std::to_string(options_.replica_of)});
+  if (!options_.password.empty())
+    argv.insert(argv.end(), {"--requirepass", options_.password, "--masterauth", options_.password});
   argv.insert(argv.end(), options_.extra.begin(), options_.extra.end());
   if (!options_.config_file.empty()) argv.insert(argv.begin() + 1, options_.config_file);
   const auto log_start = log().size();  // a restart appends to the log of the runs before
@@ -184,28 +161,38 @@ void RedisServer::resume() {
 }
 
 SyncReply RedisServer::command(const std::vector<std::string>& args, std::chrono::milliseconds timeout) const {
+  return redis_command(port_, args, timeout, options_.password);
+}
+
+SyncReply redis_command(std::uint16_t port, const std::vector<std::string>& args, std::chrono::milliseconds timeout,
+                        const std::string& password) {
   timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
-  redisContext* c = redisConnectWithTimeout("127.0.0.1", port_, tv);
+  redisContext* c = redisConnectWithTimeout("127.0.0.1", port, tv);
   if (c == nullptr || c->err) {
     const std::string why = c ? c->errstr : "out of memory";
     if (c) redisFree(c);
-    throw std::runtime_error("redis 127.0.0.1:" + std::to_string(port_) + ": " + why);
+    throw std::runtime_error("redis 127.0.0.1:" + std::to_string(port) + ": " + why);
   }
   redisSetTimeout(c, tv);
-  std::vector<const char*> argv;
-  std::vector<std::size_t> lengths;
-  for (const auto& a : args) {
-    argv.push_back(a.data());
-    lengths.push_back(a.size());
-  }
-  auto* r = static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lengths.data()));
-  if (r == nullptr) {
-    const std::string why = c->errstr;
-    redisFree(c);
-    throw std::runtime_error("redis 127.0.0.1:" + std::to_string(port_) + ": " + why);
-  }
-  SyncReply out = redis::from_hiredis(*r);
-  freeReplyObject(r);
+  auto run = [&](const std::vector<std::string>& command) {
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lengths;
+    for (const auto& a : command) {
+      argv.push_back(a.data());
+      lengths.push_back(a.size());
+    }
+    auto* r = static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lengths.data()));
+    if (r == nullptr) {
+      const std::string why = c->errstr;
+      redisFree(c);
+      throw std::runtime_error("redis 127.0.0.1:" + std::to_string(port) + ": " + why);
+    }
+    SyncReply out = redis::from_hiredis(*r);
+    freeReplyObject(r);
+    return out;
+  };
+  if (!password.empty()) (void)run({"AUTH", password});
+  SyncReply out = run(args);
   redisFree(c);
   return out;
 }

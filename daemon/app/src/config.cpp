@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -10,6 +11,7 @@
 
 #include "lodestone/core/time.hpp"
 #include "lodestone/net/net.hpp"
+#include "lodestone/redis/url.hpp"
 
 #ifndef LODESTONE_DATA_DIR
 #error "LODESTONE_DATA_DIR must name the directory that holds deploy/ and feeds/tapes/"
@@ -225,7 +227,45 @@ Status read_http(const Reader& r, const YAML::Node& http, web::ServerOptions& s)
   return {};
 }
 
-// redis: redis://host:port/db, or a map with the URL and the buffer, retention and timeout sizes.
+// A password from the environment variable the file names (`key`: password_env or
+// sentinel_password_env): the file never holds it, and a variable missing is a startup error.
+Status read_password_env(const Reader& r, const YAML::Node& redis, const char* key, std::string& password) {
+  const YAML::Node n = redis[key];
+  if (!n) return {};
+  LODESTONE_TRY(name, r.string(n, key));
+  if (name->empty()) return r.error(n, std::string(key) + " must name an environment variable");
+  const char* value = std::getenv(name->c_str());
+  if (value == nullptr || *value == '\0')
+    return r.error(n, std::string(key) + ": the environment variable " + *name + " is not set (or empty)");
+  password = value;
+  return {};
+}
+
+// redis.sentinels and redis.master as the URL the daemon reads: redis-sentinel://a:1,b:2#master.
+Status read_sentinels(const Reader& r, const YAML::Node& redis, Config& c) {
+  const YAML::Node list = redis["sentinels"];
+  if (!list.IsSequence() || list.size() == 0)
+    return r.error(list, "sentinels must be a list of host:port (e.g. [127.0.0.1:26379, 127.0.0.1:26380])");
+  if (!redis["master"])
+    return r.error(list, "sentinels need master: the master's name in the Sentinels' configuration");
+  LODESTONE_TRY(master, r.string(redis["master"], "master"));
+  if (master->empty() || master->find_first_of(" #/@,") != std::string::npos)
+    return r.error(redis["master"], "master must be a Sentinel master name (no spaces, '#', '/', '@' or ',')");
+  std::string hosts;
+  for (const auto& item : list) {
+    LODESTONE_TRY(address, r.string(item, "sentinels entry"));
+    if (address->empty() || address->find_first_of("/@,#?") != std::string::npos)
+      return r.error(item, "sentinels entry '" + *address + "' must be host:port");
+    if (auto one = redis::parse_url("redis-sentinel://" + *address + "#" + *master); !one)
+      return r.error(item, one.error().message);
+    hosts += (hosts.empty() ? "" : ",") + *address;
+  }
+  c.redis = "redis-sentinel://" + hosts + "#" + *master;
+  return {};
+}
+
+// redis: redis://host:port/db, or a map with the URL (or the Sentinels and the master's name),
+// the passwords' environment variables, WAIT and the buffer, retention and timeout sizes.
 Status read_redis(const Reader& r, const YAML::Node& redis, Config& c) {
   if (redis.IsScalar()) {
     LODESTONE_TRY(v, r.string(redis, "redis"));
@@ -234,16 +274,33 @@ Status read_redis(const Reader& r, const YAML::Node& redis, Config& c) {
   }
   if (!redis.IsMap()) return r.error(redis, "redis must be a URL (redis://host:port/db) or a mapping with a url");
   if (auto st = r.keys(redis,
-                       {"url", "max_buffered", "max_buffered_events", "stream_maxlen", "command_timeout", "backoff_max",
-                        "journal", "shutdown_flush"},
+                       {"url", "sentinels", "master", "password_env", "sentinel_password_env", "wait_replicas",
+                        "wait_timeout", "max_buffered", "max_buffered_events", "stream_maxlen", "command_timeout",
+                        "backoff_max", "journal", "shutdown_flush"},
                        "redis");
       !st)
     return st;
-  if (!redis["url"]) return r.error(redis, "redis needs a url (redis://host:port/db)");
-  LODESTONE_TRY(url, r.string(redis["url"], "url"));
-  if (url->empty()) return r.error(redis["url"], "url must not be empty");
-  c.redis = *url;
+  if (redis["url"] && redis["sentinels"])
+    return r.error(redis["sentinels"], "redis takes either a url or sentinels with master, not both");
+  if (redis["sentinels"]) {
+    if (auto st = read_sentinels(r, redis, c); !st) return st;
+  } else {
+    if (redis["master"]) return r.error(redis["master"], "master goes with sentinels (the Sentinels to ask for it)");
+    if (!redis["url"]) return r.error(redis, "redis needs a url (redis://host:port/db)");
+    LODESTONE_TRY(url, r.string(redis["url"], "url"));
+    if (url->empty()) return r.error(redis["url"], "url must not be empty");
+    c.redis = *url;
+  }
   auto& t = c.redis_tuning;
+  if (auto st = read_password_env(r, redis, "password_env", t.password); !st) return st;
+  if (auto st = read_password_env(r, redis, "sentinel_password_env", t.sentinel_password); !st) return st;
+  if (redis["sentinel_password_env"] && !redis["sentinels"])
+    return r.error(redis["sentinel_password_env"], "sentinel_password_env goes with sentinels");
+  if (auto st = r.integer_at(redis, "wait_replicas", 0, 100, t.wait_replicas); !st) return st;
+  if (auto st = r.duration_at(redis, "wait_timeout", t.wait_timeout_ms, 10, 60'000, "between 10ms and 60s"); !st)
+    return st;
+  if (redis["wait_timeout"] && t.wait_replicas == 0)
+    return r.error(redis["wait_timeout"], "wait_timeout goes with wait_replicas (how many replicas to WAIT for)");
   if (auto st = r.integer_at(redis, "max_buffered", 1, 10'000'000, t.max_buffered); !st) return st;
   if (auto st = r.integer_at(redis, "max_buffered_events", 1, 100'000'000, t.max_buffered_events); !st) return st;
   if (auto st = r.integer_at(redis, "stream_maxlen", 100, 1'000'000'000, t.stream_maxlen); !st) return st;

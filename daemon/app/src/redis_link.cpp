@@ -7,10 +7,13 @@
 
 namespace lodestone::app {
 
-RedisLink::RedisLink(net::any_io_executor executor, const Config& config, const redis::Endpoint& endpoint,
+RedisLink::RedisLink(net::any_io_executor executor, const Config& config, const redis::Endpoint& configured,
                      const Clock& clock)
     : executor_(std::move(executor)), clock_(clock), fatal_(std::make_shared<Fatal>()) {
   const auto& t = config.redis_tuning;
+  redis::Endpoint endpoint = configured;
+  if (!t.password.empty()) endpoint.password = t.password;
+  if (!t.sentinel_password.empty()) endpoint.sentinel_password = t.sentinel_password;
   redis::ClientOptions client;
   client.endpoint = endpoint;
   client.command_timeout = std::chrono::milliseconds(t.command_timeout_ms);
@@ -33,6 +36,20 @@ RedisLink::RedisLink(net::any_io_executor executor, const Config& config, const 
   a.max_buffered = t.max_buffered;
   // An alert waits for its trigger's journal write at most as long as a command may take.
   a.journal_wait = client.command_timeout;
+  a.wait_replicas = t.wait_replicas;
+  a.wait_timeout = std::chrono::milliseconds(t.wait_timeout_ms);
+  if (endpoint.sentinel()) {
+    redis::SentinelOptions s;
+    s.endpoint = endpoint;
+    s.name = "lodestone-" + config.server.instance;
+    s.command_timeout = std::min(client.command_timeout, std::chrono::milliseconds(1000));
+    s.backoff_max = std::min(client.backoff_max, std::chrono::milliseconds(2000));
+    s.on_fatal = client.on_fatal;
+    sentinel_ = redis::Sentinel::create(executor_, s, clock_);
+    // Started now: the outbox may connect before start() (the notifier is made with the daemon).
+    sentinel_->start();
+    client.source = sentinel_;
+  }
   a.client = client;
   client_ = client;
   alerts_ = redis::AlertStore::create(executor_, a, clock_);
@@ -43,8 +60,10 @@ RedisLink::RedisLink(net::any_io_executor executor, const Config& config, const 
   state_options_.client = client;
   spdlog::info(
       "alerts and state in {} (instance '{}'; up to {} alerts and {} journal events buffered while Redis is away; "
-      "command timeout {} ms)",
-      redis::describe(endpoint), config.server.instance, t.max_buffered, t.max_buffered_events, t.command_timeout_ms);
+      "command timeout {} ms; {})",
+      redis::describe(endpoint), config.server.instance, t.max_buffered, t.max_buffered_events, t.command_timeout_ms,
+      t.wait_replicas ? "an alert is stored once WAIT says " + std::to_string(t.wait_replicas) + " replicas have it"
+                      : std::string("no WAIT for replicas"));
 }
 
 void RedisLink::on_fatal(std::function<void()> fn) {
@@ -107,8 +126,10 @@ void RedisLink::start(std::chrono::milliseconds wait, std::function<void()> then
 void RedisLink::stop(std::chrono::milliseconds drain, std::function<void()> stopped) {
   // Both stores drain at once; `stopped` runs when the second one has halted.
   auto left = std::make_shared<std::atomic<int>>(state_ ? 2 : 1);
-  auto one_halted = [left, stopped = std::move(stopped)] {
-    if (left->fetch_sub(1) == 1 && stopped) stopped();
+  auto one_halted = [left, stopped = std::move(stopped), sentinel = sentinel_] {
+    if (left->fetch_sub(1) != 1) return;
+    if (sentinel) sentinel->stop();
+    if (stopped) stopped();
   };
   // The outbox's last ledger writes were sent before this step (the notifier drains first);
   // its connection closes with the stores'.
@@ -139,11 +160,13 @@ std::string RedisLink::degraded_reason() const {
   std::string why = alerts_->degraded_reason();
   const std::string state = state_ ? state_->degraded_reason() : std::string();
   if (!state.empty() && why.empty()) why = state;
+  if (sentinel_ && why.empty()) why = sentinel_->degraded_reason();
   return why;
 }
 
 void RedisLink::update_metrics() {
   if (metrics_ && state_) metrics_->update(alerts_->stats(), state_->stats());
+  if (metrics_ && sentinel_) metrics_->update(sentinel_->stats());
 }
 
 }  // namespace lodestone::app

@@ -93,8 +93,8 @@ void AlertStore::loaded_history(std::vector<Entry> newest_first, const std::stri
     for (auto it = newest_first.rbegin(); it != newest_first.rend(); ++it) {
       mirror_locked(*it);
       // This instance's own alert, stored while the history was loading: nobody saw it yet.
-      if (waiting_keys_.erase(it->key)) {
-        std::erase_if(waiting_, [&](const Waiting& w) { return w.key == it->key; });
+      if (waiting_keys_.contains(it->key)) {
+        brought_back_locked(it->key);
         if (mirror_.back().seq == it->seq) now.push_back(mirror_.back());
       }
     }
@@ -124,7 +124,7 @@ void AlertStore::take(const std::vector<StreamEntry>& entries) {
         spdlog::warn("redis: alert entry {} has no seq, key or alert; skipped", se.id);
         continue;
       }
-      if (waiting_keys_.erase(e.key)) std::erase_if(waiting_, [&](const Waiting& w) { return w.key == e.key; });
+      if (waiting_keys_.contains(e.key)) brought_back_locked(e.key);
       if (e.seq <= last_seq_) continue;  // read again after a reconnect
       mirror_locked(e);
       ++stats_.delivered;

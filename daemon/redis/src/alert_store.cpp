@@ -57,7 +57,8 @@ AlertStore::AlertStore(net::any_io_executor executor, AlertStoreOptions options,
                                                             options_.block, options_.retry, /*check_persistence=*/true),
                                 clock)),
       retry_timer_(channel_->writer_strand()),
-      journal_timer_(channel_->writer_strand()) {}
+      journal_timer_(channel_->writer_strand()),
+      recheck_timer_(channel_->writer_strand()) {}
 
 AlertStore::~AlertStore() = default;
 
@@ -71,6 +72,15 @@ void AlertStore::wait_for_journal(std::function<std::uint64_t()> recorded, std::
 }
 
 void AlertStore::journal_settled() { pump(); }
+
+void AlertStore::writer_up() {
+  {
+    std::lock_guard lock(mutex_);
+    // Maybe a new master (a failover): what the old one had unconfirmed is appended here now.
+    recheck_due_ = std::any_of(waiting_.begin(), waiting_.end(), [](const Waiting& x) { return x.sent && !x.written; });
+  }
+  pump();
+}
 
 void AlertStore::start() { channel_->start(weak_from_this()); }
 
@@ -91,21 +101,32 @@ void AlertStore::halt() {
     stopped_ = true;
     // Never a silent loss: say how many alerts Redis never got, and which.
     std::size_t unstored = 0;
+    std::size_t unreplicated = 0;
     std::string some;
     for (const auto& w : waiting_) {
       if (w.written) continue;
+      if (w.sent) {
+        ++unreplicated;
+        continue;
+      }
       if (++unstored <= 5) some += (some.empty() ? "" : ", ") + w.key;
     }
     if (unstored > 0)
       spdlog::error(
           "redis {}: stopping with {} alerts not stored ({}{}): clients saw them without a seq; they are not in "
           "the history and a resume will not bring them back",
-          describe(options_.client.endpoint), unstored, some, unstored > 5 ? ", ..." : "");
+          channel_->where(), unstored, some, unstored > 5 ? ", ..." : "");
+    if (unreplicated > 0)
+      spdlog::warn(
+          "redis {}: stopping with {} alerts on the master that WAIT never confirmed on {} replicas: a failover "
+          "before the replicas catch up loses them",
+          channel_->where(), unreplicated, options_.wait_replicas);
   }
   net::post(channel_->writer_strand(), [w = weak_from_this()] {
     if (auto s = w.lock()) {
       s->retry_timer_.cancel();
       s->journal_timer_.cancel();
+      s->recheck_timer_.cancel();
     }
   });
   channel_->halt();
@@ -162,32 +183,48 @@ void AlertStore::pump() {
   std::vector<std::string> args;
   std::vector<std::string> keys;
   bool wait_journal = false;
+  bool fresh = true;
   {
     std::lock_guard lock(mutex_);
     if (stopped_ || sending_ || retry_pending_ || channel_->writer_link() != Link::Up) return;
-    auto it = std::find_if(waiting_.begin(), waiting_.end(), [](const Waiting& w) { return !w.written; });
-    if (it == waiting_.end()) return;
-    // Write-ahead: only alerts whose journal events are stored (or that waited long enough).
+    // Fresh alerts first, in order. Write-ahead: only alerts whose journal events are stored (or
+    // that waited long enough).
     const std::uint64_t settled = journal_settled_ ? journal_settled_() : UINT64_MAX;
     const auto overdue = clock_.steady() - options_.journal_wait;
-    std::size_t n = 0;
-    for (auto x = it; x != waiting_.end() && n < options_.batch; ++x, ++n) {
-      if (x->journal_mark > settled && x->since > overdue) break;
+    std::vector<const Waiting*> pick;
+    for (const auto& w : waiting_) {
+      if (w.written || w.sent) continue;
+      if (w.journal_mark > settled && w.since > overdue) {
+        wait_journal = pick.empty();
+        break;
+      }
+      pick.push_back(&w);
+      if (pick.size() == options_.batch) break;
     }
-    if (n == 0) {
-      wait_journal = true;
-    } else {
+    // Then, when a re-check is due, the alerts the master took but WAIT has not confirmed:
+    // appended again (a no-op where they are stored; on a new master, they are stored there).
+    if (pick.empty() && !wait_journal && recheck_due_) {
+      recheck_due_ = false;
+      fresh = false;
+      for (const auto& w : waiting_) {
+        if (!w.sent || w.written) continue;
+        pick.push_back(&w);
+        if (pick.size() == options_.batch) break;
+      }
+    }
+    if (pick.empty() && !wait_journal) return;
+    if (!pick.empty()) {
+      const std::size_t n = pick.size();
       args.reserve(5 + n * 4);
       args.insert(args.end(),
                   {"EVAL", std::string(kAppendScript), std::to_string(n + 2), keys_.alert_seq, keys_.alerts});
-      for (std::size_t i = 0; i < n; ++i) args.push_back(keys_.dedup + it[static_cast<std::ptrdiff_t>(i)].key);
+      for (const auto* w : pick) args.push_back(keys_.dedup + w->key);
       const std::size_t maxlen = options_.stream_maxlen ? options_.stream_maxlen : options_.retention;
       args.insert(args.end(), {std::to_string(options_.dedup_ttl.count()), std::to_string(maxlen), options_.instance,
                                std::to_string(last_seq_)});
-      for (std::size_t i = 0; i < n; ++i) {
-        const auto& w = it[static_cast<std::ptrdiff_t>(i)];
-        args.insert(args.end(), {w.key, w.head, w.tail});
-        keys.push_back(w.key);
+      for (const auto* w : pick) {
+        args.insert(args.end(), {w->key, w->head, w->tail});
+        keys.push_back(w->key);
       }
       sending_ = true;
     }
@@ -210,49 +247,167 @@ void AlertStore::pump() {
     });
     return;
   }
-  channel_->write(std::move(args), [w = weak_from_this(), keys = std::move(keys)](Result<Reply> r) {
-    if (auto s = w.lock()) s->written(keys, r);
+  channel_->write(std::move(args), [w = weak_from_this(), keys = std::move(keys), fresh](Result<Reply> r) {
+    if (auto s = w.lock()) s->written(keys, r, fresh);
   });
 }
 
-void AlertStore::written(const std::vector<std::string>& keys, const Result<Reply>& reply) {
-  std::vector<bus::StoredAlert> now;
+void AlertStore::written(const std::vector<std::string>& keys, const Result<Reply>& reply, bool fresh) {
   // Any failure, an unexpected reply included, waits for the retry timer: it alone clears
   // retry_pending_ (pumping at once would find it set and nothing would ever retry).
   const bool failed = !reply || reply->type != Reply::Type::Array || reply->elements.size() != keys.size();
-  {
-    std::lock_guard lock(mutex_);
-    sending_ = false;
-    if (failed) {
+  if (failed) {
+    std::vector<bus::StoredAlert> now;
+    {
+      std::lock_guard lock(mutex_);
+      sending_ = false;
       write_error_ = reply ? "unexpected reply to the alert script" : reply.error().message;
       now = provisional_locked();
       retry_pending_ = true;
-    } else {
-      if (!write_error_.empty()) spdlog::info("redis takes alert writes again");
-      write_error_.clear();
-      for (std::size_t i = 0; i < keys.size(); ++i) {
-        const bool stored = reply->elements[i].integer > 0;
-        if (stored) ++stats_.written;
-        auto it = std::find_if(waiting_.begin(), waiting_.end(), [&](const Waiting& x) { return x.key == keys[i]; });
-        if (it == waiting_.end()) continue;  // the stream brought it back already
-        if (stored) {
-          it->written = true;
-        } else {
-          // Stored before: by another instance, or by this one in a write whose reply was lost.
-          ++stats_.duplicates;
-          waiting_keys_.erase(it->key);
-          waiting_.erase(it);
-        }
+    }
+    deliver(now);
+    channel_->progress();
+    retry_later();
+    return;
+  }
+  if (options_.wait_replicas == 0) {
+    stored(keys, *reply);
+    return;
+  }
+  bool short_already = false;
+  {
+    std::lock_guard lock(mutex_);
+    short_already = fresh && !replica_error_.empty();
+  }
+  if (short_already) {
+    // The replicas are known to be missing: new alerts go to the master (and so to every
+    // client, with their seq) without waiting; the re-check confirms them once replicas are back.
+    unconfirmed(keys, *reply);
+    return;
+  }
+  // Acknowledged means replicated: the batch counts as stored once WAIT says enough replicas
+  // have it (WAIT covers every write this connection made, the script's among them).
+  channel_->write(
+      {"WAIT", std::to_string(options_.wait_replicas), std::to_string(options_.wait_timeout.count())},
+      [w = weak_from_this(), keys, appended = *reply](Result<Reply> r) {
+        if (auto s = w.lock()) s->replicated(keys, appended, r);
+      },
+      options_.wait_timeout);
+}
+
+void AlertStore::replicated(const std::vector<std::string>& keys, const Reply& appended, const Result<Reply>& wait) {
+  const bool enough =
+      wait && wait->type == Reply::Type::Integer && wait->integer >= static_cast<long long>(options_.wait_replicas);
+  if (enough) {
+    {
+      std::lock_guard lock(mutex_);
+      if (!replica_error_.empty()) spdlog::info("redis: alerts reach {} replicas again", options_.wait_replicas);
+      replica_error_.clear();
+      // Replicas are there: what waits for their confirmation is checked now, not at the timer.
+      recheck_due_ =
+          std::any_of(waiting_.begin(), waiting_.end(), [](const Waiting& x) { return x.sent && !x.written; });
+    }
+    stored(keys, appended);
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    ++stats_.unreplicated;
+    const std::string why = wait ? "WAIT " + std::to_string(options_.wait_replicas) + " " +
+                                       std::to_string(options_.wait_timeout.count()) + " answered " +
+                                       std::to_string(wait->integer) + " replicas"
+                                 : wait.error().message;
+    if (replica_error_.empty())
+      spdlog::warn("redis: alerts not yet on {} replicas ({}); they stay buffered and are checked again",
+                   options_.wait_replicas, why);
+    replica_error_ = why;
+  }
+  unconfirmed(keys, appended);
+}
+
+void AlertStore::unconfirmed(const std::vector<std::string>& keys, const Reply& appended) {
+  {
+    std::lock_guard lock(mutex_);
+    sending_ = false;
+    write_error_.clear();  // the master took the append; its replicas are what is missing
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      auto it = std::find_if(waiting_.begin(), waiting_.end(), [&](const Waiting& x) { return x.key == keys[i]; });
+      if (it == waiting_.end()) continue;
+      if (appended.elements[i].integer > 0) {
+        it->sent = true;  // stored by this append: appending it again answers "stored already"
+      } else if (!it->sent) {
+        // Another instance stored it: that instance waits for its replicas.
+        ++stats_.duplicates;
+        waiting_keys_.erase(it->key);
+        waiting_.erase(it);
       }
     }
   }
-  deliver(now);
   channel_->progress();
-  if (failed) {
-    retry_later();
-  } else {
-    pump();
+  recheck_later();
+  pump();
+}
+
+void AlertStore::recheck_later() {
+  net::post(channel_->writer_strand(), [w = weak_from_this()] {
+    auto s = w.lock();
+    if (!s || s->recheck_armed_) return;
+    s->recheck_armed_ = true;
+    s->recheck_timer_.expires_after(s->options_.retry);
+    s->recheck_timer_.async_wait([w](const boost::system::error_code& ec) {
+      auto self = w.lock();
+      if (!self) return;
+      self->recheck_armed_ = false;
+      if (ec) return;
+      {
+        std::lock_guard lock(self->mutex_);
+        self->recheck_due_ = true;
+      }
+      self->pump();
+    });
+  });
+}
+
+void AlertStore::stored(const std::vector<std::string>& keys, const Reply& appended) {
+  {
+    std::lock_guard lock(mutex_);
+    sending_ = false;
+    if (!write_error_.empty()) spdlog::info("redis takes alert writes again");
+    write_error_.clear();
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const bool stored = appended.elements[i].integer > 0;
+      auto it = std::find_if(waiting_.begin(), waiting_.end(), [&](const Waiting& x) { return x.key == keys[i]; });
+      if (it == waiting_.end()) {  // the stream brought it back already
+        if (stored) ++stats_.written;
+        continue;
+      }
+      if (stored || it->sent) {
+        ++stats_.written;
+      } else {
+        // Stored before: by another instance, or by this one in a write whose reply was lost.
+        ++stats_.duplicates;
+      }
+      if (!stored || it->seen) {
+        waiting_keys_.erase(it->key);
+        waiting_.erase(it);
+      } else {
+        it->written = true;
+      }
+    }
   }
+  channel_->progress();
+  pump();
+}
+
+void AlertStore::brought_back_locked(const std::string& key) {
+  auto it = std::find_if(waiting_.begin(), waiting_.end(), [&](const Waiting& x) { return x.key == key; });
+  if (it == waiting_.end()) return;
+  if (options_.wait_replicas > 0 && !it->written) {
+    it->seen = true;  // on the master, maybe not yet on a replica: still ours to append again
+    return;
+  }
+  waiting_keys_.erase(key);
+  waiting_.erase(it);
 }
 
 void AlertStore::retry_later() {
@@ -298,12 +453,15 @@ std::string AlertStore::degraded_reason() const {
   std::lock_guard lock(mutex_);
   if (healthy_locked()) return {};
   std::string why;
-  const auto where = describe(options_.client.endpoint);
+  const auto where = channel_->where();
   if (channel_->writer_link() != Link::Up || channel_->reader_link() != Link::Up) {
     why = "redis " + where + " unreachable";
     if (const auto error = channel_->last_error(); !error.empty()) why += " (" + error + ")";
   } else if (!loaded_) {
     why = "loading alert history from redis " + where;
+  } else if (write_error_.empty()) {
+    why = "redis " + where + ": alerts not yet on " + std::to_string(options_.wait_replicas) + " replicas (" +
+          replica_error_ + ")";
   } else {
     why = "redis " + where + " refuses alert writes (" + write_error_ + ")";
   }

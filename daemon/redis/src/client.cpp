@@ -72,7 +72,9 @@ Client::Client(net::any_io_executor executor, ClientOptions options, const Clock
       reconnect_timer_(strand_),
       watchdog_(strand_),
       backoff_(options_.backoff_initial),
-      rng_(std::random_device{}()) {}
+      rng_(std::random_device{}()),
+      current_(options_.endpoint),
+      where_(options_.source ? "master '" + options_.endpoint.master + "'" : describe(options_.endpoint)) {}
 
 Client::~Client() {
   destroying_ = true;
@@ -80,6 +82,7 @@ Client::~Client() {
 }
 
 void Client::start() {
+  if (options_.source) options_.source->watch(weak_from_this());
   net::post(strand_, [w = weak_from_this()] {
     if (auto self = w.lock(); self && !self->stopped_ && !self->conn_) self->connect();
   });
@@ -113,6 +116,31 @@ ClientStats Client::stats() const {
 
 bool Client::connected() const { return stats().state == ClientState::Connected; }
 
+std::string Client::where() const {
+  std::lock_guard lock(where_mutex_);
+  return where_;
+}
+
+void Client::master_moved(const HostPort& to) {
+  net::post(strand_, [w = weak_from_this(), to] {
+    auto self = w.lock();
+    if (!self || self->stopped_) return;
+    if (self->conn_ && self->conn_->ac) {
+      if (self->current_.address() == to) return;
+      self->moved_ = true;
+      self->drop("the master moved to " + to_string(to));
+      return;
+    }
+    // Waiting to retry after failed attempts: the new master is worth trying now.
+    if (self->stats().state == ClientState::Backoff) {
+      self->reconnect_timer_.cancel();
+      self->backoff_ = self->options_.backoff_initial;
+      self->stale_ = false;
+      self->connect();
+    }
+  });
+}
+
 void Client::fail(const std::string& message) {
   std::lock_guard lock(stats_mutex_);
   stats_.last_error = message;
@@ -121,14 +149,46 @@ void Client::fail(const std::string& message) {
 void Client::connect() {
   set_state(ClientState::Connecting);
   drop_reason_.clear();
+  if (!options_.source) {
+    target(options_.endpoint);
+    resolve();
+    return;
+  }
+  options_.source->locate(std::exchange(stale_, false), [w = weak_from_this()](Result<Endpoint> found) {
+    auto self = w.lock();
+    if (!self) return;
+    net::post(self->strand_, [self, found = std::move(found)]() mutable {
+      if (self->stopped_) return;
+      if (!found) {
+        self->ended(found.error().message);
+        return;
+      }
+      self->target(std::move(*found));
+      self->resolve();
+    });
+  });
+}
+
+void Client::target(Endpoint endpoint) {
+  current_ = std::move(endpoint);
+  const auto address = to_string(current_.address());
+  {
+    std::lock_guard lock(stats_mutex_);
+    stats_.address = address;
+  }
+  std::lock_guard lock(where_mutex_);
+  where_ = options_.source ? address + " (master '" + options_.endpoint.master + "')" : describe(current_);
+}
+
+void Client::resolve() {
   // Asio resolves on its own thread: a slow DNS server never stalls an I/O thread.
   resolver_.async_resolve(
-      options_.endpoint.host, std::to_string(options_.endpoint.port),
+      current_.host, std::to_string(current_.port),
       [w = weak_from_this()](const boost::system::error_code& ec, const net::ip::tcp::resolver::results_type& results) {
         auto self = w.lock();
         if (!self || self->stopped_) return;
         if (ec || results.empty()) {
-          self->ended("cannot resolve " + self->options_.endpoint.host + ": " + ec.message());
+          self->ended("cannot resolve " + self->current_.host + ": " + ec.message());
           return;
         }
         self->open(results.begin()->endpoint().address().to_string());
@@ -136,7 +196,7 @@ void Client::connect() {
 }
 
 void Client::open(const std::string& address) {
-  redisAsyncContext* ac = redisAsyncConnect(address.c_str(), options_.endpoint.port);
+  redisAsyncContext* ac = redisAsyncConnect(address.c_str(), current_.port);
   if (ac == nullptr) {
     ended("cannot allocate a hiredis context");
     return;
@@ -170,11 +230,11 @@ void Client::open(const std::string& address) {
 }
 
 Error Client::error(ErrorCode code, const std::string& command, const std::string& what) const {
-  return make_error(code, "redis " + describe(options_.endpoint) + ": " + command + ": " + what);
+  return make_error(code, "redis " + where() + ": " + command + ": " + what);
 }
 
 void Client::handshake() {
-  auto steps = handshake_steps(options_.endpoint, options_.name, options_.check_persistence);
+  auto steps = handshake_steps(current_, options_.name, options_.check_persistence, options_.source != nullptr);
   probe_ = Persistence{};
   const std::size_t last = steps.size() - 1;
   for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -191,7 +251,14 @@ void Client::handshake() {
              }
              return;
            }
-           if (!r) {
+           if (kind == HandshakeStep::Kind::Role) {
+             // Sentinel may still name a demoted master, or a replica mid-promotion: never write there.
+             if (const auto role = role_of(*r); role != "master") {
+               self->drop("ROLE says " + (role.empty() ? std::string("nothing readable") : role) +
+                          ": not the master; asking the Sentinels again");
+               return;
+             }
+           } else if (!r) {
              spdlog::debug("redis[{}]: {} (persistence is judged from INFO)", self->options_.name, r.error().message);
            } else {
              self->probe_.read(kind, *r);
@@ -203,7 +270,7 @@ void Client::handshake() {
 }
 
 void Client::handshaken() {
-  if (options_.check_persistence) probe_.warn(describe(options_.endpoint));
+  if (options_.check_persistence) probe_.warn(where());
   conn_->ready = true;
   backoff_ = options_.backoff_initial;
   {
@@ -218,9 +285,28 @@ void Client::handshaken() {
     ++stats_.connects;
     stats_.state = ClientState::Connected;
     if (stats_.connects > 1 || !stats_.last_error.empty())
-      spdlog::info("redis[{}] {}: connected", options_.name, describe(options_.endpoint));
+      spdlog::info("redis[{}] {}: connected", options_.name, where());
   }
+  if (!options_.subscribe.empty()) subscribe_channels();
   if (on_connected_) on_connected_();
+}
+
+void Client::subscribe_channels() {
+  std::vector<std::string> args{"SUBSCRIBE"};
+  args.insert(args.end(), options_.subscribe.begin(), options_.subscribe.end());
+  std::vector<const char*> argv;
+  std::vector<std::size_t> lengths;
+  for (const auto& a : args) {
+    argv.push_back(a.data());
+    lengths.push_back(a.size());
+  }
+  // hiredis calls back once per message with this id: it is never in inflight_, so no deadline
+  // applies (a quiet channel is not a hung server) and every message finds the handler.
+  subscription_ = next_id_++;
+  if (redisAsyncCommandArgv(conn_->ac, &Client::on_reply,
+                            reinterpret_cast<void*>(static_cast<std::uintptr_t>(subscription_)),
+                            static_cast<int>(argv.size()), argv.data(), lengths.data()) != REDIS_OK)
+    drop("cannot subscribe");
 }
 
 void Client::fatal(const std::string& why) {
@@ -231,7 +317,7 @@ void Client::fatal(const std::string& why) {
     stats_.fatal = true;
     stats_.last_error = why;
   }
-  log_refused(options_.name, describe(options_.endpoint), why);
+  log_refused(options_.name, where(), why);
   drop(why, ErrorCode::unauthorized);
   if (options_.on_fatal) options_.on_fatal(why);
 }
@@ -285,10 +371,21 @@ void Client::send(std::vector<std::string> args, Callback callback, std::chrono:
 void Client::on_reply(redisAsyncContext* ac, void* reply, void* privdata) {
   auto* c = static_cast<Connection*>(ac->data);
   Client* self = c->client;
-  auto node = self->inflight_.extract(static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(privdata)));
-  if (node.empty() || self->destroying_) return;
+  const auto id = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(privdata));
+  auto node = self->inflight_.extract(id);
+  if (self->destroying_) return;
+  if (node.empty()) {
+    // A subscribed channel's message (null when the connection ends: ended() reports that).
+    if (reply != nullptr && id == self->subscription_ && self->options_.on_message)
+      net::post(self->strand_,
+                [w = self->weak_from_this(), message = from_hiredis(*static_cast<const redisReply*>(reply))] {
+                  if (auto client = w.lock(); client && !client->stopped_) client->options_.on_message(message);
+                });
+    return;
+  }
   auto& p = *node.mapped();
   Result<Reply> result = Reply{};
+  std::string wrong_server;  // with Sentinel: READONLY, LOADING, MASTERDOWN
   {
     std::lock_guard lock(self->stats_mutex_);
     const auto* r = static_cast<const redisReply*>(reply);
@@ -302,6 +399,7 @@ void Client::on_reply(redisAsyncContext* ac, void* reply, void* privdata) {
     } else if (r->type == REDIS_REPLY_ERROR) {
       const std::string text(r->str, r->len);
       result = self->error(error_reply_code(text), p.name, text);
+      if (self->options_.source && is_wrong_server(text)) wrong_server = text;
       ++self->stats_.errors;
       ++self->stats_.ops;
     } else {
@@ -311,6 +409,13 @@ void Client::on_reply(redisAsyncContext* ac, void* reply, void* privdata) {
   }
   // Never run the caller's code inside hiredis: it may issue commands or stop the client.
   net::post(self->strand_, [cb = std::move(p.callback), r = std::move(result)]() mutable { cb(std::move(r)); });
+  if (!wrong_server.empty()) {
+    // Not the master (any more): leave it, and ask the Sentinels where the master is now.
+    net::post(self->strand_, [w = self->weak_from_this(), conn = c->shared_from_this(), wrong_server] {
+      if (auto client = w.lock(); client && client->conn_ == conn)
+        client->drop(wrong_server + "; asking the Sentinels for the master again");
+    });
+  }
 }
 
 void Client::watch() {
@@ -350,7 +455,10 @@ void Client::ended(const std::string& why) {
     set_state(ClientState::Stopped);
     return;
   }
-  const auto where = describe(options_.endpoint);
+  const auto where = this->where();
+  // Any failure makes the source's last answer suspect; a move named the new master already.
+  const bool moved = std::exchange(moved_, false);
+  if (options_.source) stale_ = !moved;
   if (was_ready) {
     spdlog::warn("redis[{}] {}: connection lost: {}", options_.name, where, why);
     if (on_disconnected_) on_disconnected_(why);
@@ -362,6 +470,11 @@ void Client::ended(const std::string& why) {
       spdlog::debug("redis[{}] {}: cannot connect: {}", options_.name, where, why);
     }
     if (on_connect_failed_) on_connect_failed_(why);
+  }
+  if (moved) {
+    backoff_ = options_.backoff_initial;
+    connect();
+    return;
   }
   schedule_reconnect();
 }

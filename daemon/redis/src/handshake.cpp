@@ -19,7 +19,21 @@ ErrorCode error_reply_code(std::string_view reply_text) {
   return ErrorCode::bad_request;
 }
 
-std::vector<HandshakeStep> handshake_steps(const Endpoint& e, const std::string& name, bool check_persistence) {
+bool is_wrong_server(std::string_view reply_text) {
+  for (std::string_view prefix : {"READONLY", "LOADING", "MASTERDOWN"})
+    if (reply_text.starts_with(prefix)) return true;
+  return false;
+}
+
+std::string role_of(const Reply& reply) {
+  if (reply.type != Reply::Type::Array || reply.elements.empty()) return {};
+  const auto& first = reply.elements.front();
+  if (first.type != Reply::Type::String && first.type != Reply::Type::Status) return {};
+  return first.str;
+}
+
+std::vector<HandshakeStep> handshake_steps(const Endpoint& e, const std::string& name, bool check_persistence,
+                                           bool check_role) {
   using Kind = HandshakeStep::Kind;
   std::vector<HandshakeStep> steps;
   if (!e.password.empty()) {
@@ -31,6 +45,7 @@ std::vector<HandshakeStep> handshake_steps(const Endpoint& e, const std::string&
   }
   if (e.db != 0) steps.push_back({Kind::Required, {"SELECT", std::to_string(e.db)}});
   steps.push_back({Kind::Required, {"CLIENT", "SETNAME", name}});
+  if (check_role) steps.push_back({Kind::Role, {"ROLE"}});
   if (check_persistence) {
     for (const char* setting : {"appendonly", "appendfsync", "maxmemory-policy"})
       steps.push_back({Kind::ConfigGet, {"CONFIG", "GET", setting}});

@@ -57,7 +57,38 @@ Metrics::Metrics(prometheus::Registry& r)
       remote_(pm::BuildCounter()
                   .Name("lodestone_redis_remote_events_total")
                   .Help("Quotes and headlines received from other instances")
-                  .Register(r)) {}
+                  .Register(r)),
+      unreplicated_(pm::BuildCounter()
+                        .Name("lodestone_redis_unreplicated_total")
+                        .Help("Alert appends whose WAIT found fewer replicas than redis.wait_replicas (appended again)")
+                        .Register(r)),
+      registry_(r) {}
+
+void Metrics::update(const SentinelStats& s) {
+  std::lock_guard lock(mutex_);
+  if (!failovers_) {
+    failovers_ = &pm::BuildCounter()
+                      .Name("lodestone_redis_failovers_total")
+                      .Help("Times the Redis master moved (Sentinel) while this daemon ran")
+                      .Register(registry_);
+    master_ = &pm::BuildGauge()
+                   .Name("lodestone_redis_master")
+                   .Help("1, labelled with the address of the Redis master the Sentinels name now")
+                   .Register(registry_);
+    sentinel_up_ = &pm::BuildGauge()
+                        .Name("lodestone_redis_sentinel_up")
+                        .Help("1 while this daemon reaches the Sentinel, 0 when it does not")
+                        .Register(registry_);
+  }
+  set_total(*failovers_, {}, s.failovers);
+  if (s.master != master_shown_) {
+    if (!master_shown_.empty()) master_->Remove(&master_->Add({{"address", master_shown_}}));
+    if (!s.master.empty()) master_->Add({{"address", s.master}}).Set(1);
+    master_shown_ = s.master;
+  }
+  for (const auto& one : s.sentinels)
+    if (one.up) sentinel_up_->Add({{"sentinel", one.address}}).Set(*one.up ? 1 : 0);
+}
 
 void Metrics::connection(const std::string& name, const ClientStats& s) {
   const pm::Labels l{{"connection", name}};
@@ -88,6 +119,7 @@ void Metrics::update(const AlertStoreStats& alerts, const StateStats& state) {
   set_total(alerts_, {{"outcome", "delivered"}}, alerts.delivered);
   set_total(remote_, {{"type", "quote"}}, state.remote_quotes);
   set_total(remote_, {{"type", "headline"}}, state.remote_headlines);
+  set_total(unreplicated_, {}, alerts.unreplicated);
 }
 
 }  // namespace lodestone::redis

@@ -43,7 +43,7 @@ void StateStore::restore(std::chrono::milliseconds wait, std::function<void(bool
       spdlog::warn(
           "redis {}: not reachable at start; serving without the saved state (board and news come back "
           "with Redis, the rules' state does not)",
-          describe(self->options_.client.endpoint));
+          self->channel_->where());
       if (done) done(false);
     });
   });

@@ -108,7 +108,7 @@ void StateStore::halt() {
     const std::size_t unjournaled = lines_.size() + (inflight_ ? inflight_->count : 0);
     if (unjournaled > 0)
       spdlog::error("redis {}: stopping with {} events not journaled: a restart will not replay them through the rules",
-                    describe(options_.client.endpoint), unjournaled);
+                    channel_->where(), unjournaled);
   }
   net::post(channel_->writer_strand(), [w = weak_from_this()] {
     if (auto s = w.lock()) s->flush_timer_.cancel();
@@ -239,12 +239,12 @@ std::string StateStore::degraded_reason() const {
   // Not ready while the journal is replayed: events ingested meanwhile would interleave with the
   // replay and the rules would see them out of order.
   if (replay_ && stage_ != Stage::NotAsked && stage_ != Stage::Done)
-    return "restoring the rules' state from the journal in redis " + describe(options_.client.endpoint) + " (" +
+    return "restoring the rules' state from the journal in redis " + channel_->where() + " (" +
            std::to_string(stats_.replayed_events) + " events replayed so far)";
   const bool writer_up = channel_->writer_link() == Link::Up;
   const bool reader_up = channel_->reader_link() == Link::Up;
   if (writer_up && (reader_up || stage_ == Stage::NotAsked)) return {};
-  std::string why = "redis " + describe(options_.client.endpoint) + " unreachable";
+  std::string why = "redis " + channel_->where() + " unreachable";
   if (const auto error = channel_->last_error(); !error.empty()) {
     why += " (" + error + ")";
   } else if (!write_error_.empty()) {

@@ -99,8 +99,9 @@ void StreamChannel::link(bool writer, bool up, const std::string& why) {
   }
 }
 
-void StreamChannel::write(std::vector<std::string> args, Client::Callback callback) {
-  writer_->command(std::move(args), std::move(callback));
+void StreamChannel::write(std::vector<std::string> args, Client::Callback callback,
+                          std::chrono::milliseconds extra_timeout) {
+  writer_->command(std::move(args), std::move(callback), extra_timeout);
 }
 
 void StreamChannel::reverse_range(const std::string& before, std::size_t count, Entries callback) {

@@ -33,6 +33,15 @@ struct RedisTuning {
   // At SIGTERM, how long what is still buffered may take to reach Redis before the daemon exits
   // naming what never did: part of the shutdown time systemd allows (TimeoutStopSec).
   std::int64_t shutdown_flush_ms = 2'000;
+  // Acknowledged means replicated: after each alert append, WAIT for this many replicas (at most
+  // wait_timeout_ms); an alert counts as stored only once they have it. 0: no WAIT (a failover
+  // can lose what the master had not yet replicated; README, Guarantees).
+  std::size_t wait_replicas = 0;
+  std::int64_t wait_timeout_ms = 500;
+  // Read at load from the environment variables redis.password_env and
+  // redis.sentinel_password_env name (never from the file); "" = no AUTH.
+  std::string password;
+  std::string sentinel_password;
 };
 
 struct Config {
@@ -45,7 +54,9 @@ struct Config {
   // The exchanges' closures (deploy/calendar.yaml's format), read at start and on SIGHUP;
   // "" = the calendar built into the binary.
   std::string calendar;
-  std::string redis;  // redis://host:port/db; "" = in-memory store
+  // redis://host:port/db, or redis-sentinel://host:port,host:port[/db]#master (the map form's
+  // sentinels and master become this URL); "" = in-memory store
+  std::string redis;
   RedisTuning redis_tuning;
   std::optional<TapeConfig> tape;
   std::vector<feeds::FeedConfig> feeds;   // live sources (and extra tapes), validated at load

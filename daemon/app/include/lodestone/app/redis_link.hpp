@@ -19,6 +19,7 @@
 #include "lodestone/redis/alert_store.hpp"
 #include "lodestone/redis/metrics.hpp"
 #include "lodestone/redis/outbox.hpp"
+#include "lodestone/redis/sentinel.hpp"
 #include "lodestone/redis/state_store.hpp"
 #include "lodestone/redis/url.hpp"
 #include "lodestone/web/hub.hpp"
@@ -39,7 +40,9 @@ class PipelineRules final : public redis::RuleHost {
 class RedisLink {
  public:
   // `instance` (the configuration's) names this daemon's journal: give every daemon sharing
-  // one Redis its own. `clock` reads every "now" of the Redis code (deadlines, waits).
+  // one Redis its own. `clock` reads every "now" of the Redis code (deadlines, waits). With a
+  // redis-sentinel:// endpoint every connection asks the Sentinels for the master (and follows
+  // it when it moves); the passwords come from config.redis_tuning (the environment).
   RedisLink(net::any_io_executor executor, const Config& config, const redis::Endpoint& endpoint, const Clock& clock);
   ~RedisLink();
   RedisLink(const RedisLink&) = delete;
@@ -72,7 +75,8 @@ class RedisLink {
   // Why Redis refused this daemon for good; "" while it has not.
   [[nodiscard]] std::string fatal_error() const;
 
-  // "" when Redis keeps every promise; else why not (for /readyz).
+  // "" when Redis keeps every promise; else why not (for /readyz): a store's reason first, then,
+  // with Sentinel, a majority of the Sentinels out of reach (no failover could happen).
   [[nodiscard]] std::string degraded_reason() const;
   void update_metrics();  // before rendering /metrics
 
@@ -82,6 +86,7 @@ class RedisLink {
   redis::StateOptions state_options_;
   std::shared_ptr<redis::AlertStore> alerts_;
   redis::ClientOptions client_;
+  std::shared_ptr<redis::Sentinel> sentinel_;  // with Sentinel: every connection's source
   std::string instance_;
   std::shared_ptr<redis::Outbox> outbox_;
   std::optional<PipelineRules> rules_;  // outlives state_

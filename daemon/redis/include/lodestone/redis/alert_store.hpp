@@ -21,6 +21,13 @@
 // A seq is never invented locally, so none is ever reused or reordered; resume positions stay
 // valid. The buffer's bound is the promise: past it, alerts are delivered provisionally and
 // counted as dropped, never stored. degraded_reason() explains all of this to /readyz.
+//
+// Replicas (wait_replicas > 0). Redis replicates asynchronously: an alert the master stored but
+// had not yet sent to a replica is lost when Sentinel promotes that replica. With wait_replicas,
+// each append is followed by WAIT n timeout, and an alert counts as stored only when WAIT says n
+// replicas have it. Until then it stays in the buffer and is appended again (after `retry`,
+// and on the new master after a failover); the identity check makes that a no-op where the alert
+// is already stored.
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -51,18 +58,21 @@ struct AlertStoreOptions {
   std::chrono::milliseconds block{5000};         // XREAD BLOCK; a hung server is noticed after this plus the timeout
   std::chrono::milliseconds retry{500};          // after Redis refused a write
   std::chrono::milliseconds journal_wait{2000};  // longest an alert waits for the journal (wait_for_journal)
+  std::size_t wait_replicas = 0;                 // WAIT for this many replicas after each append (0: no WAIT)
+  std::chrono::milliseconds wait_timeout{500};   // WAIT's timeout
   ClientOptions client;                          // endpoint, timeouts, backoff (names are set per connection)
 };
 
 struct AlertStoreStats {
-  std::uint64_t appended = 0;     // new notifications accepted by append
-  std::uint64_t duplicates = 0;   // suppressed: already stored (here or by any instance)
-  std::uint64_t written = 0;      // stored in Redis by this instance
-  std::uint64_t delivered = 0;    // delivered from the stream (every instance's)
-  std::uint64_t provisional = 0;  // delivered to this instance's clients before Redis held them
-  std::uint64_t dropped = 0;      // the buffer was full: delivered here, never stored
-  std::size_t buffered = 0;       // waiting for Redis now
-  std::size_t max_buffered = 0;   // the bound on buffered
+  std::uint64_t appended = 0;      // new notifications accepted by append
+  std::uint64_t duplicates = 0;    // suppressed: already stored (here or by any instance)
+  std::uint64_t written = 0;       // stored in Redis by this instance
+  std::uint64_t delivered = 0;     // delivered from the stream (every instance's)
+  std::uint64_t provisional = 0;   // delivered to this instance's clients before Redis held them
+  std::uint64_t dropped = 0;       // the buffer was full: delivered here, never stored
+  std::uint64_t unreplicated = 0;  // WAITs that came back with fewer replicas than wait_replicas
+  std::size_t buffered = 0;        // waiting for Redis now
+  std::size_t max_buffered = 0;    // the bound on buffered
   std::size_t mirrored = 0;
   bool loaded = false;
   ClientStats writer;
@@ -119,9 +129,11 @@ class AlertStore final : public bus::AlertStore,
     std::string tail;                                // ... and after them
     std::shared_ptr<const std::string> provisional;  // the JSON without a seq
     bool delivered = false;                          // provisionally, to this instance's clients
-    bool written = false;                            // Redis holds it; waiting for the stream to bring it back
-    std::uint64_t journal_mark = 0;                  // journal events that must be stored first
-    Clock::Steady since;                             // appended at
+    bool written = false;            // Redis holds it (on wait_replicas replicas); waiting for the stream
+    bool seen = false;               // the stream brought it back before WAIT confirmed it
+    bool sent = false;               // appended before: a "stored already" answer is our own
+    std::uint64_t journal_mark = 0;  // journal events that must be stored first
+    Clock::Steady since;             // appended at
   };
   struct Entry {
     std::uint64_t seq = 0;
@@ -131,14 +143,22 @@ class AlertStore final : public bus::AlertStore,
 
   AlertStore(net::any_io_executor executor, AlertStoreOptions options, const Clock& clock);
   // StreamChannel::User
-  void writer_up() override { pump(); }
+  void writer_up() override;
   bool read_step() override;
   void link_down(const std::string& why) override;
   [[nodiscard]] bool drained() const override;
   void halt() override;
 
   void pump();
-  void written(const std::vector<std::string>& keys, const Result<Reply>& reply);
+  // `fresh`: the batch's first append (else a re-check of alerts WAIT had not confirmed).
+  void written(const std::vector<std::string>& keys, const Result<Reply>& reply, bool fresh);
+  void replicated(const std::vector<std::string>& keys, const Reply& appended, const Result<Reply>& wait);
+  // The master took the batch, WAIT has not confirmed it: kept, checked again after `retry`.
+  void unconfirmed(const std::vector<std::string>& keys, const Reply& appended);
+  void recheck_later();
+  void stored(const std::vector<std::string>& keys, const Reply& appended);
+  // The stream brought `key` back: done with it, unless it still waits for WAIT's confirmation.
+  void brought_back_locked(const std::string& key);
   void retry_later();
   void follow();
   void load_page(std::vector<Entry> newest_first, std::string before, std::string newest);
@@ -155,7 +175,7 @@ class AlertStore final : public bus::AlertStore,
   }
   [[nodiscard]] bool healthy_locked() const {
     return channel_->writer_link() == Link::Up && channel_->reader_link() == Link::Up && loaded_ &&
-           write_error_.empty();
+           write_error_.empty() && replica_error_.empty();
   }
 
   AlertStoreOptions options_;
@@ -165,6 +185,8 @@ class AlertStore final : public bus::AlertStore,
   net::steady_timer retry_timer_;     // writer strand
   net::steady_timer journal_timer_;   // writer strand
   bool journal_timer_armed_ = false;  // writer strand
+  net::steady_timer recheck_timer_;   // writer strand: alerts the master has, WAIT has not confirmed
+  bool recheck_armed_ = false;        // writer strand
   std::function<std::uint64_t()> journal_recorded_;
   std::function<std::uint64_t()> journal_settled_;
   std::function<void()> journal_flush_;
@@ -183,9 +205,11 @@ class AlertStore final : public bus::AlertStore,
   std::unordered_set<std::string> waiting_keys_;
   bool sending_ = false;  // one script call in flight at a time
   bool retry_pending_ = false;
+  bool recheck_due_ = false;  // append again (and WAIT for) the alerts WAIT has not confirmed
   bool loaded_ = false;
   bool stopped_ = false;
-  std::string write_error_;  // Redis answered a write with an error
+  std::string write_error_;    // Redis answered a write with an error
+  std::string replica_error_;  // WAIT found fewer replicas than wait_replicas
   std::vector<std::function<void()>> on_loaded_;
   AlertStoreStats stats_;
 };

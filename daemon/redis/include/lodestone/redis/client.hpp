@@ -20,6 +20,7 @@
 #include "lodestone/core/clock.hpp"
 #include "lodestone/core/result.hpp"
 #include "lodestone/net/net.hpp"
+#include "lodestone/redis/endpoint_source.hpp"
 #include "lodestone/redis/handshake.hpp"
 #include "lodestone/redis/reply.hpp"
 #include "lodestone/redis/url.hpp"
@@ -40,6 +41,15 @@ struct ClientOptions {
   // Redis refused the credentials (NOAUTH, WRONGPASS): a configuration error, not an outage.
   // The client stops (no retry loop) and this runs once, on the client's strand.
   std::function<void(const std::string& why)> on_fatal;
+  // Sentinel (sentinel.hpp): asked where the master is before each connection attempt; the
+  // handshake then checks ROLE and refuses a replica, and a READONLY, LOADING or MASTERDOWN
+  // reply drops the connection so that the next attempt asks again. Null: `endpoint` it is.
+  std::shared_ptr<EndpointSource> source;
+  // Subscriber mode: after each handshake, SUBSCRIBE to these channels; every message
+  // (["message", channel, payload]) goes to on_message on the client's strand. A subscribed
+  // connection carries no other command.
+  std::vector<std::string> subscribe;
+  std::function<void(const Reply& message)> on_message;
 };
 
 enum class ClientState : std::uint8_t { Idle, Connecting, Connected, Backoff, Stopped };
@@ -59,6 +69,7 @@ struct ClientStats {
   bool fatal = false;  // stopped on a configuration error (see ClientOptions::on_fatal)
   std::string server_version;
   std::string last_error;
+  std::string address;  // host:port connected to (or tried) last; "" before the first attempt
 };
 
 class Client : public std::enable_shared_from_this<Client> {
@@ -82,6 +93,10 @@ class Client : public std::enable_shared_from_this<Client> {
   void start();
   // Closes the connection; commands still waiting get an error. No reconnect afterwards.
   void stop();
+  // From the endpoint source (any thread): the master is now at `to`. A connection elsewhere is
+  // dropped (its commands fail as unavailable) and the client reconnects at once; a client
+  // waiting to retry retries now.
+  void master_moved(const HostPort& to);
 
   // Sends `args` (argv form: binary safe, nothing in them is interpreted) if connected, and fails
   // at once otherwise: buffering while Redis is away is the caller's policy. `callback` runs once,
@@ -92,6 +107,9 @@ class Client : public std::enable_shared_from_this<Client> {
   [[nodiscard]] ClientStats stats() const;
   [[nodiscard]] bool connected() const;
   [[nodiscard]] const Endpoint& endpoint() const { return options_.endpoint; }
+  // "redis://127.0.0.1:6379/0", or with Sentinel "127.0.0.1:6380 (master 'lodestone')":
+  // where the client is connected or trying to, for messages.
+  [[nodiscard]] std::string where() const;
   [[nodiscard]] net::strand<net::any_io_executor>& strand() { return strand_; }
 
  private:
@@ -100,7 +118,10 @@ class Client : public std::enable_shared_from_this<Client> {
 
   Client(net::any_io_executor executor, ClientOptions options, const Clock& clock);
   void connect();
+  void target(Endpoint endpoint);  // where the next attempt connects
+  void resolve();                  // then resolve and open it
   void open(const std::string& address);
+  void subscribe_channels();
   void handshake();
   void handshaken();
   void send(std::vector<std::string> args, Callback callback, std::chrono::milliseconds extra_timeout);
@@ -141,6 +162,12 @@ class Client : public std::enable_shared_from_this<Client> {
   std::string drop_reason_;                       // why this side closed the connection, when it did
   ErrorCode drop_code_ = ErrorCode::unavailable;  // and what kind of failure that is for its commands
   Persistence probe_;                             // what this connection's handshake learnt
+  Endpoint current_;                              // where this attempt connects (the source's answer)
+  bool stale_ = false;                            // the last answer failed: the source asks afresh
+  bool moved_ = false;                            // dropped because the master moved: reconnect now
+  std::uint64_t subscription_ = 0;                // the SUBSCRIBE's id: its messages, never a reply
+  mutable std::mutex where_mutex_;                // its own: error() runs with stats_mutex_ held
+  std::string where_;                             // where()
   mutable std::mutex stats_mutex_;
   ClientStats stats_;
 };

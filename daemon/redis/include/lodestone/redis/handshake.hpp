@@ -25,14 +25,23 @@ ErrorCode error_reply_code(std::string_view reply_text);
 
 struct HandshakeStep {
   // Required steps fail the connection; the probes only inform (a managed Redis may rename
-  // CONFIG away), so their errors are tolerated.
-  enum class Kind : std::uint8_t { Required, ConfigGet, Info };
+  // CONFIG away), so their errors are tolerated. Role (with Sentinel) must answer "master": a
+  // connection that reaches a replica is refused, and the Sentinels are asked again.
+  enum class Kind : std::uint8_t { Required, ConfigGet, Info, Role };
   Kind kind = Kind::Required;
   std::vector<std::string> command;
 };
 
-// The steps in the order they are sent; never empty (CLIENT SETNAME always is).
-std::vector<HandshakeStep> handshake_steps(const Endpoint& endpoint, const std::string& name, bool check_persistence);
+// The steps in the order they are sent; never empty (CLIENT SETNAME always is). `check_role`
+// adds ROLE (role_of() reads its answer).
+std::vector<HandshakeStep> handshake_steps(const Endpoint& endpoint, const std::string& name, bool check_persistence,
+                                           bool check_role = false);
+// "master", "slave" or "sentinel" from a ROLE reply; "" when the reply has another shape.
+std::string role_of(const Reply& reply);
+// True for the error replies that mean "this server is not (or not yet) the master we want":
+// READONLY (a replica), LOADING (still reading its data), MASTERDOWN (a replica without its
+// master). With Sentinel, the connection is dropped and the Sentinels are asked again.
+bool is_wrong_server(std::string_view reply_text);
 
 // What the probe learnt about how Redis keeps its data.
 struct Persistence {

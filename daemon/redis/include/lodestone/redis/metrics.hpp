@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "lodestone/redis/alert_store.hpp"
+#include "lodestone/redis/sentinel.hpp"
 #include "lodestone/redis/state_store.hpp"
 
 namespace lodestone::redis {
@@ -19,6 +20,9 @@ class Metrics {
  public:
   explicit Metrics(prometheus::Registry& registry);
   void update(const AlertStoreStats& alerts, const StateStats& state);
+  // With Sentinel: failovers seen, the master now (an info metric labelled with its address),
+  // each Sentinel's reachability.
+  void update(const SentinelStats& sentinel);
 
  private:
   void connection(const std::string& name, const ClientStats& s);
@@ -36,6 +40,12 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& dropped_;
   prometheus::Family<prometheus::Counter>& alerts_;
   prometheus::Family<prometheus::Counter>& remote_;
+  prometheus::Family<prometheus::Counter>& unreplicated_;
+  prometheus::Family<prometheus::Counter>* failovers_ = nullptr;  // made on the first Sentinel update
+  prometheus::Family<prometheus::Gauge>* master_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* sentinel_up_ = nullptr;
+  prometheus::Registry& registry_;
+  std::string master_shown_;
 };
 
 }  // namespace lodestone::redis

@@ -87,7 +87,8 @@ class StreamChannel : public std::enable_shared_from_this<StreamChannel> {
   void start(std::weak_ptr<User> user);
 
   // Writes (the writer connection): `args` as one command, e.g. a script that appends a batch.
-  void write(std::vector<std::string> args, Client::Callback callback);
+  // `extra_timeout` extends the deadline of a command that waits on purpose (WAIT).
+  void write(std::vector<std::string> args, Client::Callback callback, std::chrono::milliseconds extra_timeout = {});
 
   // Reads (the reader connection), one at a time, from Handlers::read.
   // XREVRANGE stream before - COUNT count: newest first; "+" is the end, "(id" excludes id.
@@ -117,6 +118,8 @@ class StreamChannel : public std::enable_shared_from_this<StreamChannel> {
   [[nodiscard]] bool halted() const;
   [[nodiscard]] Link writer_link() const;
   [[nodiscard]] Link reader_link() const;
+  // Where the writer is connected or trying to (Client::where), for messages.
+  [[nodiscard]] std::string where() const { return writer_->where(); }
   // Why a connection went down last ("" while none has).
   [[nodiscard]] std::string last_error() const;
   [[nodiscard]] ClientStats writer_stats() const { return writer_->stats(); }

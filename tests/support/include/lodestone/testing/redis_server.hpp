@@ -19,6 +19,8 @@ struct RedisServerOptions {
   std::string appendfsync = "always";  // with appendonly: always, everysec or no
   std::vector<std::string> extra;      // more "--name value" arguments
   std::string config_file;             // a redis.conf to start from (the arguments above override it)
+  std::uint16_t replica_of = 0;        // a replica of the redis-server on this loopback port
+  std::string password;                // requirepass (and masterauth); command() authenticates with it
 };
 
 // What a synchronous command answered: the daemon's reply value (tests only; the daemon uses
@@ -34,6 +36,8 @@ class RedisServer {
 
   [[nodiscard]] std::uint16_t port() const { return port_; }
   [[nodiscard]] std::string url(int db = 0) const;
+  // "master", "slave": what ROLE answers now.
+  [[nodiscard]] std::string role() const;
   [[nodiscard]] const std::string& dir() const { return dir_; }
   [[nodiscard]] bool running() const { return pid_ > 0; }
   [[nodiscard]] std::string log() const;
@@ -60,6 +64,11 @@ class RedisServer {
   int claim_fd_ = -1;  // holds port_ against the other tests of the run (redis_server.cpp)
   bool paused_ = false;
 };
+
+// One command on a fresh blocking connection to a loopback port (AUTH first with `password`);
+// throws when nothing answers there.
+SyncReply redis_command(std::uint16_t port, const std::vector<std::string>& args,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(5), const std::string& password = "");
 
 void wait_a_little();  // a few milliseconds
 
