@@ -59,7 +59,7 @@ AccessLink::~AccessLink() = default;
 
 Result<std::unique_ptr<AccessLink>> AccessLink::create(const Config& config, const Clock& clock,
                                                        net::any_io_executor executor,
-                                                       const std::optional<redis::Endpoint>& redis,
+                                                       const std::optional<redis::ClientOptions>& redis,
                                                        prometheus::Registry& metrics) {
   std::unique_ptr<AccessLink> link(new AccessLink(config, clock, metrics));
   if (!config.users.empty()) {
@@ -67,9 +67,7 @@ Result<std::unique_ptr<AccessLink>> AccessLink::create(const Config& config, con
   }
   if (redis) {
     redis::AuditLogOptions o;
-    o.client.endpoint = *redis;
-    o.client.command_timeout = std::chrono::milliseconds(config.redis_tuning.command_timeout_ms);
-    o.client.backoff_max = std::chrono::milliseconds(std::max<std::int64_t>(config.redis_tuning.backoff_max_ms, 100));
+    o.client = *redis;  // the daemon's: its password, timeouts and, with Sentinel, where the master is
     link->redis_audit_ = redis::AuditLog::create(std::move(executor), o, clock);
     link->redis_audit_->start();
     link->control_.set_audit_log(link->redis_audit_);

@@ -292,10 +292,10 @@ Status read_redis(const Reader& r, const YAML::Node& redis, Config& c) {
     c.redis = *url;
   }
   auto& t = c.redis_tuning;
-  if (auto st = read_password_env(r, redis, "password_env", t.password); !st) return st;
-  if (auto st = read_password_env(r, redis, "sentinel_password_env", t.sentinel_password); !st) return st;
   if (redis["sentinel_password_env"] && !redis["sentinels"])
     return r.error(redis["sentinel_password_env"], "sentinel_password_env goes with sentinels");
+  if (auto st = read_password_env(r, redis, "password_env", t.password); !st) return st;
+  if (auto st = read_password_env(r, redis, "sentinel_password_env", t.sentinel_password); !st) return st;
   if (auto st = r.integer_at(redis, "wait_replicas", 0, 100, t.wait_replicas); !st) return st;
   if (auto st = r.duration_at(redis, "wait_timeout", t.wait_timeout_ms, 10, 60'000, "between 10ms and 60s"); !st)
     return st;

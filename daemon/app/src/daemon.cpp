@@ -162,6 +162,10 @@ struct Runtime final : web::Api {
       // A broken receiver is an operator's job, not a reason to stop serving the board.
       if (auto broken = notify->broken_receivers(); !broken.empty()) warning += (warning.empty() ? "" : "; ") + broken;
     }
+    if (redis) {
+      if (auto sentinels = redis->readiness_warning(); !sentinels.empty())
+        warning += (warning.empty() ? "" : "; ") + sentinels;
+    }
     return warning;
   }
 
@@ -284,7 +288,9 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
   rt.feed_statuses.push_back(rt.ingest_status);
 
   // Who may do what (#17): a users file with errors stops the start, as a bad rules file does.
-  auto access = AccessLink::create(config, rt.clock, rt.ioc.get_executor(), redis_endpoint, rt.metrics.registry());
+  auto access = AccessLink::create(
+      config, rt.clock, rt.ioc.get_executor(),
+      rt.redis ? std::optional<redis::ClientOptions>(rt.redis->client_options()) : std::nullopt, rt.metrics.registry());
   if (!access) {
     spdlog::critical("{}", access.error().message);
     return 2;

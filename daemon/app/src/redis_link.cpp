@@ -160,9 +160,10 @@ std::string RedisLink::degraded_reason() const {
   std::string why = alerts_->degraded_reason();
   const std::string state = state_ ? state_->degraded_reason() : std::string();
   if (!state.empty() && why.empty()) why = state;
-  if (sentinel_ && why.empty()) why = sentinel_->degraded_reason();
   return why;
 }
+
+std::string RedisLink::readiness_warning() const { return sentinel_ ? sentinel_->degraded_reason() : std::string(); }
 
 void RedisLink::update_metrics() {
   if (metrics_ && state_) metrics_->update(alerts_->stats(), state_->stats());

@@ -18,7 +18,7 @@
 #include "lodestone/auth/access_control.hpp"
 #include "lodestone/core/clock.hpp"
 #include "lodestone/net/net.hpp"
-#include "lodestone/redis/url.hpp"
+#include "lodestone/redis/client.hpp"
 
 namespace lodestone::redis {
 class AuditLog;
@@ -38,7 +38,7 @@ class AccessLink {
  public:
   static Result<std::unique_ptr<AccessLink>> create(const Config& config, const Clock& clock,
                                                     net::any_io_executor executor,
-                                                    const std::optional<redis::Endpoint>& redis,
+                                                    const std::optional<redis::ClientOptions>& redis,
                                                     prometheus::Registry& metrics);
   ~AccessLink();
   AccessLink(const AccessLink&) = delete;

@@ -48,6 +48,9 @@ class RedisLink {
   RedisLink(const RedisLink&) = delete;
   RedisLink& operator=(const RedisLink&) = delete;
 
+  // How every connection of this daemon reaches Redis (password, timeouts, the Sentinel that
+  // says where the master is), for a connection of its own such as the audit log's.
+  [[nodiscard]] const redis::ClientOptions& client_options() const { return client_; }
   // For the Pipeline's constructor.
   bus::AlertStore& alerts() { return *alerts_; }
   // Once the pipeline exists.
@@ -78,6 +81,10 @@ class RedisLink {
   // "" when Redis keeps every promise; else why not (for /readyz): a store's reason first, then,
   // with Sentinel, a majority of the Sentinels out of reach (no failover could happen).
   [[nodiscard]] std::string degraded_reason() const;
+  // What an operator must fix that does not stop this daemon serving ("" = nothing): the Sentinel
+  // majority lost while the master lives. Not a readiness failure: every daemon behind the
+  // balancer asks the same Sentinels, so it would take all of them out of rotation at once.
+  [[nodiscard]] std::string readiness_warning() const;
   void update_metrics();  // before rendering /metrics
 
  private:
