@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "child_process.hpp"
+
 namespace lodestone::testing {
 
 std::string source_path(const std::string& relative) { return std::string(LODESTONE_SOURCE_DIR) + "/" + relative; }
@@ -24,19 +26,7 @@ DaemonProcess::DaemonProcess(std::vector<std::string> args, std::map<std::string
   const std::string log_file = dir_ + "/log";
   std::vector<std::string> argv{lodestone_binary(), "serve", "--listen", "127.0.0.1:0", "--port-file", port_file};
   argv.insert(argv.end(), args.begin(), args.end());
-  pid_ = ::fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
-    const int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    ::execv(cargv[0], cargv.data());
-    ::_exit(127);
-  }
+  pid_ = spawn(std::move(argv), {log_file}, ChildEnv(env.begin(), env.end()));
   // The daemon writes the port file (atomically) once it listens.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -65,31 +55,9 @@ std::string DaemonProcess::log() const {
   return ss.str();
 }
 
-int DaemonProcess::stop(std::chrono::milliseconds timeout) {
-  if (pid_ <= 0) return -1;
-  ::kill(pid_, SIGTERM);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  int status = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  ::kill(pid_, SIGKILL);
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
-  return -1;
-}
+int DaemonProcess::stop(std::chrono::milliseconds timeout) { return stop_child(pid_, timeout); }
 
-void DaemonProcess::kill() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
-}
+void DaemonProcess::kill() { kill_and_reap(pid_); }
 
 int DaemonProcess::wait_exit(std::chrono::milliseconds timeout) {
   if (pid_ <= 0) return -1;

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "child_process.hpp"
 #include "lodestone/testing/daemon_process.hpp"  // source_path
 #include "lodestone/testing/port_claim.hpp"
 #include "lodestone/testing/redis_server.hpp"  // eventually
@@ -91,19 +92,7 @@ HaproxyProcess::HaproxyProcess(std::array<std::uint16_t, 3> daemons, HaproxyOpti
 }
 
 HaproxyProcess::~HaproxyProcess() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGTERM);  // a hard stop: SIGUSR1 would wait for every WebSocket to end
-    int status = 0;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (::waitpid(pid_, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status, 0);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
+  stop_child(pid_, std::chrono::seconds(10));  // SIGTERM, a hard stop: SIGUSR1 would wait for every WebSocket to end
   for (int c : claims_)
     if (c >= 0) ::close(c);
   (void)std::system(("rm -rf '" + dir_ + "'").c_str());
@@ -118,21 +107,7 @@ bool HaproxyProcess::launch(std::uint16_t front, std::uint16_t stats, const std:
   for (std::size_t i = 0; i < daemons.size(); ++i)
     env.emplace_back("LODESTONE_" + std::to_string(i + 1), "127.0.0.1:" + std::to_string(daemons[i]));
   std::vector<std::string> argv{"haproxy", "-db", "-f", config_};
-  pid_ = ::fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
-    const int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    const int null = ::open("/dev/null", O_RDONLY);
-    ::dup2(null, 0);
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    ::execvp(cargv[0], cargv.data());
-    ::_exit(127);
-  }
+  pid_ = spawn(std::move(argv), {log_file, true}, env);
   port_ = front;
   stats_port_ = stats;
   // Up when its stats page answers; gone at once when it could not bind (another port pair).
@@ -150,10 +125,7 @@ bool HaproxyProcess::launch(std::uint16_t front, std::uint16_t stats, const std:
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  ::kill(pid_, SIGKILL);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
+  kill_and_reap(pid_);
   throw std::runtime_error("haproxy's stats page did not answer within 30 s:\n" + log());
 }
 

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "child_process.hpp"
 #include "lodestone/testing/port_claim.hpp"
 
 namespace lodestone::testing {
@@ -64,18 +65,7 @@ std::string RedisSentinel::log() const {
 bool RedisSentinel::launch() {
   std::vector<std::string> argv{"redis-sentinel", dir_ + "/sentinel.conf"};
   const auto log_start = log().size();
-  pid_ = ::fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
-    const int null = ::open("/dev/null", O_RDWR);
-    ::dup2(null, 0);
-    ::dup2(null, 1);
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    ::execvp(cargv[0], cargv.data());
-    ::_exit(127);
-  }
+  pid_ = spawn(std::move(argv), {});
   // Ready once its own log says it monitors the master (a PING alone could reach whatever else
   // listens on the port while this one fails to bind it).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -98,13 +88,7 @@ bool RedisSentinel::launch() {
   throw std::runtime_error("redis-sentinel was not ready within 60 s:\n" + log());
 }
 
-void RedisSentinel::kill() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
-}
+void RedisSentinel::kill() { kill_and_reap(pid_); }
 
 void RedisSentinel::start() {
   if (pid_ > 0) return;

@@ -18,6 +18,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "child_process.hpp"
 #include "lodestone/testing/port_claim.hpp"
 
 namespace lodestone::testing {
@@ -94,18 +95,7 @@ bool RedisServer::launch() {
   argv.insert(argv.end(), options_.extra.begin(), options_.extra.end());
   if (!options_.config_file.empty()) argv.insert(argv.begin() + 1, options_.config_file);
   const auto log_start = log().size();  // a restart appends to the log of the runs before
-  pid_ = ::fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
-    const int null = ::open("/dev/null", O_RDWR);
-    ::dup2(null, 0);
-    ::dup2(null, 1);
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    ::execvp(cargv[0], cargv.data());
-    ::_exit(127);
-  }
+  pid_ = spawn(std::move(argv), {});
   paused_ = false;
   // Ready when its own log says so: a PING alone could be answered by whatever else listens on
   // the port while this redis-server is still failing to bind it.
@@ -132,11 +122,7 @@ bool RedisServer::launch() {
 }
 
 void RedisServer::kill() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
+  kill_and_reap(pid_);
   paused_ = false;
 }
 
