@@ -10,8 +10,8 @@
 
 namespace lodestone::web {
 
-HttpSession::HttpSession(Transport&& stream, RouterContext ctx, std::shared_ptr<Hub> hub,
-                         ConnectionLimiter::Slot slot, ConnectionOrigin origin)
+HttpSession::HttpSession(Transport&& stream, RouterContext ctx, std::shared_ptr<Hub> hub, ConnectionLimiter::Slot slot,
+                         ConnectionOrigin origin)
     : stream_(std::move(stream)),
       ctx_(ctx),
       hub_(std::move(hub)),
