@@ -5,7 +5,9 @@
 // the heap allocations, counted by an interposed allocator (tests/web/counting_alloc.cpp); the
 // steady state must allocate nothing per delivery.
 //   BM_Fanout/K          one message per broadcast, each broadcast written before the next
-//   BM_FanoutBurst/K/B   B messages broadcast in one turn, then written (a client that is behind)
+//   BM_FanoutBurst/K/B   B messages broadcast one by one in one turn, then written (a client
+//                        that is behind)
+//   BM_FanoutTogether/K/B  the same B broadcast together, as the pipeline sends a turn's messages
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -48,7 +50,7 @@ CpuTime cpu_now() {
 // client, far below any socket buffer, so no write ever waits for the reader.
 constexpr std::size_t kDrainEvery = 32;
 
-void run(benchmark::State& state, std::size_t clients, std::size_t burst) {
+void run(benchmark::State& state, std::size_t clients, std::size_t burst, bool together = false) {
   if (!room_for(clients)) {
     state.SkipWithError("not enough file descriptors");
     return;
@@ -62,7 +64,11 @@ void run(benchmark::State& state, std::size_t clients, std::size_t burst) {
   std::uint64_t sent = rig.sent();
   std::size_t next = 0;
   auto round = [&] {
-    for (std::size_t b = 0; b < burst; ++b) rig.broadcast(next++);
+    if (together) {
+      rig.broadcast_together(0, burst);
+    } else {
+      for (std::size_t b = 0; b < burst; ++b) rig.broadcast(next++);
+    }
     sent += clients * burst;
     return rig.run_until_sent(sent, 30s);
   };
@@ -113,10 +119,23 @@ void BM_FanoutBurst(benchmark::State& state) {
   run(state, static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1)));
 }
 
+// The same burst broadcast together (web::Hub's burst, as a pipeline turn sends its headlines
+// and the alerts they fire): each client takes all of them, then writes once.
+void BM_FanoutTogether(benchmark::State& state) {
+  run(state, static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1)), true);
+}
+
 BENCHMARK(BM_Fanout)->Arg(1)->Arg(100)->Arg(1000)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(BM_FanoutBurst)
     ->Args({100, 16})
     ->Args({100, 256})
+    ->Args({1000, 16})
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
+BENCHMARK(BM_FanoutTogether)
+    ->Args({1000, 1})
+    ->Args({1000, 4})
+    ->Args({100, 16})
     ->Args({1000, 16})
     ->Unit(benchmark::kMicrosecond)
     ->UseRealTime();

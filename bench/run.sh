@@ -3,6 +3,7 @@
 #   1. parse and normalize throughput per feed format        bench/feeds (Google Benchmark)
 #   2. rule evaluation throughput and per-event latency       bench/rules_bench.cpp
 #      and what a broadcast costs per delivery, allocations counted   bench/fanout_bench.cpp
+#      and what a quote costs in the bus and on the board             bench/pipeline_bench.cpp
 #   3. ingest-to-client latency with K = 1, 100, 1000, 5000 WebSocket clients, and
 #   4. fan-out throughput and memory per idle client, against Node.js + ws and Bun.serve
 #      (bench/ws/compare.py with bench/ws/loadgen.cpp and bench/peers/)
@@ -35,7 +36,7 @@ command -v taskset >/dev/null && (($(nproc) >= 2)) && pin=(taskset -c 0)
 if [[ $(id -u) -eq 0 ]] && command -v setsid >/dev/null; then
   pin=(setsid --wait bash -c 'echo -20 >"/proc/$$/autogroup" 2>/dev/null; exec "$@"' boost "${pin[@]}")
 fi
-for b in feeds/feeds_bench rules_bench notify_bench fanout_bench; do
+for b in feeds/feeds_bench rules_bench notify_bench fanout_bench pipeline_bench; do
   bin=build/release/bench/$b
   [[ -x $bin ]] || { echo "bench: $bin is missing (make build)"; exit 1; }
   name=$(basename "$b")

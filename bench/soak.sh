@@ -12,6 +12,7 @@
 #   --clients K  --churn C (clients closed and reopened per second)  --sample-every S
 #   --quote-rate Q  --news-rate H  --json FILE  --rss-tolerance-pct P  --rss-tolerance-mib M
 #   --smoke             no soak verdict: a short run that fails unless every delivery arrived
+#   --read-interval-us N  the generator reads its clients at most every N µs (the fan-out ladder's mode)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$root/build/release
@@ -26,6 +27,7 @@ json=
 smoke=0
 rss_pct=10
 rss_mib=8
+read_interval=0
 while (($#)); do
   case $1 in
     --build) build=$(cd "$2" && pwd); shift 2 ;;
@@ -41,7 +43,8 @@ while (($#)); do
     --rss-tolerance-pct) rss_pct=$2; shift 2 ;;
     --rss-tolerance-mib) rss_mib=$2; shift 2 ;;
     --smoke) smoke=1; shift ;;
-    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    --read-interval-us) read_interval=$2; shift 2 ;;
+    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "soak: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -85,7 +88,7 @@ done
 port=$(cat "$work/port")
 
 args=(--port "$port" --token bench-token --clients "$clients" --quote-rate "$quote_rate" --news-rate "$news_rate"
-  --server-pid "$daemon_pid" --json "$work/result.json")
+  --server-pid "$daemon_pid" --json "$work/result.json" --read-interval-us "$read_interval")
 if ((smoke)); then
   args+=(--warmup 0.5 --duration "$seconds" --label smoke --min-delivery 1.0)
 else

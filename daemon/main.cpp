@@ -18,6 +18,7 @@
 #include "lodestone/cli/progress_line.hpp"
 #include "lodestone/cli/user_command.hpp"
 #include "lodestone/core/calendar.hpp"
+#include "lodestone/core/guarded_main.hpp"
 #include "lodestone/core/json_writer.hpp"
 #include "lodestone/feeds/canonical.hpp"
 #include "lodestone/notify/sender.hpp"
@@ -30,7 +31,9 @@
 #define LODESTONE_VERSION "0.0.0"
 #endif
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   using namespace lodestone;
   CLI::App cli{"Lodestone: real-time rare-earth market board and alerting daemon"};
   cli.require_subcommand(1);
@@ -182,10 +185,17 @@ int main(int argc, char** argv) {
   if (!redis.empty()) config->redis = redis;
   if (!log_level.empty()) config->log_level = log_level;
   if (!web_root.empty()) config->server.web_root = web_root;
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): start-up, before any thread
   if (const char* token = std::getenv("LODESTONE_API_TOKEN"); token != nullptr && *token != '\0')
     config->server.api_token = token;
 
   spdlog::set_level(spdlog::level::from_str(config->log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
   return app::serve(*config, app::RunOptions{port_file});
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return lodestone::guarded_main("lodestone", [&] { return run(argc, argv); });
 }

@@ -6,7 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 debian_packages=(
-  build-essential cmake ninja-build ccache pkg-config git
+  build-essential cmake ninja-build ccache pkg-config git python3
   clang-14 libclang-rt-14-dev lld-14 clang-format clang-tidy
   libboost1.81-all-dev libsimdjson-dev libhiredis-dev prometheus-cpp-dev
   libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev libssl-dev libcurl4-openssl-dev libsodium-dev

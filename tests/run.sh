@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # What `make test`, `make check`, `make test-clock` and `make test-repeat` run, after `make build-dev`.
-#   tests/run.sh all      every test in build/dev (ASan+UBSan), then the threaded ones under TSan
+#   tests/run.sh all      every test in build/dev (ASan+UBSan), clang-tidy, then the threaded ones under TSan
 #   tests/run.sh check    the unit and in-process socket tiers only (labels unit, io)
 #   tests/run.sh clock    the daemon under libfaketime at fixed Asia/Shanghai instants (label clock)
 #   tests/run.sh repeat   the daemon, fault and load tiers five times each, stopping at a failure
+#   tests/run.sh tidy     clang-tidy over daemon/, feeds/, rules/ and web/ (tests/style/tidy.py)
 # Each prints ctest's time per label and, at the end, the wall time of each step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +45,7 @@ tsan() {
 case $mode in
   all)
     run "ctest --preset dev (every label)" ctest --preset dev
+    run "clang-tidy (cached per unit)" python3 tests/style/tidy.py build/dev
     run "ThreadSanitizer build and tests" tsan
     ;;
   check) run "ctest -L 'unit|io'" ctest --preset dev -L '^(unit|io)$' ;;
@@ -53,8 +55,9 @@ case $mode in
       run "ctest -L $label, 5 times" ctest --preset dev -L "^${label}\$" --repeat until-fail:5
     done
     ;;
+  tidy) run "clang-tidy (cached per unit)" python3 tests/style/tidy.py build/dev ;;
   *)
-    echo "usage: tests/run.sh all|check|clock|repeat" >&2
+    echo "usage: tests/run.sh all|check|clock|repeat|tidy" >&2
     exit 2
     ;;
 esac

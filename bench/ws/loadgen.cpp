@@ -14,7 +14,8 @@
 //    (level-triggered): one epoll_wait hands over up to 1,024 ready clients, each read once into
 //    a 256 KiB buffer, with no handler, re-arm or allocation per read (issue #18: per message the
 //    generator should cost the kernel's receive path and little else). For each bench headline it
-//    records (receipt time - intended send time) in a log-linear histogram.
+//    records (receipt time - intended send time) in a log-linear histogram. With --read-interval-us
+//    (the fan-out ladder) it reads at most once per interval, so one recv takes many frames.
 //
 // The same binary serves Lodestone and the peers: they all take the same ingest request and push
 // each headline to every client as one text frame. It also samples the server process
@@ -89,6 +90,11 @@ struct Options {
   double duration_s = 10;
   double drain_s = 3;
   double batch_ms = 1.0;
+  // Throughput runs: the receiver reads its ready clients at most once per this many µs (0: the
+  // moment a frame arrives). Each read then takes what arrived meanwhile, so the generator's cost
+  // per message falls (fewer wake-ups and recv calls) while the server under test does the same
+  // work; latencies are then late by up to the interval and are not reported as such.
+  int read_interval_us = 0;
   int server_pid = 0;
   std::string label;
   std::string json_out;
@@ -221,8 +227,13 @@ class Receiver {
       // While clients are connecting, come back to asio every millisecond; otherwise sleep in
       // epoll until data or the end.
       const bool connecting = in_progress_ > 0 || to_start_ > 0 || writes_pending_ > 0;
+      if (!connecting && o_.read_interval_us > 0 && next_read_ns_ > now) {
+        sleep_until_ns(std::min(next_read_ns_, end));
+        continue;
+      }
       const int wait_ms = connecting ? 1 : static_cast<int>((end - now + 999'999) / 1'000'000);
       const int n = ::epoll_wait(epoll_, events_.data(), static_cast<int>(events_.size()), wait_ms);
+      if (n > 0) next_read_ns_ = mono_ns() + std::int64_t{o_.read_interval_us} * 1000;
       for (int i = 0; i < n; ++i) read_open(static_cast<Conn*>(events_[static_cast<std::size_t>(i)].data.ptr));
       closed_.clear();
     }
@@ -502,6 +513,7 @@ class Receiver {
   int epoll_;
   std::vector<epoll_event> events_;
   int writes_pending_ = 0;                                    // asio writes under way (the handshakes)
+  std::int64_t next_read_ns_ = 0;                             // --read-interval-us: the next read, not before
   std::unordered_map<Conn*, std::shared_ptr<Conn>> adopted_;  // the clients in the epoll set
   std::vector<std::shared_ptr<Conn>> closed_;                 // closed during this batch
   tcp::endpoint ep_;
@@ -894,8 +906,9 @@ int run(Options o) {
   j << "{\"label\":\"" << json_escape(o.label) << "\",\"clients\":" << o.clients << ",\"clients_open\":" << rx->open_
     << ",\"connect_failures\":" << rx->connect_failures_ << ",\"connect_s\":" << connect_s
     << ",\"quote_rate\":" << o.quote_rate << ",\"news_rate\":" << o.news_rate << ",\"warmup_s\":" << o.warmup_s
-    << ",\"duration_s\":" << o.duration_s << ",\"server_rss_kib_base\":" << base.rss_kib
-    << ",\"server_rss_kib_idle\":" << idle.rss_kib << ",\"server_rss_kib_end\":" << end.rss_kib
+    << ",\"duration_s\":" << o.duration_s << ",\"read_interval_us\":" << o.read_interval_us
+    << ",\"server_rss_kib_base\":" << base.rss_kib << ",\"server_rss_kib_idle\":" << idle.rss_kib
+    << ",\"server_rss_kib_end\":" << end.rss_kib
     << ",\"idle_kib_per_client\":" << (o.clients ? static_cast<double>(idle.rss_kib - base.rss_kib) / o.clients : 0.0)
     << ",\"kernel_tcp_mem_pages_idle\":" << tcp_mem_idle << ",\"server_threads\":" << end.threads
     << ",\"server_fds_idle\":" << idle.fds << ",\"news_in_window\":" << static_cast<std::uint64_t>(window_news)
@@ -958,6 +971,9 @@ int main(int argc, char** argv) {
   app.add_option("--duration", o.duration_s, "seconds measured")->check(CLI::Range(0.1, 7200.0));
   app.add_option("--drain", o.drain_s, "seconds to wait for late frames")->check(CLI::Range(0.0, 60.0));
   app.add_option("--batch-ms", o.batch_ms, "quote batching when no headline is due")->check(CLI::Range(0.05, 100.0));
+  app.add_option("--read-interval-us", o.read_interval_us,
+                 "throughput runs: read ready clients at most once per this many µs (0: at once)")
+      ->check(CLI::Range(0, 10'000));
   app.add_option("--server-pid", o.server_pid, "sample this process's CPU, RSS, fds, threads");
   app.add_option("--label", o.label);
   app.add_option("--json", o.json_out, "write the result here (default stdout)");

@@ -10,6 +10,7 @@
 
 #include "gen/headline_file.hpp"
 #include "gen/tape_builder.hpp"
+#include "lodestone/core/guarded_main.hpp"
 
 namespace {
 
@@ -49,7 +50,9 @@ Result<Filter> make_filter(const std::vector<std::string>& only, const std::stri
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   CLI::App app{"Writes Lodestone's rare-earth replay tape (synthetic quotes, real headlines)"};
   std::string out_path;
   std::string headlines_path = LODESTONE_TAPES_DIR "/headlines-2026-02.ndjson";
@@ -101,4 +104,10 @@ int main(int argc, char** argv) {
   }
   std::cerr << "lodestone_tapegen: wrote " << count << " lines, " << bytes << " bytes to " << out_path << "\n";
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return lodestone::guarded_main("generate_tape", [&] { return run(argc, argv); });
 }

@@ -100,8 +100,8 @@ std::string format_summary(const BacktestResult& r) {
     std::snprintf(line, sizeof line, "%-*s %8llu %8llu %8llu %8llu %8llu %8llu\n", static_cast<int>(width),
                   name.c_str(), static_cast<unsigned long long>(c.fired), static_cast<unsigned long long>(c.notified),
                   static_cast<unsigned long long>(c.updated), static_cast<unsigned long long>(c.resolved),
-                  static_cast<unsigned long long>(c.silenced + c.inhibited + c.grouped),
-                  static_cast<unsigned long long>(c.cooldown + c.frequency + c.session));
+                  static_cast<unsigned long long>(c.silenced) + c.inhibited + c.grouped,
+                  static_cast<unsigned long long>(c.cooldown) + c.frequency + c.session);
     out += line;
     total.fired += c.fired;
     total.notified += c.notified;

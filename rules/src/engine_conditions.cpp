@@ -369,9 +369,9 @@ void Engine::State::condition_ended(std::uint32_t rule, std::uint32_t track, Tim
     auto it = live.find(fp);
     if (it == live.end() || !it->second.condition_bound) continue;
     detail::LiveAlert& a = it->second;
-    if (a.hold == detail::Hold::AwaitingExplanation) {
-      continue;  // an unexplained move is judged on the move it saw, not on how long it lasted
-    } else if (r.keep_firing_ms > 0) {
+    // An unexplained move is judged on the move it saw, not on how long it lasted.
+    if (a.hold == detail::Hold::AwaitingExplanation) continue;
+    if (r.keep_firing_ms > 0) {
       a.resolve_pending_at = Timestamp{ts.ms + r.keep_firing_ms};
       schedule(*a.resolve_pending_at, fp);
     } else {

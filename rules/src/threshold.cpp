@@ -30,7 +30,7 @@ std::string Threshold::str() const {
 
 Result<Threshold> parse_threshold(std::string_view text) {
   const std::string expected = "expected a comparison and a number such as \">= 2.0\", \"<= -3.0\" or \"abs >= 1.5\"";
-  auto fail = [&](std::string why) {
+  auto fail = [&](const std::string& why) {
     return make_error(ErrorCode::bad_field,
                       "bad threshold '" + std::string(text.substr(0, 40)) + "': " + why + "; " + expected);
   };

@@ -81,18 +81,54 @@ TEST(RedisAuditLog, EntriesWaitWhileRedisIsAwayAndAreWrittenWhenItReturns) {
   log->append(entry(0));
   ASSERT_TRUE(eventually([&] { return log->written() == 1; }));
   server.kill();
-  for (int i = 1; i <= 3; ++i) log->append(entry(i));
-  ASSERT_TRUE(eventually([&] { return log->waiting() == 3; }));
+  // Appended while the client learns that Redis is gone: the first may already be on their way
+  // and fail after later ones were held, yet the trail keeps the order they were appended in.
+  constexpr int kAway = 20;
+  for (int i = 1; i <= kAway; ++i) log->append(entry(i));
+  ASSERT_TRUE(eventually([&] { return log->waiting() == kAway; }));
   auto unreadable = recent(*log, 10);
   ASSERT_TRUE(unreadable);
   EXPECT_FALSE(*unreadable);
   server.start();  // no persistence: the stream restarts empty
+  ASSERT_TRUE(eventually([&] { return log->written() == 1 + kAway; }));
+  auto last = recent(*log, 100);
+  ASSERT_TRUE(last && *last);
+  ASSERT_EQ((*last)->size(), static_cast<std::size_t>(kAway));
+  for (int i = 0; i < kAway; ++i) EXPECT_EQ((**last)[i].target, entry(kAway - i).target) << "newest first, at " << i;
+  EXPECT_EQ(log->dropped(), 0U);
+  log->stop();
+}
+
+// How many times Redis has answered an OOM error (INFO errorstats).
+std::int64_t oom_answers(const RedisServer& server) {
+  const auto info = server.command({"INFO", "errorstats"}).str;
+  const auto at = info.find("errorstat_OOM:count=");
+  return at == std::string::npos ? 0 : std::stoll(info.substr(at + 20));
+}
+
+TEST(RedisAuditLog, EntriesRedisRefusesForNowAreTriedAgainAndWrittenInOrderWhenItTakesWritesAgain) {
+  RedisServer server;
+  IoThreads io;
+  auto options = options_for(server);
+  options.retry_pause = std::chrono::milliseconds(50);
+  auto log = redis::AuditLog::create(io.executor(), options, system_clock());
+  log->start();
+  log->append(entry(0));
+  ASSERT_TRUE(eventually([&] { return log->written() == 1; }));
+  // Redis is full (maxmemory below what it uses, noeviction): every XADD answers OOM, on a
+  // connection that stays up.
+  server.command({"CONFIG", "SET", "maxmemory", "1"});
+  for (int i = 1; i <= 3; ++i) log->append(entry(i));
+  // Tried again on its own, with no new append and no reconnection to prompt it.
+  ASSERT_TRUE(eventually([&] { return oom_answers(server) >= 3; }));
+  EXPECT_EQ(log->written(), 1U);
+  EXPECT_EQ(log->waiting(), 3U);
+  server.command({"CONFIG", "SET", "maxmemory", "0"});
   ASSERT_TRUE(eventually([&] { return log->written() == 4; }));
   auto last = recent(*log, 10);
   ASSERT_TRUE(last && *last);
-  ASSERT_EQ((*last)->size(), 3U);
-  EXPECT_EQ((**last)[0], entry(3));
-  EXPECT_EQ((**last)[2], entry(1));
+  ASSERT_EQ((*last)->size(), 4U);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ((**last)[i].target, entry(3 - i).target) << "newest first, at " << i;
   EXPECT_EQ(log->dropped(), 0U);
   log->stop();
 }

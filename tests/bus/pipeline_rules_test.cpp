@@ -21,15 +21,13 @@ const std::string kPack = std::string(LODESTONE_SOURCE_DIR) + "/rules/packs/rare
 const Timestamp kNow = *parse_timestamp("2026-02-05T11:30:00+08:00");
 const char* kTitle = "关键矿产“金库计划”启动,稀土ETF嘉实(516150)聚焦稀土产业链投资机遇";
 
-// What the daemon's RulesService does on the strand: classify (the board shows the tags), then
-// evaluate.
+// What the daemon's RulesService does on the strand: classify (the board shows the tags), then,
+// in the order of acceptance, evaluate.
 struct EngineEvaluator final : Evaluator {
   explicit EngineEvaluator(const InstrumentRegistry& registry) : engine(registry, TradingCalendar::shanghai()) {}
   std::vector<Alert> on_quote(const Quote& q) override { return engine.on_quote(q); }
-  std::vector<Alert> on_headline(Headline& h) override {
-    engine.classify(h);
-    return engine.on_headline(h);
-  }
+  void classify(Headline& h) override { engine.classify(h); }
+  std::vector<Alert> on_headline(const Headline& h) override { return engine.on_headline(h); }
   std::vector<Alert> advance(Timestamp now) override { return engine.advance(now); }
   rules::Engine engine;
 };
@@ -120,8 +118,11 @@ TEST_F(PipelineWithRules, ASourcesWithdrawalNoticeResolvesItToo) {
   notice.title = std::string("关于撤回《") + kTitle + "》的声明";  // synthetic
   ASSERT_TRUE(pipeline.accept(notice));
   drain();
-  ASSERT_EQ(board.sent.size(), 4U);  // news, firing, the notice (news of its own id), resolved
-  EXPECT_TRUE(has(board.sent[2], R"("id":"sina-20260205-1125")")) << board.sent[2];
+  // Accepted together, so one turn: both headlines go out first (the notice is news of its own
+  // id), then the rules evaluate them in order: firing, then resolved.
+  ASSERT_EQ(board.sent.size(), 4U);
+  EXPECT_TRUE(has(board.sent[1], R"("id":"sina-20260205-1125")")) << board.sent[1];
+  EXPECT_TRUE(has(board.sent[2], R"("state":"firing")")) << board.sent[2];
   EXPECT_TRUE(has(board.sent[3], R"("state":"resolved")")) << board.sent[3];
   EXPECT_TRUE(has(board.sent[3], R"("reason":"retracted")")) << board.sent[3];
   EXPECT_EQ(pipeline.counters().headlines, 2U);

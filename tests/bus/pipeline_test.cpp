@@ -17,16 +17,24 @@ struct Recorder final : Fanout {
   void broadcast(std::shared_ptr<const std::string> json) override {
     out.push_back(json->find(R"("type":"news")") != std::string::npos ? "news" : "alert");
   }
+  void broadcast(const std::vector<std::shared_ptr<const std::string>>& jsons) override {
+    together.push_back(jsons.size());
+    Fanout::broadcast(jsons);
+  }
   std::vector<std::string> out;
+  std::vector<std::size_t> together;  // the sizes of the bursts broadcast together
 };
 
 struct EveryHeadlineAlerts final : Evaluator {
   std::vector<Alert> on_quote(const Quote& q) override {
     quotes.push_back(q.ts);
+    order.push_back("quote " + q.last.format());
     return {};
   }
-  std::vector<Alert> on_headline(Headline& h) override {
+  void classify(Headline& h) override { h.tags.push_back("classified"); }
+  std::vector<Alert> on_headline(const Headline& h) override {
     headlines.push_back(h.title);
+    order.push_back("headline " + h.id + (h.tags.empty() ? "" : " " + h.tags.back()));
     Alert a;
     a.id = "policy-headline:" + h.id + (is_retracted(h) ? ":resolved" : ":firing");
     a.rule = "policy-headline";
@@ -36,6 +44,7 @@ struct EveryHeadlineAlerts final : Evaluator {
   std::vector<Alert> advance(Timestamp) override { return {}; }
   std::vector<Timestamp> quotes;
   std::vector<std::string> headlines;
+  std::vector<std::string> order;  // what the rules saw, in order
 };
 
 class PipelineTest : public ::testing::Test {
@@ -131,7 +140,9 @@ TEST_F(PipelineTest, ARevisionReachesTheRulesAndGoesOutAgain) {
   ASSERT_TRUE(pipeline.accept(withdrawn));
   ASSERT_TRUE(pipeline.accept(withdrawn));  // a re-delivery of the withdrawal
   io.run();
-  EXPECT_EQ(fanout.out, (std::vector<std::string>{"news", "alert", "news", "alert"}));
+  // One turn: both versions go out first, together, then the rules evaluate them in order.
+  EXPECT_EQ(fanout.out, (std::vector<std::string>{"news", "news", "alert", "alert"}));
+  EXPECT_EQ(fanout.together, (std::vector<std::size_t>{2, 2})) << "the headlines together, then their alerts";
   EXPECT_EQ(rules->headlines.size(), 2U) << "the repeat never reaches the rules";
   const auto c = pipeline.counters();
   EXPECT_EQ(c.headlines, 1U);
@@ -149,6 +160,36 @@ TEST_F(PipelineTest, ARaisedAlertIsNotifiedOnce) {
   pipeline.raise(std::vector<Alert>{a});
   io.run();
   EXPECT_EQ(fanout.out, std::vector<std::string>{"alert"});
+}
+
+// Issue #18: a headline does not wait for the quotes accepted before it to be evaluated. Within
+// one turn it goes out first (tagged); the rules still see everything in the order accepted, and
+// work raised between them keeps its place.
+TEST_F(PipelineTest, AHeadlineGoesOutAheadOfTheQuotesBeforeItAndIsEvaluatedAfterThem) {
+  ASSERT_TRUE(pipeline.accept(quote(kNow, "1.234")));
+  Alert raised;
+  raised.id = "feed-stale:sina";
+  raised.rule = "feed-stale";
+  raised.ts = kNow;
+  pipeline.raise(raised);
+  ASSERT_TRUE(pipeline.accept(headline("h1")));
+  EXPECT_EQ(pipeline.pending(), 2U);
+  io.run();
+  EXPECT_EQ(fanout.out, (std::vector<std::string>{"news", "quote 159713.SZ 1.234", "alert", "alert"}));
+  EXPECT_EQ(rules->order, (std::vector<std::string>{"quote 1.234", "headline h1 classified"}));
+  EXPECT_EQ(fanout.together, std::vector<std::size_t>{1}) << "a turn's headlines leave as one burst, even one alone";
+  EXPECT_NE(news.json(10).find(R"("tags":["classified"])"), std::string::npos) << "tagged before it went out";
+  ASSERT_EQ(alerts.last_seq(), 2U);
+  EXPECT_EQ(alerts.after(0, 10).alerts.size(), 2U);
+  EXPECT_NE(alerts.after(0, 10).alerts.front()->find("feed-stale:sina"), std::string::npos)
+      << "the raised alert before the headline's";
+  EXPECT_EQ(pipeline.pending(), 0U);
+
+  // The next turn starts with what came after: the order across turns is the order accepted.
+  ASSERT_TRUE(pipeline.accept(quote(kNow, "1.240")));
+  io.restart();
+  io.run();
+  EXPECT_EQ(rules->order.back(), "quote 1.24");
 }
 
 }  // namespace

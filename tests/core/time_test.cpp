@@ -44,5 +44,20 @@ TEST(Time, Durations) {
   EXPECT_EQ(format_duration(250), "250ms");
 }
 
+// format_timestamp/format_date write their digits by hand; these pin every field's width and
+// padding, the edges of the day, and the years outside 0000-9999 that keep printf's form.
+TEST(Time, FormatsEveryFieldZeroPadded) {
+  EXPECT_EQ(format_timestamp(exchange_time(make_date(2026, 1, 2), 3, 4, 5, 6)), "2026-01-02T03:04:05.006+08:00");
+  EXPECT_EQ(format_timestamp(exchange_time(make_date(2026, 12, 31), 23, 59, 59, 999)), "2026-12-31T23:59:59.999+08:00");
+  EXPECT_EQ(format_timestamp(exchange_time(make_date(2026, 2, 9), 0, 0, 0, 0)), "2026-02-09T00:00:00.000+08:00");
+  EXPECT_EQ(format_timestamp(Timestamp{0}), "1970-01-01T08:00:00.000+08:00");
+  EXPECT_EQ(format_timestamp(Timestamp{-1}), "1970-01-01T07:59:59.999+08:00");
+  EXPECT_EQ(format_date(make_date(9, 3, 4)), "0009-03-04");
+  EXPECT_EQ(format_date(make_date(9999, 12, 31)), "9999-12-31");
+  EXPECT_EQ(format_date(make_date(10000, 1, 1)), "10000-01-01");
+  EXPECT_EQ(format_date(make_date(-1, 1, 1)), "-001-01-01");
+  EXPECT_EQ(format_timestamp(exchange_time(make_date(10000, 1, 1), 1, 2, 3, 4)), "10000-01-01T01:02:03.004+08:00");
+}
+
 }  // namespace
 }  // namespace lodestone

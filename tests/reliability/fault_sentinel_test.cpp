@@ -164,12 +164,15 @@ TEST_F(FaultSentinel, E1_MasterKilledWhileAlertsFlowWithWaitReplicasLosesNoneAnd
   // The old master comes back: the Sentinels make it a replica of the new one; nothing of the
   // daemon's goes there, and nothing is stored twice.
   master_->start();
-  ASSERT_TRUE(eventually([&] { return master_->role() == "slave"; }, 60s)) << sentinels_->logs();
+  ASSERT_TRUE(eventually([&] { return answered([&] { return master_->role(); }) == "slave"; }, 60s))
+      << sentinels_->logs();
   inject(d, ledger_.burst(50));
   const auto after = stream_on(*replica_);
   const auto v2 = ledger_.check(after);
   EXPECT_TRUE(v2.ok()) << "after the old master returned: " << v2.summary();
-  EXPECT_TRUE(eventually([&] { return AlertLedger::stream_ids(*master_) == AlertLedger::stream_ids(*replica_); }, 60s))
+  EXPECT_TRUE(eventually(
+      [&] { return answered([&] { return AlertLedger::stream_ids(*master_); }) == AlertLedger::stream_ids(*replica_); },
+      60s))
       << "the old master holds exactly the new master's stream";
   const auto list = master_->command({"CLIENT", "LIST"}).str;
   EXPECT_EQ(list.find("name=lodestone-a-"), std::string::npos) << "no daemon connection on the old master:\n" << list;

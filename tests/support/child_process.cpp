@@ -32,9 +32,8 @@ pid_t spawn(std::vector<std::string> argv, const ChildOutput& output, const Chil
   ::_exit(127);
 }
 
-int stop_child(pid_t& pid, std::chrono::milliseconds timeout) {
+int wait_child(pid_t& pid, std::chrono::milliseconds timeout) {
   if (pid <= 0) return -1;
-  ::kill(pid, SIGTERM);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   int status = 0;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -44,8 +43,15 @@ int stop_child(pid_t& pid, std::chrono::milliseconds timeout) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  kill_and_reap(pid);
   return -1;
+}
+
+int stop_child(pid_t& pid, std::chrono::milliseconds timeout) {
+  if (pid <= 0) return -1;
+  ::kill(pid, SIGTERM);
+  const int code = wait_child(pid, timeout);
+  if (pid > 0) kill_and_reap(pid);
+  return code;
 }
 
 void kill_and_reap(pid_t& pid) {

@@ -26,6 +26,9 @@ pid_t spawn(std::vector<std::string> argv, const ChildOutput& output, const Chil
 // SIGTERM, then waits up to `timeout` for it to exit: its exit code (128 + the signal when a
 // signal ended it), or -1 when it had to be killed. `pid` becomes -1.
 int stop_child(pid_t& pid, std::chrono::milliseconds timeout);
+// Waits up to `timeout` for it to exit on its own: its exit code (128 + the signal), and `pid`
+// becomes -1; -1 when it is still running then (it is left running) or `pid` is not positive.
+int wait_child(pid_t& pid, std::chrono::milliseconds timeout);
 
 // SIGKILL, then waits for it; `pid` becomes -1. Nothing when `pid` is not positive.
 void kill_and_reap(pid_t& pid);

@@ -59,19 +59,7 @@ int DaemonProcess::stop(std::chrono::milliseconds timeout) { return stop_child(p
 
 void DaemonProcess::kill() { kill_and_reap(pid_); }
 
-int DaemonProcess::wait_exit(std::chrono::milliseconds timeout) {
-  if (pid_ <= 0) return -1;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  int status = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return -1;
-}
+int DaemonProcess::wait_exit(std::chrono::milliseconds timeout) { return wait_child(pid_, timeout); }
 
 DaemonProcess::~DaemonProcess() {
   if (pid_ > 0) stop();

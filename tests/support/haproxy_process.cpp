@@ -7,7 +7,6 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -70,21 +69,12 @@ HaproxyProcess::HaproxyProcess(std::array<std::uint16_t, 3> daemons, HaproxyOpti
   dir_ = tmpl;
   config_ = dir_ + "/haproxy.cfg";
   std::ofstream(config_) << test_config(options);
-  const auto [first, last] = unclaimed_port_range();
-  std::mt19937 random(std::random_device{}());
-  std::uniform_int_distribution<unsigned> pick(first, last);
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    unsigned ports[2] = {pick(random), pick(random)};
-    if (ports[0] == ports[1]) continue;
-    claims_[0] = claim_port(ports[0]);
-    claims_[1] = claims_[0] < 0 ? -1 : claim_port(ports[1]);
-    if (claims_[0] >= 0 && claims_[1] >= 0 &&
-        launch(static_cast<std::uint16_t>(ports[0]), static_cast<std::uint16_t>(ports[1]), daemons))
-      return;
-    for (int& c : claims_) {
-      if (c >= 0) ::close(c);
-      c = -1;
-    }
+  std::vector<int> claims;
+  if (start_on_claimed_ports(
+          2, [&](std::span<const std::uint16_t> ports) { return launch(ports[0], ports[1], daemons); }, claims)) {
+    claims_[0] = claims[0];
+    claims_[1] = claims[1];
+    return;
   }
   const std::string why = log();
   (void)std::system(("rm -rf '" + dir_ + "'").c_str());

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstring>
 #include <fstream>
+#include <random>
 #include <stdexcept>
 #include <string>
 
@@ -34,6 +35,31 @@ int claim_port(unsigned port) {
     return -1;
   }
   return fd;
+}
+
+bool start_on_claimed_ports(std::size_t count, const std::function<bool(std::span<const std::uint16_t>)>& start,
+                            std::vector<int>& claims, int attempts) {
+  const auto [first, last] = unclaimed_port_range();
+  std::mt19937 random(std::random_device{}());
+  std::uniform_int_distribution<unsigned> pick(first, last);
+  std::vector<std::uint16_t> ports(count);
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    claims.clear();
+    bool held = true;
+    for (auto& port : ports) {
+      port = static_cast<std::uint16_t>(pick(random));
+      const int claim = claim_port(port);  // the same port twice in one try: the second claim fails
+      if (claim < 0) {
+        held = false;
+        break;
+      }
+      claims.push_back(claim);
+    }
+    if (held && start(ports)) return true;
+    for (const int claim : claims) ::close(claim);
+    claims.clear();
+  }
+  return false;
 }
 
 }  // namespace lodestone::testing

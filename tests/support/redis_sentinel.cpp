@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -20,31 +19,30 @@ RedisSentinel::RedisSentinel(RedisSentinelOptions options) : options_(std::move(
   char tmpl[] = "/tmp/lodestone-sentinel-XXXXXX";
   if (::mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
-  const auto [first, last] = unclaimed_port_range();
-  std::mt19937 random(std::random_device{}());
-  std::uniform_int_distribution<unsigned> pick(first, last);
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    const unsigned port = pick(random);
-    const int claim = claim_port(port);
-    if (claim < 0) continue;
-    port_ = static_cast<std::uint16_t>(port);
-    claim_fd_ = claim;
-    // Sentinel needs a writable configuration file: it records what it learns there.
-    std::ofstream conf(dir_ + "/sentinel.conf", std::ios::trunc);
-    const std::string& m = options_.master;
-    conf << "port " << port_ << "\nbind 127.0.0.1\ndir " << dir_ << "\nlogfile " << dir_
-         << "/sentinel.log\ndaemonize no\n"
-         << "sentinel monitor " << m << " 127.0.0.1 " << options_.master_port << " " << options_.quorum << "\n"
-         << "sentinel down-after-milliseconds " << m << " " << options_.down_after.count() << "\n"
-         << "sentinel failover-timeout " << m << " " << options_.failover_timeout.count() << "\n"
-         << "sentinel parallel-syncs " << m << " 1\n";
-    if (!options_.master_password.empty())
-      conf << "sentinel auth-pass " << m << " " << options_.master_password << "\n";
-    if (!options_.password.empty()) conf << "requirepass " << options_.password << "\n";
-    conf.close();
-    if (launch()) return;
-    ::close(claim_fd_);
-    claim_fd_ = -1;
+  std::vector<int> claims;
+  const bool started = start_on_claimed_ports(
+      1,
+      [&](std::span<const std::uint16_t> ports) {
+        port_ = ports[0];
+        // Sentinel needs a writable configuration file: it records what it learns there.
+        std::ofstream conf(dir_ + "/sentinel.conf", std::ios::trunc);
+        const std::string& m = options_.master;
+        conf << "port " << port_ << "\nbind 127.0.0.1\ndir " << dir_ << "\nlogfile " << dir_
+             << "/sentinel.log\ndaemonize no\n"
+             << "sentinel monitor " << m << " 127.0.0.1 " << options_.master_port << " " << options_.quorum << "\n"
+             << "sentinel down-after-milliseconds " << m << " " << options_.down_after.count() << "\n"
+             << "sentinel failover-timeout " << m << " " << options_.failover_timeout.count() << "\n"
+             << "sentinel parallel-syncs " << m << " 1\n";
+        if (!options_.master_password.empty())
+          conf << "sentinel auth-pass " << m << " " << options_.master_password << "\n";
+        if (!options_.password.empty()) conf << "requirepass " << options_.password << "\n";
+        conf.close();
+        return launch();
+      },
+      claims);
+  if (started) {
+    claim_fd_ = claims[0];
+    return;
   }
   throw std::runtime_error("redis-sentinel did not start on any of 50 ports:\n" + log());
 }

@@ -13,7 +13,6 @@
 #include <cstddef>
 #include <cstring>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -32,18 +31,16 @@ RedisServer::RedisServer(RedisServerOptions options) : options_(std::move(option
   // redis has no "--port 0": pick a port no other test holds; if something else on the machine
   // listens there, redis exits at once and another port is tried (the start is retried, not
   // the test).
-  const auto [first, last] = unclaimed_port_range();
-  std::mt19937 random(std::random_device{}());
-  std::uniform_int_distribution<unsigned> pick(first, last);
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    const unsigned port = pick(random);
-    const int claim = claim_port(port);
-    if (claim < 0) continue;
-    port_ = static_cast<std::uint16_t>(port);
-    claim_fd_ = claim;
-    if (launch()) return;
-    ::close(claim_fd_);
-    claim_fd_ = -1;
+  std::vector<int> claims;
+  if (start_on_claimed_ports(
+          1,
+          [&](std::span<const std::uint16_t> ports) {
+            port_ = ports[0];
+            return launch();
+          },
+          claims)) {
+    claim_fd_ = claims[0];
+    return;
   }
   throw std::runtime_error("redis-server did not start on any of 50 ports:\n" + log());
 }

@@ -120,5 +120,50 @@ TEST_F(BoardQuotes, TheSnapshotRowsAndTheirQuotesAgreeOnTheBand) {
       << snap;
 }
 
+// A quote is rendered when a reader first asks for its version, once, and shared by every reader
+// after: the pipeline's 50,000 quotes a second must not each pay for JSON no client reads (#18).
+TEST_F(BoardQuotes, RendersAQuoteOncePerVersionAndOnlyWhenRead) {
+  for (int second = 0; second < 50; ++second)
+    ASSERT_TRUE(board.update(quote("600392.SH", exchange_time(make_date(2026, 2, 9), 10, 42, second, 0),
+                                   second % 2 == 0 ? "22.01" : "21.99", "20.01")));
+  ASSERT_TRUE(board.update(quote("159713.SZ", at(2, 9, 10, 43), "1.050", "1.000")));
+  EXPECT_EQ(board.renders(), 0U) << "no reader yet, nothing rendered";
+
+  const auto first = board.changed_since(0);
+  ASSERT_EQ(first.size(), 2U);
+  EXPECT_EQ(board.renders(), 2U) << "only the latest version of each symbol";
+  EXPECT_TRUE(contains(*first[0].json, R"("last":21.99,)")) << *first[0].json;
+  EXPECT_EQ(first[0].version, 50U);
+
+  // Every other reader of these versions shares the same rendering.
+  const auto second = board.changed_since(0);
+  EXPECT_EQ(board.renders(), 2U);
+  EXPECT_EQ(second[0].json.get(), first[0].json.get());
+  EXPECT_EQ(board.latest(sym("600392.SH"))->json.get(), first[0].json.get());
+  EXPECT_TRUE(contains(board.snapshot_json(at(2, 9, 10, 44)), *first[1].json));
+  EXPECT_EQ(board.renders(), 2U);
+
+  // A new version is rendered again, once; an older quote changes nothing.
+  ASSERT_TRUE(board.update(quote("600392.SH", at(2, 9, 10, 45), "22.00", "20.01")));
+  EXPECT_FALSE(board.update(quote("600392.SH", at(2, 9, 10, 44), "22.05", "20.01")));
+  const auto third = board.changed_since(first[1].version);
+  ASSERT_EQ(third.size(), 1U);
+  EXPECT_TRUE(contains(*third[0].json, R"("last":22.00,)")) << *third[0].json;
+  EXPECT_NE(third[0].json.get(), first[0].json.get());
+  EXPECT_EQ(board.renders(), 3U);
+  EXPECT_EQ(board.latest(sym("600392.SH"))->limits->up.format(2), third[0].limits->up.format(2));
+  EXPECT_EQ(board.renders(), 3U);
+}
+
+// The ST status a quote's band is computed under is the one its name (or an earlier name) gave
+// when the quote arrived, even when it is rendered later.
+TEST_F(BoardQuotes, ALaterRenderingKeepsTheStStatusOfItsQuote) {
+  Quote named = quote("600392.SH", at(2, 9, 10, 0), "10.00", "10.00");
+  named.name = "ST盛和";
+  ASSERT_TRUE(board.update(named));
+  ASSERT_TRUE(board.update(quote("600392.SH", at(2, 9, 10, 1), "10.10", "10.00")));  // no name: still ST
+  EXPECT_TRUE(contains(latest("600392.SH"), R"("limit_up":10.50,"limit_down":9.50})")) << latest("600392.SH");
+}
+
 }  // namespace
 }  // namespace lodestone::web

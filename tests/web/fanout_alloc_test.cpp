@@ -65,5 +65,47 @@ TEST(FanoutAllocationCount, CountsWhatIsAllocated) {
   EXPECT_GE(AllocationCount::count(), 2U) << "the counter must see operator new, or a 0 above proves nothing";
 }
 
+// The headlines of one pipeline turn are broadcast together (bus::Fanout's burst): each client
+// takes them all before it writes, so they leave in one write per client, allocating nothing.
+TEST(FanoutBursts, HeadlinesBroadcastTogetherLeaveInOneWritePerClient) {
+  FanoutRig rig(20);
+  ASSERT_TRUE(rig.open(20s));
+  rig.prepare(16, 180);
+  for (int round = 0; round < 5; ++round) {
+    const std::uint64_t writes = rig.hub().writes();
+    const std::uint64_t sent = rig.sent();
+    if (AllocationCount::available()) AllocationCount::start();
+    rig.broadcast_together(0, 8);
+    const bool written = rig.run_until_sent(sent + 8 * rig.clients(), 20s);
+    if (AllocationCount::available()) {
+      AllocationCount::stop();
+      if (round > 0) EXPECT_EQ(AllocationCount::count(), 0U) << "round " << round;  // the first one warms up
+    }
+    ASSERT_TRUE(written) << "round " << round;
+    EXPECT_EQ(rig.hub().writes() - writes, rig.clients()) << "round " << round << ": one write per client";
+    (void)rig.drain();
+  }
+}
+
+// A burst to a client with room goes to its socket at once, past the queue. When the socket
+// takes only part of it (its buffers are set small here, so that holds on any kernel), the rest
+// follows from the session's own copy, and what is broadcast meanwhile waits behind it: the
+// client gets every byte, in order.
+TEST(FanoutBursts, ABurstTheSocketTakesOnlyPartOfArrivesWholeAndInOrder) {
+  FanoutRig rig(1, {.server_send = 4096, .client_receive = 4096});
+  ASSERT_TRUE(rig.open(20s));
+  rig.prepare(6, 64 * 1024);
+  std::string expected;
+  for (std::size_t i = 0; i < 6; ++i) expected += rig.wire(i);
+  const std::uint64_t sent = rig.sent();
+  rig.broadcast_together(0, 4);  // 256 KiB: far more than the socket holds
+  rig.broadcast_together(4, 2);  // while the rest of the first is under way
+  const std::string got = rig.receive(0, expected.size(), 20s);
+  ASSERT_EQ(got.size(), expected.size());
+  EXPECT_TRUE(got == expected) << "the bytes differ from the frames broadcast, or their order";
+  EXPECT_TRUE(rig.run_until_sent(sent + 6, 20s));
+  EXPECT_EQ(rig.sent() - sent, 6U);
+}
+
 }  // namespace
 }  // namespace lodestone::web

@@ -36,8 +36,9 @@ http::request<http::string_body> upgrade_request() {
 
 }  // namespace
 
-FanoutRig::FanoutRig(std::size_t clients)
+FanoutRig::FanoutRig(std::size_t clients, Buffers buffers)
     : wanted_(clients),
+      buffers_(buffers),
       board_(registry_),
       api_(std::make_unique<QuietApi>()),
       hub_(std::make_shared<Hub>()),
@@ -73,6 +74,8 @@ bool FanoutRig::open(std::chrono::milliseconds limit) {
   for (std::size_t i = 0; i < wanted_; ++i) {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return false;
+    if (buffers_.client_receive > 0)  // before connecting: the window is agreed in the handshake
+      (void)::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffers_.client_receive, sizeof buffers_.client_receive);
     if (::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0) {
       ::close(fd);
       return false;
@@ -81,6 +84,7 @@ bool FanoutRig::open(std::chrono::milliseconds limit) {
     client_fds_.push_back(fd);
     tcp::socket server_side = acceptor.accept();
     server_side.set_option(tcp::no_delay(true));  // as Server::admit does
+    if (buffers_.server_send > 0) server_side.set_option(net::socket_base::send_buffer_size(buffers_.server_send));
     std::make_shared<WebSocketSession>(std::move(server_side), board_, hub_, *api_, options_)->run(request);
     if (i % 64 == 63) {
       poll();
@@ -105,6 +109,10 @@ void FanoutRig::prepare(std::size_t count, std::size_t bytes) {
 
 void FanoutRig::broadcast(std::size_t i) { hub_->broadcast(messages_[i % messages_.size()]); }
 
+void FanoutRig::broadcast_together(std::size_t i, std::size_t count) {
+  hub_->broadcast(std::span<const SharedFrame>(messages_).subspan(i, count));
+}
+
 void FanoutRig::poll() {
   if (io_->stopped()) io_->restart();
   io_->poll();
@@ -121,6 +129,24 @@ bool FanoutRig::run_until_sent(std::uint64_t sent, std::chrono::milliseconds lim
       if (std::chrono::steady_clock::now() > deadline) return false;
     }
   }
+}
+
+std::string FanoutRig::receive(std::size_t client, std::size_t bytes, std::chrono::milliseconds limit) {
+  std::string got;
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (got.size() < bytes && std::chrono::steady_clock::now() < deadline) {
+    poll();
+    const auto n = ::recv(client_fds_.at(client), read_buffer_.data(), read_buffer_.size(), MSG_DONTWAIT);
+    if (n > 0) got.append(read_buffer_.data(), static_cast<std::size_t>(n));
+    if (n == 0) break;  // closed
+  }
+  return got;
+}
+
+std::string FanoutRig::wire(std::size_t i) const {
+  std::string out;
+  messages_.at(i).append_to(out);
+  return out;
 }
 
 std::size_t FanoutRig::drain() {

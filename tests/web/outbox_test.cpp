@@ -467,5 +467,38 @@ TEST_F(OutboxTest, MessagesInABurstWaitToBeGathered) {
   EXPECT_FALSE(box().lone());
 }
 
+// Sending at once (WebSocketSession::send_now) is for a client with nothing queued, held or being
+// written, and never for a stored alert: the resume hold and a replay decide about those.
+TEST_F(OutboxTest, OnlyAnIdleClientIsSentAtOnceAndNeverAStoredAlert) {
+  (void)box();
+  EXPECT_TRUE(box().idle());
+  EXPECT_TRUE(Outbox::sendable_now(news(1)));
+  EXPECT_FALSE(Outbox::sendable_now(alert(7)));
+  box().sent_now(2, clock.steady());
+  EXPECT_TRUE(box().idle());
+  EXPECT_EQ(box().depth(), 0U);
+  ASSERT_FALSE(box().offer(news(2)));
+  EXPECT_FALSE(box().idle()) << "something is queued: it goes first";
+  EXPECT_EQ(drain(), std::vector<std::string>{text(news(2))});
+  EXPECT_TRUE(box().idle());
+  box().close();
+  EXPECT_FALSE(box().idle());
+}
+
+// Part of a burst went at once; the rest is the write under way: it counts as queued, holds
+// back the queue and quotes, and written() counts the whole burst.
+TEST_F(OutboxTest, TheRestOfABurstSentAtOnceIsTheWriteUnderWay) {
+  (void)box();
+  box().sending_rest(3);
+  EXPECT_FALSE(box().idle());
+  EXPECT_EQ(box().depth(), 3U);
+  ASSERT_FALSE(box().offer(news(1)));
+  EXPECT_FALSE(box().claim_write()) << "one write at a time";
+  EXPECT_EQ(box().written(), 3U);
+  EXPECT_EQ(box().depth(), 1U);
+  EXPECT_EQ(drain(), std::vector<std::string>{text(news(1))});
+  EXPECT_TRUE(box().idle());
+}
+
 }  // namespace
 }  // namespace lodestone::web

@@ -7,6 +7,7 @@
 #include "lodestone/web/tls.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 
@@ -105,10 +106,17 @@ class TlsServer {
   std::thread thread_;
 };
 
-// A TLS client that trusts only the test certificate and checks it names 127.0.0.1.
+// A TLS client that trusts only the test certificate and checks it names 127.0.0.1. With
+// `newest`, it offers no protocol newer than that (an old client's hello).
 class TlsClient {
  public:
-  TlsClient(const CertificateFiles& files, std::uint16_t port) : context_(ssl::context::tls_client) {
+  TlsClient(const CertificateFiles& files, std::uint16_t port, int newest = 0) : context_(ssl::context::tls_client) {
+    if (newest != 0) {
+      // OpenSSL 3 will not even offer TLS 1.1 at its default security level.
+      SSL_CTX_set_security_level(context_.native_handle(), 0);
+      SSL_CTX_set_min_proto_version(context_.native_handle(), 0);
+      SSL_CTX_set_max_proto_version(context_.native_handle(), newest);
+    }
     context_.load_verify_file(files.cert_file());
     context_.set_verify_mode(ssl::verify_peer);
     stream_.emplace(io_, context_);
@@ -160,6 +168,16 @@ class TlsClient {
 
 std::uint64_t failed_handshakes(web::Server& server) {
   return server.stats().rejected_requests.get(web::RejectedRequest::TlsHandshake);
+}
+
+// After a refused client: its handshake is counted once, and a good client is still served.
+void expect_one_refusal_and_still_serving(TlsServer& server, const CertificateFiles& files) {
+  EXPECT_TRUE(eventually([&] { return failed_handshakes(server.server()) == 1; }));
+  TlsClient client(files, server.port());
+  ASSERT_FALSE(client.handshake());
+  auto res = client.get("/healthz");
+  ASSERT_TRUE(res.has_value());
+  EXPECT_EQ(res->result_int(), 200U);
 }
 
 TEST(Tls, HttpsAnswersHealthzOverTls12OrLater) {
@@ -216,12 +234,7 @@ TEST(Tls, PlainHttpToTheTlsPortIsDroppedCountedAndTheListenerGoesOn) {
     EXPECT_TRUE(plain.peer_closed());
     EXPECT_EQ(got.find("HTTP/"), std::string::npos) << got;
   }
-  EXPECT_TRUE(eventually([&] { return failed_handshakes(server.server()) == 1; }));
-  TlsClient client(files, server.port());
-  ASSERT_FALSE(client.handshake());
-  auto res = client.get("/healthz");
-  ASSERT_TRUE(res.has_value());
-  EXPECT_EQ(res->result_int(), 200U);
+  expect_one_refusal_and_still_serving(server, files);
 }
 
 TEST(Tls, AClientThatStallsInTheHandshakeIsDroppedAfterRequestTimeout) {
@@ -241,12 +254,22 @@ TEST(Tls, AClientThatRefusesTheCertificateDoesNotStopTheListener) {
     TlsClient stranger(other, server.port());
     EXPECT_TRUE(stranger.handshake());
   }
-  EXPECT_TRUE(eventually([&] { return failed_handshakes(server.server()) == 1; }));
-  TlsClient client(files, server.port());
-  ASSERT_FALSE(client.handshake());
-  auto res = client.get("/healthz");
-  ASSERT_TRUE(res.has_value());
-  EXPECT_EQ(res->result_int(), 200U);
+  expect_one_refusal_and_still_serving(server, files);
+}
+
+// A client that speaks TLS 1.1 at most is refused by the server (a protocol_version alert, not a
+// client that gave up), counted, and the listener goes on.
+TEST(Tls, AClientOfferingOnlyTls11IsRefusedCountedAndTheListenerGoesOn) {
+  CertificateFiles files;
+  TlsServer server(files);
+  {
+    TlsClient old(files, server.port(), TLS1_1_VERSION);
+    const auto refused = old.handshake();
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(ERR_GET_REASON(static_cast<unsigned long>(refused.value())), SSL_R_TLSV1_ALERT_PROTOCOL_VERSION)
+        << refused.message();
+  }
+  expect_one_refusal_and_still_serving(server, files);
 }
 
 // What the context offers: TLS 1.2 at least, no compression, the server's cipher order.

@@ -6,6 +6,7 @@
 
 namespace lodestone::web {
 
+// NOLINTNEXTLINE(performance-unnecessary-value-param): by value, as the overrides keep them
 void Api::deliveries(std::string alert_key, std::function<void(HttpAnswer)> reply) {
   (void)alert_key;
   reply(HttpAnswer{404, R"({"error":"notifications are not configured"})"});

@@ -89,7 +89,7 @@ std::optional<net::ip::address> parse_hop(std::string_view hop) {
     if (!rest.empty() && (rest.front() != ':' || rest.size() < 2 || rest.size() > 6 ||
                           !std::all_of(rest.begin() + 1, rest.end(), [](char c) { return c >= '0' && c <= '9'; })))
       return std::nullopt;
-    const auto a = address_of(hop.substr(1, close - 1));
+    auto a = address_of(hop.substr(1, close - 1));
     if (!a || !a->is_v6()) return std::nullopt;
     return a;
   }
@@ -99,7 +99,7 @@ std::optional<net::ip::address> parse_hop(std::string_view hop) {
     if (port.empty() || port.size() > 5 ||
         !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
       return std::nullopt;
-    const auto a = address_of(hop.substr(0, colon));
+    auto a = address_of(hop.substr(0, colon));
     if (!a || !a->is_v4()) return std::nullopt;
     return a;
   }

@@ -11,9 +11,13 @@
 // frame, data frames are refused (RFC 6455 5.5.1: nothing may follow a close frame).
 //
 // The data write is a gather: a list of buffers that point into frames shared by every session
-// (shared_frame.hpp), written with the lower layer's async_write_some until all of it is sent,
-// the list advanced in place. Its operation's memory is this stream's own (handler_memory.hpp),
-// so a data write allocates nothing.
+// (shared_frame.hpp). On a plain socket it is first tried at once, without waiting (what
+// uWebSockets does): in the steady state the kernel takes it whole, and then no operation,
+// queued completion or second visit to the session follows (issue #18: at 1,000 clients that
+// second visit to each session's cold state was most of the user-space time per delivery). What
+// is left, and every TLS write, goes through the lower layer's async_write_some until all of it is
+// sent, the list advanced in place. Its operation's memory is this stream's own
+// (handler_memory.hpp), so a data write allocates nothing.
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/append.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -74,21 +78,31 @@ class FrameStream {
         token, buffers);
   }
 
-  // The session's data frames, already framed, as `buffers`: the list and the bytes it points to
-  // must stay until the writer hears back, and the list is the stream's to change meanwhile (it
-  // advances through it in place). The writer is kept alive until then. One at a time. After a
-  // close frame was sent the write is refused with operation_aborted.
-  void async_write_frames(std::span<net::const_buffer> buffers, std::shared_ptr<Writer> writer) {
+  // The session's data frames, already framed, as `buffers`. Returns the bytes sent when the
+  // whole write went out during the call; the writer is then not called. Otherwise the list and
+  // the bytes it points to must stay until the writer hears back (never during this call), and
+  // the list is the stream's to change meanwhile (it advances through it in place); the writer
+  // is kept alive until then. One at a time. After a close frame was sent the write is refused
+  // with operation_aborted.
+  [[nodiscard]] std::optional<std::size_t> write_frames(std::span<net::const_buffer> buffers,
+                                                        std::shared_ptr<Writer> writer) {
     if (busy_) {
       data_waiting_ = DataWrite{buffers, std::move(writer)};
-    } else {
-      start_data(DataWrite{buffers, std::move(writer)});
+      return std::nullopt;
     }
+    return start_data(DataWrite{buffers, std::move(writer)});
+  }
+  // One try at sending `buffers` now, when no write is under way (and no close frame was sent):
+  // the bytes the socket took, 0 when it took none (it would block, a write is in flight, the
+  // connection is TLS). Nothing is kept: what is left is the caller's to write (write_frames).
+  std::size_t write_now(std::span<const net::const_buffer> buffers, beast::error_code& ec) {
+    if (busy_ || close_sent_) return 0;
+    return socket_.write_some_now(buffers, ec);
   }
   // The same with one buffer (which must outlive the write).
-  void async_write_frames(net::const_buffer buffer, std::shared_ptr<Writer> writer) {
+  [[nodiscard]] std::optional<std::size_t> write_frames(net::const_buffer buffer, std::shared_ptr<Writer> writer) {
     single_ = buffer;
-    async_write_frames(std::span<net::const_buffer>(&single_, 1), std::move(writer));
+    return write_frames(std::span<net::const_buffer>(&single_, 1), std::move(writer));
   }
 
  private:
@@ -161,14 +175,14 @@ class FrameStream {
         *static_cast<const unsigned char*>(w.buffers.front().data()) == 0x88)
       close_sent_ = true;  // FIN + opcode 8: a close frame (the handshake's answer starts with 'H')
     busy_ = true;
-    net::async_write(socket_, std::move(w.buffers), BeastDone{std::move(w.handler), InFlight(this)});
+    net::async_write(socket_, w.buffers, BeastDone{std::move(w.handler), InFlight(this)});
   }
 
-  void start_data(DataWrite w) {
+  std::optional<std::size_t> start_data(DataWrite w) {
     if (close_sent_) {
       net::post(socket_.get_executor(),
                 [writer = std::move(w.writer)] { writer->frames_written(net::error::operation_aborted, 0); });
-      return;
+      return std::nullopt;
     }
     busy_ = true;
     data_ = w.buffers;
@@ -176,9 +190,19 @@ class FrameStream {
     if (!advance(0)) {  // nothing to send: answer as a write would, after this call
       busy_ = false;
       net::post(socket_.get_executor(), [writer = std::move(w.writer)] { writer->frames_written({}, 0); });
-      return;
+      return std::nullopt;
+    }
+    // Whatever goes wrong here (the socket would block, the peer is gone) is left to the
+    // asynchronous write, which ends the same way a write always has.
+    beast::error_code ec;
+    const std::size_t n = socket_.write_some_now(data_, ec);
+    data_sent_ += n;
+    if (!ec && !advance(n)) {
+      busy_ = false;
+      return data_sent_;
     }
     write_some(std::move(w.writer));
+    return std::nullopt;
   }
 
   void write_some(std::shared_ptr<Writer> writer) {
@@ -209,7 +233,9 @@ class FrameStream {
     } else if (data_waiting_) {
       auto w = std::move(*data_waiting_);
       data_waiting_.reset();
-      start_data(std::move(w));
+      std::shared_ptr<Writer> writer = w.writer;
+      // Sent at once: the writer hears it now (this runs in a completion, never inside its call).
+      if (const auto sent = start_data(std::move(w))) writer->frames_written({}, *sent);
     }
   }
 

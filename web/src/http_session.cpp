@@ -13,7 +13,7 @@ namespace lodestone::web {
 HttpSession::HttpSession(Transport&& stream, RouterContext ctx, std::shared_ptr<Hub> hub, ConnectionLimiter::Slot slot,
                          ConnectionOrigin origin)
     : stream_(std::move(stream)),
-      ctx_(ctx),
+      ctx_(std::move(ctx)),
       hub_(std::move(hub)),
       slot_(std::move(slot)),
       origin_(std::move(origin)),
@@ -48,7 +48,7 @@ void HttpSession::new_parser() {
 
 void HttpSession::do_read() {
   if (!std::exchange(parser_has_partial_, false)) new_parser();
-  buffer_.max_size(ctx_.options.max_request_body + ctx_.options.max_header_bytes + 64 * 1024);
+  buffer_.max_size(ctx_.options.max_request_body + ctx_.options.max_header_bytes + std::size_t{64} * 1024);
   // The whole request must arrive in time: a slow-drip client cannot hold a connection open.
   stream_.expires_after(std::chrono::milliseconds(ctx_.options.request_timeout_ms));
   http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
@@ -146,8 +146,8 @@ std::optional<Request> HttpSession::take_buffered_request() {
 // pipelines faster than it is served then has its backlog answered in one turn, and the messages
 // its events cause leave in one write per WebSocket client instead of one per event.
 bool HttpSession::read_available() {
-  constexpr std::size_t kMaxTurnBytes = 1024 * 1024;
-  constexpr std::size_t kChunk = 64 * 1024;
+  constexpr std::size_t kMaxTurnBytes = std::size_t{1024} * 1024;
+  constexpr std::size_t kChunk = std::size_t{64} * 1024;
   if (turn_bytes_ >= kMaxTurnBytes || buffer_.size() + kChunk > buffer_.max_size()) return false;
   beast::error_code ec;
   const std::size_t n = stream_.read_some_now(buffer_.prepare(kChunk), ec);
@@ -161,11 +161,36 @@ bool HttpSession::read_available() {
 // deferred answer still awaited (its arrival calls this again).
 void HttpSession::write_next_answer() {
   if (writing_ || answers_.empty() || !answers_.front().message) return;
-  Answer next = std::move(answers_.front());
-  answers_.pop_front();
+  // Every answer ready at the front goes out serialized in one buffer, in one send. Beast writes
+  // each answer on its own, and its header in two sends (every field is several buffers, and asio
+  // hands at most 64 to one writev): a client pipelining ingest then paid two loopback deliveries
+  // and two wake-ups per request (bench/ANALYSIS.md, issue #18). Nothing follows a closing answer.
+  constexpr std::size_t kMaxBatch = std::size_t{256} * 1024;
+  out_.clear();
+  bool keep_alive = true;
+  while (keep_alive && out_.size() < kMaxBatch && !answers_.empty() && answers_.front().message) {
+    Answer next = std::move(answers_.front());
+    answers_.pop_front();
+    keep_alive = next.keep_alive;
+    http::message_generator& message = *next.message;
+    while (!message.is_done()) {
+      beast::error_code ec;
+      const auto buffers = message.prepare(ec);
+      if (ec) {  // a body that cannot be read: the connection ends, as a failed write ends it
+        spdlog::warn("http: an answer could not be serialized: {}", ec.message());
+        return stream_.close();
+      }
+      std::size_t n = 0;
+      for (auto it = net::buffer_sequence_begin(buffers); it != net::buffer_sequence_end(buffers); ++it) {
+        out_.append(static_cast<const char*>(it->data()), it->size());
+        n += it->size();
+      }
+      message.consume(n);
+    }
+  }
   writing_ = true;
-  beast::async_write(stream_, std::move(*next.message),
-                     beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), next.keep_alive));
+  net::async_write(stream_, net::buffer(out_),
+                   beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
 }
 
 // Holds the request's place and asks the daemon. Its reply may come from any thread, once: it
@@ -247,11 +272,13 @@ void HttpSession::upgrade(Request&& req) {
   stream_.expires_never();
   std::make_shared<WebSocketSession>(std::move(stream_).for_websocket(), ctx_.board, hub_, ctx_.api, ctx_.options,
                                      std::move(slot_))
-      ->run(std::move(req), std::move(check.hello));
+      ->run(req, std::move(check.hello));
 }
 
 void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
   writing_ = false;
+  // A large answer (a page asset, a snapshot) is not kept for the connection's life.
+  if (out_.capacity() > std::size_t{64} * 1024) std::string().swap(out_);
   if (ec) return;
   if (!keep_alive) return stream_.end(shared_from_this());
   if (!answers_.empty()) return write_next_answer();  // or wait for the deferred answer in front

@@ -66,6 +66,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     std::chrono::steady_clock::time_point deadline;
   };
   std::deque<Answer> answers_;
+  std::string out_;  // the answers being written, serialized
   bool writing_ = false;
   std::uint64_t next_deferred_ = 0;
   net::steady_timer deferred_timer_;  // bounds the wait for deferred answers

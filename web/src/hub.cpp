@@ -72,12 +72,18 @@ void Hub::wake_for_quotes() {
     if (auto s = w.lock()) s->notify_quotes();
 }
 
-void Hub::broadcast(std::shared_ptr<const std::string> message) { broadcast(SharedFrame::framed(*message)); }
+void Hub::broadcast(const std::shared_ptr<const std::string>& message) { broadcast(SharedFrame::framed(*message)); }
 
 void Hub::broadcast(const SharedFrame& frame) {
   const auto list = sessions();
   for (const auto& w : *list)
     if (auto s = w.lock()) s->send(frame);
+}
+
+void Hub::broadcast(std::span<const SharedFrame> frames) {
+  const auto list = sessions();
+  for (const auto& w : *list)
+    if (auto s = w.lock()) s->send(frames);
 }
 
 void Hub::close_all(websocket::close_code code) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <utility>
 #include <variant>
 
 #include "lodestone/web/client_message.hpp"
@@ -205,8 +206,10 @@ std::span<const Outbox::Message> Outbox::take(std::size_t max_messages, std::siz
   return in_flight_;
 }
 
+bool Outbox::sendable_now(const Message& message) { return !alert_seq(message.payload()); }
+
 std::size_t Outbox::written() {
-  const std::size_t n = in_flight_.size();
+  const std::size_t n = in_flight_.size() + std::exchange(rest_count_, 0);
   in_flight_.clear();
   writing_ = false;
   last_write_ = clock_.steady();

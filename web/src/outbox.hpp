@@ -89,6 +89,23 @@ class Outbox {
   QuoteStep take_quotes(const Board& board);
   [[nodiscard]] Clock::Steady quote_due() const { return last_quote_take_ + quote_interval_; }
 
+  // ---- Sending at once (a broadcast's steady state): with nothing queued, held back or being
+  // written, a message that is not a stored alert (whose order the resume hold and a replay
+  // decide) may go straight to the socket, past the queue.
+  [[nodiscard]] bool idle() const { return !closed_ && !writing_ && queue_.empty(); }
+  [[nodiscard]] static bool sendable_now(const Message& message);
+  // `n` such messages went to the socket whole at `now`.
+  void sent_now(std::size_t n, Clock::Steady now) {
+    last_write_ = now;
+    last_write_count_ = n;
+  }
+  // Part of `n` such messages went; the session writes the rest from its own copy, and that write
+  // is the one under way until written().
+  void sending_rest(std::size_t n) {
+    writing_ = true;
+    rest_count_ = n;
+  }
+
   // ---- Writing: one write at a time.
   // Claims the next write: true when something is queued and no write is under way or claimed
   // (the session then starts one, typically posted so the rest of a burst joins it).
@@ -118,7 +135,7 @@ class Outbox {
   void close();
   [[nodiscard]] bool closed() const { return closed_; }
   // Messages queued, being written and held: what this client costs the server.
-  [[nodiscard]] std::size_t depth() const { return queue_.size() + in_flight_.size() + held_.size(); }
+  [[nodiscard]] std::size_t depth() const { return queue_.size() + in_flight_.size() + rest_count_ + held_.size(); }
 
  private:
   Decision subscribe(bool all, const std::vector<Symbol>& symbols, const Board& board);
@@ -137,6 +154,7 @@ class Outbox {
   FrameQueue queue_;
   std::vector<Message> in_flight_;
   bool writing_ = false;              // a write is claimed or in flight
+  std::size_t rest_count_ = 0;        // messages in the write of what sending at once left (sending_rest)
   Clock::Steady last_write_;          // the last write finished (or the outbox opened)
   std::size_t last_write_count_ = 0;  // messages the last write carried
   // Quotes: the board version this client has seen, and when quotes were last taken.

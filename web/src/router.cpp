@@ -17,8 +17,9 @@ std::uint64_t number_param(std::string_view target, std::string_view name, std::
   auto v = query_param(target, name);
   if (!v) return fallback;
   std::uint64_t n = 0;
-  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-  if (ec != std::errc() || ptr != v->data() + v->size()) return fallback;
+  const std::string& text = *v;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return fallback;
   return std::min(n, max);
 }
 
@@ -159,7 +160,7 @@ Routed route(Request&& req, RouterContext& ctx) {
     if (log == nullptr)
       return answer(http::status::not_found, R"({"error":"no audit log: configure users (or audit:) or Redis"})");
     return defer_answer(req, options, [log, limit = number_param(target, "limit", 100, 1000)](auto reply) {
-      log->recent(limit, [reply = std::move(reply)](Result<std::vector<auth::AuditEntry>> entries) {
+      log->recent(limit, [reply = std::move(reply)](const Result<std::vector<auth::AuditEntry>>& entries) {
         reply(audit_answer(entries));
       });
     });

@@ -143,7 +143,7 @@ struct Server::Impl {
     // A trusted balancer with http.proxy_protocol: its PROXY header names the client first.
     std::make_shared<ProxyHeaderReader>(std::move(socket),
                                         std::chrono::milliseconds(server.options_.request_timeout_ms))
-        ->run([this, origin](tcp::socket s, ProxyHeader header) mutable {
+        ->run([this, origin](tcp::socket s, const ProxyHeader& header) mutable {
           if (header.state != ProxyHeader::State::Done) return refuse_proxy_header(std::move(s), origin, header.error);
           origin.proxied = header.source;
           open(std::move(s), std::move(origin));

@@ -4,8 +4,8 @@
 #include <openssl/ssl.h>
 
 #include <cerrno>
-#include <cstring>
 #include <fstream>
+#include <system_error>
 
 #include "lodestone/web/tls.hpp"
 
@@ -96,7 +96,7 @@ Error tls_error(const std::string& what, const std::string& file, const std::str
 // Opened before OpenSSL sees it, so "not there" and "not readable" are told apart from "not PEM".
 Status readable(const std::string& what, const std::string& file) {
   std::ifstream in(file);
-  if (!in) return tls_error(what, file, std::string("cannot open: ") + std::strerror(errno));
+  if (!in) return tls_error(what, file, "cannot open: " + std::generic_category().message(errno));
   return {};
 }
 

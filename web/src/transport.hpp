@@ -12,6 +12,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <chrono>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <utility>
@@ -78,6 +79,26 @@ class Transport {
   // Reads what has already arrived, without waiting (plain HTTP only: a TLS record may be cut
   // anywhere, so there it answers would_block and the next asynchronous read takes the bytes).
   std::size_t read_some_now(net::mutable_buffer buffer, beast::error_code& ec);
+
+  // Writes what the socket takes now, without waiting (a plain WebSocket only: under TLS, or on
+  // the HTTP shape, it answers would_block and sends nothing, and the asynchronous write does it).
+  template <class ConstBufferSequence>
+  std::size_t write_some_now(const ConstBufferSequence& buffers, beast::error_code& ec) {
+    auto* s = std::get_if<tcp::socket>(&stream_);
+    if (!s) {
+      ec = net::error::would_block;
+      return 0;
+    }
+    if (!s->non_blocking()) s->non_blocking(true, ec);
+    if (ec) return 0;
+    // One buffer (a lone framed message, the steady state) as a single buffer: asio then calls
+    // send(), not sendmsg() with a one-entry iovec, which saves the kernel the message header
+    // and iovec import on every delivery.
+    const auto first = net::buffer_sequence_begin(buffers);
+    if (first != net::buffer_sequence_end(buffers) && std::next(first) == net::buffer_sequence_end(buffers))
+      return s->write_some(net::const_buffer(*first), ec);
+    return s->write_some(buffers, ec);
+  }
 
   // No more answers on this connection: a TCP half-close, after TLS's close_notify when it is
   // TLS (which goes out asynchronously: `owner` is kept until it has, or the deadline passes).

@@ -35,6 +35,10 @@ SharedFrame hello_message(const ServerOptions& options, Timestamp now, std::uint
   return timed_message("hello", now, rest);
 }
 
+// The most messages a burst may have to go to the socket at once (send_now); a longer burst is
+// queued and gathered as usual.
+constexpr std::size_t kMaxSentNow = 8;
+
 }  // namespace
 
 WebSocketSession::WebSocketSession(Transport&& socket, Board& board, std::shared_ptr<Hub> hub, Api& api,
@@ -53,7 +57,7 @@ WebSocketSession::WebSocketSession(Transport&& socket, Board& board, std::shared
 
 WebSocketSession::~WebSocketSession() { hub_->leave(this); }
 
-void WebSocketSession::run(http::request<http::string_body> request, std::string identity) {
+void WebSocketSession::run(const http::request<http::string_body>& request, std::string identity) {
   identity_ = std::move(identity);
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::milliseconds(options_.ws_close_timeout_ms);  // also the close handshake
@@ -196,6 +200,70 @@ void WebSocketSession::send(const SharedFrame& message) {
   if (first) net::post(ws_.get_executor(), [self = shared_from_this()] { self->drain_inbox(); });
 }
 
+void WebSocketSession::send(std::span<const SharedFrame> messages) {
+  if (io_thread_ == std::thread::id() || std::this_thread::get_id() != io_thread_) {
+    for (const auto& m : messages) send(m);  // the inbox: one post for all of them
+    return;
+  }
+  if (inbox_waiting_.load(std::memory_order_acquire)) drain_inbox();
+  if (send_now(messages)) return;
+  for (const auto& m : messages) {
+    if (closing_) return;
+    if (auto decision = outbox_.offer(m)) {
+      act(std::move(decision));
+      return;
+    }
+  }
+  // All of them queued first, then one write (now: the burst is whole, nothing more will join).
+  if (outbox_.claim_write()) write_next();
+  sync_depth();
+}
+
+bool WebSocketSession::send_now(std::span<const SharedFrame> messages) {
+  // The steady state of a broadcast: the client has taken everything it was sent, so the burst
+  // goes out in one send from the shared frames themselves. Nothing touches the queue or the
+  // write list, and no write is left to complete (issue #18: at 1,000 clients those were the
+  // cold memory every delivery touched). Anything else takes the queue's way.
+  if (closing_ || messages.empty() || messages.size() > kMaxSentNow || (batch_ && messages.size() > 1) ||
+      !outbox_.idle())
+    return false;
+  struct Buffers {
+    std::array<net::const_buffer, 2 * kMaxSentNow> list;
+    std::size_t size = 0;
+    void push_back(net::const_buffer b) { list[size++] = b; }
+  } buffers;
+  std::size_t total = 0;
+  for (const auto& m : messages) {
+    if (!Outbox::sendable_now(m)) return false;
+    m.append_buffers(buffers);
+    total += m.wire_size();
+  }
+  const std::span<const net::const_buffer> list(buffers.list.data(), buffers.size);
+  beast::error_code ec;
+  const std::size_t sent = ws_.next_layer().write_now(list, ec);
+  if (sent == 0) return false;  // it would block (or failed): the queue's way meets that as any write does
+  if (sent == total) {
+    outbox_.sent_now(messages.size(), clock_.steady());
+    hub_->count_sent(messages.size());
+    return true;
+  }
+  // The socket took part of it: the rest, copied, is this client's write under way.
+  out_.clear();
+  std::size_t skip = sent;
+  for (const auto& b : list) {
+    if (skip >= b.size()) {
+      skip -= b.size();
+      continue;
+    }
+    out_.append(static_cast<const char*>(b.data()) + skip, b.size() - skip);
+    skip = 0;
+  }
+  outbox_.sending_rest(messages.size());
+  sync_depth();
+  write_frames(net::buffer(out_));
+  return true;
+}
+
 void WebSocketSession::drain_inbox() {
   {
     std::lock_guard lock(inbox_mutex_);
@@ -237,7 +305,7 @@ void WebSocketSession::flush_quotes() {
 
 namespace {
 // Write buffers above this are given back once the queue is empty (an idle client's memory).
-constexpr std::size_t kKeptWriteBuffer = 16 * 1024;
+constexpr std::size_t kKeptWriteBuffer = std::size_t{16} * 1024;
 // A write whose frames take more buffers than one send takes (asio passes at most 64 to writev)
 // is copied into one buffer instead: one send of a 256 KiB backlog costs less than the copy,
 // 16 sends (and on loopback 16 wake-ups of the reader) cost more. A client only gets there when
@@ -251,7 +319,7 @@ void WebSocketSession::write_next() {
   // send for many frames, not one per frame.
   // A client that asked for batches gets them in one frame, {"type":"batch","messages":[...]}.
   constexpr std::size_t kMaxMessages = 1024;
-  constexpr std::size_t kMaxBytes = 256 * 1024;
+  constexpr std::size_t kMaxBytes = std::size_t{256} * 1024;
   const auto messages = outbox_.take(kMaxMessages, kMaxBytes, batch_ ? 1 : SharedFrame::kMaxHeader);
   if (messages.empty()) return;
   sync_depth();
@@ -267,7 +335,7 @@ void WebSocketSession::write_next() {
     const auto n = SharedFrame::write_header(header, batch_buffer_.size());
     out_.assign(reinterpret_cast<const char*>(header.data()), n);
     out_ += batch_buffer_;
-    ws_.next_layer().async_write_frames(net::buffer(out_), shared_from_this());
+    write_frames(net::buffer(out_));
     return;
   }
   std::size_t buffers = 0;
@@ -275,13 +343,20 @@ void WebSocketSession::write_next() {
   if (buffers > kMaxGathered) {
     out_.clear();
     for (const auto& m : messages) m.append_to(out_);
-    ws_.next_layer().async_write_frames(net::buffer(out_), shared_from_this());
+    write_frames(net::buffer(out_));
     return;
   }
   // The frames themselves, shared with every other client they go to: nothing is copied.
   gather_.clear();
   for (const auto& m : messages) m.append_buffers(gather_);
-  ws_.next_layer().async_write_frames(std::span<net::const_buffer>(gather_), shared_from_this());
+  write_frames(std::span<net::const_buffer>(gather_));
+}
+
+template <class Buffers>
+void WebSocketSession::write_frames(Buffers buffers) {
+  // Sent whole during the call (a plain socket with room, the steady state): what would have
+  // been the completion runs now.
+  if (const auto sent = ws_.next_layer().write_frames(buffers, shared_from_this())) frames_written({}, *sent);
 }
 
 void WebSocketSession::frames_written(beast::error_code ec, std::size_t) {

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,11 +37,13 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   WebSocketSession& operator=(const WebSocketSession&) = delete;
 
   // `identity`: what the hello says of the caller, ,"user":…,"role":… (web/src/auth_gate.hpp).
-  void run(http::request<http::string_body> request, std::string identity = R"(,"user":null,"role":"viewer")");
+  void run(const http::request<http::string_body>& request, std::string identity = R"(,"user":null,"role":"viewer")");
   // Thread-safe entry points (post onto the strand).
   void notify_quotes();
   // A message framed once for every session (Hub::broadcast); the session keeps a reference.
   void send(const SharedFrame& message);
+  // Several in order, written together.
+  void send(std::span<const SharedFrame> messages);
   void close(websocket::close_code code, std::string reason);
   // Messages in this session's send queue (the one being written and held alerts included); any thread.
   [[nodiscard]] std::size_t queued() const { return queued_.load(std::memory_order_relaxed); }
@@ -55,6 +58,8 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   // Starts the claimed write now, or after what is already queued on the loop (see act()).
   void start_write();
   void write_next();
+  template <class Buffers>
+  void write_frames(Buffers buffers);
   void frames_written(beast::error_code ec, std::size_t bytes) override;
   void arm_heartbeat();
   void arm_hold();
@@ -63,6 +68,8 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   void trim();
   void sync_depth() { queued_.store(outbox_.depth(), std::memory_order_relaxed); }
   void drain_inbox();
+  // A burst to an idle client straight to the socket, past the queue (true: it is handled).
+  bool send_now(std::span<const SharedFrame> messages);
 
   websocket::stream<FrameStream> ws_;
   Board& board_;

@@ -119,9 +119,11 @@ struct Reader {
   }
 };
 
+// NOLINTBEGIN(bugprone-macro-parentheses): `var` is the name the macro declares
 #define LODESTONE_TRY(var, expr) \
   auto var = (expr);             \
   if (!var) return var.error()
+// NOLINTEND(bugprone-macro-parentheses)
 
 Status read_websocket(const Reader& r, const YAML::Node& ws, web::ServerOptions& s) {
   if (auto st =
@@ -136,7 +138,7 @@ Status read_websocket(const Reader& r, const YAML::Node& ws, web::ServerOptions&
   if (auto st = r.integer_at(ws, "max_queue", 16, 10'000'000, s.max_queue); !st) return st;
   if (ws["send_buffer"]) {  // 0: the kernel's autotuning decides (not bounded by Lodestone)
     LODESTONE_TRY(v, r.size(ws["send_buffer"], "send_buffer"));
-    if (*v != 0 && (*v < 4096 || *v > 64 * 1024 * 1024))
+    if (*v != 0 && (*v < 4096 || *v > std::int64_t{64} * 1024 * 1024))
       return r.error(ws["send_buffer"], "send_buffer must be 0 (the kernel decides) or between 4KiB and 64MiB");
     s.send_buffer_bytes = static_cast<std::size_t>(*v);
   }
@@ -234,7 +236,7 @@ Status read_password_env(const Reader& r, const YAML::Node& redis, const char* k
   if (!n) return {};
   LODESTONE_TRY(name, r.string(n, key));
   if (name->empty()) return r.error(n, std::string(key) + " must name an environment variable");
-  const char* value = std::getenv(name->c_str());
+  const char* value = std::getenv(name->c_str());  // NOLINT(concurrency-mt-unsafe): config load, before any thread
   if (value == nullptr || *value == '\0')
     return r.error(n, std::string(key) + ": the environment variable " + *name + " is not set (or empty)");
   password = value;

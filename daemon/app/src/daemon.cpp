@@ -121,9 +121,11 @@ struct Runtime final : web::Api {
   // Ingest is counted like a feed: messages and lag for what the bus takes, errors by code. Its
   // quotes pass the feeds' sanity checks first (app/ingest_checks.hpp).
   Status ingest(const feeds::CanonicalEvent& event, std::size_t bytes) override {
+    // One reading per line: the checks, the bus's checks and the lag all date it alike.
+    const Timestamp received = clock.now();
     std::optional<ErrorCode> flag;
     if (const auto* quote = std::get_if<Quote>(&event)) {
-      IngestVerdict v = ingest_checks.check(*quote, clock.now());
+      IngestVerdict v = ingest_checks.check(*quote, received);
       for (const auto& line : v.log) spdlog::warn("feed ingest: {}", line);
       if (!v.status) {
         ingest_status->on_error(v.status.error().code);
@@ -131,13 +133,12 @@ struct Runtime final : web::Api {
       }
       flag = v.flag;
     }
-    const Status st = std::visit([this](const auto& e) { return pipeline.accept(e); }, event);
+    Status st = std::visit([&](const auto& e) { return pipeline.accept(e, received); }, event);
     if (!st) {
       ingest_status->on_error(st.error().code);
       return st;
     }
     if (flag) ingest_status->on_error(*flag);  // taken, and counted as a feed counts it
-    const Timestamp received = clock.now();
     ingest_status->on_message(bytes, received);
     ingest_lag.Observe(lag_seconds(received.ms, std::visit([](const auto& e) { return e.ts; }, event)));
     return st;
@@ -397,11 +398,11 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
   // SIGTERM's order of work (app/shutdown.hpp): each step logged, each bounded, no polling.
   auto shutdown = ShutdownSequence::create(control, rt.clock);
   add_drain_step(*shutdown, rt.server);
-  shutdown->add("stop accepting connections", kStepDeadline, [&rt](ShutdownSequence::Done done) {
+  shutdown->add("stop accepting connections", kStepDeadline, [&rt](const ShutdownSequence::Done& done) {
     rt.server.stop_accepting();
     done();
   });
-  shutdown->add("stop feeds and timers", kStepDeadline, [&](ShutdownSequence::Done done) {
+  shutdown->add("stop feeds and timers", kStepDeadline, [&](const ShutdownSequence::Done& done) {
     for (auto& f : rt.replays) f->stop();
     for (auto& f : rt.live_feeds) f->stop();
     ticker.cancel();

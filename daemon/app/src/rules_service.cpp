@@ -44,9 +44,13 @@ std::vector<Alert> RulesService::on_quote(const Quote& quote) {
   return engine_.on_quote(quote);
 }
 
-std::vector<Alert> RulesService::on_headline(Headline& headline) {
+void RulesService::classify(Headline& headline) {
   std::lock_guard lock(mutex_);
   engine_.classify(headline);  // the board shows the tags and the names it mentions
+}
+
+std::vector<Alert> RulesService::on_headline(const Headline& headline) {
+  std::lock_guard lock(mutex_);
   return engine_.on_headline(headline);
 }
 

@@ -6,13 +6,15 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 
 namespace lodestone::auth {
 
 Result<std::unique_ptr<FileAuditLog>> FileAuditLog::open(const std::string& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(ErrorCode::io_error, path + ": cannot open the audit log: " + std::strerror(errno));
+  if (fd < 0)
+    return make_error(ErrorCode::io_error,
+                      path + ": cannot open the audit log: " + std::generic_category().message(errno));
   return std::unique_ptr<FileAuditLog>(new FileAuditLog(path, fd));
 }
 
@@ -31,7 +33,7 @@ void FileAuditLog::append(const AuditEntry& entry) {
   dropped_.fetch_add(1);
   if (!warned_.exchange(true))
     spdlog::error("{}: an audit entry could not be written ({}); /metrics counts the ones lost", path_,
-                  n < 0 ? std::strerror(errno) : "short write");
+                  n < 0 ? std::generic_category().message(errno) : "short write");
 }
 
 void FileAuditLog::recent(std::size_t limit, std::function<void(Result<std::vector<AuditEntry>>)> reply) {
@@ -40,10 +42,12 @@ void FileAuditLog::recent(std::size_t limit, std::function<void(Result<std::vect
 
 Result<std::vector<AuditEntry>> FileAuditLog::read_recent(std::size_t limit) const {
   const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return make_error(ErrorCode::io_error, path_ + ": cannot read the audit log: " + std::strerror(errno));
+  if (fd < 0)
+    return make_error(ErrorCode::io_error,
+                      path_ + ": cannot read the audit log: " + std::generic_category().message(errno));
   std::vector<AuditEntry> out;
   off_t end = ::lseek(fd, 0, SEEK_END);
-  constexpr off_t kChunk = 64 * 1024;
+  constexpr off_t kChunk = off_t{64} * 1024;
   std::string tail;  // the bytes after `end` not yet split into lines (a line's start may be further back)
   while (out.size() < limit) {
     if (end <= 0) {

@@ -6,18 +6,20 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <system_error>
 
 namespace lodestone::auth {
 namespace {
 
+// NOLINTBEGIN(bugprone-macro-parentheses): `var` is the name the macro declares
 #define LODESTONE_TRY(var, expr) \
   auto var = (expr);             \
   if (!var) return var.error()
+// NOLINTEND(bugprone-macro-parentheses)
 
 class Reader {
  public:
@@ -111,7 +113,7 @@ class Reader {
 };
 
 Status io_error(const std::string& path, const std::string& what) {
-  return make_error(ErrorCode::io_error, path + ": " + what + ": " + std::strerror(errno));
+  return make_error(ErrorCode::io_error, path + ": " + what + ": " + std::generic_category().message(errno));
 }
 
 #undef LODESTONE_TRY

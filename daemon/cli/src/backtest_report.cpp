@@ -90,6 +90,7 @@ std::string format_day_summary(std::span<const Alert> alerts) {
     if (a.explained) ++(*a.explained ? d.explained : d.unexplained);
   }
   std::vector<std::vector<std::string>> rows;
+  rows.reserve(days.size());
   auto n = [](std::uint64_t v) { return std::to_string(v); };
   for (const auto& [date, d] : days)
     rows.push_back(

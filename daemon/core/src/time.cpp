@@ -32,6 +32,17 @@ bool read_digits(std::string_view s, std::size_t& i, std::size_t n, int& out) {
   return true;
 }
 
+// `value` (0 <= value < 10^width) as exactly `width` digits, zero-padded, at `out`.
+void put_digits(char* out, int value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
+
+// Years 0000-9999 take the fast path; any other (a corrupt timestamp) keeps printf's form.
+bool four_digit(int year) { return year >= 0 && year <= 9999; }
+
 unsigned days_in_month(int y, unsigned m) {
   static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -62,9 +73,16 @@ unsigned weekday(Date d) {
 
 std::string format_date(Date d) {
   const auto c = civil(d);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", c.year, c.month, c.day);
-  return buf;
+  if (!four_digit(c.year)) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", c.year, c.month, c.day);
+    return buf;
+  }
+  std::string out(10, '-');
+  put_digits(out.data(), c.year, 4);
+  put_digits(out.data() + 5, static_cast<int>(c.month), 2);
+  put_digits(out.data() + 8, static_cast<int>(c.day), 2);
+  return out;
 }
 
 Result<Date> parse_date(std::string_view text) {
@@ -100,12 +118,25 @@ Timestamp exchange_time(Date d, int hour, int minute, int second, int ms) {
 
 std::string format_timestamp(Timestamp t) {
   const auto c = civil(exchange_date(t));
-  const std::int64_t mod = exchange_ms_of_day(t);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03d+08:00", c.year, c.month, c.day,
-                static_cast<int>(mod / 3'600'000), static_cast<int>(mod / 60'000 % 60),
-                static_cast<int>(mod / 1000 % 60), static_cast<int>(mod % 1000));
-  return buf;
+  const auto mod = static_cast<int>(exchange_ms_of_day(t));
+  if (!four_digit(c.year)) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03d+08:00", c.year, c.month, c.day, mod / 3'600'000,
+                  mod / 60'000 % 60, mod / 1000 % 60, mod % 1000);
+    return buf;
+  }
+  // Written digit by digit: every quote and headline carries one, and snprintf was a tenth of the
+  // daemon's time under a quote stream (bench/ANALYSIS.md, issue #18).
+  std::string out = "0000-00-00T00:00:00.000+08:00";
+  char* p = out.data();
+  put_digits(p, c.year, 4);
+  put_digits(p + 5, static_cast<int>(c.month), 2);
+  put_digits(p + 8, static_cast<int>(c.day), 2);
+  put_digits(p + 11, mod / 3'600'000, 2);
+  put_digits(p + 14, mod / 60'000 % 60, 2);
+  put_digits(p + 17, mod / 1000 % 60, 2);
+  put_digits(p + 20, mod % 1000, 3);
+  return out;
 }
 
 Result<Timestamp> parse_timestamp(std::string_view text) {

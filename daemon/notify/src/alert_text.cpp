@@ -263,7 +263,7 @@ SpanWords span_words(std::int64_t ms) {
   };
   ms = std::max<std::int64_t>(ms, 1);
   if (ms < kMsPerMinute) return words((ms + 999) / 1000, "秒", "second");
-  if (ms <= 2 * 3'600'000) return words((ms + kMsPerMinute - 1) / kMsPerMinute, "分钟", "minute");
+  if (ms <= std::int64_t{2} * 3'600'000) return words((ms + kMsPerMinute - 1) / kMsPerMinute, "分钟", "minute");
   return words((ms + 3'599'999) / 3'600'000, "小时", "hour");
 }
 

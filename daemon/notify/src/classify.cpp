@@ -65,7 +65,7 @@ std::string scrub(std::string_view words) {
   return detail::to_valid_utf8(out);
 }
 
-Verdict verdict(Outcome outcome, std::string detail_text, std::optional<seconds> pause = std::nullopt) {
+Verdict verdict(Outcome outcome, std::string_view detail_text, std::optional<seconds> pause = std::nullopt) {
   Verdict v;
   v.outcome = outcome;
   v.detail = detail::cut(detail_text, kDetailBytes, detail::Unit::Bytes, "…");
@@ -134,7 +134,7 @@ Verdict robot(const ServiceAnswer& a, std::string_view code_path, std::string_vi
     std::string words = std::to_string(*code);
     if (const auto w = body.text(words_path); !w.empty()) words += " " + w;
     if (a.http_status < 200 || a.http_status >= 300) words = "HTTP " + std::to_string(a.http_status) + ", " + words;
-    return table(*code, std::move(words));
+    return table(*code, words);
   }
   if (a.http_status >= 200 && a.http_status < 300)
     return verdict(Outcome::Retry, "unparsable answer (no " + std::string(code_path.substr(1)) + "): " + http_words(a));
@@ -142,63 +142,63 @@ Verdict robot(const ServiceAnswer& a, std::string_view code_path, std::string_vi
 }
 
 Verdict dingtalk(const ServiceAnswer& a) {
-  return robot(a, "/errcode", "/errmsg", {}, kDingTalkPause, [](std::int64_t code, std::string words) {
+  return robot(a, "/errcode", "/errmsg", {}, kDingTalkPause, [](std::int64_t code, const std::string& words) {
     switch (code) {
       case 0:
-        return verdict(Outcome::Sent, std::move(words));
+        return verdict(Outcome::Sent, words);
       case 130101:
-        return verdict(Outcome::RateLimited, std::move(words), kDingTalkPause);
+        return verdict(Outcome::RateLimited, words, kDingTalkPause);
       case 500100:
-        return verdict(Outcome::Retry, std::move(words));
+        return verdict(Outcome::Retry, words);
       case 310000:
       case 300001:
       case 460101:
       case 101002:
       default:
-        return verdict(Outcome::Broken, std::move(words));
+        return verdict(Outcome::Broken, words);
     }
   });
 }
 
 Verdict wecom(const ServiceAnswer& a) {
-  return robot(a, "/errcode", "/errmsg", {}, kWeComPause, [](std::int64_t code, std::string words) {
+  return robot(a, "/errcode", "/errmsg", {}, kWeComPause, [](std::int64_t code, const std::string& words) {
     switch (code) {
       case 0:
-        return verdict(Outcome::Sent, std::move(words));
+        return verdict(Outcome::Sent, words);
       case 45009:
-        return verdict(Outcome::RateLimited, std::move(words), kWeComPause);
+        return verdict(Outcome::RateLimited, words, kWeComPause);
       case -1:
-        return verdict(Outcome::Retry, std::move(words));
+        return verdict(Outcome::Retry, words);
       case 93000:
       case 40058:
       default:
-        return verdict(Outcome::Broken, std::move(words));
+        return verdict(Outcome::Broken, words);
     }
   });
 }
 
 Verdict feishu(const ServiceAnswer& a) {
   // "StatusCode" is the legacy field; "code" is read first.
-  return robot(a, "/code", "/msg", "/StatusCode", kFeishuPause, [](std::int64_t code, std::string words) {
+  return robot(a, "/code", "/msg", "/StatusCode", kFeishuPause, [](std::int64_t code, const std::string& words) {
     switch (code) {
       case 0:
-        return verdict(Outcome::Sent, std::move(words));
+        return verdict(Outcome::Sent, words);
       case 11232:
-        return verdict(Outcome::RateLimited, std::move(words), kFeishuPause);
+        return verdict(Outcome::RateLimited, words, kFeishuPause);
       case 9499:
       case 19001:
       case 19021:
       case 19022:
       case 19024:
       default:
-        return verdict(Outcome::Broken, std::move(words));
+        return verdict(Outcome::Broken, words);
     }
   });
 }
 
 Verdict serverchan(const ServiceAnswer& a) {
-  return robot(a, "/code", "/message", {}, kDefaultPause, [](std::int64_t code, std::string words) {
-    return verdict(code == 0 ? Outcome::Sent : Outcome::Broken, std::move(words));
+  return robot(a, "/code", "/message", {}, kDefaultPause, [](std::int64_t code, const std::string& words) {
+    return verdict(code == 0 ? Outcome::Sent : Outcome::Broken, words);
   });
 }
 
@@ -223,9 +223,9 @@ Verdict telegram(const ServiceAnswer& a) {
   if (code == 429) {
     std::optional<seconds> pause = a.retry_after;
     if (const auto after = body.integer("/parameters/retry_after")) pause = seconds{*after};
-    return verdict(Outcome::RateLimited, std::move(words), pause);
+    return verdict(Outcome::RateLimited, words, pause);
   }
-  if (code >= 500) return verdict(Outcome::Retry, std::move(words));
+  if (code >= 500) return verdict(Outcome::Retry, words);
   if (const auto chat = body.integer("/parameters/migrate_to_chat_id"))
     return verdict(Outcome::Broken,
                    words + " (the group became a supergroup: set chat_id to " + std::to_string(*chat) + ")");
@@ -233,7 +233,7 @@ Verdict telegram(const ServiceAnswer& a) {
   // receiver's: the words say so, so that nobody hunts for a configuration mistake.
   if (code == 400 && description.find("can't parse entities") != std::string::npos)
     return verdict(Outcome::Broken, "formatting bug (MarkdownV2 escaping), please report: " + words);
-  return verdict(Outcome::Broken, std::move(words));
+  return verdict(Outcome::Broken, words);
 }
 
 Verdict webhook(const ServiceAnswer& a) {
@@ -253,9 +253,9 @@ Verdict email(const ServiceAnswer& a) {
   const long code = a.http_status;
   std::string words = "SMTP " + std::to_string(code);
   if (!a.body.empty()) words += " " + scrub(std::string_view(a.body).substr(0, kDetailBytes * 2));
-  if (code >= 200 && code < 300) return verdict(Outcome::Sent, std::move(words));
-  if (code >= 500 && code < 600) return verdict(Outcome::Broken, std::move(words));
-  return verdict(Outcome::Retry, std::move(words));  // 4yz, and anything that is not a final reply
+  if (code >= 200 && code < 300) return verdict(Outcome::Sent, words);
+  if (code >= 500 && code < 600) return verdict(Outcome::Broken, words);
+  return verdict(Outcome::Retry, words);  // 4yz, and anything that is not a final reply
 }
 
 }  // namespace

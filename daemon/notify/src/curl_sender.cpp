@@ -1,5 +1,6 @@
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <charconv>
@@ -104,7 +105,7 @@ std::size_t on_upload(char* buffer, std::size_t size, std::size_t count, void* u
   auto* t = static_cast<Transfer*>(user);
   const std::string& body = t->request.body;
   const std::size_t n = std::min(size * count, body.size() - t->upload_offset);
-  std::memcpy(buffer, body.data() + t->upload_offset, n);
+  std::copy_n(body.data() + t->upload_offset, n, buffer);
   t->upload_offset += n;
   return n;
 }

@@ -187,7 +187,7 @@ void Notifier::State::poll(const std::shared_ptr<Notifier>& self) {
   claim(self);
   repeat_firing(self);
   // Depth and age across every daemon sharing the outbox, for /metrics.
-  outbox.refresh_stats([](Result<OutboxStats>) {});
+  outbox.refresh_stats([](const Result<OutboxStats>&) {});
   claim_timer.expires_after(options.poll);
   claim_timer.async_wait([weak = std::weak_ptr<Notifier>(self)](beast::error_code ec) {
     if (ec) return;
@@ -550,7 +550,7 @@ void Notifier::State::settle_entry(const OutboxEntry& entry, DeliveryState state
   // The page hears of the record once the ledger holds it (or failed to: it is still news).
   auto shown = hooks.delivery ? std::make_optional(r) : std::nullopt;
   outbox.settle(entry, std::move(r),
-                [id = entry.id, shown = std::move(shown), hook = hooks.delivery](Result<bool> done) {
+                [id = entry.id, shown = std::move(shown), hook = hooks.delivery](const Result<bool>& done) {
                   if (!done) spdlog::warn("notify: the ledger did not take entry {}: {}", id, done.error().message);
                   if (shown) hook(*shown);
                 });
@@ -602,7 +602,7 @@ void Notifier::State::keep_held(const std::shared_ptr<Notifier>& self) {
   std::vector<OutboxEntry> mine = dispatcher.held();
   for (const auto& [id, batch] : in_flight) mine.insert(mine.end(), batch.entries.begin(), batch.entries.end());
   if (!mine.empty())
-    outbox.keep(mine, [](Result<bool> kept) {
+    outbox.keep(mine, [](const Result<bool>& kept) {
       if (!kept) spdlog::warn("notify: could not renew the claim on held entries: {}", kept.error().message);
     });
   keep_timer.expires_after(std::max(std::chrono::milliseconds(100), config.claim_timeout / 3));

@@ -14,12 +14,13 @@ namespace lodestone::notify {
 SecretReader SecretReader::system() {
   SecretReader r;
   r.env = [](const std::string& name) -> std::optional<std::string> {
-    const char* value = std::getenv(name.c_str());  // read once, at config load, before any thread
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): read once, at config load, before any thread
+    const char* value = std::getenv(name.c_str());
     if (value == nullptr) return std::nullopt;
     return std::string(value);
   };
   r.file = [](const std::string& path) -> Result<std::string> {
-    constexpr std::size_t kMaxSecretFile = 64 * 1024;  // a secret file holds one secret
+    constexpr std::size_t kMaxSecretFile = std::size_t{64} * 1024;  // a secret file holds one secret
     std::ifstream in(path, std::ios::binary);
     if (!in) return make_error(ErrorCode::not_found, "cannot be read (" + std::generic_category().message(errno) + ")");
     std::string content;

@@ -13,7 +13,7 @@ namespace lodestone::notify::detail {
 
 namespace {
 constexpr std::size_t kTitleChars = 32;
-constexpr std::size_t kDespBytes = 32 * 1024;
+constexpr std::size_t kDespBytes = std::size_t{32} * 1024;
 }  // namespace
 
 Result<OutboundRequest> render_serverchan(const ReceiverConfig& r, const Notification& n, Timestamp now) {

@@ -3,7 +3,7 @@
 namespace lodestone::notify {
 
 void send_test(const NotifyConfig& config, const std::string& receiver, Sender& sender, Timestamp now,
-               std::function<void(Result<TestResult>)> done) {
+               const std::function<void(Result<TestResult>)>& done) {
   const ReceiverConfig* r = config.receiver(receiver);
   if (!r) {
     std::string known;

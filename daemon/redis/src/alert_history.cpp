@@ -55,7 +55,7 @@ bool AlertStore::read_step() {
   return true;
 }
 
-void AlertStore::load_page(std::vector<Entry> newest_first, std::string before, std::string newest) {
+void AlertStore::load_page(std::vector<Entry> newest_first, const std::string& before, std::string newest) {
   const std::size_t page = channel_->options().page;
   const std::size_t want = std::min(page, options_.retention - std::min(options_.retention, newest_first.size()));
   channel_->reverse_range(before, std::max<std::size_t>(want, 1),
@@ -92,10 +92,17 @@ void AlertStore::loaded_history(std::vector<Entry> newest_first, const std::stri
     std::lock_guard lock(mutex_);
     for (auto it = newest_first.rbegin(); it != newest_first.rend(); ++it) {
       mirror_locked(*it);
-      // This instance's own alert, stored while the history was loading: nobody saw it yet.
-      if (waiting_keys_.contains(it->key)) {
+      if (!waiting_keys_.contains(it->key)) continue;
+      auto w = std::find_if(waiting_.begin(), waiting_.end(), [&](const Waiting& x) { return x.key == it->key; });
+      if (w == waiting_.end()) continue;
+      if (w->written || w->sent) {
+        // This instance's own alert, stored while the history was loading: nobody saw it yet.
         brought_back_locked(it->key);
         if (mirror_.back().seq == it->seq) now.push_back(mirror_.back());
+      } else {
+        // Its append has not answered: it may be a notification stored long ago that a restart's
+        // replay produced again, which must not go out twice. The reply decides (stored()).
+        w->in_history = true;
       }
     }
     channel_->set_position(last_id);
@@ -149,6 +156,12 @@ void AlertStore::mirror_locked(const Entry& e) {
     mirror_alert_keys_.pop_front();
     mirror_.pop_front();
   }
+}
+
+std::optional<bus::StoredAlert> AlertStore::mirrored_locked(const std::string& key) const {
+  for (std::size_t i = mirror_keys_.size(); i-- > 0;)
+    if (mirror_keys_[i] == key) return mirror_[i];
+  return std::nullopt;
 }
 
 bus::AlertRange AlertStore::after(std::uint64_t seq, std::size_t limit) const {

@@ -247,7 +247,7 @@ void AlertStore::pump() {
     });
     return;
   }
-  channel_->write(std::move(args), [w = weak_from_this(), keys = std::move(keys), fresh](Result<Reply> r) {
+  channel_->write(std::move(args), [w = weak_from_this(), keys = std::move(keys), fresh](const Result<Reply>& r) {
     if (auto s = w.lock()) s->written(keys, r, fresh);
   });
 }
@@ -289,7 +289,7 @@ void AlertStore::written(const std::vector<std::string>& keys, const Result<Repl
   // have it (WAIT covers every write this connection made, the script's among them).
   channel_->write(
       {"WAIT", std::to_string(options_.wait_replicas), std::to_string(options_.wait_timeout.count())},
-      [w = weak_from_this(), keys, appended = *reply](Result<Reply> r) {
+      [w = weak_from_this(), keys, appended = *reply](const Result<Reply>& r) {
         if (auto s = w.lock()) s->replicated(keys, appended, r);
       },
       options_.wait_timeout);
@@ -326,6 +326,7 @@ void AlertStore::replicated(const std::vector<std::string>& keys, const Reply& a
 }
 
 void AlertStore::unconfirmed(const std::vector<std::string>& keys, const Reply& appended) {
+  std::vector<bus::StoredAlert> now;
   {
     std::lock_guard lock(mutex_);
     sending_ = false;
@@ -335,6 +336,12 @@ void AlertStore::unconfirmed(const std::vector<std::string>& keys, const Reply& 
       if (it == waiting_.end()) continue;
       if (appended.elements[i].integer > 0) {
         it->sent = true;  // stored by this append: appending it again answers "stored already"
+        if (it->in_history) {
+          // The history load took it in silently; the stream will not bring it back.
+          if (auto m = mirrored_locked(it->key)) now.push_back(*m);
+          it->in_history = false;
+          it->seen = true;
+        }
       } else if (!it->sent) {
         // Another instance stored it: that instance waits for its replicas.
         ++stats_.duplicates;
@@ -343,6 +350,7 @@ void AlertStore::unconfirmed(const std::vector<std::string>& keys, const Reply& 
       }
     }
   }
+  deliver(now);
   channel_->progress();
   recheck_later();
   pump();
@@ -369,6 +377,7 @@ void AlertStore::recheck_later() {
 }
 
 void AlertStore::stored(const std::vector<std::string>& keys, const Reply& appended) {
+  std::vector<bus::StoredAlert> now;
   {
     std::lock_guard lock(mutex_);
     sending_ = false;
@@ -387,7 +396,11 @@ void AlertStore::stored(const std::vector<std::string>& keys, const Reply& appen
         // Stored before: by another instance, or by this one in a write whose reply was lost.
         ++stats_.duplicates;
       }
-      if (!stored || it->seen) {
+      // Stored by this append after the history load took it in: nobody saw it yet, and the
+      // stream will not bring it back.
+      if (stored && it->in_history)
+        if (auto m = mirrored_locked(it->key)) now.push_back(*m);
+      if (!stored || it->seen || it->in_history) {
         waiting_keys_.erase(it->key);
         waiting_.erase(it);
       } else {
@@ -395,6 +408,7 @@ void AlertStore::stored(const std::vector<std::string>& keys, const Reply& appen
       }
     }
   }
+  deliver(now);
   channel_->progress();
   pump();
 }

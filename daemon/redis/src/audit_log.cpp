@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cstddef>
+
 namespace lodestone::redis {
 
 std::shared_ptr<AuditLog> AuditLog::create(net::any_io_executor executor, AuditLogOptions options, const Clock& clock) {
@@ -12,17 +15,19 @@ AuditLog::AuditLog(net::any_io_executor executor, AuditLogOptions options, const
     : options_(std::move(options)) {
   options_.client.name = "lodestone-audit";
   client_ = Client::create(std::move(executor), options_.client, clock);
+  retry_timer_.emplace(client_->strand());
 }
 
 void AuditLog::start() {
   client_->on_connected([w = weak_from_this()] {
-    if (auto self = w.lock()) self->flush();
+    if (auto self = w.lock()) self->write_next();
   });
   client_->start();
 }
 
 void AuditLog::stop() {
   net::post(client_->strand(), [self = shared_from_this()] {
+    self->retry_timer_->cancel();
     if (!self->waiting_entries_.empty())
       spdlog::warn("audit: {} entries never reached Redis ({}) and are lost", self->waiting_entries_.size(),
                    self->options_.key);
@@ -37,44 +42,58 @@ std::string AuditLog::describe() const {
 void AuditLog::append(const auth::AuditEntry& entry) {
   net::post(client_->strand(), [self = shared_from_this(), json = auth::to_json(entry)]() mutable {
     self->enqueue(std::move(json));
-    if (self->client_->connected()) self->flush();  // else on_connected flushes
+    self->write_next();
   });
 }
 
 void AuditLog::enqueue(std::string json) {
   if (waiting_entries_.size() >= std::max<std::size_t>(options_.max_buffered, 1)) {
-    waiting_entries_.pop_front();
     if (dropped_.fetch_add(1) == 0)
       spdlog::error("audit: Redis has been away for {} entries; the oldest waiting are dropped (counted in /metrics)",
                     options_.max_buffered);
+    // The oldest that is not being written (its answer is on its way); with room for one only,
+    // the new entry.
+    const std::size_t oldest = writing_ ? 1 : 0;
+    if (oldest == waiting_entries_.size()) return;
+    waiting_entries_.erase(waiting_entries_.begin() + static_cast<std::ptrdiff_t>(oldest));
   }
   waiting_entries_.push_back(std::move(json));
   waiting_ = waiting_entries_.size();
 }
 
-void AuditLog::flush() {
-  std::deque<std::string> now;
-  now.swap(waiting_entries_);
-  waiting_ = 0;
-  for (auto& json : now) send(std::move(json));
+// One XADD at a time: an entry is written only once every older one is, so no failure in
+// between (a dropped connection, an OOM answer) can put a later action before an earlier one.
+// Audit entries are people's actions, a few a minute, so a round trip each costs nothing.
+void AuditLog::write_next() {
+  if (writing_ || waiting_entries_.empty() || !client_->connected()) return;  // on_connected comes back here
+  writing_ = true;
+  std::vector<std::string> args{
+      "XADD", options_.key, "MAXLEN", "~", std::to_string(options_.maxlen), "*", "entry", waiting_entries_.front()};
+  client_->command(std::move(args), [self = shared_from_this()](const Result<Reply>& r) { self->written_front(r); });
 }
 
-void AuditLog::send(std::string json) {
-  std::vector<std::string> args{"XADD", options_.key, "MAXLEN", "~", std::to_string(options_.maxlen),
-                                "*",    "entry",      json};
-  client_->command(std::move(args), [self = shared_from_this(), json](Result<Reply> r) mutable {
-    if (r && r->type != Reply::Type::Error) {
-      self->written_.fetch_add(1);
-      return;
-    }
+void AuditLog::written_front(const Result<Reply>& r) {
+  writing_ = false;
+  if (r && r->type != Reply::Type::Error) {
+    written_.fetch_add(1);
+  } else if (!r && r.error().code == ErrorCode::bad_request) {
     // Redis refused the command itself: writing it again would be refused again.
-    if (!r && r.error().code == ErrorCode::bad_request) {
-      self->dropped_.fetch_add(1);
-      spdlog::error("audit: Redis refused an entry: {}", r.error().message);
-      return;
+    dropped_.fetch_add(1);
+    spdlog::error("audit: Redis refused an entry: {}", r.error().message);
+  } else {
+    // Not written, or not known to be: the entry stays first. If the connection is gone,
+    // on_connected writes it; if Redis refused it for now, it is tried again after a pause.
+    if (client_->connected()) {
+      retry_timer_->expires_after(options_.retry_pause);
+      retry_timer_->async_wait([w = weak_from_this()](const boost::system::error_code& ec) {
+        if (auto self = w.lock(); self && !ec) self->write_next();
+      });
     }
-    self->enqueue(std::move(json));  // not written, or not known to be: again once connected
-  });
+    return;
+  }
+  waiting_entries_.pop_front();
+  waiting_ = waiting_entries_.size();
+  write_next();
 }
 
 void AuditLog::recent(std::size_t limit, std::function<void(Result<std::vector<auth::AuditEntry>>)> reply) {

@@ -239,7 +239,7 @@ void Client::handshake() {
   const std::size_t last = steps.size() - 1;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const auto kind = steps[i].kind;
-    send(std::move(steps[i].command),
+    send(steps[i].command,
          [w = weak_from_this(), c = conn_, kind, done = i == last](Result<Reply> r) {
            auto self = w.lock();
            if (!self || self->conn_ != c || !c->ac) return;  // an older connection's answer
@@ -304,6 +304,7 @@ void Client::subscribe_channels() {
   // applies (a quiet channel is not a hung server) and every message finds the handler.
   subscription_ = next_id_++;
   if (redisAsyncCommandArgv(conn_->ac, &Client::on_reply,
+                            // NOLINTNEXTLINE(performance-no-int-to-ptr): hiredis carries the id as its privdata
                             reinterpret_cast<void*>(static_cast<std::uintptr_t>(subscription_)),
                             static_cast<int>(argv.size()), argv.data(), lengths.data()) != REDIS_OK)
     drop("cannot subscribe");
@@ -330,11 +331,11 @@ void Client::command(std::vector<std::string> args, Callback callback, std::chro
       cb(self->error(ErrorCode::unavailable, command_name(args), "not connected"));
       return;
     }
-    self->send(std::move(args), std::move(cb), extra_timeout);
+    self->send(args, std::move(cb), extra_timeout);
   });
 }
 
-void Client::send(std::vector<std::string> args, Callback callback, std::chrono::milliseconds extra_timeout) {
+void Client::send(const std::vector<std::string>& args, Callback callback, std::chrono::milliseconds extra_timeout) {
   const std::string name = command_name(args);
   if (!conn_ || !conn_->ac) {
     net::post(strand_,
@@ -357,6 +358,7 @@ void Client::send(std::vector<std::string> args, Callback callback, std::chrono:
   inflight_.emplace(id, std::move(pending));
   // The id, not a pointer, travels through hiredis: a late reply finds nothing instead of freed memory.
   const int rc =
+      // NOLINTNEXTLINE(performance-no-int-to-ptr): hiredis carries the id as its privdata
       redisAsyncCommandArgv(conn_->ac, &Client::on_reply, reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)),
                             static_cast<int>(argv.size()), argv.data(), lengths.data());
   if (rc != REDIS_OK) {

@@ -149,20 +149,20 @@ void Outbox::claim(std::size_t max, Done<std::vector<OutboxEntry>> done) {
   });
 }
 
-void Outbox::claim_group(std::shared_ptr<ClaimRun> run) {
-  if (group_ready_) return claim_own(std::move(run));
+void Outbox::claim_group(const std::shared_ptr<ClaimRun>& run) {
+  if (group_ready_) return claim_own(run);
   // From the stream's start, not "$": entries enqueued before any daemon made the group are
   // waiting for it (settled ones are deleted, so all there is still wants delivering).
   client_->command({"XGROUP", "CREATE", keys_.outbox, std::string(wire::kGroup), "0", "MKSTREAM"},
-                   [self = shared_from_this(), run](Result<Reply> r) {
+                   [self = shared_from_this(), run](const Result<Reply>& r) {
                      if (!r && !mentions(r.error(), "BUSYGROUP")) return self->claim_done(run, &r.error());
                      self->group_ready_ = true;
                      self->claim_own(run);
                    });
 }
 
-void Outbox::claim_own(std::shared_ptr<ClaimRun> run) {
-  if (!recovering_) return claim_new(std::move(run));
+void Outbox::claim_own(const std::shared_ptr<ClaimRun>& run) {
+  if (!recovering_) return claim_new(run);
   const std::size_t count = run->room();
   client_->command({"XREADGROUP", "GROUP", std::string(wire::kGroup), options_.consumer, "COUNT", std::to_string(count),
                     "STREAMS", keys_.outbox, own_cursor_},
@@ -183,7 +183,7 @@ void Outbox::claim_own(std::shared_ptr<ClaimRun> run) {
                    });
 }
 
-void Outbox::claim_new(std::shared_ptr<ClaimRun> run) {
+void Outbox::claim_new(const std::shared_ptr<ClaimRun>& run) {
   client_->command({"XREADGROUP", "GROUP", std::string(wire::kGroup), options_.consumer, "COUNT",
                     std::to_string(run->room()), "STREAMS", keys_.outbox, ">"},
                    [self = shared_from_this(), run](Result<Reply> r) {
@@ -196,7 +196,7 @@ void Outbox::claim_new(std::shared_ptr<ClaimRun> run) {
                    });
 }
 
-void Outbox::claim_reclaim(std::shared_ptr<ClaimRun> run) {
+void Outbox::claim_reclaim(const std::shared_ptr<ClaimRun>& run) {
   client_->command(
       {"XAUTOCLAIM", keys_.outbox, std::string(wire::kGroup), options_.consumer,
        std::to_string(options_.claim_timeout.count()), reclaim_cursor_, "COUNT", std::to_string(run->room())},
@@ -210,7 +210,7 @@ void Outbox::claim_reclaim(std::shared_ptr<ClaimRun> run) {
       });
 }
 
-void Outbox::claim_done(std::shared_ptr<ClaimRun> run, const Error* error) {
+void Outbox::claim_done(const std::shared_ptr<ClaimRun>& run, const Error* error) {
   if (error != nullptr) {
     // A read whose answer was lost may have given this consumer entries it never saw: they are
     // in its pending list, which the next claim reads again (skipping what it holds).
@@ -218,7 +218,7 @@ void Outbox::claim_done(std::shared_ptr<ClaimRun> run, const Error* error) {
     own_cursor_ = "0";
     if (mentions(*error, "NOGROUP")) group_ready_ = false;
   }
-  acknowledge(std::move(run->acknowledge));
+  acknowledge(run->acknowledge);
   if (run->reclaimed > 0) {
     spdlog::info("redis outbox: took over {} entries another daemon held past {} ms", run->reclaimed,
                  options_.claim_timeout.count());
@@ -230,7 +230,7 @@ void Outbox::claim_done(std::shared_ptr<ClaimRun> run, const Error* error) {
   run->done(std::move(run->out));
 }
 
-void Outbox::acknowledge(std::vector<std::string> stream_ids) {
+void Outbox::acknowledge(const std::vector<std::string>& stream_ids) {
   if (stream_ids.empty()) return;
   std::vector<std::string> ack{"XACK", keys_.outbox, std::string(wire::kGroup)};
   std::vector<std::string> del{"XDEL", keys_.outbox};
@@ -239,7 +239,7 @@ void Outbox::acknowledge(std::vector<std::string> stream_ids) {
     del.push_back(id);
   }
   // Best effort: an id left pending comes back to a later claim and is acknowledged then.
-  auto log = [](Result<Reply> r) {
+  auto log = [](const Result<Reply>& r) {
     if (!r) spdlog::warn("redis outbox: acknowledging unusable entries: {}", r.error().message);
   };
   client_->command(std::move(ack), log);

@@ -101,24 +101,19 @@ Endpoint Sentinel::endpoint_of(const HostPort& master) const {
 }
 
 void Sentinel::locate(bool stale, Found found) {
-  std::optional<Result<Endpoint>> now;
   {
     std::lock_guard lock(mutex_);
-    if (stopped_) {
-      now = make_error(ErrorCode::unavailable, "redis sentinel: stopped");
-    } else if (!stale && master_) {
-      now = endpoint_of(*master_);
-    } else {
-      waiting_.push_back(std::move(found));
-      if (asking_) return;     // the answer in progress serves this one too
-      if (!settled()) return;  // kick() asks once a Sentinel connection is made or failed
-      asking_ = true;
+    if (stopped_ || (!stale && master_)) {
+      Result<Endpoint> now = stopped_ ? Result<Endpoint>(make_error(ErrorCode::unavailable, "redis sentinel: stopped"))
+                                      : Result<Endpoint>(endpoint_of(*master_));
+      // Never inside the caller's call: post it.
+      net::post(executor_, [found = std::move(found), r = std::move(now)]() mutable { found(std::move(r)); });
+      return;
     }
-  }
-  if (now) {
-    // Never inside the caller's call: post it.
-    net::post(executor_, [found = std::move(found), r = std::move(*now)]() mutable { found(std::move(r)); });
-    return;
+    waiting_.push_back(std::move(found));
+    if (asking_) return;     // the answer in progress serves this one too
+    if (!settled()) return;  // kick() asks once a Sentinel connection is made or failed
+    asking_ = true;
   }
   ask(0, {});
 }

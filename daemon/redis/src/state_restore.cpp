@@ -188,6 +188,7 @@ void StateStore::replay(std::vector<Replayed> events, bool last_page) {
                               // A revision (edited or withdrawn at the source) replays like a new version.
                               if (s->to_.news.arrival(h) == bus::NewsLog::Arrival::Repeat) return;
                               if (r.evaluate && s->rules_) {
+                                s->rules_->classify(h);
                                 auto a = s->rules_->on_headline(h);
                                 alerts.insert(alerts.end(), a.begin(), a.end());
                               }

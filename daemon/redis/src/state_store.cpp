@@ -43,7 +43,10 @@ class Recorder final : public bus::Evaluator {
     if (auto s = store_.lock()) s->record(quote);
     return rules_ ? rules_->on_quote(quote) : std::vector<Alert>{};
   }
-  std::vector<Alert> on_headline(Headline& headline) override {
+  void classify(Headline& headline) override {
+    if (rules_) rules_->classify(headline);
+  }
+  std::vector<Alert> on_headline(const Headline& headline) override {
     auto alerts = rules_ ? rules_->on_headline(headline) : std::vector<Alert>{};
     if (auto s = store_.lock()) s->record(headline);  // with the tags the rules gave it
     return alerts;
@@ -191,7 +194,7 @@ void StateStore::flush() {
     for (const auto& [symbol, json] : inflight_->quotes) args.insert(args.end(), {symbol, json});
     sending_ = true;
   }
-  channel_->write(std::move(args), [w = weak_from_this()](Result<Reply> r) {
+  channel_->write(std::move(args), [w = weak_from_this()](const Result<Reply>& r) {
     if (auto s = w.lock()) s->flushed(r);
   });
 }

@@ -77,6 +77,7 @@ Decoded sanitize_utf8(std::string_view bytes) {
 class Gb18030Converter {
  public:
   Gb18030Converter() : cd_(iconv_open("UTF-8", "GB18030")) {
+    // NOLINTNEXTLINE(performance-no-int-to-ptr): iconv_open reports failure as (iconv_t)-1
     if (cd_ == reinterpret_cast<iconv_t>(-1)) throw std::runtime_error("iconv has no GB18030 converter");
   }
   ~Gb18030Converter() { iconv_close(cd_); }

@@ -162,16 +162,16 @@ Result<Timestamp> parse_rfc822(std::string_view text) {
     auto hh = digits(zone.substr(1, 2));
     auto mm = digits(zone.substr(3, 2));
     if (!hh || !mm) return fail();
-    offset_min = (*hh * 60 + *mm) * (zone[0] == '-' ? -1 : 1);
+    offset_min = (std::int64_t{*hh} * 60 + *mm) * (zone[0] == '-' ? -1 : 1);
   } else if (zone == "GMT" || zone == "UT" || zone == "UTC" || zone == "Z") {
     offset_min = 0;
   } else if (zone == "CST") {
-    offset_min = 8 * 60;  // Chinese sources mean China Standard Time, not US Central
+    offset_min = std::int64_t{8} * 60;  // Chinese sources mean China Standard Time, not US Central
   } else if (zone == "EST" || zone == "EDT" || zone == "PST" || zone == "PDT" || zone == "MST" || zone == "MDT") {
     static constexpr std::array<std::pair<std::string_view, int>, 6> kUs{
         {{"EST", -5}, {"EDT", -4}, {"MST", -7}, {"MDT", -6}, {"PST", -8}, {"PDT", -7}}};
     for (const auto& [name, hours] : kUs)
-      if (zone == name) offset_min = hours * 60;
+      if (zone == name) offset_min = std::int64_t{hours} * 60;
   } else {
     return fail();
   }

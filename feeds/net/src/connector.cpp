@@ -31,7 +31,7 @@ Connector::Connector(const FeedConfig& config, Url url, net::any_io_executor exe
 void Connector::connect(Open open, Done done) {
   resolver_.async_resolve(url_.host, url_.port,
                           [this, open = std::move(open), done = std::move(done)](
-                              beast::error_code ec, tcp::resolver::results_type results) mutable {
+                              beast::error_code ec, const tcp::resolver::results_type& results) mutable {
                             if (stopped_) return;
                             if (ec) return done(make_error(ErrorCode::resolve_failed, ec.message()));
                             const Layers layers = open();

@@ -100,7 +100,7 @@ void Delivery::headlines(HeadlineBatch& batch) {
   NewsDesk& desk = context_.news ? *context_.news : *own_desk_;
   const Timestamp t = now();
   for (auto& h : batch.headlines) {
-    if (h.ts.ms > t.ms + 5 * 60'000) {
+    if (h.ts.ms > t.ms + std::int64_t{5} * 60'000) {
       problem(ErrorCode::future_timestamp, "headline " + h.id + " dated " + format_timestamp(h.ts), h.title);
       continue;
     }

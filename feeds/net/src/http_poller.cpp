@@ -5,7 +5,7 @@
 namespace lodestone::feeds::detail {
 namespace {
 
-constexpr std::uint64_t kBodyLimit = 8 * 1024 * 1024;
+constexpr std::uint64_t kBodyLimit = std::uint64_t{8} * 1024 * 1024;
 
 // The peer closed a kept-alive connection between polls: reconnect at once, it is not a fault.
 bool stale_connection(const beast::error_code& ec) {

@@ -3,7 +3,7 @@
 namespace lodestone::feeds::detail {
 namespace {
 
-constexpr std::size_t kMessageLimit = 1024 * 1024;
+constexpr std::size_t kMessageLimit = std::size_t{1024} * 1024;
 
 }  // namespace
 
@@ -49,8 +49,8 @@ void WsJsonFeed::configure(Stream& ws) {
   // answered by the peer do not count as data) closes it and the reconnect starts.
   websocket::stream_base::timeout t{};
   t.handshake_timeout = std::chrono::milliseconds(config_.timeout_ms);
-  t.idle_timeout = std::chrono::milliseconds(
-      std::max<std::int64_t>(config_.timeout_ms, 2 * config_.stale_after_intervals * config_.interval_ms));
+  t.idle_timeout = std::chrono::milliseconds(std::max<std::int64_t>(
+      config_.timeout_ms, std::int64_t{2} * config_.stale_after_intervals * config_.interval_ms));
   t.keep_alive_pings = true;
   ws.set_option(t);
   ws.read_message_max(kMessageLimit);

@@ -15,6 +15,7 @@ class Broadcast final : public bus::Fanout {
   Broadcast(Board& board, Hub& hub) : board_(board), hub_(hub) {}
   void quote(const Quote& quote) override;
   void broadcast(std::shared_ptr<const std::string> json) override;
+  void broadcast(const std::vector<std::shared_ptr<const std::string>>& jsons) override;
 
  private:
   Board& board_;

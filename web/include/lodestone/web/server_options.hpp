@@ -10,7 +10,7 @@
 namespace lodestone::web {
 
 // The default SO_SNDBUF request (see ServerOptions::send_buffer_bytes).
-inline constexpr std::size_t kDefaultSendBuffer = 256 * 1024;
+inline constexpr std::size_t kDefaultSendBuffer = std::size_t{256} * 1024;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";  // loopback unless the operator opens it up
@@ -44,19 +44,19 @@ struct ServerOptions {
   // more). The kernel doubles the value for its bookkeeping and caps it at net.core.wmem_max.
   // 0: leave it to the kernel's autotuning. The default is measured in bench/ANALYSIS.md.
   std::size_t send_buffer_bytes = kDefaultSendBuffer;
-  std::size_t max_message_bytes = 64 * 1024;
-  std::size_t max_request_body = 4 * 1024 * 1024;  // ingest batches
+  std::size_t max_message_bytes = std::size_t{64} * 1024;
+  std::size_t max_request_body = std::size_t{4} * 1024 * 1024;  // ingest batches
   std::int64_t idle_timeout_ms = 60'000;
   std::int64_t heartbeat_ms = 15'000;
   std::int64_t request_timeout_ms = 15'000;  // a whole HTTP request must arrive within this
   std::size_t max_connections = 20'000;
   // Knobs without a YAML key yet (the defaults are what web/PROTOCOL.md documents):
-  std::size_t max_connections_per_ip = 256;  // HTTP and WebSocket connections from one address
-  std::size_t max_header_bytes = 8 * 1024;   // request line + headers; beyond: 414 or 431
-  double client_messages_per_second = 10;    // WebSocket client messages: token bucket rate ...
-  double client_message_burst = 50;          // ... and depth; over it the socket closes with 1008
-  std::int64_t ws_close_timeout_ms = 5'000;  // WebSocket handshake and close handshake limit
-  std::int64_t resume_grace_ms = 1'000;      // live alerts wait this long for a client's resume
+  std::size_t max_connections_per_ip = 256;              // HTTP and WebSocket connections from one address
+  std::size_t max_header_bytes = std::size_t{8} * 1024;  // request line + headers; beyond: 414 or 431
+  double client_messages_per_second = 10;                // WebSocket client messages: token bucket rate ...
+  double client_message_burst = 50;                      // ... and depth; over it the socket closes with 1008
+  std::int64_t ws_close_timeout_ms = 5'000;              // WebSocket handshake and close handshake limit
+  std::int64_t resume_grace_ms = 1'000;                  // live alerts wait this long for a client's resume
   // Threads running the io_context. With one, connections need no strand of their own (every
   // handler already runs on that thread) and skip its cost on each handler; 0: unknown, strands.
   int io_threads = 0;

@@ -31,7 +31,8 @@ class RulesService final : public bus::Evaluator, public web::RulesControl {
 
   // bus::Evaluator (pipeline strand).
   std::vector<Alert> on_quote(const Quote& quote) override;
-  std::vector<Alert> on_headline(Headline& headline) override;
+  void classify(Headline& headline) override;
+  std::vector<Alert> on_headline(const Headline& headline) override;
   std::vector<Alert> advance(Timestamp now) override;
 
   // web::RulesControl (any thread).

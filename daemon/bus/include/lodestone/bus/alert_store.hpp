@@ -47,6 +47,7 @@ class AlertStore {
     return {};
   }
   // Set before the first append. The memory store never delivers by itself.
+  // NOLINTNEXTLINE(performance-unnecessary-value-param): by value, as the overrides keep it
   virtual void set_delivery(Delivery delivery) { (void)delivery; }
   // Why the store cannot keep its promises right now ("" when it can), for /readyz.
   [[nodiscard]] virtual std::string degraded_reason() const { return {}; }

@@ -4,6 +4,7 @@
 // (web::Broadcast); tests record into it. Called on the pipeline strand, in event order.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "lodestone/core/events.hpp"
 
@@ -17,6 +18,11 @@ class Fanout {
   virtual void quote(const Quote& quote) = 0;
   // A headline's or an alert's JSON: owed to every client, never dropped or coalesced.
   virtual void broadcast(std::shared_ptr<const std::string> json) = 0;
+  // Several, in order, that leave together (the headlines of one pipeline turn): a client may get
+  // them in one write. What one broadcast per message would deliver, in fewer sends.
+  virtual void broadcast(const std::vector<std::shared_ptr<const std::string>>& jsons) {
+    for (const auto& json : jsons) broadcast(json);
+  }
 };
 
 }  // namespace lodestone::bus

@@ -28,7 +28,8 @@ class Price {
   // Same digits as format(), for places that need a double (charts): never used for storage.
   [[nodiscard]] double to_double() const { return static_cast<double>(units_) / kScale; }
 
-  constexpr auto operator<=>(const Price&) const = default;
+  constexpr auto operator<=>(const Price&) const =
+      default;  // NOLINT(modernize-use-nullptr): clang-tidy 14 sees <=>'s 0
   constexpr Price operator-(Price o) const { return Price(units_ - o.units_); }
   constexpr Price operator+(Price o) const { return Price(units_ + o.units_); }
 

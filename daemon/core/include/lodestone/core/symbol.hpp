@@ -52,7 +52,7 @@ class Symbol {
   [[nodiscard]] Board board() const;
   [[nodiscard]] InstrumentType type() const;
 
-  auto operator<=>(const Symbol&) const = default;
+  auto operator<=>(const Symbol&) const = default;  // NOLINT(modernize-use-nullptr): clang-tidy 14 sees <=>'s 0
 
  private:
   std::array<char, 6> code_{};

@@ -12,8 +12,8 @@
 namespace lodestone {
 
 struct Timestamp {
-  std::int64_t ms = 0;  // since 1970-01-01T00:00:00Z
-  auto operator<=>(const Timestamp&) const = default;
+  std::int64_t ms = 0;                                 // since 1970-01-01T00:00:00Z
+  auto operator<=>(const Timestamp&) const = default;  // NOLINT(modernize-use-nullptr): clang-tidy 14 sees <=>'s 0
 };
 
 inline constexpr std::int64_t kExchangeUtcOffsetMs = 8LL * 3600 * 1000;
@@ -23,7 +23,7 @@ inline constexpr std::int64_t kMsPerDay = 86'400'000;
 // A calendar day in exchange time: days since 1970-01-01.
 struct Date {
   std::int32_t days = 0;
-  auto operator<=>(const Date&) const = default;
+  auto operator<=>(const Date&) const = default;  // NOLINT(modernize-use-nullptr): clang-tidy 14 sees <=>'s 0
   [[nodiscard]] Date next() const { return {days + 1}; }
   [[nodiscard]] Date prev() const { return {days - 1}; }
 };

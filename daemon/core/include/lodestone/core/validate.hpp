@@ -9,7 +9,7 @@ namespace lodestone {
 // Rejects non-positive prices, unknown symbols, and timestamps before 2000 or more than
 // `max_future_ms` after `now` (clocks drift; feeds do not publish the future).
 Status validate(const Quote& q, const InstrumentRegistry& registry, Timestamp now,
-                std::int64_t max_future_ms = 5 * 60'000);
-Status validate(const Headline& h, Timestamp now, std::int64_t max_future_ms = 5 * 60'000);
+                std::int64_t max_future_ms = std::int64_t{5} * 60'000);
+Status validate(const Headline& h, Timestamp now, std::int64_t max_future_ms = std::int64_t{5} * 60'000);
 
 }  // namespace lodestone

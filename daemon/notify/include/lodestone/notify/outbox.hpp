@@ -81,6 +81,7 @@ class Outbox {
   [[nodiscard]] virtual OutboxStats stats() const = 0;
   // Brings stats() up to date where they live elsewhere (Redis: the stream's depth and its
   // oldest entry, shared by every daemon); done with them. In memory they always are.
+  // NOLINTNEXTLINE(performance-unnecessary-value-param): by value, as the overrides keep it
   virtual void refresh_stats(Done<OutboxStats> done) { done(stats()); }
 };
 

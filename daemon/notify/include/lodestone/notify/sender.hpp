@@ -24,7 +24,7 @@ class Sender {
 class CurlSender final : public Sender {
  public:
   // `max_body` bounds what is kept of an answer (the ledger shows its start).
-  explicit CurlSender(std::size_t max_body = 64 * 1024);
+  explicit CurlSender(std::size_t max_body = std::size_t{64} * 1024);
   ~CurlSender() override;
   CurlSender(const CurlSender&) = delete;
   CurlSender& operator=(const CurlSender&) = delete;

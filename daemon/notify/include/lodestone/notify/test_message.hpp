@@ -20,6 +20,6 @@ struct TestResult {
 
 // `done` runs once, on the sender's thread (or at once when the message cannot be made).
 void send_test(const NotifyConfig& config, const std::string& receiver, Sender& sender, Timestamp now,
-               std::function<void(Result<TestResult>)> done);
+               const std::function<void(Result<TestResult>)>& done);
 
 }  // namespace lodestone::notify

@@ -34,6 +34,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -129,9 +130,12 @@ class AlertStore final : public bus::AlertStore,
     std::string tail;                                // ... and after them
     std::shared_ptr<const std::string> provisional;  // the JSON without a seq
     bool delivered = false;                          // provisionally, to this instance's clients
-    bool written = false;            // Redis holds it (on wait_replicas replicas); waiting for the stream
-    bool seen = false;               // the stream brought it back before WAIT confirmed it
-    bool sent = false;               // appended before: a "stored already" answer is our own
+    bool written = false;  // Redis holds it (on wait_replicas replicas); waiting for the stream
+    bool seen = false;     // the stream brought it back before WAIT confirmed it
+    bool sent = false;     // appended before: a "stored already" answer is our own
+    // The history load found it before its append's reply came: the reply says whether this
+    // append stored it (new: delivered then) or it was stored before (a restart's replay: not again).
+    bool in_history = false;
     std::uint64_t journal_mark = 0;  // journal events that must be stored first
     Clock::Steady since;             // appended at
   };
@@ -161,13 +165,15 @@ class AlertStore final : public bus::AlertStore,
   void brought_back_locked(const std::string& key);
   void retry_later();
   void follow();
-  void load_page(std::vector<Entry> newest_first, std::string before, std::string newest);
+  void load_page(std::vector<Entry> newest_first, const std::string& before, std::string newest);
   void loaded_history(std::vector<Entry> newest_first, const std::string& last_id);
   void take(const std::vector<StreamEntry>& entries);
   // Collects what must go out provisionally now; call with mutex_ held, deliver after unlocking.
   std::vector<bus::StoredAlert> provisional_locked();
   void deliver(const std::vector<bus::StoredAlert>& alerts);
   void mirror_locked(const Entry& e);
+  // The mirrored notification with this identity, newest first.
+  [[nodiscard]] std::optional<bus::StoredAlert> mirrored_locked(const std::string& key) const;
   // Alerts go out provisionally only once Redis is known to be away, not while the first
   // connection is still being made.
   [[nodiscard]] bool available_locked() const {

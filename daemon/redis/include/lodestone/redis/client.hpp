@@ -124,7 +124,7 @@ class Client : public std::enable_shared_from_this<Client> {
   void subscribe_channels();
   void handshake();
   void handshaken();
-  void send(std::vector<std::string> args, Callback callback, std::chrono::milliseconds extra_timeout);
+  void send(const std::vector<std::string>& args, Callback callback, std::chrono::milliseconds extra_timeout);
   void drop(const std::string& why, ErrorCode code = ErrorCode::unavailable);
   void ended(const std::string& why);
   void schedule_reconnect();

@@ -97,13 +97,12 @@ class Outbox final : public notify::Outbox, public std::enable_shared_from_this<
   // Strand only, from here on.
   void enqueue_batch(std::shared_ptr<std::vector<notify::OutboxEntry>> entries, std::size_t from, std::size_t added,
                      Done<std::size_t> done);
-  void claim_step(std::shared_ptr<ClaimRun> run);
-  void claim_group(std::shared_ptr<ClaimRun> run);
-  void claim_own(std::shared_ptr<ClaimRun> run);
-  void claim_new(std::shared_ptr<ClaimRun> run);
-  void claim_reclaim(std::shared_ptr<ClaimRun> run);
-  void claim_done(std::shared_ptr<ClaimRun> run, const Error* error);
-  void acknowledge(std::vector<std::string> stream_ids);
+  void claim_group(const std::shared_ptr<ClaimRun>& run);
+  void claim_own(const std::shared_ptr<ClaimRun>& run);
+  void claim_new(const std::shared_ptr<ClaimRun>& run);
+  void claim_reclaim(const std::shared_ptr<ClaimRun>& run);
+  void claim_done(const std::shared_ptr<ClaimRun>& run, const Error* error);
+  void acknowledge(const std::vector<std::string>& stream_ids);
 
   OutboxOptions options_;
   Keys keys_;

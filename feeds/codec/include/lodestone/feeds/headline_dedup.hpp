@@ -14,7 +14,7 @@ class HeadlineDeduper {
  public:
   // Remembers at most `capacity` keys (oldest forgotten first); a title seen more than
   // `title_window_ms` earlier counts as new (daily columns repeat their titles).
-  explicit HeadlineDeduper(std::size_t capacity = 8192, std::int64_t title_window_ms = 24 * 3600 * 1000);
+  explicit HeadlineDeduper(std::size_t capacity = 8192, std::int64_t title_window_ms = std::int64_t{24} * 3600 * 1000);
 
   // True the first time a story is seen, and for a revision (the same source and id, changed:
   // edited, withdrawn with the `retracted` tag, or correcting another); false for a repeat (which

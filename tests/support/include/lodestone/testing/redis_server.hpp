@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,18 @@ struct RedisServerOptions {
 // What a synchronous command answered: the daemon's reply value (tests only; the daemon uses
 // the async client).
 using SyncReply = redis::Reply;
+
+// A question to a server Sentinel is reconfiguring: it makes the old master a replica and then
+// closes its normal clients (CLIENT KILL TYPE normal), so a question that meets that close gets
+// no answer (nullopt) and is asked again; it is not a wrong answer.
+template <class Ask>
+auto answered(Ask&& ask) -> std::optional<decltype(ask())> {
+  try {
+    return ask();
+  } catch (const std::runtime_error&) {
+    return std::nullopt;
+  }
+}
 
 class RedisServer {
  public:
