@@ -3,6 +3,9 @@
 #include <simdjson.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
+#include <cstddef>
 #include <fstream>
 #include <map>
 #include <set>
@@ -139,6 +142,23 @@ TEST(Daemon, StopsGracefullyClosingWebSocketsWith1001) {
   EXPECT_TRUE(ws.closed());
   EXPECT_EQ(ws.close_reason().code, websocket::close_code::going_away);
   EXPECT_EQ(daemon.stop(), 0);
+}
+
+// systemd's stop, then an impatient operator's: SIGTERM after SIGTERM until the process is gone.
+// None of them may kill it mid-exit (asio::signal_set put the default action back as it was
+// destroyed, and a SIGTERM in that moment ended a clean stop with status 143).
+TEST(Daemon, ExitsZeroThoughSigtermKeepsComingWhileItStops) {
+  DaemonProcess daemon({"--no-tape"});
+  WsClient ws(daemon.port());
+  ASSERT_TRUE(ws.receive().has_value());  // hello: the daemon is serving
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  int status = -1;
+  std::size_t sent = 0;
+  for (; status == -1 && sent < 5'000'000 && std::chrono::steady_clock::now() < deadline; ++sent) {
+    ASSERT_EQ(::kill(daemon.pid(), SIGTERM), 0);
+    status = daemon.wait_exit(std::chrono::milliseconds(0));
+  }
+  EXPECT_EQ(status, 0) << sent << " SIGTERMs; the log:\n" << daemon.log();
 }
 
 TEST(Daemon, RejectsABadConfigWithFileLineAndColumn) {

@@ -36,14 +36,16 @@ int wait_child(pid_t& pid, std::chrono::milliseconds timeout) {
   if (pid <= 0) return -1;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   int status = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
+  for (;;) {  // asked at least once: a zero timeout is "has it exited?"
     if (::waitpid(pid, &status, WNOHANG) == pid) {
       pid = -1;
       return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return -1;
+    std::this_thread::sleep_for(
+        std::min<std::chrono::steady_clock::duration>(deadline - now, std::chrono::milliseconds(10)));
   }
-  return -1;
 }
 
 int stop_child(pid_t& pid, std::chrono::milliseconds timeout) {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "lodestone/core/time.hpp"
+#include "lodestone/core/try.hpp"
 #include "lodestone/net/net.hpp"
 #include "lodestone/redis/url.hpp"
 
@@ -118,12 +119,6 @@ struct Reader {
     return {};
   }
 };
-
-// NOLINTBEGIN(bugprone-macro-parentheses): `var` is the name the macro declares
-#define LODESTONE_TRY(var, expr) \
-  auto var = (expr);             \
-  if (!var) return var.error()
-// NOLINTEND(bugprone-macro-parentheses)
 
 Status read_websocket(const Reader& r, const YAML::Node& ws, web::ServerOptions& s) {
   if (auto st =

@@ -22,6 +22,7 @@
 #include "lodestone/app/redis_link.hpp"
 #include "lodestone/app/rules_service.hpp"
 #include "lodestone/app/shutdown.hpp"
+#include "lodestone/app/stop_signals.hpp"
 #include "lodestone/app/universe.hpp"
 #include "lodestone/bus/alert_store.hpp"
 #include "lodestone/bus/news_log.hpp"
@@ -245,6 +246,8 @@ void add_drain_step(ShutdownSequence& shutdown, web::Server& server) {
 }  // namespace
 
 int serve(const Config& config, const RunOptions& options, const Clock& clock) {
+  // Before the first thread (Runtime starts some): every thread inherits the blocked mask.
+  block_stop_signals();
   if (::geteuid() == 0)
     spdlog::warn(
         "running as root: Lodestone needs no privileges; run it as an unprivileged user (see "
@@ -430,18 +433,7 @@ int serve(const Config& config, const RunOptions& options, const Clock& clock) {
 
   spdlog::info("SIGTERM ends this process within {} ms", shutdown->budget().count());
 
-  // Once the signal set is gone (the loop has stopped; the runtime is being torn down), a second
-  // SIGTERM (systemd, a test, an impatient operator) must not kill a process that is exiting
-  // cleanly: destroyed after `signals`, this leaves the three signals ignored until exit.
-  struct IgnoreLateSignals {
-    IgnoreLateSignals() = default;
-    IgnoreLateSignals(const IgnoreLateSignals&) = delete;
-    IgnoreLateSignals& operator=(const IgnoreLateSignals&) = delete;
-    ~IgnoreLateSignals() {
-      for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::signal(sig, SIG_IGN);
-    }
-  } ignore_late_signals;
-  net::signal_set signals(control, SIGINT, SIGTERM, SIGHUP);
+  StopSignals signals(control);
   std::function<void(beast::error_code, int)> on_signal = [&](beast::error_code ec, int sig) {
     if (ec) return;
     if (sig == SIGHUP) {

@@ -12,14 +12,10 @@
 #include <sstream>
 #include <system_error>
 
+#include "lodestone/core/try.hpp"
+
 namespace lodestone::auth {
 namespace {
-
-// NOLINTBEGIN(bugprone-macro-parentheses): `var` is the name the macro declares
-#define LODESTONE_TRY(var, expr) \
-  auto var = (expr);             \
-  if (!var) return var.error()
-// NOLINTEND(bugprone-macro-parentheses)
 
 class Reader {
  public:
