@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "hash.hpp"
+#include "lodestone/rules/label_regex.hpp"
 
 namespace lodestone::rules {
 
@@ -60,11 +61,9 @@ Result<Matcher> parse_matcher(std::string_view text) {
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
   m.value = std::string(value);
   if (m.op == Matcher::Op::Regex || m.op == Matcher::Op::NotRegex) {
-    try {
-      m.regex = std::make_shared<const std::regex>(m.value, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      return fail(std::string("invalid regex: ") + e.what());
-    }
+    auto regex = compile_label_regex(m.value);
+    if (!regex) return fail(regex.error().message);
+    m.regex = std::move(*regex);
   }
   return m;
 }

@@ -68,5 +68,24 @@ TEST(FakedClock, TheTestAndTheDaemonItSpawnsReadTheInstant) {
   EXPECT_EQ(daemon.stop(), 0) << daemon.log();
 }
 
+// Timers run on the real monotonic clock whatever the instant: one already due fires at once.
+// Under libfaketime's own timerfd_settime it fired hours late when the instant was behind the
+// real clock, and never when it was ahead (real_timers.cpp).
+TEST(FakedClock, ATimerAlreadyDueFiresAtOnce) {
+  net::io_context io;
+  net::steady_timer due(io, std::chrono::steady_clock::now() - std::chrono::seconds(1));
+  bool fired = false;
+  due.async_wait([&](beast::error_code ec) { fired = !ec; });
+  // Bounded: a timer that never fires leaves run_for after 10 s, and the test fails.
+  io.run_for(std::chrono::seconds(10));
+  EXPECT_TRUE(fired);
+  net::steady_timer zero(io, std::chrono::milliseconds(0));
+  fired = false;
+  zero.async_wait([&](beast::error_code ec) { fired = !ec; });
+  io.restart();
+  io.run_for(std::chrono::seconds(10));
+  EXPECT_TRUE(fired);
+}
+
 }  // namespace
 }  // namespace lodestone::testing

@@ -9,6 +9,10 @@
 #   instant again. The faketime wrapper shares that clock between the processes and removes its
 #   shared memory afterwards.
 # - FAKETIME_DONT_FAKE_MONOTONIC: steady_clock and the Asio timers stay real; only the date moves.
+#   For the timers that takes LODESTONE_REAL_TIMERS too (ctest sets it; the build makes it):
+#   libfaketime shifts absolute timerfd expiries by the faked offset even on the monotonic clock,
+#   and a timer already due then fired hours late or never (real_timers.cpp). It is preloaded
+#   ahead of libfaketime, whose wrapper appends itself to LD_PRELOAD.
 # - The dev build is ASan: libfaketime is preloaded ahead of the ASan runtime, which ASan refuses
 #   unless told not to check the link order. And ASan's allocator, when it maps a size class for
 #   the first time, reads the monotonic clock to schedule releasing memory to the OS: a malloc
@@ -40,6 +44,13 @@ epoch=$(date -d "$instant +0800" +%s 2>/dev/null) || epoch=0
   exit 2
 }
 
+real_timers=${LODESTONE_REAL_TIMERS:-}
+[[ -n $real_timers && -f $real_timers ]] || {
+  echo "$0: LODESTONE_REAL_TIMERS must name the built clock_real_timers library" \
+    "(build/dev/tests/clock/libclock_real_timers.so; ctest sets it)" >&2
+  exit 2
+}
+export LD_PRELOAD="$real_timers${LD_PRELOAD:+:$LD_PRELOAD}"
 export FAKETIME_FMT=%s
 export FAKETIME_DONT_RESET=1
 export FAKETIME_DONT_FAKE_MONOTONIC=1

@@ -1,9 +1,10 @@
 // One entry of `notify.routes`: which alerts (label matchers, as silences match them), to which
 // receivers, grouped how, paced how, and when to hold them (quiet hours).
 #include <algorithm>
-#include <cstdint>
+#include <cstddef>
 
 #include "config_parts.hpp"
+#include "lodestone/rules/label_regex.hpp"
 
 namespace lodestone::notify {
 
@@ -67,36 +68,6 @@ bool among(std::string_view value, std::string_view list) {
   return false;
 }
 
-// std::regex builds one state per repeated item: `(a{999}){999}` would take minutes and
-// gigabytes at config load. Counted repetitions multiply; their product is kept small.
-bool repetition_too_large(std::string_view pattern) {
-  constexpr std::uint64_t kMaxProduct = 1'000;
-  std::uint64_t product = 1;
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] == '\\') {
-      ++i;  // an escaped character, `\{` included
-      continue;
-    }
-    if (pattern[i] != '{') continue;
-    std::uint64_t largest = 0;
-    std::uint64_t number = 0;
-    std::size_t k = i + 1;
-    for (; k < pattern.size() && ((pattern[k] >= '0' && pattern[k] <= '9') || pattern[k] == ','); ++k) {
-      if (pattern[k] == ',') {
-        number = 0;
-        continue;
-      }
-      number = std::min<std::uint64_t>(number * 10 + static_cast<std::uint64_t>(pattern[k] - '0'), kMaxProduct + 1);
-      largest = std::max(largest, number);
-    }
-    if (k < pattern.size() && pattern[k] == '}' && largest > 1) {
-      product = std::min(product * largest, kMaxProduct + 1);
-      if (product > kMaxProduct) return true;
-    }
-  }
-  return false;
-}
-
 // `match: {k: v}` (regex false) or `match_re: {k: re}`; a value starting with "!" negates.
 Status read_matchers(const ConfigReader& r, const YAML::Node& map, bool regex, std::string_view section,
                      std::vector<rules::Matcher>& out) {
@@ -121,10 +92,10 @@ Status read_matchers(const ConfigReader& r, const YAML::Node& map, bool regex, s
         return r.error(kv.second,
                        what + "." + label + " must be one of " + std::string(values) + " (with ! before it to negate)");
     }
-    if (regex && repetition_too_large(operand))
-      return r.error(kv.second, what + "." + label +
-                                    ": counted repetitions ({n}) multiply past 1000; a label regex "
-                                    "needs far fewer");
+    if (regex) {
+      if (auto st = rules::check_label_regex(operand); !st)
+        return r.error(kv.second, what + "." + label + ": " + st.error().message);
+    }
     const char* op = regex ? (negated ? "!~" : "=~") : (negated ? "!=" : "=");
     // Always quoted, so parse_matcher takes the operand verbatim (it strips one pair of quotes).
     auto matcher = rules::parse_matcher(label + op + "\"" + operand + "\"");

@@ -5,10 +5,9 @@
 // exits) killed a process that was stopping cleanly: status 143 instead of 0. Blocked in every
 // thread from the start, the signals wait to be read; one that comes after the last read dies
 // with the process, unread and harmless.
-#include <functional>
-
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/system/error_code.hpp>
+#include <functional>
 
 #include "lodestone/net/net.hpp"
 
