@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,28 @@ class FaultTest : public ::testing::Test {
     tape_ = temp_file(AlertLedger::tape_ndjson(), "lodestone-fault");
   }
   void TearDown() override {
+    // A failure says what each daemon knew: its Redis and WebSocket counters while it ran, then
+    // its log through the shutdown (which names the alerts Redis never got).
+    if (HasFailure()) {
+      for (auto& d : daemons_) {
+        if (!d->running()) continue;
+        std::string counters;
+        try {
+          std::istringstream text(metrics(*d));
+          for (std::string line; std::getline(text, line);)
+            if (line.find("_bucket{") == std::string::npos &&
+                (line.starts_with("lodestone_redis") || line.starts_with("lodestone_ws") ||
+                 line.starts_with("lodestone_websocket") || line.starts_with("lodestone_alert")))
+              counters += line + "\n";
+        } catch (const std::exception& e) {
+          counters = std::string("(no /metrics: ") + e.what() + ")\n";
+        }
+        d->stop();
+        const std::string log = d->log();
+        std::fprintf(stderr, "---- daemon on port %u: counters\n%s---- its log (the last 16 KiB)\n%s\n", d->port(),
+                     counters.c_str(), log.substr(log.size() > 16384 ? log.size() - 16384 : 0).c_str());
+      }
+    }
     daemons_.clear();
     for (const auto& f : files_) ::unlink(f.c_str());
     ::unlink(rules_.c_str());
