@@ -91,7 +91,7 @@ TEST_F(FaultDaemon, D7_DaemonKilledMidBurstRestartsWithoutDuplicatesAndKeepsEver
   LedgerClient client(again.port(), 0);
   client.wait_stored(ledger_.expected().size(), 60s);
   const auto c = ledger_.check(AlertLedger::own(client.stored_ids()));
-  EXPECT_TRUE(c.ok()) << "client: " << c.summary();
+  EXPECT_TRUE(c.ok()) << "client: " << c.summary() << "; " << client.describe();
 }
 
 // Write-ahead order between the journal and the alert stream. Before it, the journal (flushed

@@ -27,7 +27,7 @@ class FaultRedis : public FaultTest {
   void expect_client_exact(LedgerClient& client, const std::string& when) {
     client.wait_stored(ledger_.expected().size(), 60s);
     const auto v = ledger_.check(AlertLedger::own(client.stored_ids()));
-    EXPECT_TRUE(v.ok()) << when << ": client " << v.summary();
+    EXPECT_TRUE(v.ok()) << when << ": client " << v.summary() << "; " << client.describe();
     EXPECT_FALSE(client.closed()) << when << ": the client stays connected through Redis faults";
   }
 };

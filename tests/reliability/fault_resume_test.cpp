@@ -93,7 +93,7 @@ TEST_F(FaultResume, D8_ResumeWhileAlertsFireHasNoGapAndNoDuplicateAtTheSeam) {
     std::this_thread::sleep_for(100ms);  // a negative check follows: no duplicate may come
     const auto got = AlertLedger::own(c->stored_ids());
     const auto v = AlertLedger::check(got, want);
-    EXPECT_TRUE(v.ok()) << "client resuming after " << after << ": " << v.summary();
+    EXPECT_TRUE(v.ok()) << "client resuming after " << after << ": " << v.summary() << "; " << c->describe();
     EXPECT_EQ(got, want) << "client resuming after " << after << ": in seq order";
   }
 }

@@ -67,6 +67,13 @@ class Roamer {
     }
     return out;
   }
+  // Each connection's LedgerClient::describe(), for a failure message.
+  [[nodiscard]] std::string describe() const {
+    std::string out;
+    for (std::size_t i = 0; i < sessions_.size(); ++i)
+      out += "\n    connection " + std::to_string(i + 1) + ": " + sessions_[i]->describe();
+    return out;
+  }
   [[nodiscard]] std::uint64_t last_seq() const {
     std::uint64_t m = 0;
     for (const auto& s : sessions_) m = std::max(m, s->max_seq());
@@ -154,7 +161,8 @@ class HaproxyTest : public FaultTest {
           std::adjacent_find(seqs.begin(), seqs.end(), [](auto a, auto b) { return a >= b; }) == seqs.end();
       if (!v.ok() || got != want || !ordered)
         failures.push_back("client " + std::to_string(i) + " (" + std::to_string(roamers_[i]->connections()) +
-                           " connections): " + v.summary() + (ordered ? "" : "; seqs out of order"));
+                           " connections): " + v.summary() + (ordered ? "" : "; seqs out of order") +
+                           roamers_[i]->describe());
     }
     return failures;
   }

@@ -236,7 +236,8 @@ struct LedgerClient::Impl {
   websocket::stream<beast::tcp_stream> ws{ioc};
 };
 
-LedgerClient::LedgerClient(std::uint16_t port, std::optional<std::uint64_t> resume) : impl_(std::make_unique<Impl>()) {
+LedgerClient::LedgerClient(std::uint16_t port, std::optional<std::uint64_t> resume)
+    : impl_(std::make_unique<Impl>()), resume_(resume) {
   auto& ws = impl_->ws;
   beast::get_lowest_layer(ws).expires_after(std::chrono::seconds(30));  // connect, upgrade, hello: a hang
   beast::get_lowest_layer(ws).connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
@@ -313,6 +314,26 @@ std::vector<std::string> LedgerClient::messages(const std::string& type) const {
 std::vector<std::string> LedgerClient::all_messages() const {
   std::lock_guard lock(mutex_);
   return messages_;
+}
+
+std::string LedgerClient::describe() const {
+  const auto seqs = stored_seqs();
+  std::string out = "instance ";
+  const auto at = hello_.find(R"("instance":")");
+  out += at == std::string::npos ? "?" : hello_.substr(at + 12, hello_.find('"', at + 12) - at - 12);
+  out += ", hello last_seq " + std::to_string(hello_last_seq_);
+  out += resume_ ? ", resumed after " + std::to_string(*resume_) : std::string(", no resume");
+  out += ": " + std::to_string(seqs.size()) + " stored";
+  if (seqs.empty()) return out;
+  out += ", seq " + std::to_string(seqs.front()) + ".." + std::to_string(seqs.back());
+  std::string holes;
+  for (std::size_t i = 1; i < seqs.size(); ++i) {
+    if (seqs[i] == seqs[i - 1] + 1) continue;
+    holes += holes.empty() ? ", holes " : " ";
+    holes += seqs[i] > seqs[i - 1] + 1 ? std::to_string(seqs[i - 1] + 1) + "-" + std::to_string(seqs[i] - 1)
+                                       : "(" + std::to_string(seqs[i]) + " after " + std::to_string(seqs[i - 1]) + ")";
+  }
+  return out + holes;
 }
 
 std::uint64_t LedgerClient::max_seq() const {

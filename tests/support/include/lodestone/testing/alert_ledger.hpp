@@ -113,6 +113,11 @@ class LedgerClient {
 
   [[nodiscard]] std::uint64_t hello_last_seq() const { return hello_last_seq_; }
   [[nodiscard]] const std::string& hello() const { return hello_; }  // its "instance" names the daemon
+  [[nodiscard]] std::optional<std::uint64_t> resumed_after() const { return resume_; }
+  // For a failure message: the daemon, hello's last_seq, the resume, the stored seqs' range and
+  // every hole in it ("instance lodestone-3, hello last_seq 120, resumed after 118: 282 stored,
+  // seq 119..400, holes 233-235").
+  [[nodiscard]] std::string describe() const;
   // Alert ids that came with a seq (stored), in arrival order; their seqs alongside.
   [[nodiscard]] std::vector<std::string> stored_ids() const;
   [[nodiscard]] std::vector<std::uint64_t> stored_seqs() const;
@@ -131,6 +136,7 @@ class LedgerClient {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::uint64_t hello_last_seq_ = 0;
+  std::optional<std::uint64_t> resume_;
   std::string hello_;
   std::thread reader_;
   mutable std::mutex mutex_;
