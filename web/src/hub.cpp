@@ -7,47 +7,11 @@
 
 namespace lodestone::web {
 
-void Hub::join(const std::shared_ptr<WebSocketSession>& session) {
-  std::lock_guard lock(mutex_);
-  sessions_.emplace(session.get(), session);
-  stale_.store(true, std::memory_order_release);
-}
+void Hub::join(const std::shared_ptr<WebSocketSession>& session) { sessions_.join(session); }
 
-void Hub::leave(const WebSocketSession* session) {
-  std::function<void()> empty;
-  {
-    std::lock_guard lock(mutex_);
-    sessions_.erase(session);
-    stale_.store(true, std::memory_order_release);
-    if (sessions_.empty()) empty = std::move(on_empty_);
-  }
-  if (empty) empty();
-}
+void Hub::leave(const WebSocketSession* session) { sessions_.leave(session); }
 
-void Hub::when_empty(std::function<void()> fn) {
-  {
-    std::lock_guard lock(mutex_);
-    if (!sessions_.empty()) {
-      on_empty_ = std::move(fn);
-      return;
-    }
-  }
-  fn();
-}
-
-std::shared_ptr<const Hub::SessionList> Hub::sessions() const {
-  if (!stale_.load(std::memory_order_acquire)) return list_.load(std::memory_order_acquire);
-  std::lock_guard lock(mutex_);
-  if (stale_.load(std::memory_order_relaxed)) {
-    // Cleared first: a join or leave waits for the lock, so none can slip between the two.
-    stale_.store(false, std::memory_order_relaxed);
-    auto list = std::make_shared<SessionList>();
-    list->reserve(sessions_.size());
-    for (const auto& [address, w] : sessions_) list->push_back(w);
-    list_.store(std::move(list), std::memory_order_release);
-  }
-  return list_.load(std::memory_order_acquire);
-}
+void Hub::when_empty(std::function<void()> fn) { sessions_.when_empty(std::move(fn)); }
 
 void Hub::pace_quotes(net::any_io_executor executor, std::chrono::milliseconds pace) {
   quote_timer_ = std::make_unique<net::steady_timer>(std::move(executor));
@@ -67,7 +31,7 @@ void Hub::quotes_changed() {
 }
 
 void Hub::wake_for_quotes() {
-  const auto list = sessions();
+  const auto list = sessions_.list();
   for (const auto& w : *list)
     if (auto s = w.lock()) s->notify_quotes();
 }
@@ -75,26 +39,26 @@ void Hub::wake_for_quotes() {
 void Hub::broadcast(const std::shared_ptr<const std::string>& message) { broadcast(SharedFrame::framed(*message)); }
 
 void Hub::broadcast(const SharedFrame& frame) {
-  const auto list = sessions();
+  const auto list = sessions_.list();
   for (const auto& w : *list)
     if (auto s = w.lock()) s->send(frame);
 }
 
 void Hub::broadcast(std::span<const SharedFrame> frames) {
-  const auto list = sessions();
+  const auto list = sessions_.list();
   for (const auto& w : *list)
     if (auto s = w.lock()) s->send(frames);
 }
 
 void Hub::close_all(websocket::close_code code) {
-  const auto list = sessions();
+  const auto list = sessions_.list();
   for (const auto& w : *list)
     if (auto s = w.lock()) s->close(code, "server shutting down");
 }
 
 QueueDepth Hub::queue_depth() const {
   QueueDepth out;
-  const auto list = sessions();
+  const auto list = sessions_.list();
   for (const auto& w : *list) {
     if (auto s = w.lock()) {
       const auto n = s->queued();
@@ -105,9 +69,6 @@ QueueDepth Hub::queue_depth() const {
   return out;
 }
 
-std::size_t Hub::clients() const {
-  std::lock_guard lock(mutex_);
-  return sessions_.size();
-}
+std::size_t Hub::clients() const { return sessions_.size(); }
 
 }  // namespace lodestone::web

@@ -2,23 +2,20 @@
 // The only state shared between WebSocket sessions: who is connected. Quotes are pulled from the
 // Board by each session at its own pace (coalesced); alerts and headlines are pushed to all.
 //
-// A broadcast walks an immutable list of the sessions (taken with one atomic load), not a copy of
-// it: joins and leaves change the map under the lock and mark the list stale, and the next reader
-// rebuilds it, once however many came and went (10 000 clients leaving at once cost one rebuild,
-// not 10 000). Each message is framed once for all of them.
+// A broadcast walks an immutable list of the sessions (SessionDirectory: one atomic load, rebuilt
+// once after any number of joins and leaves), not a copy of it. Each message is framed once for
+// all of them.
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
-#include <unordered_map>
-#include <vector>
 
 #include "lodestone/net/net.hpp"
+#include "lodestone/web/session_directory.hpp"
 #include "lodestone/web/stats.hpp"
 
 namespace lodestone::web {
@@ -64,19 +61,8 @@ class Hub : public std::enable_shared_from_this<Hub> {
   [[nodiscard]] const WebStats& stats() const { return stats_; }
 
  private:
-  using SessionList = std::vector<std::weak_ptr<WebSocketSession>>;
-  // Every session that has joined and not left (a weak pointer: a session leaves from its
-  // destructor, so one may have died since; lock() tells). Any thread.
-  [[nodiscard]] std::shared_ptr<const SessionList> sessions() const;
-  mutable std::mutex mutex_;
-  // By address: a session leaves from its destructor, and 10 000 of them closing at once must
-  // not cost 10 000 scans of the list.
-  std::unordered_map<const WebSocketSession*, std::weak_ptr<WebSocketSession>> sessions_;
-  // What broadcasts walk: rebuilt from sessions_ (under mutex_) by the first reader after a join
-  // or leave marked it stale.
-  mutable std::atomic<std::shared_ptr<const SessionList>> list_{std::make_shared<const SessionList>()};
-  mutable std::atomic<bool> stale_{false};
-  std::function<void()> on_empty_;
+  // Every session that has joined and not left (a session leaves from its destructor).
+  SessionDirectory<WebSocketSession> sessions_;
   std::atomic<std::uint64_t> slow_closed_{0};
   std::atomic<std::uint64_t> sent_{0};
   std::atomic<std::uint64_t> writes_{0};
