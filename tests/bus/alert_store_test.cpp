@@ -40,6 +40,10 @@ TEST(AlertStore, ServesExactlyWhatCameAfterASeq) {
   EXPECT_NE(r.alerts[0]->find(R"("seq":8)"), std::string::npos);
   EXPECT_TRUE(store.after(10, 100).alerts.empty());
   EXPECT_EQ(store.after(0, 4).alerts.size(), 4U);
+  // What the store holds at the answer, on every page (a resume from beyond it waits for it).
+  EXPECT_EQ(store.after(0, 4).newest, 10U);
+  EXPECT_EQ(store.after(20, 100).newest, 10U);
+  EXPECT_EQ(MemoryAlertStore(5).after(0, 10).newest, 0U);
 }
 
 TEST(AlertStore, SaysWhenHistoryWasTrimmedAway) {

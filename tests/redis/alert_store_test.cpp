@@ -85,6 +85,8 @@ TEST(RedisAlertStore, AssignsSeqsDeliversOnceAndDedupesByIdentity) {
   ASSERT_EQ(range.alerts.size(), 2U);
   EXPECT_EQ(range.last_seq, 3U);
   EXPECT_FALSE(range.gap);
+  EXPECT_EQ(range.newest, 3U);
+  EXPECT_EQ(a.store->after(9, 10).newest, 3U) << "beyond the mirror: nothing, and where the mirror stands";
   EXPECT_EQ(a.store->last_seq(), 3U);
   EXPECT_EQ(stream_keys(server), (std::vector<std::string>{"x1|firing", "x2|firing", "x1|resolved"}));
   EXPECT_GT(server.command({"TTL", "{lodestone}:alerts:seen:x1|firing"}).integer, 7 * 24 * 3600);

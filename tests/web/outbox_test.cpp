@@ -36,6 +36,7 @@ struct FakeStore {
       asked.emplace_back(after, limit);
       Outbox::ReplayPage page;
       page.gap = after + 1 < first;
+      page.newest = last;
       for (auto seq = std::max(after + 1, first); seq <= last && page.alerts.size() < limit; ++seq) {
         page.alerts.push_back(alert(seq));
         page.last_seq = seq;
@@ -257,6 +258,48 @@ TEST_F(OutboxTest, WithoutAResumeTheHoldEndsAfterTheGrace) {
   EXPECT_EQ(resume(8), (std::vector<std::string>{text(alert(9)), text(alert(10)), text(alert(11))}));
   ASSERT_FALSE(box().offer(alert(11)));
   EXPECT_TRUE(drain().empty());
+}
+
+// The client comes from a daemon whose stream reader was ahead of this one's (a failover behind a
+// balancer): what this store brings in up to the client's position, the client has already.
+TEST_F(OutboxTest, AResumeAheadOfThisStoreHoldsLiveAlertsUntilTheStoreGetsThereAndSendsNoneTwice) {
+  store.last = 5;
+  EXPECT_TRUE(resume(8).empty());
+  EXPECT_TRUE(box().holding()) << "nothing to replay yet: the store is behind the client";
+  ASSERT_FALSE(box().offer(alert(6)));
+  ASSERT_FALSE(box().offer(alert(7)));
+  EXPECT_TRUE(box().holding());
+  ASSERT_FALSE(box().offer(alert(8)));
+  EXPECT_FALSE(box().holding()) << "8 shows the store has reached the client's position";
+  EXPECT_TRUE(drain().empty()) << "6-8: the client has them";
+  ASSERT_FALSE(box().offer(alert(9)));
+  EXPECT_EQ(drain(), std::vector<std::string>{text(alert(9))});
+  ASSERT_FALSE(box().offer(alert(10)));
+  EXPECT_EQ(drain(), std::vector<std::string>{text(alert(10))});
+}
+
+TEST_F(OutboxTest, AResumeAheadOfAStoreThatNeverGetsThereGetsLiveAlertsWhenTheHoldEnds) {
+  store.last = 20;  // Redis lost its data: the numbering restarted below the client's position
+  EXPECT_TRUE(resume(1'000'000).empty());
+  ASSERT_FALSE(box().offer(alert(21)));
+  ASSERT_FALSE(box().offer(alert(22)));
+  EXPECT_TRUE(drain().empty());
+  clock.advance(999ms);
+  ASSERT_FALSE(box().tick());
+  EXPECT_TRUE(drain().empty());
+  clock.advance(1ms);
+  ASSERT_FALSE(box().tick());
+  EXPECT_EQ(drain(), (std::vector<std::string>{text(alert(21)), text(alert(22))}));
+  ASSERT_FALSE(box().offer(alert(23)));
+  EXPECT_EQ(drain(), std::vector<std::string>{text(alert(23))});
+}
+
+TEST_F(OutboxTest, AResumeAtTheStoresNewestReleasesTheHoldAtOnce) {
+  store.last = 8;
+  EXPECT_TRUE(resume(8).empty());
+  EXPECT_FALSE(box().holding());
+  ASSERT_FALSE(box().offer(alert(9)));
+  EXPECT_EQ(drain(), std::vector<std::string>{text(alert(9))});
 }
 
 TEST_F(OutboxTest, TheHoldNeverKeepsMoreThanAQueue) {

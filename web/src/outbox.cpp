@@ -96,11 +96,14 @@ Outbox::Decision Outbox::subscribe(bool all, const std::vector<Symbol>& symbols,
 // resume would do the same again.
 Outbox::Decision Outbox::resume(std::uint64_t after, const FetchAlerts& fetch) {
   const std::size_t reserve = options_.max_queue / 4;
+  const std::uint64_t position = after;
+  std::uint64_t newest = 0;
   for (;;) {
     const std::size_t used = queue_.size() + in_flight_.size() + reserve;
     const std::size_t room = options_.max_queue > used ? options_.max_queue - used : 0;
     const std::size_t want = std::clamp<std::size_t>(room, 1, kReplayPage);
     auto page = fetch(after, want);
+    newest = std::max(newest, page.newest);
     if (page.gap) {
       if (auto d = push(resync("alerts after " + std::to_string(after) + " are no longer retained", after))) return d;
     }
@@ -117,6 +120,10 @@ Outbox::Decision Outbox::resume(std::uint64_t after, const FetchAlerts& fetch) {
     highest_seq_ = std::max(highest_seq_, page.last_seq);
     if (page.alerts.size() < want || page.last_seq <= after) break;
     after = page.last_seq;
+  }
+  if (position > newest && holding_ && clock_.steady() < hold_deadline_) {
+    ahead_ = position;  // held until the store gets there (deliver_live) or the hold ends (tick)
+    return std::nullopt;
   }
   return release_hold();  // live alerts after the replay, none of them twice
 }
@@ -140,6 +147,11 @@ Outbox::Decision Outbox::deliver_live(Message message) {
   if (const auto seq = alert_seq(message.payload())) {
     if (holding_) {
       held_.push_back(std::move(message));
+      if (ahead_ != 0 && *seq >= ahead_) {
+        // The store has reached the client's position: what is held up to it, the client has.
+        highest_seq_ = std::max(highest_seq_, ahead_);
+        return release_hold();
+      }
       if (held_.size() >= options_.max_queue) return release_hold();  // never hold more than a queue
       return std::nullopt;
     }
@@ -152,6 +164,7 @@ Outbox::Decision Outbox::deliver_live(Message message) {
 Outbox::Decision Outbox::release_hold() {
   if (!holding_) return std::nullopt;
   holding_ = false;
+  ahead_ = 0;
   // Delivered in the order they came; deliver_live no longer holds (holding_ is false).
   while (!held_.empty() && !closed_) {
     auto m = std::move(held_.front());
@@ -236,6 +249,7 @@ void Outbox::close() {
   queue_.clear();
   held_.clear();
   holding_ = false;
+  ahead_ = 0;
 }
 
 }  // namespace lodestone::web

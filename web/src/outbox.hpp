@@ -41,11 +41,13 @@ class Outbox {
   // Every call that can end the connection answers with one: nullopt, or why it must close.
   using Decision = std::optional<Closing>;
 
-  // One page of stored alerts for a resume (ascending seq; `gap`: older ones are no longer kept).
+  // One page of stored alerts for a resume (ascending seq; `gap`: older ones are no longer kept;
+  // `newest`: the highest seq the store held when it answered, whether or not on this page).
   struct ReplayPage {
     std::vector<Message> alerts;
     std::uint64_t last_seq = 0;
     bool gap = false;
+    std::uint64_t newest = 0;
   };
   // The store: alerts with a seq above `after`, at most `limit` of them.
   using FetchAlerts = std::function<ReplayPage(std::uint64_t after, std::size_t limit)>;
@@ -75,7 +77,7 @@ class Outbox {
   // A message of the session's own (hello, heartbeat): queued, or the queue is full (4001).
   [[nodiscard]] Decision push(Message message);
   // A live message from the hub. An alert with a seq waits while the resume hold lasts, and one
-  // a replay already sent is dropped; anything else is queued like push.
+  // a replay already sent (or the client said it has) is dropped; anything else is queued like push.
   [[nodiscard]] Decision offer(Message message);
   // Clock-driven work: releases the resume hold once resume_grace has passed since opening.
   [[nodiscard]] Decision tick();
@@ -170,6 +172,11 @@ class Outbox {
   Clock::Steady hold_deadline_;
   FrameQueue held_;
   std::uint64_t highest_seq_ = 0;  // the highest alert seq this client has been sent
+  // A resume position beyond this store (0: none): the client comes from a daemon whose stream
+  // reader was ahead of ours. The hold goes on until a live alert shows the store has reached it
+  // (those up to it the client has), or until the hold ends: then the store's numbering restarted
+  // below it, and live alerts go out as they come.
+  std::uint64_t ahead_ = 0;
 };
 
 }  // namespace lodestone::web

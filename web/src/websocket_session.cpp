@@ -123,7 +123,7 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
   const bool was_subscribed = outbox_.wants_quotes();
   auto decision = outbox_.receive(ws_.got_text(), text, board_, [this](std::uint64_t after, std::size_t limit) {
     auto range = api_.alerts_after(after, limit);
-    Outbox::ReplayPage page{{}, range.last_seq, range.gap};
+    Outbox::ReplayPage page{{}, range.last_seq, range.gap, range.newest};
     page.alerts.reserve(range.alerts.size());
     for (auto& a : range.alerts) page.alerts.push_back(SharedFrame::around(std::move(a)));
     return page;

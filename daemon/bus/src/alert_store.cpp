@@ -31,6 +31,7 @@ AlertRange MemoryAlertStore::after(std::uint64_t seq, std::size_t limit) const {
   AlertRange range;
   std::lock_guard lock(mutex_);
   if (!alerts_.empty() && alerts_.front().seq > seq + 1) range.gap = true;
+  range.newest = last_seq_;
   auto it = std::upper_bound(alerts_.begin(), alerts_.end(), seq,
                              [](std::uint64_t s, const StoredAlert& a) { return s < a.seq; });
   for (; it != alerts_.end() && range.alerts.size() < limit; ++it) {

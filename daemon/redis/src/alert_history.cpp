@@ -168,6 +168,7 @@ bus::AlertRange AlertStore::after(std::uint64_t seq, std::size_t limit) const {
   bus::AlertRange range;
   std::lock_guard lock(mutex_);
   if (!mirror_.empty() && mirror_.front().seq > seq + 1) range.gap = true;
+  range.newest = last_seq_;
   auto it = std::upper_bound(mirror_.begin(), mirror_.end(), seq,
                              [](std::uint64_t s, const bus::StoredAlert& a) { return s < a.seq; });
   for (; it != mirror_.end() && range.alerts.size() < limit; ++it) {

@@ -22,7 +22,8 @@ namespace lodestone::bus {
 struct AlertRange {
   std::vector<std::shared_ptr<const std::string>> alerts;  // canonical alert JSON, ascending seq
   std::uint64_t last_seq = 0;                              // seq of the last alert in `alerts`
-  bool gap = false;  // the requested position is older than what the store retains
+  bool gap = false;          // the requested position is older than what the store retains
+  std::uint64_t newest = 0;  // the store's highest seq when it answered (0: none yet)
 };
 
 class AlertStore {
