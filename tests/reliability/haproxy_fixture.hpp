@@ -34,14 +34,7 @@ class Roamer {
   }
   [[nodiscard]] bool open() const { return !sessions_.empty() && !sessions_.back()->closed(); }
   // The daemon serving its current (or last) connection: hello's "instance".
-  [[nodiscard]] std::string instance() const {
-    if (sessions_.empty()) return "";
-    const std::string& hello = sessions_.back()->hello();
-    const auto at = hello.find(R"("instance":")");
-    if (at == std::string::npos) return "";
-    const auto start = at + 12;
-    return hello.substr(start, hello.find('"', start) - start);
-  }
+  [[nodiscard]] std::string instance() const { return sessions_.empty() ? "" : sessions_.back()->instance(); }
   [[nodiscard]] std::size_t connections() const { return sessions_.size(); }
   // The close code of each connection that ended (0: no close frame, the TCP connection died).
   [[nodiscard]] std::vector<int> close_codes() const {

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <map>
 #include <sstream>
+#include <string_view>
 
 #include "lodestone/core/time.hpp"
 #include "lodestone/net/net.hpp"
@@ -316,11 +317,17 @@ std::vector<std::string> LedgerClient::all_messages() const {
   return messages_;
 }
 
+std::string LedgerClient::instance() const {
+  constexpr std::string_view kInstance = R"("instance":")";
+  const auto at = hello_.find(kInstance);
+  if (at == std::string::npos) return "";
+  const auto start = at + kInstance.size();
+  return hello_.substr(start, hello_.find('"', start) - start);
+}
+
 std::string LedgerClient::describe() const {
   const auto seqs = stored_seqs();
-  std::string out = "instance ";
-  const auto at = hello_.find(R"("instance":")");
-  out += at == std::string::npos ? "?" : hello_.substr(at + 12, hello_.find('"', at + 12) - at - 12);
+  std::string out = "instance " + instance();
   out += ", hello last_seq " + std::to_string(hello_last_seq_);
   out += resume_ ? ", resumed after " + std::to_string(*resume_) : std::string(", no resume");
   out += ": " + std::to_string(seqs.size()) + " stored";

@@ -112,7 +112,9 @@ class LedgerClient {
   LedgerClient& operator=(const LedgerClient&) = delete;
 
   [[nodiscard]] std::uint64_t hello_last_seq() const { return hello_last_seq_; }
-  [[nodiscard]] const std::string& hello() const { return hello_; }  // its "instance" names the daemon
+  [[nodiscard]] const std::string& hello() const { return hello_; }
+  // The daemon that serves it: hello's "instance" (empty if it has none).
+  [[nodiscard]] std::string instance() const;
   [[nodiscard]] std::optional<std::uint64_t> resumed_after() const { return resume_; }
   // For a failure message: the daemon, hello's last_seq, the resume, the stored seqs' range and
   // every hole in it ("instance lodestone-3, hello last_seq 120, resumed after 118: 282 stored,
