@@ -38,31 +38,38 @@ Result<Matcher> parse_matcher(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
   if (i == 0) return fail("no label name");
-  Matcher m;
-  m.label = std::string(text.substr(0, i));
   const auto rest = text.substr(i);
+  Matcher::Op op = Matcher::Op::Equal;
   std::size_t op_len = 0;
   if (rest.substr(0, 2) == "=~") {
-    m.op = Matcher::Op::Regex;
+    op = Matcher::Op::Regex;
     op_len = 2;
   } else if (rest.substr(0, 2) == "!~") {
-    m.op = Matcher::Op::NotRegex;
+    op = Matcher::Op::NotRegex;
     op_len = 2;
   } else if (rest.substr(0, 2) == "!=") {
-    m.op = Matcher::Op::NotEqual;
+    op = Matcher::Op::NotEqual;
     op_len = 2;
   } else if (rest.substr(0, 1) == "=") {
-    m.op = Matcher::Op::Equal;
     op_len = 1;
   } else {
     return fail("no operator");
   }
   auto value = rest.substr(op_len);
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
-  m.value = std::string(value);
+  auto m = make_matcher(std::string(text.substr(0, i)), op, std::string(value));
+  if (!m) return fail(m.error().message);
+  return m;
+}
+
+Result<Matcher> make_matcher(std::string label, Matcher::Op op, std::string value) {
+  Matcher m;
+  m.label = std::move(label);
+  m.op = op;
+  m.value = std::move(value);
   if (m.op == Matcher::Op::Regex || m.op == Matcher::Op::NotRegex) {
     auto regex = compile_label_regex(m.value);
-    if (!regex) return fail(regex.error().message);
+    if (!regex) return regex.error();
     m.regex = std::move(*regex);
   }
   return m;

@@ -56,7 +56,7 @@ TEST(LabelRegex, ASyntaxErrorSaysInvalidRegex) {
   EXPECT_EQ(re.error().message.rfind("invalid regex: ", 0), 0U) << re.error().message;
 }
 
-// The silence API and the notification routes both come through parse_matcher.
+// The silence API comes through parse_matcher, the notification routes through make_matcher.
 TEST(LabelRegex, ASilenceMatcherGoesThroughTheSameChecks) {
   EXPECT_TRUE(parse_matcher("rule=~\"(etf|lof)-.{1,8}\"").ok());
   auto slow = parse_matcher("rule=~\"(a{999}){999}\"");
@@ -66,6 +66,22 @@ TEST(LabelRegex, ASilenceMatcherGoesThroughTheSameChecks) {
   ASSERT_FALSE(backref.ok());
   EXPECT_NE(backref.error().message.find("back-references"), std::string::npos) << backref.error().message;
   EXPECT_TRUE(parse_matcher("symbol=\"(6)\\1\"").ok());  // an equality is not a regex
+}
+
+TEST(LabelRegex, AMatcherFromItsPartsTakesTheValueVerbatimAndSaysOnlyWhy) {
+  auto quoted = make_matcher("rule", Matcher::Op::Regex, "\"etf\"");
+  ASSERT_TRUE(quoted.ok()) << quoted.error().message;
+  EXPECT_EQ(quoted->value, "\"etf\"") << "no quotes stripped";
+  EXPECT_TRUE(quoted->matches({{"rule", "\"etf\""}}));
+  auto slow = make_matcher("rule", Matcher::Op::NotRegex, "(a{999}){999}");
+  ASSERT_FALSE(slow.ok());
+  EXPECT_EQ(slow.error().message.rfind("counted repetitions", 0), 0U) << slow.error().message;
+  auto broken = make_matcher("tags", Matcher::Op::Regex, "(export");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.error().message.rfind("invalid regex: ", 0), 0U) << broken.error().message;
+  auto equal = make_matcher("symbol", Matcher::Op::NotEqual, "(6)\\1");
+  ASSERT_TRUE(equal.ok());
+  EXPECT_EQ(equal->regex, nullptr);
 }
 
 }  // namespace

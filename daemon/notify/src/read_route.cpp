@@ -4,7 +4,7 @@
 #include <cstddef>
 
 #include "config_parts.hpp"
-#include "lodestone/rules/label_regex.hpp"
+#include "lodestone/rules/silence.hpp"
 
 namespace lodestone::notify {
 
@@ -92,20 +92,10 @@ Status read_matchers(const ConfigReader& r, const YAML::Node& map, bool regex, s
         return r.error(kv.second,
                        what + "." + label + " must be one of " + std::string(values) + " (with ! before it to negate)");
     }
-    if (regex) {
-      if (auto st = rules::check_label_regex(operand); !st)
-        return r.error(kv.second, what + "." + label + ": " + st.error().message);
-    }
-    const char* op = regex ? (negated ? "!~" : "=~") : (negated ? "!=" : "=");
-    // Always quoted, so parse_matcher takes the operand verbatim (it strips one pair of quotes).
-    auto matcher = rules::parse_matcher(label + op + "\"" + operand + "\"");
-    if (!matcher) {
-      const auto& msg = matcher.error().message;
-      const auto invalid = msg.find("invalid regex");
-      return r.error(kv.second,
-                     what + "." + label + ": " +
-                         (invalid == std::string::npos ? msg : msg.substr(invalid, msg.find(" (expected") - invalid)));
-    }
+    using Op = rules::Matcher::Op;
+    const Op op = regex ? (negated ? Op::NotRegex : Op::Regex) : (negated ? Op::NotEqual : Op::Equal);
+    auto matcher = rules::make_matcher(label, op, operand);
+    if (!matcher) return r.error(kv.second, what + "." + label + ": " + matcher.error().message);
     out.push_back(std::move(*matcher));
   }
   return {};

@@ -29,6 +29,9 @@ struct Matcher {
 
 // `label=value`, `label!=value`, `label=~regex`, `label!~regex`; the value may be quoted.
 Result<Matcher> parse_matcher(std::string_view text);
+// The same from its parts, `value` verbatim (the caller has checked the label's name): a regex is
+// checked and compiled (label_regex.hpp), and its error is the bare reason, for the caller to place.
+Result<Matcher> make_matcher(std::string label, Matcher::Op op, std::string value);
 
 struct Silence {
   std::string id;                 // assigned by SilenceBook::add when empty
